@@ -1,0 +1,53 @@
+using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Infrastructure.Settings;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Infrastructure.Data;
+
+/// <summary>
+/// The one model. Each database provider has a sealed subclass with its own migrations project, because one
+/// migration set cannot serve both (column types differ). After a model change add both migrations:
+/// <code>
+/// dotnet ef migrations add NAME --project src/MembershipPortal.Migrations.Sqlite --context SqliteAppDbContext
+/// dotnet ef migrations add NAME --project src/MembershipPortal.Migrations.SqlServer --context SqlServerAppDbContext
+/// </code>
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options)
+    : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<PortalSetting> Settings => Set<PortalSetting>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        // Identity reads its schema version (3: passkeys) from the application's DI container; contexts built
+        // outside DI must use DesignTimeServices.Configure, or they silently get version 1.
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<decimal>().HavePrecision(18, 6);
+    }
+}
+
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
+{
+    public const string MigrationsAssembly = "MembershipPortal.Migrations.Sqlite";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        // SQLite cannot order or compare DateTimeOffset natively; store UTC ticks so range queries run in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+    }
+}
+
+public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext> options) : AppDbContext(options)
+{
+    public const string MigrationsAssembly = "MembershipPortal.Migrations.SqlServer";
+}

@@ -1,0 +1,71 @@
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Email;
+using MembershipPortal.Infrastructure.Settings;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
+
+namespace MembershipPortal.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers the provider-specific context (Database:Provider), a factory for the abstract context, and a scoped context for Identity.</summary>
+    public static IHostApplicationBuilder AddPortalData(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        var provider = builder.Configuration.GetValue(DatabaseOptions.Section + ":Provider", DatabaseProvider.Sqlite);
+        var connection = builder.Configuration.GetConnectionString("Portal");
+        if (provider == DatabaseProvider.SqlServer)
+        {
+            builder.Services.AddDbContextFactory<SqlServerAppDbContext>(o =>
+                o.UseSqlServer(connection ?? "", sql => sql.MigrationsAssembly(SqlServerAppDbContext.MigrationsAssembly).EnableRetryOnFailure()));
+            Register<SqlServerAppDbContext>(builder.Services);
+        }
+        else
+        {
+            var sqlite = SqliteConnectionString(connection, builder.Environment.ContentRootPath);
+            builder.Services.AddDbContextFactory<SqliteAppDbContext>(o =>
+                o.UseSqlite(sqlite, s => s.MigrationsAssembly(SqliteAppDbContext.MigrationsAssembly)));
+            Register<SqliteAppDbContext>(builder.Services);
+        }
+        builder.Services.AddSingleton<SettingsStore>();
+        return builder;
+    }
+
+    private static void Register<TContext>(IServiceCollection services) where TContext : AppDbContext
+    {
+        services.AddSingleton<IDbContextFactory<AppDbContext>, PortalDbContextFactory<TContext>>();
+        services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
+    }
+
+    /// <summary>Resolves a relative SQLite file against the content root and makes sure its folder exists.</summary>
+    public static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        var csb = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? DatabaseOptions.DefaultSqlite : configured);
+        if (csb.DataSource != ":memory:" && !csb.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && csb.Mode != SqliteOpenMode.Memory)
+        {
+            if (!Path.IsPathRooted(csb.DataSource)) csb.DataSource = Path.GetFullPath(Path.Combine(contentRoot, csb.DataSource));
+            Directory.CreateDirectory(Path.GetDirectoryName(csb.DataSource)!);
+        }
+        return csb.ToString();
+    }
+
+    /// <summary>The email port: pickup folder by default, MailKit SMTP when Email:Delivery is Smtp.</summary>
+    public static IHostApplicationBuilder AddPortalEmail(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        var delivery = builder.Configuration.GetValue(EmailOptions.Section + ":Delivery", EmailDelivery.Pickup);
+        if (delivery == EmailDelivery.Smtp) builder.Services.AddSingleton<IEmailTransport, SmtpEmailTransport>();
+        else builder.Services.AddSingleton<IEmailTransport, PickupEmailTransport>();
+        return builder;
+    }
+}

@@ -1,0 +1,87 @@
+using MembershipPortal.Web.Features.Operations;
+using MembershipPortal.Web.Features.Setup;
+
+namespace MembershipPortal.Web.Features.Cli;
+
+public sealed record PortalCommand(string Name, IReadOnlyList<string> Arguments);
+
+/// <summary>
+/// Command-line verbs of the Web executable. Each runs against the same services as the site, prints one line of
+/// outcome and returns an exit code; none starts the web server.
+/// </summary>
+public static class PortalCommands
+{
+    public const int Ok = 0, Failed = 1, BadArguments = 2;
+    private static readonly string[] Known = ["migrate", "create-admin"];
+
+    /// <summary>The first argument is a command when it is not an option (options such as --urls go to the host).</summary>
+    public static PortalCommand? Parse(string[] args) =>
+        args.Length > 0 && !args[0].StartsWith('-') ? new PortalCommand(args[0], args[1..]) : null;
+
+    public static async Task<int> RunAsync(WebApplication app, PortalCommand command, TextWriter? output = null)
+    {
+        var stdout = output ?? Console.Out;
+        var stderr = output ?? Console.Error;
+        try
+        {
+            switch (command.Name)
+            {
+                case "migrate":
+                    if (command.Arguments.Count > 0) return Bad(stderr, "migrate takes no arguments.");
+                    await using (var scope = app.Services.CreateAsyncScope())
+                        await Startup.MigrateAsync(scope.ServiceProvider);
+                    stdout.WriteLine("Database is up to date.");
+                    return Ok;
+
+                case "create-admin":
+                    if (!TryOptions(command.Arguments, ["--email", "--password"], out var values, out var error))
+                        return Bad(stderr, $"{error} Usage: create-admin --email E --password P");
+                    await using (var scope = app.Services.CreateAsyncScope())
+                    {
+                        await Startup.MigrateAsync(scope.ServiceProvider);
+                        var result = await scope.ServiceProvider.GetRequiredService<OwnerSetupService>()
+                            .CreateOwnerAsync(values["--email"], values["--password"]);
+                        if (!result.Succeeded)
+                        {
+                            stderr.WriteLine($"Owner not created: {string.Join(" ", result.Errors)}");
+                            return Failed;
+                        }
+                    }
+                    stdout.WriteLine($"Owner {values["--email"]} created.");
+                    return Ok;
+
+                default:
+                    return Bad(stderr, $"Unknown command '{command.Name}'. Commands: {string.Join(", ", Known)}.");
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            stderr.WriteLine($"{command.Name} failed: {ex.Message}");
+            return Failed;
+        }
+    }
+
+    /// <summary>Parses "--name value" pairs; every required option once, nothing else.</summary>
+    internal static bool TryOptions(IReadOnlyList<string> args, string[] required, out Dictionary<string, string> values, out string error)
+    {
+        values = new Dictionary<string, string>(StringComparer.Ordinal);
+        error = "";
+        for (var i = 0; i < args.Count; i += 2)
+        {
+            var name = args[i];
+            if (!required.Contains(name)) { error = $"Unknown option '{name}'."; return false; }
+            if (i + 1 >= args.Count || args[i + 1].StartsWith("--")) { error = $"Option {name} needs a value."; return false; }
+            if (!values.TryAdd(name, args[i + 1])) { error = $"Option {name} is given twice."; return false; }
+        }
+        var found = values;
+        var missing = required.Where(r => !found.ContainsKey(r)).ToList();
+        if (missing.Count > 0) { error = $"Missing {string.Join(" and ", missing)}."; return false; }
+        return true;
+    }
+
+    private static int Bad(TextWriter stderr, string message)
+    {
+        stderr.WriteLine(message);
+        return BadArguments;
+    }
+}

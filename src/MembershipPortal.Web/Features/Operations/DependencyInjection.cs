@@ -1,0 +1,92 @@
+using System.Threading.RateLimiting;
+using MembershipPortal.Infrastructure.Data;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace MembershipPortal.Web.Features.Operations;
+
+public static class DependencyInjection
+{
+    /// <summary>Paths whose POSTs are rate limited per client address (credential stuffing, email bombing).</summary>
+    internal static readonly string[] LimitedPosts =
+        ["/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResetPassword",
+         "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ResendEmailConfirmation", "/setup"];
+
+    public static IHostApplicationBuilder AddPortalOperations(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddHttpLogging(o =>
+        {
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
+
+        services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+
+        services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });
+
+        // Sign-in cookies issued by one instance must be readable by another: keys live in the database.
+        services.AddDataProtection().SetApplicationName("MembershipPortal").PersistKeysToDbContext<AppDbContext>();
+
+        services.Configure<CircuitOptions>(o =>
+        {
+            o.DisconnectedCircuitMaxRetained = 100;
+            o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+            o.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(30);
+        });
+        services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024);
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+            {
+                if (!HttpMethods.IsPost(http.Request.Method) ||
+                    !LimitedPosts.Any(p => http.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
+                    return RateLimitPartition.GetNoLimiter("unlimited");
+                var limits = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
+                var key = $"{http.Connection.RemoteIpAddress}|{http.Request.Path.Value?.ToLowerInvariant()}";
+                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limits.PostsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
+        });
+        return builder;
+    }
+
+    public static WebApplication UsePortalOperations(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseHttpLogging();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapPortalHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health");
+        return app;
+    }
+}

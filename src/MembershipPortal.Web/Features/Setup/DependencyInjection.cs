@@ -1,0 +1,26 @@
+namespace MembershipPortal.Web.Features.Setup;
+
+public static class DependencyInjection
+{
+    public static IHostApplicationBuilder AddPortalSetup(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<OwnerSetupService>();
+        return builder;
+    }
+
+    /// <summary>/setup exists only while there is no Owner; afterwards it answers 404 like any unknown page.</summary>
+    public static WebApplication UsePortalSetupGate(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/setup", StringComparison.OrdinalIgnoreCase) &&
+                await context.RequestServices.GetRequiredService<OwnerSetupService>().OwnerExistsAsync())
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            await next(context);
+        });
+        return app;
+    }
+}

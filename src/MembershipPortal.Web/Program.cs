@@ -1,0 +1,42 @@
+using MembershipPortal.Infrastructure;
+using MembershipPortal.Web.Components;
+using MembershipPortal.Web.Features.Accounts;
+using MembershipPortal.Web.Features.Admin;
+using MembershipPortal.Web.Features.Cli;
+using MembershipPortal.Web.Features.Operations;
+using MembershipPortal.Web.Features.Setup;
+using MembershipPortal.Web.Features.Themes;
+using MudBlazor.Services;
+
+// `MembershipPortal.Web <command> ...` runs a command and exits; no command starts the web server.
+var command = PortalCommands.Parse(args);
+var builder = WebApplication.CreateBuilder(command is null ? args : []);
+
+builder.AddPortalData();
+builder.AddPortalEmail();
+builder.AddPortalOperations();
+builder.AddPortalAccounts();
+builder.AddPortalThemes();
+builder.AddPortalSetup();
+builder.AddPortalAdmin();
+builder.Services.AddMudServices();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
+var app = builder.Build();
+
+if (command is not null)
+    return await PortalCommands.RunAsync(app, command);
+
+await app.PreparePortalAsync();
+
+app.UsePortalOperations();
+app.UsePortalSetupGate();
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapPortalThemeFiles();
+app.MapPortalHealth();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAdditionalIdentityEndpoints();
+
+await app.RunAsync();
+return 0;
