@@ -20,19 +20,22 @@ public static class DependencyInjection
         builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
+        // The provider decides which context type exists, so it is read now; the connection string is read when the
+        // first context is made, so hosts and tests can still change it after registration.
         var provider = builder.Configuration.GetValue(DatabaseOptions.Section + ":Provider", DatabaseProvider.Sqlite);
-        var connection = builder.Configuration.GetConnectionString("Portal");
+        var contentRoot = builder.Environment.ContentRootPath;
         if (provider == DatabaseProvider.SqlServer)
         {
-            builder.Services.AddDbContextFactory<SqlServerAppDbContext>(o =>
-                o.UseSqlServer(connection ?? "", sql => sql.MigrationsAssembly(SqlServerAppDbContext.MigrationsAssembly).EnableRetryOnFailure()));
+            builder.Services.AddDbContextFactory<SqlServerAppDbContext>((sp, o) =>
+                o.UseSqlServer(sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal") ?? "",
+                    sql => sql.MigrationsAssembly(SqlServerAppDbContext.MigrationsAssembly).EnableRetryOnFailure()));
             Register<SqlServerAppDbContext>(builder.Services);
         }
         else
         {
-            var sqlite = SqliteConnectionString(connection, builder.Environment.ContentRootPath);
-            builder.Services.AddDbContextFactory<SqliteAppDbContext>(o =>
-                o.UseSqlite(sqlite, s => s.MigrationsAssembly(SqliteAppDbContext.MigrationsAssembly)));
+            builder.Services.AddDbContextFactory<SqliteAppDbContext>((sp, o) =>
+                o.UseSqlite(SqliteConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal"), contentRoot),
+                    s => s.MigrationsAssembly(SqliteAppDbContext.MigrationsAssembly)));
             Register<SqliteAppDbContext>(builder.Services);
         }
         builder.Services.AddSingleton<SettingsStore>();
@@ -63,9 +66,12 @@ public static class DependencyInjection
         builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        var delivery = builder.Configuration.GetValue(EmailOptions.Section + ":Delivery", EmailDelivery.Pickup);
-        if (delivery == EmailDelivery.Smtp) builder.Services.AddSingleton<IEmailTransport, SmtpEmailTransport>();
-        else builder.Services.AddSingleton<IEmailTransport, PickupEmailTransport>();
+        builder.Services.AddSingleton<PickupEmailTransport>();
+        builder.Services.AddSingleton<SmtpEmailTransport>();
+        builder.Services.AddSingleton<IEmailTransport>(sp =>
+            sp.GetRequiredService<IOptions<EmailOptions>>().Value.Delivery == EmailDelivery.Smtp
+                ? sp.GetRequiredService<SmtpEmailTransport>()
+                : sp.GetRequiredService<PickupEmailTransport>());
         return builder;
     }
 }

@@ -25,9 +25,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 var app = builder.Build();
 
 if (command is not null)
-    return await PortalCommands.RunAsync(app, command);
-
-await app.PreparePortalAsync();
+    return await PortalCommands.RunAsync(app.Services, command);
 
 app.UsePortalOperations();
 app.UsePortalSetupGate();
@@ -40,3 +38,6 @@ app.MapAdditionalIdentityEndpoints();
 
 await app.RunAsync();
 return 0;
+
+/// <summary>Visible to WebApplicationFactory in the test projects.</summary>
+public partial class Program;

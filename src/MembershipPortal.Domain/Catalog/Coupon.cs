@@ -18,6 +18,14 @@ public sealed class Coupon
 
     public string Code => Terms.Code;
 
+    public decimal? PercentOff => Terms.PercentOff;
+
+    public Money? AmountOff => Terms.AmountOff;
+
+    public CouponDuration Duration => Terms.Duration;
+
+    public int? DurationInMonths => Terms.DurationInMonths;
+
     /// <summary>The coupon can be used before this instant, not at or after it.</summary>
     public DateTimeOffset? ExpiresAt { get; private set; }
 

@@ -18,7 +18,7 @@ public static class PortalCommands
     public static PortalCommand? Parse(string[] args) =>
         args.Length > 0 && !args[0].StartsWith('-') ? new PortalCommand(args[0], args[1..]) : null;
 
-    public static async Task<int> RunAsync(WebApplication app, PortalCommand command, TextWriter? output = null)
+    public static async Task<int> RunAsync(IServiceProvider services, PortalCommand command, TextWriter? output = null)
     {
         var stdout = output ?? Console.Out;
         var stderr = output ?? Console.Error;
@@ -28,7 +28,7 @@ public static class PortalCommands
             {
                 case "migrate":
                     if (command.Arguments.Count > 0) return Bad(stderr, "migrate takes no arguments.");
-                    await using (var scope = app.Services.CreateAsyncScope())
+                    await using (var scope = services.CreateAsyncScope())
                         await Startup.MigrateAsync(scope.ServiceProvider);
                     stdout.WriteLine("Database is up to date.");
                     return Ok;
@@ -36,7 +36,7 @@ public static class PortalCommands
                 case "create-admin":
                     if (!TryOptions(command.Arguments, ["--email", "--password"], out var values, out var error))
                         return Bad(stderr, $"{error} Usage: create-admin --email E --password P");
-                    await using (var scope = app.Services.CreateAsyncScope())
+                    await using (var scope = services.CreateAsyncScope())
                     {
                         await Startup.MigrateAsync(scope.ServiceProvider);
                         var result = await scope.ServiceProvider.GetRequiredService<OwnerSetupService>()

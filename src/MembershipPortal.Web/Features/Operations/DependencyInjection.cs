@@ -26,6 +26,7 @@ public static class DependencyInjection
             o.CombineLogs = true;
         });
 
+        services.AddHostedService<Startup>();
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 
         services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });

@@ -1,20 +1,26 @@
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Web.Features.Themes;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Operations;
 
-public static class Startup
+/// <summary>
+/// Runs when the host starts, before the server takes requests: applies pending migrations (never EnsureCreated,
+/// which makes a database that can't be upgraded), makes sure the roles exist and loads the Owner's theme.
+/// </summary>
+public sealed class Startup(IServiceProvider services, ILogger<Startup> logger) : IHostedService
 {
-    /// <summary>Applies pending migrations (never EnsureCreated: a database made that way can't be upgraded) and makes sure the roles exist.</summary>
-    public static async Task PreparePortalAsync(this WebApplication app, CancellationToken ct = default)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var scope = app.Services.CreateAsyncScope();
-        await MigrateAsync(scope.ServiceProvider, ct);
-        await scope.ServiceProvider.GetRequiredService<Themes.ThemeState>().InitializeAsync(ct);
-        app.Logger.LogInformation("Database ready ({Provider}).", scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.ProviderName);
+        await using var scope = services.CreateAsyncScope();
+        await MigrateAsync(scope.ServiceProvider, cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<ThemeState>().InitializeAsync(cancellationToken);
+        logger.LogInformation("Database ready ({Provider}).", scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.ProviderName);
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {

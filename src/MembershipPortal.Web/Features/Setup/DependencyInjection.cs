@@ -5,6 +5,7 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddPortalSetup(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<OwnerSetupService>();
+        builder.Services.AddSingleton<OwnerPresence>();
         return builder;
     }
 

@@ -9,15 +9,20 @@ public sealed record SetupResult(bool Succeeded, IReadOnlyList<string> Errors, A
 }
 
 /// <summary>Creates Owner accounts: the first one through /setup, any later through the command line.</summary>
-public sealed class OwnerSetupService(UserManager<ApplicationUser> users, TimeProvider clock)
+/// <summary>Remembers, per app instance, that an Owner exists, so the /setup gate costs no query once set up.</summary>
+public sealed class OwnerPresence
 {
-    private static volatile bool ownerKnownToExist;
+    public volatile bool Known;
+}
+
+public sealed class OwnerSetupService(UserManager<ApplicationUser> users, TimeProvider clock, OwnerPresence presence)
+{
 
     public async Task<bool> OwnerExistsAsync()
     {
-        if (ownerKnownToExist) return true;
+        if (presence.Known) return true;
         var exists = (await users.GetUsersInRoleAsync(PortalRoles.Owner)).Count > 0;
-        if (exists) ownerKnownToExist = true;
+        if (exists) presence.Known = true;
         return exists;
     }
 
@@ -51,7 +56,7 @@ public sealed class OwnerSetupService(UserManager<ApplicationUser> users, TimePr
             await users.DeleteAsync(user);
             return new SetupResult(false, role.Errors.Select(e => e.Description).ToList());
         }
-        ownerKnownToExist = true;
+        presence.Known = true;
         return new SetupResult(true, [], user);
     }
 }

@@ -1,0 +1,61 @@
+using System.Net;
+using MembershipPortal.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace MembershipPortal.EndToEnd.Tests.Support;
+
+/// <summary>The portal on real Kestrel (127.0.0.1, a free port, its own database) and Debian's Chromium driven by Playwright.</summary>
+public sealed class BrowserApp : IAsyncLifetime
+{
+    public PortalFactory Portal { get; } = new();
+    public string BaseUrl { get; private set; } = "";
+    private IPlaywright? playwright;
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("PORTAL_CHROMIUM") ?? "/usr/bin/chromium";
+
+    public async Task InitializeAsync()
+    {
+        Portal.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        Portal.StartServer();
+        BaseUrl = Portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // This machine's network is closed: keep Chromium from reaching out at start.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new() { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>A prerendered button looks live before the circuit connects; clicks before then are lost.</summary>
+    public static Task WaitForCircuitAsync(IPage page) =>
+        page.Locator("#circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    /// <summary>Optional screenshots for a person to look at (PORTAL_SCREENSHOTS=folder).</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("PORTAL_SCREENSHOTS") is { Length: > 0 } dir)
+            await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright?.Dispose();
+        Portal.Dispose();
+    }
+}
