@@ -1,3 +1,7 @@
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Infrastructure.Billing;
+using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Settings;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -19,6 +23,15 @@ public abstract class AppDbContext(DbContextOptions options)
 {
     public DbSet<PortalSetting> Settings => Set<PortalSetting>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Product> Products => Set<Product>();
+    public DbSet<CatalogPrice> Prices => Set<CatalogPrice>();
+    public DbSet<Coupon> Coupons => Set<Coupon>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<SubscriptionRecord> SubscriptionRecords => Set<SubscriptionRecord>();
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<BillingProfile> BillingProfiles => Set<BillingProfile>();
+    public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
