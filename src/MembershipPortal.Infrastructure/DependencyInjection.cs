@@ -1,5 +1,6 @@
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email;
+using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Infrastructure.Settings;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -72,6 +73,17 @@ public static class DependencyInjection
             sp.GetRequiredService<IOptions<EmailOptions>>().Value.Delivery == EmailDelivery.Smtp
                 ? sp.GetRequiredService<SmtpEmailTransport>()
                 : sp.GetRequiredService<PickupEmailTransport>());
+        return builder;
+    }
+
+    /// <summary>The payment port: the in-process test gateway by default, Stripe when Payments:Provider is Stripe.</summary>
+    public static IHostApplicationBuilder AddPortalPayments(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PaymentsOptions>().BindConfiguration(PaymentsOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PaymentsOptions>, PaymentsOptionsValidator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TestPaymentGateway>();
+        builder.Services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<TestPaymentGateway>());
         return builder;
     }
 }

@@ -14,6 +14,7 @@ var builder = WebApplication.CreateBuilder(command is null ? args : []);
 
 builder.AddPortalData();
 builder.AddPortalEmail();
+builder.AddPortalPayments();
 builder.AddPortalOperations();
 builder.AddPortalAccounts();
 builder.AddPortalThemes();

@@ -1,0 +1,82 @@
+using MembershipPortal.Domain.Common;
+
+namespace MembershipPortal.Infrastructure.Payments;
+
+/// <summary>
+/// The one payment port. With the built-in <c>Test</c> gateway the portal is the billing engine: it charges cards
+/// in-process and renews subscriptions itself. With <c>Stripe</c>, Stripe is the billing engine: checkout and
+/// card updates happen on Stripe's pages, Stripe renews and retries, and the local ledger follows its webhooks.
+/// Every create call carries a deterministic idempotency key derived from our own rows.
+/// </summary>
+public interface IPaymentGateway
+{
+    /// <summary>"Test" or "Stripe"; stored on billing profiles and subscriptions.</summary>
+    string Name { get; }
+
+    /// <summary>True when checkout and card updates happen on the gateway's hosted pages (Stripe).</summary>
+    bool UsesHostedPages { get; }
+
+    /// <summary>Creates (or finds) the member's customer record at the gateway.</summary>
+    Task<string> EnsureCustomerAsync(CustomerRequest request, CancellationToken ct = default);
+
+    /// <summary>Test gateway: attaches a card typed into the portal's own form. Stripe collects cards on its pages.</summary>
+    Task<CardResult> AttachCardAsync(string customerId, CardDetails card, CancellationToken ct = default);
+
+    /// <summary>Charges the customer's card on file.</summary>
+    Task<ChargeResult> ChargeAsync(ChargeRequest request, CancellationToken ct = default);
+
+    Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken ct = default);
+
+    /// <summary>Stripe: a Checkout Session in subscription mode; returns the URL to send the member to.</summary>
+    Task<string> CreateCheckoutSessionAsync(CheckoutSessionRequest request, CancellationToken ct = default);
+
+    /// <summary>Stripe: a customer-portal session for payment-method updates; returns its URL.</summary>
+    Task<string> CreateBillingPortalSessionAsync(string customerId, string returnUrl, CancellationToken ct = default);
+
+    /// <summary>Stripe: changes price/quantity of subscription items with proration invoiced now.</summary>
+    Task UpdateSubscriptionAsync(SubscriptionUpdateRequest request, CancellationToken ct = default);
+
+    /// <summary>Stripe: cancel now, or set/clear cancel-at-period-end.</summary>
+    Task CancelSubscriptionAsync(string gatewaySubscriptionId, CancelMode mode, string idempotencyKey, CancellationToken ct = default);
+
+    /// <summary>Stripe: pause collection until a date, or resume it (null).</summary>
+    Task PauseSubscriptionAsync(string gatewaySubscriptionId, DateTimeOffset? resumesAt, string idempotencyKey, CancellationToken ct = default);
+
+    /// <summary>Stripe: creates the product and any missing prices; returns the gateway ids to store.</summary>
+    Task<CatalogSyncResult> SyncProductAsync(ProductSyncRequest request, CancellationToken ct = default);
+}
+
+public sealed record CustomerRequest(string MemberId, string Email, string? Name, string IdempotencyKey);
+
+public sealed record CardDetails(string Number, int ExpMonth, int ExpYear, string Cvc);
+
+public sealed record CardResult(bool Succeeded, string? Brand, string? Last4, int ExpMonth, int ExpYear, string? Token, string? FailureCode, string? FailureMessage);
+
+public sealed record ChargeRequest(string CustomerId, string? CardToken, Money Amount, string Description, string IdempotencyKey, bool IsRenewal);
+
+public sealed record ChargeResult(bool Succeeded, string? PaymentId, string? FailureCode, string? FailureMessage)
+{
+    public static ChargeResult Declined(string code, string message) => new(false, null, code, message);
+}
+
+public sealed record RefundRequest(string PaymentId, Money Amount, string IdempotencyKey);
+
+public sealed record RefundResult(bool Succeeded, string? RefundId, string? FailureMessage);
+
+public sealed record CheckoutLine(string GatewayPriceId, int Quantity);
+
+public sealed record CheckoutSessionRequest(
+    string MemberId, string CustomerId, IReadOnlyList<CheckoutLine> Lines, string? GatewayCouponId, int TrialDays,
+    bool CollectShippingAddress, string SuccessUrl, string CancelUrl, string IdempotencyKey);
+
+public sealed record SubscriptionItemChange(string? GatewayItemId, string GatewayPriceId, int Quantity, bool Remove = false);
+
+public sealed record SubscriptionUpdateRequest(string GatewaySubscriptionId, IReadOnlyList<SubscriptionItemChange> Items, bool ProrateNow, string IdempotencyKey);
+
+public enum CancelMode { Immediately, AtPeriodEnd, UndoAtPeriodEnd }
+
+public sealed record PriceSyncLine(Guid PriceId, string? GatewayPriceId, long AmountMinor, string Currency, string Interval, int IntervalCount, int TrialDays);
+
+public sealed record ProductSyncRequest(Guid ProductId, string? GatewayProductId, string Name, string? Description, IReadOnlyList<PriceSyncLine> Prices);
+
+public sealed record CatalogSyncResult(string GatewayProductId, IReadOnlyDictionary<Guid, string> GatewayPriceIds);
