@@ -89,6 +89,9 @@ public class SubscriptionRecord
     public string? CancelFeedback { get; set; }
     public ShippingAddress? ShippingAddress { get; set; }
     public string? CouponCode { get; set; }
+    /// <summary>A downgrade waiting for the period end: which item moves to which price.</summary>
+    public Guid? PendingItemId { get; set; }
+    public Guid? PendingPriceId { get; set; }
 }
 
 public class ShippingAddress

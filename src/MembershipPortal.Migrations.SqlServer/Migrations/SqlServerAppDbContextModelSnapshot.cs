@@ -430,6 +430,12 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset?>("LastGatewayEventAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<Guid?>("PendingItemId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("PendingPriceId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.HasKey("SubscriptionId");
 
                     b.HasIndex("GatewaySubscriptionId")

@@ -423,6 +423,12 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.Property<long?>("LastGatewayEventAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("PendingItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PendingPriceId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("SubscriptionId");
 
                     b.HasIndex("GatewaySubscriptionId")

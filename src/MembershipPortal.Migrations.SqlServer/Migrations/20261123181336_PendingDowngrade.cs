@@ -1,0 +1,39 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MembershipPortal.Migrations.SqlServer.Migrations
+{
+    /// <inheritdoc />
+    public partial class PendingDowngrade : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<Guid>(
+                name: "PendingItemId",
+                table: "SubscriptionRecords",
+                type: "uniqueidentifier",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "PendingPriceId",
+                table: "SubscriptionRecords",
+                type: "uniqueidentifier",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "PendingItemId",
+                table: "SubscriptionRecords");
+
+            migrationBuilder.DropColumn(
+                name: "PendingPriceId",
+                table: "SubscriptionRecords");
+        }
+    }
+}

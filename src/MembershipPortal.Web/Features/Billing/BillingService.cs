@@ -1,0 +1,406 @@
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Billing;
+using MembershipPortal.Infrastructure.Catalog;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Web.Features.Billing;
+
+/// <summary>
+/// A member's own billing: what they have, and every change they can make to it. Every method takes the member id
+/// from the signed-in user (never from the request) and only touches that member's subscriptions.
+/// </summary>
+public sealed class BillingService(
+    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BillingSettings settings, RenewalRun renewals, TimeProvider clock)
+{
+    public static readonly string[] CancelReasons = ["Too expensive", "Not using it enough", "Missing a feature I need", "Switching to something else", "Other"];
+
+    public async Task<BillingOverview> OverviewAsync(string memberId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var subs = await db.Subscriptions.AsNoTracking().Include(s => s.Items).Where(s => s.MemberId == memberId).ToListAsync(ct);
+        var ids = subs.Select(s => s.Id).ToList();
+        var records = await db.SubscriptionRecords.AsNoTracking().Where(r => ids.Contains(r.SubscriptionId)).ToDictionaryAsync(r => r.SubscriptionId, ct);
+        var productIds = subs.SelectMany(s => s.Items).Select(i => i.ProductId).Distinct().ToList();
+        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var pendingPriceIds = records.Values.Where(r => r.PendingPriceId != null).Select(r => r.PendingPriceId!.Value).ToList();
+        var pendingPrices = await db.Prices.AsNoTracking().Where(p => pendingPriceIds.Contains(p.Id)).ToListAsync(ct);
+
+        var views = subs.OrderBy(s => s.Status is SubscriptionStatus.Canceled ? 1 : 0).ThenByDescending(s => s.StartedAt).Select(s =>
+        {
+            var record = records.GetValueOrDefault(s.Id);
+            string? pending = null;
+            if (record?.PendingPriceId is { } pp && pendingPrices.FirstOrDefault(p => p.Id == pp) is { } price && products.TryGetValue(price.ProductId, out var target))
+                pending = $"Changes to {target.Name} ({Describe.Price(price.Terms)}) on {s.CurrentPeriodEnd:d MMM yyyy}";
+            return new SubscriptionView(s.Id, s.Status,
+                s.Items.Select(i => ToItemView(i, products.GetValueOrDefault(i.ProductId))).ToList(),
+                s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.PausedUntil, RenewalInvoice.Total(s),
+                s.Items.Any(i => products.GetValueOrDefault(i.ProductId)?.AllowPause == true), pending,
+                s.History.OrderByDescending(h => h.At).ToList());
+        }).ToList();
+
+        var invoices = await db.Invoices.AsNoTracking().Where(i => i.MemberId == memberId).OrderByDescending(i => i.CreatedAt).Take(50).ToListAsync(ct);
+        var profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
+        var card = profile?.CardLast4 is { } last4 ? $"{profile.CardBrand} ending {last4}, expires {profile.CardExpMonth:00}/{profile.CardExpYear}" : null;
+        return new BillingOverview(views,
+            invoices.Select(i => new InvoiceView(i.Id, i.Number, i.CreatedAt, new Money(i.TotalMinor, i.Currency), i.Status.ToString(), i.Reason, i.PaidAt)).ToList(),
+            card);
+    }
+
+    /// <summary>One of the member's own invoices; another member's id finds nothing.</summary>
+    public async Task<Invoice?> InvoiceAsync(string memberId, Guid invoiceId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == invoiceId && i.MemberId == memberId, ct);
+    }
+
+    /// <summary>Other plans (membership tiers and billing intervals) the subscription's main item can move to.</summary>
+    public async Task<IReadOnlyList<PlanOption>> PlanOptionsAsync(string memberId, Guid subscriptionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sub = await FindAsync(db, memberId, subscriptionId, ct, tracking: false);
+        if (sub is null) return [];
+        var (item, product) = await MainItemAsync(db, sub, ct);
+        var kinds = product.Kind;
+        var candidates = await db.Products.AsNoTracking().Where(p => p.Kind == kinds && p.IsVisible).ToListAsync(ct);
+        var candidateIds = candidates.Select(p => p.Id).ToList();
+        var prices = await db.Prices.AsNoTracking().Where(p => candidateIds.Contains(p.ProductId) && !p.IsArchived).ToListAsync(ct);
+        return prices.Where(p => p.Id != item.PriceId && p.Terms.Currency == item.Terms.Currency)
+            .Select(p =>
+            {
+                var target = candidates.Single(c => c.Id == p.ProductId);
+                return new PlanOption(p.Id, target.Name, target.Rank, p.Terms, IsUpgrade(product, item.Terms, target, p.Terms));
+            })
+            .OrderBy(o => o.Rank).ThenBy(o => o.Terms.PeriodMonths).ToList();
+    }
+
+    /// <summary>A higher tier is an upgrade; on the same tier, a longer or dearer interval is an upgrade (it is charged now).</summary>
+    public static bool IsUpgrade(Product from, PriceTerms fromTerms, Product to, PriceTerms toTerms) =>
+        to.Rank != from.Rank
+            ? to.Rank > from.Rank
+            : toTerms.PeriodMonths > fromTerms.PeriodMonths ||
+              (toTerms.PeriodMonths == fromTerms.PeriodMonths && toTerms.Amount.Minor > fromTerms.Amount.Minor);
+
+    public async Task<ChangePreview?> PreviewChangeAsync(string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await PreviewAsync(db, memberId, subscriptionId, priceId, ct);
+    }
+
+    private async Task<ChangePreview?> PreviewAsync(AppDbContext db, string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct)
+    {
+        var sub = await FindAsync(db, memberId, subscriptionId, ct, tracking: false);
+        var option = (await PlanOptionsAsync(memberId, subscriptionId, ct)).FirstOrDefault(o => o.PriceId == priceId);
+        if (sub is null || option is null) return null;
+        var (item, _) = await MainItemAsync(db, sub, ct);
+        var now = clock.GetUtcNow();
+        var policy = await settings.GetAsync(ct);
+        // A higher tier on a shorter interval can cost less today than the unused time is worth: then it is scheduled like a downgrade.
+        if (option.IsUpgrade && TryUpgrade(item, option, sub, now) is { } proration)
+        {
+            var due = sub.Status == SubscriptionStatus.Trialing ? Money.Zero(proration.Net.Currency) : proration.AmountDueNow;
+            var text = sub.Status == SubscriptionStatus.Trialing
+                ? $"You switch to {option.ProductName} now; your trial continues and {Describe.Price(option.Terms)} starts when it ends."
+                : $"You pay {due.Display()} today: {proration.RemainingCharge.Display()} for the rest of this period on {option.ProductName}, less {proration.UnusedCredit.Display()} unused on your current plan. Then {Describe.Price(option.Terms)}.";
+            return new ChangePreview(option, proration, true, text);
+        }
+        var timing = policy.Downgrade == DowngradeTiming.ImmediateWithCredit && !option.IsUpgrade ? ProrationTiming.Immediate : ProrationTiming.AtPeriodEnd;
+        var down = Proration.ForDowngrade(item.Terms, option.Terms, item.Quantity, item.Quantity, sub.CurrentPeriodStart, sub.CurrentPeriodEnd, now, timing, item.Coupon);
+        var explanation = timing == ProrationTiming.AtPeriodEnd
+            ? $"You keep your current plan until {sub.CurrentPeriodEnd:d MMM yyyy}; then {option.ProductName} at {Describe.Price(option.Terms)}. Nothing is charged today."
+            : $"You switch now and {down.AccountCredit.Display()} of unused time is refunded to your card.";
+        return new ChangePreview(option, down, timing == ProrationTiming.Immediate, explanation);
+    }
+
+    private static ProrationPreview? TryUpgrade(SubscriptionItem item, PlanOption option, Subscription sub, DateTimeOffset now)
+    {
+        try
+        {
+            return Proration.ForUpgrade(item.Terms, option.Terms, item.Quantity, item.Quantity, sub.CurrentPeriodStart, sub.CurrentPeriodEnd, now, item.Coupon);
+        }
+        catch (DomainException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<ActionResult> ChangePlanAsync(string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var preview = await PreviewAsync(db, memberId, subscriptionId, priceId, ct);
+        if (preview is null) return ActionResult.Fail("That plan is not available for this subscription.");
+        var sub = (await FindAsync(db, memberId, subscriptionId, ct))!;
+        var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
+        var (item, _) = await MainItemAsync(db, sub, ct);
+        var price = await db.Prices.SingleAsync(p => p.Id == priceId, ct);
+        var now = clock.GetUtcNow();
+        try
+        {
+            if (preview.Target.IsUpgrade && preview.Immediate)
+            {
+                var due = sub.Status == SubscriptionStatus.Trialing ? Money.Zero(price.Terms.Currency) : preview.Proration.AmountDueNow;
+                var paid = await ChargeAsync(db, sub, due, $"change:{sub.Id}:{sub.Version}:{priceId}", $"Upgrade to {preview.Target.ProductName}", "subscription_update", now, ct);
+                if (paid is not null) return ActionResult.Fail(paid);
+                sub.ChangePlan(item.Id, price, now);
+                record.PendingItemId = record.PendingPriceId = null;
+                await db.SaveChangesAsync(ct);
+                return ActionResult.Ok($"You are now on {preview.Target.ProductName}.");
+            }
+            if (!preview.Immediate)
+            {
+                record.PendingItemId = item.Id;
+                record.PendingPriceId = priceId;
+                await db.SaveChangesAsync(ct);
+                return ActionResult.Ok($"Your plan changes to {preview.Target.ProductName} on {sub.CurrentPeriodEnd:d MMM yyyy}.");
+            }
+            sub.ChangePlan(item.Id, price, now);
+            await RefundCreditAsync(db, sub, preview.Proration.AccountCredit, now, ct);
+            await db.SaveChangesAsync(ct);
+            return ActionResult.Ok($"You are now on {preview.Target.ProductName}.");
+        }
+        catch (DomainException ex)
+        {
+            return ActionResult.Fail(ex.Message);
+        }
+    }
+
+    public async Task<ActionResult> CancelPendingChangeAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+        await MutateAsync(memberId, subscriptionId, async (db, sub, _) =>
+        {
+            var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
+            record.PendingItemId = record.PendingPriceId = null;
+            return "The scheduled plan change was cancelled.";
+        }, ct);
+
+    /// <summary>Add-ons the subscription can take, on its cadence and currency.</summary>
+    public async Task<IReadOnlyList<CheckoutOption>> AvailableAddOnsAsync(string memberId, Guid subscriptionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sub = await FindAsync(db, memberId, subscriptionId, ct, tracking: false);
+        if (sub is null) return [];
+        var (item, product) = await MainItemAsync(db, sub, ct);
+        var owned = sub.Items.Select(i => i.ProductId).ToHashSet();
+        var addOns = (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.AddOn && p.IsVisible && p.AddOnBilling == AddOnBilling.Recurring).ToListAsync(ct))
+            .Where(p => !owned.Contains(p.Id) && (p.AttachableTo.Count == 0 || p.AttachableTo.Contains(product.Id))).ToList();
+        var ids = addOns.Select(a => a.Id).ToList();
+        var prices = await db.Prices.AsNoTracking().Where(p => ids.Contains(p.ProductId) && !p.IsArchived).ToListAsync(ct);
+        return addOns.Select(a => (a, prices.FirstOrDefault(p => p.ProductId == a.Id && p.Terms.HasSameCadenceAs(item.Terms) && p.Terms.Currency == item.Terms.Currency)))
+            .Where(x => x.Item2 is not null)
+            .Select(x => new CheckoutOption(x.Item2!.Id, x.a.Id, x.a.Name, x.a.Kind, x.Item2.Terms, x.a.NeedsShipping)).ToList();
+    }
+
+    /// <summary>Adds an add-on now and charges its share of the rest of the current period.</summary>
+    public Task<ActionResult> AddAddOnAsync(string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct = default) =>
+        MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
+        {
+            if (!(await AvailableAddOnsAsync(memberId, subscriptionId, ct)).Any(a => a.PriceId == priceId))
+                throw new DomainException("That add-on cannot be added to this subscription.");
+            var price = await db.Prices.SingleAsync(p => p.Id == priceId, ct);
+            var product = await db.Products.SingleAsync(p => p.Id == price.ProductId, ct);
+            var share = ProratedShare(sub, price.Terms, 1, now);
+            var error = await ChargeAsync(db, sub, share, $"addon:{sub.Id}:{sub.Version}:{priceId}", $"{product.Name} (rest of this period)", "subscription_update", now, ct);
+            if (error is not null) throw new DomainException(error);
+            sub.AddItem(price, 1, now);
+            return $"{product.Name} added; {share.Display()} charged for the rest of this period.";
+        }, ct);
+
+    /// <summary>Removes an add-on now; no refund for the rest of the period (it stops at the next renewal).</summary>
+    public Task<ActionResult> RemoveItemAsync(string memberId, Guid subscriptionId, Guid itemId, CancellationToken ct = default) =>
+        MutateAsync(memberId, subscriptionId, (db, sub, now) =>
+        {
+            sub.RemoveItem(itemId, now);
+            return Task.FromResult("Removed. It will not be charged at your next renewal.");
+        }, ct);
+
+    public Task<ActionResult> ChangeQuantityAsync(string memberId, Guid subscriptionId, Guid itemId, int quantity, CancellationToken ct = default) =>
+        MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
+        {
+            var item = sub.Items.FirstOrDefault(i => i.Id == itemId) ?? throw new DomainException("That item is not on this subscription.");
+            if (quantity is < 1 or > 10) throw new DomainException("Choose a quantity between 1 and 10.");
+            if (quantity > item.Quantity)
+            {
+                var share = ProratedShare(sub, item.Terms, quantity - item.Quantity, now);
+                var error = await ChargeAsync(db, sub, share, $"qty:{sub.Id}:{sub.Version}:{quantity}", "Extra quantity (rest of this period)", "subscription_update", now, ct);
+                if (error is not null) throw new DomainException(error);
+            }
+            sub.ChangeQuantity(itemId, quantity, now);
+            return $"Quantity changed to {quantity}.";
+        }, ct);
+
+    public Task<ActionResult> CancelAsync(string memberId, Guid subscriptionId, string reason, string? feedback, CancellationToken ct = default) =>
+        MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
+        {
+            if (!CancelReasons.Contains(reason)) throw new DomainException("Choose a reason for cancelling.");
+            var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
+            if (gateway.UsesHostedPages && record.GatewaySubscriptionId is { } gid)
+                await gateway.CancelSubscriptionAsync(gid, CancelMode.AtPeriodEnd, $"cancel:{sub.Id}:{sub.Version}", ct);
+            sub.ScheduleCancel(reason, now);
+            record.CancelFeedback = string.IsNullOrWhiteSpace(feedback) ? null : feedback.Trim()[..Math.Min(feedback.Trim().Length, 2000)];
+            record.PendingItemId = record.PendingPriceId = null;
+            return $"Your subscription is cancelled. You keep access until {sub.CurrentPeriodEnd:d MMM yyyy}.";
+        }, ct);
+
+    public Task<ActionResult> ResumeAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+        MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
+        {
+            var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
+            if (gateway.UsesHostedPages && record.GatewaySubscriptionId is { } gid)
+                await gateway.CancelSubscriptionAsync(gid, CancelMode.UndoAtPeriodEnd, $"uncancel:{sub.Id}:{sub.Version}", ct);
+            sub.UndoCancel(now);
+            return $"Welcome back! Your subscription renews on {sub.CurrentPeriodEnd:d MMM yyyy}.";
+        }, ct);
+
+    public Task<ActionResult> ReactivateAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+        MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
+        {
+            var priceIds = sub.Items.Select(i => i.PriceId).ToList();
+            var prices = await db.Prices.Where(p => priceIds.Contains(p.Id)).ToListAsync(ct);
+            if (prices.Any(p => p.IsArchived))
+                throw new DomainException("Your old plan is no longer offered; choose a current plan on the pricing page.");
+            var total = sub.Items.Aggregate(Money.Zero(sub.Currency), (sum, i) => sum + i.GrossPerPeriod);
+            var error = await ChargeAsync(db, sub, total, $"reactivate:{sub.Id}:{sub.Version}", "Reactivation", "subscription_create", now, ct);
+            if (error is not null) throw new DomainException(error);
+            sub.Reactivate(now, prices);
+            return "Your subscription is active again.";
+        }, ct);
+
+    public Task<ActionResult> PauseAsync(string memberId, Guid subscriptionId, int months, CancellationToken ct = default) =>
+        MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
+        {
+            if (months is < 1 or > 3) throw new DomainException("A pause lasts 1 to 3 months.");
+            var productIds = sub.Items.Select(i => i.ProductId).ToList();
+            if (!await db.Products.AnyAsync(p => productIds.Contains(p.Id) && p.AllowPause, ct))
+                throw new DomainException("This subscription cannot be paused.");
+            var until = sub.CurrentPeriodEnd.AddMonths(months);
+            var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
+            if (gateway.UsesHostedPages && record.GatewaySubscriptionId is { } gid)
+                await gateway.PauseSubscriptionAsync(gid, until, $"pause:{sub.Id}:{sub.Version}", ct);
+            sub.Pause(until, now);
+            return $"Paused until {until:d MMM yyyy}. You will not be charged until then.";
+        }, ct);
+
+    public Task<ActionResult> UnpauseAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+        MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
+        {
+            var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
+            if (gateway.UsesHostedPages && record.GatewaySubscriptionId is { } gid)
+                await gateway.PauseSubscriptionAsync(gid, null, $"unpause:{sub.Id}:{sub.Version}", ct);
+            var lapsed = now >= sub.CurrentPeriodEnd;
+            sub.Resume(now);
+            if (lapsed && !await renewals.CollectAsync(db, sub, now, $"unpause:{sub.Id}:{sub.Version}", "subscription_cycle", ct))
+                return "Resumed, but the payment for the new period failed. Update your card to keep access.";
+            return "Your subscription is active again.";
+        }, ct);
+
+    /// <summary>Test gateway: replaces the card on file and, if a payment is overdue, retries it at once.</summary>
+    public async Task<ActionResult> UpdateCardAsync(string memberId, string email, CardDetails card, CancellationToken ct = default)
+    {
+        if (gateway.UsesHostedPages) return ActionResult.Fail("Cards are updated on Stripe's secure page.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var profile = await db.BillingProfiles.FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
+        var customerId = profile?.CustomerId ?? await gateway.EnsureCustomerAsync(new CustomerRequest(memberId, email, null, $"customer:{memberId}"), ct);
+        var attached = await gateway.AttachCardAsync(customerId, card, ct);
+        if (!attached.Succeeded) return ActionResult.Fail(attached.FailureMessage ?? "That card could not be used.");
+        if (profile is null) db.BillingProfiles.Add(profile = new BillingProfile { MemberId = memberId, Gateway = gateway.Name });
+        profile.CustomerId = customerId;
+        (profile.CardBrand, profile.CardLast4, profile.CardExpMonth, profile.CardExpYear, profile.TestCardToken, profile.UpdatedAt) =
+            (attached.Brand, attached.Last4, attached.ExpMonth, attached.ExpYear, attached.Token, now);
+        await db.SaveChangesAsync(ct);
+
+        var overdue = await db.Subscriptions.Include(s => s.Items)
+            .Where(s => s.MemberId == memberId && (s.Status == SubscriptionStatus.PastDue || s.Status == SubscriptionStatus.Unpaid)).ToListAsync(ct);
+        var recovered = 0;
+        foreach (var sub in overdue)
+            if (await renewals.CollectAsync(db, sub, now, $"card-update:{sub.Id}:{sub.Version}", "subscription_retry", ct)) recovered++;
+        await db.SaveChangesAsync(ct);
+        return ActionResult.Ok(recovered > 0 ? $"Card updated and your overdue payment went through. Thank you!" : $"Card updated: {attached.Brand} ending {attached.Last4}.");
+    }
+
+    /// <summary>Stripe: the customer portal URL for card updates.</summary>
+    public async Task<string?> BillingPortalUrlAsync(string memberId, string returnUrl, CancellationToken ct = default)
+    {
+        if (!gateway.UsesHostedPages) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var customerId = await db.BillingProfiles.Where(p => p.MemberId == memberId).Select(p => p.CustomerId).FirstOrDefaultAsync(ct);
+        return customerId is null ? null : await gateway.CreateBillingPortalSessionAsync(customerId, returnUrl, ct);
+    }
+
+    private async Task<ActionResult> MutateAsync(string memberId, Guid subscriptionId, Func<AppDbContext, Subscription, DateTimeOffset, Task<string>> change, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sub = await FindAsync(db, memberId, subscriptionId, ct);
+        if (sub is null) return ActionResult.Fail("Subscription not found.");
+        try
+        {
+            var message = await change(db, sub, clock.GetUtcNow());
+            await db.SaveChangesAsync(ct);
+            return ActionResult.Ok(message);
+        }
+        catch (DomainException ex)
+        {
+            return ActionResult.Fail(ex.Message);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ActionResult.Fail("Your subscription changed in the meantime; reload the page and try again.");
+        }
+    }
+
+    /// <summary>Charges the card on file now and records the invoice; returns an error message, or null when paid (or nothing was due).</summary>
+    private async Task<string?> ChargeAsync(AppDbContext db, Subscription sub, Money amount, string key, string description, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        if (amount.Minor <= 0) return null;
+        var profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == sub.MemberId, ct);
+        if (profile?.CustomerId is null) return "There is no card on file; add one first.";
+        var charge = await gateway.ChargeAsync(new ChargeRequest(profile.CustomerId, profile.TestCardToken, amount, description, key, IsRenewal: false), ct);
+        var line = new InvoiceLine(InvoiceLineKind.Subscription, null, description, 1, amount, true);
+        var invoice = Ledger.NewInvoice(sub.MemberId, sub.Id, [line], amount, now, now, sub.CurrentPeriodEnd, reason, charge.Succeeded);
+        if (!charge.Succeeded) return charge.FailureMessage ?? "Your card was declined.";
+        db.Invoices.Add(invoice);
+        db.Payments.Add(Ledger.Payment(invoice, charge.PaymentId, profile.CardLast4, now));
+        return null;
+    }
+
+    private async Task RefundCreditAsync(AppDbContext db, Subscription sub, Money credit, DateTimeOffset now, CancellationToken ct)
+    {
+        if (credit.Minor <= 0) return;
+        var last = await db.Payments.Where(p => p.MemberId == sub.MemberId && p.Outcome == PaymentOutcome.Succeeded && p.GatewayPaymentId != null)
+            .OrderByDescending(p => p.At).FirstOrDefaultAsync(ct);
+        if (last?.GatewayPaymentId is null) return;
+        var amount = new Money(Math.Min(credit.Minor, last.AmountMinor), credit.Currency);
+        var refund = await gateway.RefundAsync(new RefundRequest(last.GatewayPaymentId, amount, $"downgrade-credit:{sub.Id}:{sub.Version}"), ct);
+        if (refund.Succeeded)
+            db.Payments.Add(new Payment { InvoiceId = last.InvoiceId, MemberId = sub.MemberId, AmountMinor = -amount.Minor, Currency = amount.Currency, Outcome = PaymentOutcome.Refunded, At = now, GatewayPaymentId = refund.RefundId });
+    }
+
+    /// <summary>The part of one more unit's price that covers the rest of the current period.</summary>
+    private static Money ProratedShare(Subscription sub, PriceTerms terms, int extraUnits, DateTimeOffset now)
+    {
+        if (sub.Status == SubscriptionStatus.Trialing) return Money.Zero(terms.Currency);
+        // Going from n to n + extra units of the same price: the proration of the extra units only.
+        var preview = Proration.ForUpgrade(terms, terms, 1, 1 + extraUnits, sub.CurrentPeriodStart, sub.CurrentPeriodEnd, now);
+        return preview.AmountDueNow;
+    }
+
+    private static async Task<Subscription?> FindAsync(AppDbContext db, string memberId, Guid id, CancellationToken ct, bool tracking = true)
+    {
+        var query = db.Subscriptions.Include(s => s.Items).Where(s => s.Id == id && s.MemberId == memberId);
+        return await (tracking ? query : query.AsNoTracking()).FirstOrDefaultAsync(ct);
+    }
+
+    private static async Task<(SubscriptionItem Item, Product Product)> MainItemAsync(AppDbContext db, Subscription sub, CancellationToken ct)
+    {
+        var productIds = sub.Items.Select(i => i.ProductId).ToList();
+        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToListAsync(ct);
+        var main = sub.Items.Select(i => (Item: i, Product: products.First(p => p.Id == i.ProductId)))
+            .OrderBy(x => x.Product.Kind == ProductKind.AddOn ? 1 : 0).First();
+        return main;
+    }
+
+    private static ItemView ToItemView(SubscriptionItem i, Product? p) =>
+        new(i.Id, i.ProductId, i.PriceId, p?.Name ?? "Removed product", p?.Kind ?? ProductKind.Membership, p?.Rank ?? 0, i.Terms, i.Quantity, i.CouponCode);
+}

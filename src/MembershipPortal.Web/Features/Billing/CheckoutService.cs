@@ -1,0 +1,218 @@
+using System.Text.RegularExpressions;
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Billing;
+using MembershipPortal.Infrastructure.Catalog;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Web.Features.Billing;
+
+/// <summary>
+/// Checkout on the portal's own page (test gateway): price the choice, attach the card, charge the first invoice,
+/// then write the subscription, invoice, payment and billing profile in one transaction. A decline writes nothing.
+/// </summary>
+public sealed partial class CheckoutService(
+    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, ILogger<CheckoutService> logger)
+{
+    public async Task<CheckoutOffer?> GetPageAsync(Guid priceId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var price = await db.Prices.AsNoTracking().FirstOrDefaultAsync(p => p.Id == priceId, ct);
+        if (price is null || price.IsArchived) return null;
+        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == price.ProductId && p.IsVisible, ct);
+        if (product is null || product.Kind == ProductKind.AddOn) return null;
+
+        var addOnProducts = (await db.Products.AsNoTracking()
+                .Where(p => p.Kind == ProductKind.AddOn && p.IsVisible && p.AddOnBilling == AddOnBilling.Recurring).ToListAsync(ct))
+            .Where(p => p.AttachableTo.Count == 0 || p.AttachableTo.Contains(product.Id)).ToList();
+        var addOnIds = addOnProducts.Select(p => p.Id).ToList();
+        var addOnPrices = await db.Prices.AsNoTracking().Where(p => addOnIds.Contains(p.ProductId) && !p.IsArchived).ToListAsync(ct);
+        // An add-on renews with the plan, so only its price on the same cadence and currency is offered.
+        var addOns = addOnProducts
+            .Select(p => (Product: p, Price: addOnPrices.FirstOrDefault(x => x.ProductId == p.Id && x.Terms.HasSameCadenceAs(price.Terms) && x.Terms.Currency == price.Terms.Currency)))
+            .Where(x => x.Price is not null)
+            .Select(x => new CheckoutOption(x.Price!.Id, x.Product.Id, x.Product.Name, x.Product.Kind, x.Price.Terms, x.Product.NeedsShipping))
+            .ToList();
+        return new CheckoutOffer(new CheckoutOption(price.Id, product.Id, product.Name, product.Kind, price.Terms, product.NeedsShipping), product.DescriptionMarkdown,
+            product.Features, product.NeedsShipping, product.Kind == ProductKind.Box, addOns);
+    }
+
+    /// <summary>Prices a choice as it would be charged now; an unusable coupon is reported and left out.</summary>
+    public async Task<CheckoutQuote> QuoteAsync(CheckoutChoice choice, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var (items, _) = await LoadItemsAsync(db, choice, ct);
+        var (coupon, couponError) = await FindCouponAsync(db, choice.CouponCode, items, now, ct);
+        return new CheckoutQuote(InvoiceCalculator.ForCheckout(items, now, coupon), couponError, coupon is not null);
+    }
+
+    public async Task<CheckoutOutcome> CheckoutAsync(string memberId, string email, CheckoutChoice choice, CardDetails card, CancellationToken ct = default)
+    {
+        if (gateway.UsesHostedPages)
+            return CheckoutOutcome.Fail("This portal takes payments on Stripe's checkout page.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        List<NewSubscriptionItem> items;
+        List<Product> products;
+        Coupon? coupon;
+        FirstInvoice invoice;
+        try
+        {
+            (items, products) = await LoadItemsAsync(db, choice, ct);
+            string? couponError;
+            (coupon, couponError) = await FindCouponAsync(db, choice.CouponCode, items, now, ct);
+            if (couponError is not null) return CheckoutOutcome.Fail(couponError);
+            invoice = InvoiceCalculator.ForCheckout(items, now, coupon);
+        }
+        catch (DomainException ex)
+        {
+            return CheckoutOutcome.Fail(ex.Message);
+        }
+
+        ShippingAddress? address = null;
+        if (products.Any(p => p.NeedsShipping))
+        {
+            var problem = ValidateAddress(choice.Shipping);
+            if (problem is not null) return CheckoutOutcome.Fail(problem);
+            address = ToAddress(choice.Shipping!);
+        }
+
+        var profile = await db.BillingProfiles.FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
+        var customerId = profile?.CustomerId
+            ?? await gateway.EnsureCustomerAsync(new CustomerRequest(memberId, email, null, $"customer:{memberId}"), ct);
+        var attached = await gateway.AttachCardAsync(customerId, card, ct);
+        if (!attached.Succeeded) return CheckoutOutcome.Fail(attached.FailureMessage ?? "Your card was declined.");
+
+        string? paymentId = null;
+        if (invoice.FirstCharge.Minor > 0)
+        {
+            var charge = await gateway.ChargeAsync(new ChargeRequest(customerId, attached.Token, invoice.FirstCharge,
+                $"{products[0].Name} subscription", $"checkout:{memberId}:{choice.AttemptId}", IsRenewal: false), ct);
+            if (!charge.Succeeded) return CheckoutOutcome.Fail(charge.FailureMessage ?? "Your card was declined.");
+            paymentId = charge.PaymentId;
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var subscription = Subscription.Start(memberId, items, now, paymentConfirmed: true, coupon);
+        db.Subscriptions.Add(subscription);
+        coupon?.Redeem();
+        db.SubscriptionRecords.Add(new SubscriptionRecord
+        {
+            SubscriptionId = subscription.Id, Gateway = gateway.Name, ShippingAddress = address, CouponCode = coupon?.Code,
+        });
+        if (profile is null)
+        {
+            profile = new BillingProfile { MemberId = memberId, Gateway = gateway.Name };
+            db.BillingProfiles.Add(profile);
+        }
+        profile.CustomerId = customerId;
+        profile.CardBrand = attached.Brand;
+        profile.CardLast4 = attached.Last4;
+        profile.CardExpMonth = attached.ExpMonth;
+        profile.CardExpYear = attached.ExpYear;
+        profile.TestCardToken = attached.Token;
+        profile.UpdatedAt = now;
+
+        if (invoice.FirstCharge.Minor > 0 || invoice.TrialEndsAt is null)
+        {
+            var record = Ledger.PaidInvoice(memberId, subscription.Id, invoice.Lines.Where(l => l.ChargedNow), invoice.FirstCharge, now,
+                subscription.CurrentPeriodStart, subscription.CurrentPeriodEnd, "subscription_create");
+            db.Invoices.Add(record);
+            db.Payments.Add(Ledger.Payment(record, paymentId, attached.Last4, now));
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException ex)
+        {
+            // The card was charged but nothing could be recorded: refund so the member is not charged for nothing.
+            logger.LogError(ex, "Checkout for {Member} could not be saved; refunding {Payment}.", memberId, paymentId);
+            if (paymentId is not null)
+                await gateway.RefundAsync(new RefundRequest(paymentId, invoice.FirstCharge, $"refund:checkout:{choice.AttemptId}"), CancellationToken.None);
+            return CheckoutOutcome.Fail("Something went wrong while saving your subscription; you have not been charged. Please try again.");
+        }
+        return new CheckoutOutcome(true, null, subscription.Id);
+    }
+
+    private static async Task<(List<NewSubscriptionItem> Items, List<Product> Products)> LoadItemsAsync(AppDbContext db, CheckoutChoice choice, CancellationToken ct)
+    {
+        var ids = new List<Guid> { choice.PriceId };
+        ids.AddRange(choice.AddOnPriceIds.Distinct().Where(id => id != choice.PriceId));
+        var prices = await db.Prices.AsNoTracking().Where(p => ids.Contains(p.Id)).ToListAsync(ct);
+        if (prices.Count != ids.Count) throw new DomainException("One of the chosen prices no longer exists.");
+        var productIds = prices.Select(p => p.ProductId).ToList();
+        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id) && p.IsVisible).ToListAsync(ct);
+        if (products.Count != productIds.Distinct().Count()) throw new DomainException("One of the chosen products is not for sale.");
+
+        var main = prices.Single(p => p.Id == choice.PriceId);
+        var mainProduct = products.Single(p => p.Id == main.ProductId);
+        if (mainProduct.Kind == ProductKind.AddOn) throw new DomainException("An add-on needs a plan to be added to.");
+        foreach (var addOn in prices.Where(p => p.Id != main.Id))
+        {
+            var product = products.Single(p => p.Id == addOn.ProductId);
+            if (product.Kind != ProductKind.AddOn || product.AddOnBilling != AddOnBilling.Recurring ||
+                (product.AttachableTo.Count > 0 && !product.AttachableTo.Contains(mainProduct.Id)))
+                throw new DomainException($"{product.Name} cannot be added to {mainProduct.Name}.");
+        }
+        var quantity = mainProduct.Kind == ProductKind.Box ? choice.Quantity : 1;
+        if (quantity is < 1 or > 10) throw new DomainException("Choose a quantity between 1 and 10.");
+
+        var items = new List<NewSubscriptionItem> { new(main, quantity) };
+        items.AddRange(prices.Where(p => p.Id != main.Id).Select(p => new NewSubscriptionItem(p)));
+        return (items, [mainProduct, .. products.Where(p => p.Id != mainProduct.Id)]);
+    }
+
+    private static async Task<(Coupon? Coupon, string? Error)> FindCouponAsync(
+        AppDbContext db, string? code, IReadOnlyList<NewSubscriptionItem> items, DateTimeOffset now, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(code)) return (null, null);
+        string normalized;
+        try { normalized = CouponTerms.NormalizeCode(code); }
+        catch (DomainException) { return (null, $"The coupon code {code.Trim()} is not valid."); }
+        var coupon = await db.Coupons.FirstOrDefaultAsync(c => EF.Property<string>(c, "NormalizedCode") == normalized, ct);
+        if (coupon is null) return (null, $"The coupon code {normalized} is not valid.");
+        var checks = items.Select(i => coupon.CanApply(i.Price.ProductId, now)).ToList();
+        return checks.Any(c => c.IsValid) ? (coupon, null) : (null, checks[0].Reason ?? $"The coupon {normalized} cannot be used here.");
+    }
+
+    /// <summary>Required fields and the postal-code shape of the countries we know; other countries need a code.</summary>
+    public static string? ValidateAddress(AddressInput? a)
+    {
+        if (a is null) return "A shipping address is needed for physical items.";
+        if (string.IsNullOrWhiteSpace(a.Name) || string.IsNullOrWhiteSpace(a.Line1) || string.IsNullOrWhiteSpace(a.City))
+            return "Enter the name, street address and city to ship to.";
+        var country = (a.Country ?? "").Trim().ToUpperInvariant();
+        if (!PostalPatterns.TryGetValue(country, out var pattern))
+            return $"We do not ship to '{a.Country}' yet.";
+        var postal = (a.PostalCode ?? "").Trim().ToUpperInvariant();
+        if (!pattern.IsMatch(postal)) return $"'{a.PostalCode}' is not a valid postal code for {country}.";
+        if (country is "US" or "CA" or "AU" && string.IsNullOrWhiteSpace(a.Region)) return "Enter the state or province.";
+        return null;
+    }
+
+    private static ShippingAddress ToAddress(AddressInput a) => new()
+    {
+        Name = a.Name.Trim(), Line1 = a.Line1.Trim(), Line2 = string.IsNullOrWhiteSpace(a.Line2) ? null : a.Line2.Trim(),
+        City = a.City.Trim(), Region = a.Region?.Trim(), PostalCode = a.PostalCode.Trim().ToUpperInvariant(), Country = a.Country.Trim().ToUpperInvariant(),
+    };
+
+    public static readonly IReadOnlyDictionary<string, Regex> PostalPatterns = new Dictionary<string, Regex>
+    {
+        ["US"] = UsZip(), ["CA"] = CaPostal(), ["GB"] = GbPostcode(), ["DE"] = FiveDigits(), ["FR"] = FiveDigits(),
+        ["AU"] = FourDigits(), ["NL"] = NlPostal(), ["IE"] = IeEircode(),
+    };
+
+    [GeneratedRegex(@"^\d{5}(-\d{4})?$")] private static partial Regex UsZip();
+    [GeneratedRegex(@"^[A-Z]\d[A-Z] ?\d[A-Z]\d$")] private static partial Regex CaPostal();
+    [GeneratedRegex(@"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")] private static partial Regex GbPostcode();
+    [GeneratedRegex(@"^\d{5}$")] private static partial Regex FiveDigits();
+    [GeneratedRegex(@"^\d{4}$")] private static partial Regex FourDigits();
+    [GeneratedRegex(@"^\d{4} ?[A-Z]{2}$")] private static partial Regex NlPostal();
+    [GeneratedRegex(@"^[A-Z]\d[\dW] ?[A-Z\d]{4}$")] private static partial Regex IeEircode();
+}

@@ -1,0 +1,14 @@
+namespace MembershipPortal.Web.Features.Billing;
+
+public static class DependencyInjection
+{
+    public static IHostApplicationBuilder AddPortalBilling(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<BillingSettings>();
+        builder.Services.AddSingleton<RenewalRun>();
+        builder.Services.AddScoped<CheckoutService>();
+        builder.Services.AddScoped<BillingService>();
+        builder.Services.AddHostedService<RenewalJob>();
+        return builder;
+    }
+}

@@ -1,0 +1,163 @@
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Billing;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Web.Features.Billing;
+
+public sealed record RenewalReport(int Renewed, int Failed, int Ended, int Resumed, int Retried, int Suspended);
+
+/// <summary>
+/// The test gateway's billing engine, run on a schedule: renews subscriptions whose period has ended, ends those set
+/// to cancel, resumes finished pauses, retries failed payments on the Owner's schedule and, when the grace period
+/// is over, applies the final action. Stripe subscriptions are left to Stripe. Each subscription is its own
+/// transaction, and every charge has an idempotency key tied to the period and attempt, so a rerun charges nothing twice.
+/// </summary>
+public sealed class RenewalRun(
+    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BillingSettings settings, ILogger<RenewalRun> logger)
+{
+    public async Task<RenewalReport> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default)
+    {
+        if (gateway.UsesHostedPages) return new RenewalReport(0, 0, 0, 0, 0, 0);
+        var policy = await settings.GetAsync(ct);
+        List<Guid> due;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var test = db.SubscriptionRecords.Where(r => r.Gateway == gateway.Name).Select(r => r.SubscriptionId);
+            due = await db.Subscriptions.Where(s => test.Contains(s.Id) &&
+                    (((s.Status == SubscriptionStatus.Active || s.Status == SubscriptionStatus.Trialing) && s.CurrentPeriodEnd <= now) ||
+                     s.Status == SubscriptionStatus.PastDue ||
+                     (s.Status == SubscriptionStatus.Paused && s.PausedUntil != null && s.PausedUntil <= now)))
+                .Select(s => s.Id).ToListAsync(ct);
+        }
+
+        int renewed = 0, failed = 0, ended = 0, resumed = 0, retried = 0, suspended = 0;
+        foreach (var id in due)
+        {
+            try
+            {
+                switch (await ProcessAsync(id, now, policy, ct))
+                {
+                    case Outcome.Renewed: renewed++; break;
+                    case Outcome.Failed: failed++; break;
+                    case Outcome.Ended: ended++; break;
+                    case Outcome.Resumed: resumed++; break;
+                    case Outcome.Retried: retried++; break;
+                    case Outcome.Suspended: suspended++; break;
+                }
+            }
+            catch (Exception ex) when (ex is DomainException or DbUpdateConcurrencyException)
+            {
+                logger.LogWarning(ex, "Renewal of subscription {Subscription} skipped; it will be tried again.", id);
+            }
+        }
+        return new RenewalReport(renewed, failed, ended, resumed, retried, suspended);
+    }
+
+    private enum Outcome { Nothing, Renewed, Failed, Ended, Resumed, Retried, Suspended }
+
+    private async Task<Outcome> ProcessAsync(Guid id, DateTimeOffset now, BillingPolicy policy, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sub = await db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == id, ct);
+        var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == id, ct);
+        var outcome = Outcome.Nothing;
+
+        if (sub.Status == SubscriptionStatus.Paused)
+        {
+            sub.Resume(now);
+            outcome = Outcome.Resumed;
+        }
+        else if (sub.Status == SubscriptionStatus.PastDue)
+        {
+            outcome = await RetryOrSuspendAsync(db, sub, now, policy, ct);
+        }
+        else if (sub.CancelAtPeriodEnd)
+        {
+            sub.EndPeriod(now);
+            outcome = Outcome.Ended;
+        }
+        else
+        {
+            if (record.PendingItemId is { } itemId && record.PendingPriceId is { } priceId)
+            {
+                var price = await db.Prices.SingleAsync(p => p.Id == priceId, ct);
+                sub.ChangePlan(itemId, price, sub.CurrentPeriodEnd);
+                record.PendingItemId = record.PendingPriceId = null;
+            }
+            outcome = await CollectAsync(db, sub, now, $"renewal:{sub.Id}:{sub.CurrentPeriodEnd.UtcTicks}", "subscription_cycle", ct)
+                ? Outcome.Renewed : Outcome.Failed;
+        }
+        await db.SaveChangesAsync(ct);
+        return outcome;
+    }
+
+    private async Task<Outcome> RetryOrSuspendAsync(AppDbContext db, Subscription sub, DateTimeOffset now, BillingPolicy policy, CancellationToken ct)
+    {
+        var first = sub.FirstFailedPaymentAt ?? sub.CurrentPeriodEnd;
+        // Attempt k (0-based) of the retry schedule is due once the first failure is RetryDays[k] days old.
+        var retryIndex = sub.FailedPaymentAttempts - 1;
+        if (retryIndex >= 0 && retryIndex < policy.RetryDays.Count && now >= first.AddDays(policy.RetryDays[retryIndex]))
+        {
+            if (await CollectAsync(db, sub, now, $"retry:{sub.Id}:{first.UtcTicks}:{retryIndex}", "subscription_retry", ct))
+                return Outcome.Retried;
+        }
+        if (now >= first.AddDays(policy.GraceDays))
+        {
+            sub.ExpireGrace(now, policy.FinalAction);
+            return Outcome.Suspended;
+        }
+        return Outcome.Nothing;
+    }
+
+    /// <summary>Charges the renewal amount for the coming period and records the invoice, the payment and the result on the subscription.</summary>
+    internal async Task<bool> CollectAsync(AppDbContext db, Subscription sub, DateTimeOffset now, string idempotencyKey, string reason, CancellationToken ct)
+    {
+        var lines = RenewalInvoice.Lines(sub);
+        var total = lines.Aggregate(Money.Zero(sub.Currency), (sum, l) => sum + l.Amount);
+        var profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == sub.MemberId, ct);
+        var charge = profile?.CustomerId is null
+            ? ChargeResult.Declined("no_payment_method", "There is no card on file.")
+            : await gateway.ChargeAsync(new ChargeRequest(profile.CustomerId, profile.TestCardToken, total, "Subscription renewal", idempotencyKey, IsRenewal: true), ct);
+
+        var periodStart = sub.Status == SubscriptionStatus.PastDue ? sub.CurrentPeriodStart : sub.CurrentPeriodEnd;
+        var invoice = Ledger.NewInvoice(sub.MemberId, sub.Id, lines, total, now, periodStart, null, reason, charge.Succeeded);
+        db.Invoices.Add(invoice);
+        db.Payments.Add(Ledger.Payment(invoice, charge.PaymentId, profile?.CardLast4, now, charge.Succeeded ? null : charge.FailureCode, charge.FailureMessage));
+        if (charge.Succeeded)
+        {
+            sub.RecordPaymentSucceeded(now);
+            invoice.PeriodStart = sub.CurrentPeriodStart;
+            invoice.PeriodEnd = sub.CurrentPeriodEnd;
+        }
+        else
+        {
+            sub.RecordPaymentFailed(now);
+        }
+        return charge.Succeeded;
+    }
+}
+
+/// <summary>Runs <see cref="RenewalRun"/> every minute on the injected clock, when Jobs:Enabled (default true).</summary>
+public sealed class RenewalJob(RenewalRun run, TimeProvider clock, IConfiguration configuration, ILogger<RenewalJob> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue("Jobs:Enabled", true)) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var report = await run.RunOnceAsync(clock.GetUtcNow(), stoppingToken);
+                if (report != new RenewalReport(0, 0, 0, 0, 0, 0)) logger.LogInformation("Renewals: {Report}", report);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "The renewal run failed; it will run again in a minute.");
+            }
+        }
+    }
+}
