@@ -41,6 +41,23 @@ public sealed class BrowserApp : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>Creates a confirmed member and signs them in through the login form.</summary>
+    public async Task<IPage> SignedInPageAsync(string email, string password = "a long member passphrase", string? role = null)
+    {
+        await Portal.CreateUserAsync(email, password, role);
+        var page = await NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+        await page.Locator("[id='Input.Email']").FillAsync(email);
+        await page.Locator("[id='Input.Password']").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+        return page;
+    }
+
+    /// <summary>A MudBlazor text field by its data-testid (MudBlazor puts the attribute on the input or on its wrapper).</summary>
+    public static ILocator Input(IPage page, string testId) =>
+        page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
+
     /// <summary>A prerendered button looks live before the circuit connects; clicks before then are lost.</summary>
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("#circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });

@@ -57,6 +57,42 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
         Assert.Equal("62701", (await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == subId)).ShippingAddress!.PostalCode);
     }
 
+    [Fact]
+    public async Task Overview_AfterCheckout_ListsPlanRenewalCardAndInvoice()
+    {
+        var (member, subId) = await BuyAsync(catalog.ProMonthly, null, catalog.KitMonthly);
+        using var scope = factory.Services.CreateScope();
+        var overview = await scope.ServiceProvider.GetRequiredService<BillingService>().OverviewAsync(member);
+
+        var sub = Assert.Single(overview.Subscriptions);
+        Assert.Equal(subId, sub.Id);
+        Assert.Equal(["Pro", "Craft Kit"], sub.Items.Select(i => i.ProductName));
+        Assert.Equal(3100, sub.NextAmount.Minor);
+        Assert.StartsWith("Visa ending 4242", overview.CardSummary);
+        Assert.Single(overview.Invoices);
+    }
+
+    [Fact]
+    public async Task BillingPage_AfterCheckout_RendersPlanAndInvoice()
+    {
+        var email = $"page{Guid.NewGuid():N}@example.test";
+        var user = await factory.CreateUserAsync(email, "a long member passphrase");
+        using (var scope = factory.Services.CreateScope())
+        {
+            var outcome = await scope.ServiceProvider.GetRequiredService<CheckoutService>().CheckoutAsync(user.Id, email,
+                new CheckoutChoice { PriceId = catalog.ProMonthly }, Good);
+            Assert.True(outcome.Succeeded, outcome.Error);
+        }
+        var client = factory.CreateBrowserlessClient();
+        await PortalFactory.LoginAsync(client, email, "a long member passphrase");
+
+        var response = await client.GetAsync("/account/billing?welcome=true");
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, html[..Math.Min(html.Length, 3000)]);
+        Assert.Contains("Renews on", html);
+        Assert.Contains("Visa ending 4242", html);
+    }
+
     [Theory]
     [InlineData(TestPaymentGateway.Declined, "Your card was declined.")]
     [InlineData(TestPaymentGateway.InsufficientFunds, "Your card has insufficient funds.")]

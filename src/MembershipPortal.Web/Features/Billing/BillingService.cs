@@ -36,7 +36,7 @@ public sealed class BillingService(
             if (record?.PendingPriceId is { } pp && pendingPrices.FirstOrDefault(p => p.Id == pp) is { } price && products.TryGetValue(price.ProductId, out var target))
                 pending = $"Changes to {target.Name} ({Describe.Price(price.Terms)}) on {s.CurrentPeriodEnd:d MMM yyyy}";
             return new SubscriptionView(s.Id, s.Status,
-                s.Items.Select(i => ToItemView(i, products.GetValueOrDefault(i.ProductId))).ToList(),
+                s.Items.Select(i => ToItemView(i, products.GetValueOrDefault(i.ProductId))).OrderBy(i => i.Kind == ProductKind.AddOn).ThenBy(i => i.ProductName).ToList(),
                 s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.PausedUntil, RenewalInvoice.Total(s),
                 s.Items.Any(i => products.GetValueOrDefault(i.ProductId)?.AllowPause == true), pending,
                 s.History.OrderByDescending(h => h.At).ToList());
