@@ -3,6 +3,7 @@ using MembershipPortal.Web.Components;
 using MembershipPortal.Web.Features.Accounts;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Content;
 using MembershipPortal.Web.Features.Cli;
 using MembershipPortal.Web.Features.Operations;
 using MembershipPortal.Web.Features.Setup;
@@ -22,6 +23,7 @@ builder.AddPortalThemes();
 builder.AddPortalSetup();
 builder.AddPortalAdmin();
 builder.AddPortalBilling();
+builder.AddPortalContent();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
@@ -36,6 +38,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPortalThemeFiles();
 app.MapPortalHealth();
+app.MapPortalFiles();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

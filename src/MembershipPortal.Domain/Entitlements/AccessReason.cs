@@ -12,6 +12,9 @@ public enum AccessReason
     CanceledUntilPeriodEnd,
     Comped,
 
+    /// <summary>Owner or Staff: sees everything, to edit and support it.</summary>
+    Staff,
+
     // Denied
     NotSignedIn,
 

@@ -2,6 +2,7 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Catalog;
+using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Settings;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -32,6 +33,14 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<BillingProfile> BillingProfiles => Set<BillingProfile>();
     public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
+    public DbSet<ContentItem> ContentItems => Set<ContentItem>();
+    public DbSet<Course> Courses => Set<Course>();
+    public DbSet<CourseModule> CourseModules => Set<CourseModule>();
+    public DbSet<Lesson> Lessons => Set<Lesson>();
+    public DbSet<Enrollment> Enrollments => Set<Enrollment>();
+    public DbSet<LessonCompletion> LessonCompletions => Set<LessonCompletion>();
+    public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
+    public DbSet<Comp> Comps => Set<Comp>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

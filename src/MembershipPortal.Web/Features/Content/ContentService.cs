@@ -1,0 +1,227 @@
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Domain.Courses;
+using MembershipPortal.Domain.Entitlements;
+using MembershipPortal.Infrastructure.Content;
+using MembershipPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Web.Features.Content;
+
+/// <summary>
+/// Reads content, courses and lessons for one asker, deciding access for every item on every call. Locked items come
+/// back with their teaser and a paywall offer, never their body, video or file.
+/// </summary>
+public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<ContentCard>> ListAsync(MemberAccess access, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var items = await db.ContentItems.AsNoTracking().Where(c => c.PublishAt <= now).OrderByDescending(c => c.PublishAt).Take(200).ToListAsync(ct);
+        return items.Select(c => new ContentCard(c.Id, c.Kind, c.Title, c.Slug, c.Teaser, c.CoverImageUrl, c.PublishAt,
+            access.Decide(AccessService.RuleFor(c.Access, c.RequiredProductIds), now))).ToList();
+    }
+
+    public async Task<ContentView?> GetAsync(string slug, MemberAccess access, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var item = await db.ContentItems.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug, ct);
+        // Scheduled items do not exist yet for members; staff preview them.
+        if (item is null || (item.PublishAt > now && !access.IsStaff)) return null;
+        var decision = access.Decide(AccessService.RuleFor(item.Access, item.RequiredProductIds), now);
+        if (!decision.Allowed)
+            return new ContentView(item.Id, item.Kind, item.Title, item.Teaser, item.CoverImageUrl, item.PublishAt, item.Author, decision,
+                null, null, null, null, await OfferAsync(db, item.Access, item.RequiredProductIds, access, ct));
+        var fileName = item.FileId is { } fid ? await db.StoredFiles.Where(f => f.Id == fid).Select(f => f.FileName).FirstOrDefaultAsync(ct) : null;
+        return new ContentView(item.Id, item.Kind, item.Title, item.Teaser, item.CoverImageUrl, item.PublishAt, item.Author, decision,
+            item.BodyMarkdown, VideoEmbeds.IsAllowed(item.VideoEmbedUrl) ? item.VideoEmbedUrl : null, item.FileId, fileName, null);
+    }
+
+    public async Task<IReadOnlyList<CourseCard>> CoursesAsync(MemberAccess access, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var courses = await db.Courses.AsNoTracking().Where(c => c.PublishAt <= now).OrderBy(c => c.Title).ToListAsync(ct);
+        var lessonCounts = await db.Lessons.GroupBy(l => l.CourseId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var done = access.MemberId is null ? [] : await db.LessonCompletions.Where(c => c.MemberId == access.MemberId)
+            .GroupBy(c => c.CourseId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var enrolled = access.MemberId is null ? [] : await db.Enrollments.Where(e => e.MemberId == access.MemberId).Select(e => e.CourseId).ToListAsync(ct);
+        return courses.Select(c => new CourseCard(c.Id, c.Title, c.Slug, c.Teaser, c.CoverImageUrl,
+            access.Decide(AccessService.RuleFor(c.Access, c.RequiredProductIds), now),
+            new CourseProgress(done.GetValueOrDefault(c.Id), lessonCounts.GetValueOrDefault(c.Id)), enrolled.Contains(c.Id))).ToList();
+    }
+
+    public async Task<CourseView?> CourseAsync(string slug, MemberAccess access, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var course = await db.Courses.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug, ct);
+        if (course is null || (course.PublishAt > now && !access.IsStaff)) return null;
+        var rule = AccessService.RuleFor(course.Access, course.RequiredProductIds);
+        var decision = access.Decide(rule, now);
+        var enrollment = decision.Allowed && access.MemberId is not null ? await EnrollAsync(db, course.Id, access.MemberId, now, ct) : null;
+        var (modules, lessons) = await OutlineAsync(db, course.Id, ct);
+        var completed = await CompletedAsync(db, course.Id, access.MemberId, ct);
+
+        var moduleViews = modules.Select(m => new ModuleView(m.Title, lessons.Where(l => l.ModuleId == m.Id).Select(l =>
+        {
+            var drip = new DripSchedule(l.DripDays, l.DripDate);
+            var lessonDecision = access.IsStaff ? decision : LessonAccess.Decide(rule, access.Context, drip, enrollment?.EnrolledAt, now);
+            return new LessonRow(l.Id, l.Title, l.Slug, completed.Contains(l.Id), lessonDecision.Allowed,
+                lessonDecision.Reason == AccessReason.NotYetDripped ? drip.OpensAt(enrollment?.EnrolledAt ?? now) : null);
+        }).ToList())).ToList();
+
+        var progress = new CourseProgress(lessons.Count(l => completed.Contains(l.Id)), lessons.Count);
+        var continueSlug = enrollment?.LastLessonId is { } last && lessons.FirstOrDefault(l => l.Id == last) is { } lastLesson
+            ? lastLesson.Slug
+            : moduleViews.SelectMany(m => m.Lessons).FirstOrDefault(l => !l.Completed && l.Open)?.Slug;
+        var offer = decision.Allowed ? null : await OfferAsync(db, course.Access, course.RequiredProductIds, access, ct);
+        return new CourseView(course.Id, course.Title, course.Slug, course.Teaser, course.DescriptionMarkdown, course.CoverImageUrl, decision,
+            offer, moduleViews, progress, decision.Allowed ? continueSlug : null, enrollment?.CompletedAt);
+    }
+
+    public async Task<LessonView?> LessonAsync(string courseSlug, string lessonSlug, MemberAccess access, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var course = await db.Courses.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == courseSlug, ct);
+        if (course is null || (course.PublishAt > now && !access.IsStaff)) return null;
+        var (_, lessons) = await OutlineAsync(db, course.Id, ct);
+        var index = lessons.FindIndex(l => l.Slug == lessonSlug);
+        if (index < 0) return null;
+        var lesson = lessons[index];
+        var rule = AccessService.RuleFor(course.Access, course.RequiredProductIds);
+        var drip = new DripSchedule(lesson.DripDays, lesson.DripDate);
+        var courseDecision = access.Decide(rule, now);
+        var enrollment = courseDecision.Allowed && access.MemberId is not null ? await EnrollAsync(db, course.Id, access.MemberId, now, ct) : null;
+        var decision = access.IsStaff ? courseDecision : LessonAccess.Decide(rule, access.Context, drip, enrollment?.EnrolledAt, now);
+        var completed = await CompletedAsync(db, course.Id, access.MemberId, ct);
+        var progress = new CourseProgress(lessons.Count(l => completed.Contains(l.Id)), lessons.Count);
+        var previous = index > 0 ? lessons[index - 1].Slug : null;
+        var next = index < lessons.Count - 1 ? lessons[index + 1].Slug : null;
+
+        if (!decision.Allowed)
+        {
+            var offer = decision.Reason == AccessReason.NotYetDripped ? null : await OfferAsync(db, course.Access, course.RequiredProductIds, access, ct);
+            return new LessonView(lesson.Id, course.Title, course.Slug, lesson.Title, lesson.Slug, decision,
+                decision.Reason == AccessReason.NotYetDripped ? drip.OpensAt(enrollment?.EnrolledAt ?? now) : null,
+                null, null, null, null, completed.Contains(lesson.Id), progress, previous, next, offer);
+        }
+        if (enrollment is not null)
+        {
+            await db.Enrollments.Where(e => e.CourseId == course.Id && e.MemberId == enrollment.MemberId)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LastLessonId, lesson.Id).SetProperty(e => e.LastVisitedAt, now), ct);
+        }
+        var fileName = lesson.FileId is { } fid ? await db.StoredFiles.Where(f => f.Id == fid).Select(f => f.FileName).FirstOrDefaultAsync(ct) : null;
+        return new LessonView(lesson.Id, course.Title, course.Slug, lesson.Title, lesson.Slug, decision, null, lesson.BodyMarkdown,
+            VideoEmbeds.IsAllowed(lesson.VideoEmbedUrl) ? lesson.VideoEmbedUrl : null, lesson.FileId, fileName,
+            completed.Contains(lesson.Id), progress, previous, next, null);
+    }
+
+    /// <summary>Marks a lesson complete (once), after checking the member may open it; completes the course when it was the last.</summary>
+    public async Task<CourseProgress?> CompleteLessonAsync(string courseSlug, string lessonSlug, MemberAccess access, CancellationToken ct = default)
+    {
+        if (access.MemberId is null) return null;
+        var view = await LessonAsync(courseSlug, lessonSlug, access, ct);
+        if (view is null || !view.Decision.Allowed) return null;
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var courseId = await db.Lessons.Where(l => l.Id == view.Id).Select(l => l.CourseId).SingleAsync(ct);
+        if (!await db.LessonCompletions.AnyAsync(c => c.LessonId == view.Id && c.MemberId == access.MemberId, ct))
+        {
+            db.LessonCompletions.Add(new LessonCompletion { LessonId = view.Id, MemberId = access.MemberId, CourseId = courseId, CompletedAt = now });
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateException) { db.ChangeTracker.Clear(); } // completed twice at once: the first one stands
+        }
+        var total = await db.Lessons.CountAsync(l => l.CourseId == courseId, ct);
+        var done = await db.LessonCompletions.CountAsync(c => c.CourseId == courseId && c.MemberId == access.MemberId, ct);
+        var progress = new CourseProgress(done, total);
+        if (progress.IsComplete)
+            await db.Enrollments.Where(e => e.CourseId == courseId && e.MemberId == access.MemberId && e.CompletedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.CompletedAt, now), ct);
+        return progress;
+    }
+
+    /// <summary>Lessons that open for this member in the coming weeks (drip), for the member home.</summary>
+    public async Task<IReadOnlyList<UpcomingLesson>> UpcomingAsync(MemberAccess access, CancellationToken ct = default)
+    {
+        if (access.MemberId is null) return [];
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var enrollments = await db.Enrollments.AsNoTracking().Where(e => e.MemberId == access.MemberId).ToListAsync(ct);
+        var courseIds = enrollments.Select(e => e.CourseId).ToList();
+        var courses = await db.Courses.AsNoTracking().Where(c => courseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var lessons = await db.Lessons.AsNoTracking().Where(l => courseIds.Contains(l.CourseId) && (l.DripDays != null || l.DripDate != null)).ToListAsync(ct);
+        return lessons.Select(l => (Lesson: l, Opens: new DripSchedule(l.DripDays, l.DripDate).OpensAt(enrollments.First(e => e.CourseId == l.CourseId).EnrolledAt)))
+            .Where(x => x.Opens > now)
+            .OrderBy(x => x.Opens)
+            .Take(10)
+            .Select(x => new UpcomingLesson(courses[x.Lesson.CourseId].Title, courses[x.Lesson.CourseId].Slug, x.Lesson.Title, x.Opens!.Value))
+            .ToList();
+    }
+
+    /// <summary>The file and whether the asker may have it: allowed when any published item or lesson using it is open to them.</summary>
+    public async Task<(StoredFile? File, bool Allowed)> FileAsync(Guid fileId, MemberAccess access, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var file = await db.StoredFiles.AsNoTracking().FirstOrDefaultAsync(f => f.Id == fileId, ct);
+        if (file is null) return (null, false);
+        if (access.IsStaff) return (file, true);
+        var items = await db.ContentItems.AsNoTracking().Where(c => c.FileId == fileId && c.PublishAt <= now).ToListAsync(ct);
+        if (items.Any(i => access.Decide(AccessService.RuleFor(i.Access, i.RequiredProductIds), now).Allowed)) return (file, true);
+        var lessons = await db.Lessons.AsNoTracking().Where(l => l.FileId == fileId).ToListAsync(ct);
+        foreach (var lesson in lessons)
+        {
+            var course = await db.Courses.AsNoTracking().FirstAsync(c => c.Id == lesson.CourseId, ct);
+            if (course.PublishAt > now || access.MemberId is null) continue;
+            var enrolledAt = await db.Enrollments.Where(e => e.CourseId == course.Id && e.MemberId == access.MemberId).Select(e => (DateTimeOffset?)e.EnrolledAt).FirstOrDefaultAsync(ct);
+            if (LessonAccess.Decide(AccessService.RuleFor(course.Access, course.RequiredProductIds), access.Context,
+                    new DripSchedule(lesson.DripDays, lesson.DripDate), enrolledAt, now).Allowed)
+                return (file, true);
+        }
+        return (file, false);
+    }
+
+    private static async Task<Enrollment> EnrollAsync(AppDbContext db, Guid courseId, string memberId, DateTimeOffset now, CancellationToken ct)
+    {
+        var existing = await db.Enrollments.AsNoTracking().FirstOrDefaultAsync(e => e.CourseId == courseId && e.MemberId == memberId, ct);
+        if (existing is not null) return existing;
+        var enrollment = new Enrollment { CourseId = courseId, MemberId = memberId, EnrolledAt = now };
+        db.Enrollments.Add(enrollment);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return enrollment;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return await db.Enrollments.AsNoTracking().FirstAsync(e => e.CourseId == courseId && e.MemberId == memberId, ct);
+        }
+    }
+
+    private static async Task<(List<CourseModule> Modules, List<Lesson> Lessons)> OutlineAsync(AppDbContext db, Guid courseId, CancellationToken ct)
+    {
+        var modules = await db.CourseModules.AsNoTracking().Where(m => m.CourseId == courseId).OrderBy(m => m.Position).ToListAsync(ct);
+        var lessons = await db.Lessons.AsNoTracking().Where(l => l.CourseId == courseId).ToListAsync(ct);
+        var order = modules.Select((m, i) => (m.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        return (modules, lessons.OrderBy(l => order.GetValueOrDefault(l.ModuleId, int.MaxValue)).ThenBy(l => l.Position).ToList());
+    }
+
+    private static async Task<HashSet<Guid>> CompletedAsync(AppDbContext db, Guid courseId, string? memberId, CancellationToken ct) =>
+        memberId is null ? [] : (await db.LessonCompletions.Where(c => c.CourseId == courseId && c.MemberId == memberId).Select(c => c.LessonId).ToListAsync(ct)).ToHashSet();
+
+    /// <summary>The cheapest plan that unlocks the item, linked to checkout, or to the billing page when the member can upgrade an existing plan.</summary>
+    private static async Task<PaywallOffer?> OfferAsync(AppDbContext db, AccessLevel level, List<Guid> productIds, MemberAccess access, CancellationToken ct)
+    {
+        if (level != AccessLevel.Products || productIds.Count == 0) return null;
+        var prices = await db.Prices.AsNoTracking().Where(p => productIds.Contains(p.ProductId) && !p.IsArchived).ToListAsync(ct);
+        if (Paywall.CheapestUnlock(productIds, prices) is not { } unlock) return null;
+        var name = await db.Products.Where(p => p.Id == unlock.ProductId).Select(p => p.Name).FirstAsync(ct);
+        var canUpgrade = access.Context.Subscriptions.Any(s => s.Status is SubscriptionStatus.Active or SubscriptionStatus.Trialing);
+        return new PaywallOffer(name, unlock.PriceId, unlock.Terms, canUpgrade ? "/account/billing" : $"/checkout?price={unlock.PriceId}", canUpgrade);
+    }
+}
