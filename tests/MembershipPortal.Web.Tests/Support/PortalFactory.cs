@@ -33,6 +33,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Portal", $"Data Source={Path.Combine(Root, "portal.db")}");
         builder.UseSetting("Email:PickupDirectory", MailDirectory);
+        builder.UseSetting("Content:FilesPath", Path.Combine(Root, "files"));
         // Tests call the jobs' units directly with the fake clock; a timer firing on Clock.Advance would race them.
         builder.UseSetting("Jobs:Enabled", "false");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);

@@ -17,6 +17,7 @@ public sealed class TestCatalog
     public Guid KitMonthly { get; private set; }
     public Guid BoxMonthly { get; private set; }
     public Guid ProProduct { get; private set; }
+    public Guid VipProduct { get; private set; }
 
     public static async Task<TestCatalog> CreateAsync(PortalFactory factory, string prefix = "")
     {
@@ -49,6 +50,7 @@ public sealed class TestCatalog
         (catalog.BasicMonthly, catalog.ProMonthly, catalog.ProYearly, catalog.VipMonthly, catalog.KitMonthly, catalog.BoxMonthly) =
             (prices[0].Id, prices[1].Id, prices[2].Id, prices[3].Id, prices[4].Id, prices[5].Id);
         catalog.ProProduct = pro.Id;
+        catalog.VipProduct = vip.Id;
         return catalog;
     }
 

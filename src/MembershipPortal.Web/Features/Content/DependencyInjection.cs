@@ -1,3 +1,5 @@
+using MembershipPortal.Web.Features.Catalog;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Net.Http.Headers;
 
 namespace MembershipPortal.Web.Features.Content;
@@ -10,6 +12,7 @@ public static class DependencyInjection
         builder.Services.AddScoped<AccessService>();
         builder.Services.AddScoped<ContentService>();
         builder.Services.AddSingleton<FileStore>();
+        builder.Services.TryAddSingleton<MarkdownRenderer>();
         return builder;
     }
 
