@@ -74,9 +74,11 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
         }).ToList())).ToList();
 
         var progress = new CourseProgress(lessons.Count(l => completed.Contains(l.Id)), lessons.Count);
-        var continueSlug = enrollment?.LastLessonId is { } last && lessons.FirstOrDefault(l => l.Id == last) is { } lastLesson
+        // Continue at the last lesson visited unless it is done; then at the first open lesson not yet done.
+        var rows = moduleViews.SelectMany(m => m.Lessons).ToList();
+        var continueSlug = enrollment?.LastLessonId is { } last && rows.FirstOrDefault(l => l.Id == last) is { Completed: false } lastLesson
             ? lastLesson.Slug
-            : moduleViews.SelectMany(m => m.Lessons).FirstOrDefault(l => !l.Completed && l.Open)?.Slug;
+            : rows.FirstOrDefault(l => !l.Completed && l.Open)?.Slug;
         var offer = decision.Allowed ? null : await OfferAsync(db, course.Access, course.RequiredProductIds, access, ct);
         return new CourseView(course.Id, course.Title, course.Slug, course.Teaser, course.DescriptionMarkdown, course.CoverImageUrl, decision,
             offer, moduleViews, progress, decision.Allowed ? continueSlug : null, enrollment?.CompletedAt);
