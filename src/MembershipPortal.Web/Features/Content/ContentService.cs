@@ -111,7 +111,8 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
                 decision.Reason == AccessReason.NotYetDripped ? drip.OpensAt(enrollment?.EnrolledAt ?? now) : null,
                 null, null, null, null, completed.Contains(lesson.Id), progress, previous, next, offer);
         }
-        if (enrollment is not null)
+        // Remember the lesson for "continue where you left off"; no write when it is already the last one.
+        if (enrollment is not null && enrollment.LastLessonId != lesson.Id)
         {
             await db.Enrollments.Where(e => e.CourseId == course.Id && e.MemberId == enrollment.MemberId)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.LastLessonId, lesson.Id).SetProperty(e => e.LastVisitedAt, now), ct);
