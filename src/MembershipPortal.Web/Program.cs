@@ -6,6 +6,7 @@ using MembershipPortal.Web.Features.Cli;
 using MembershipPortal.Web.Features.Operations;
 using MembershipPortal.Web.Features.Setup;
 using MembershipPortal.Web.Features.Themes;
+using MembershipPortal.Web.Features.Webhooks;
 using MudBlazor.Services;
 
 // `MembershipPortal.Web <command> ...` runs a command and exits; no command starts the web server.
@@ -34,6 +35,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPortalThemeFiles();
 app.MapPortalHealth();
+app.MapStripeWebhook();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 
