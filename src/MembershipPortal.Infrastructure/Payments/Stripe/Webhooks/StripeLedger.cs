@@ -17,8 +17,9 @@ internal static class StripeLedger
     public static Task<SubscriptionRecord?> FindRecordAsync(AppDbContext db, string gatewaySubscriptionId, CancellationToken ct) =>
         db.SubscriptionRecords.SingleOrDefaultAsync(r => r.GatewaySubscriptionId == gatewaySubscriptionId, ct);
 
+    /// <summary>One query: a subscription has a handful of items and history rows, so the joined rows stay few.</summary>
     public static Task<Subscription> LoadSubscriptionAsync(AppDbContext db, Guid subscriptionId, CancellationToken ct) =>
-        db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == subscriptionId, ct);
+        db.Subscriptions.Include(s => s.Items).AsSingleQuery().SingleAsync(s => s.Id == subscriptionId, ct);
 
     public static async Task<string?> MemberForCustomerAsync(AppDbContext db, string? customerId, CancellationToken ct) =>
         string.IsNullOrEmpty(customerId)
@@ -31,10 +32,12 @@ internal static class StripeLedger
     /// <summary>Catalog prices by their Stripe price id; ids the catalog does not know are absent.</summary>
     public static async Task<Dictionary<string, CatalogPrice>> PricesAsync(AppDbContext db, IReadOnlyCollection<string> stripePriceIds, CancellationToken ct)
     {
-        var prices = await db.Prices
+        // Read-only here (items copy the terms), so not tracked.
+        var prices = await db.Prices.AsNoTracking()
             .Where(p => stripePriceIds.Contains(EF.Property<string>(p, PriceIdColumn)))
+            .Select(p => new { Price = p, StripeId = EF.Property<string>(p, PriceIdColumn) })
             .ToListAsync(ct);
-        return prices.ToDictionary(p => db.Entry(p).Property<string?>(PriceIdColumn).CurrentValue!, StringComparer.Ordinal);
+        return prices.ToDictionary(p => p.StripeId, p => p.Price, StringComparer.Ordinal);
     }
 
     /// <summary>True when an event created before the newest one already applied to this subscription: it must not win.</summary>
