@@ -1,6 +1,7 @@
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email;
 using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Infrastructure.Payments.Stripe;
 using MembershipPortal.Infrastructure.Settings;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -83,7 +84,11 @@ public static class DependencyInjection
         builder.Services.AddSingleton<IValidateOptions<PaymentsOptions>, PaymentsOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TestPaymentGateway>();
-        builder.Services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<TestPaymentGateway>());
+        builder.Services.AddStripePayments();
+        builder.Services.AddSingleton<IPaymentGateway>(sp =>
+            sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.Provider == PaymentProvider.Stripe
+                ? sp.GetRequiredService<StripePaymentGateway>()
+                : sp.GetRequiredService<TestPaymentGateway>());
         return builder;
     }
 }

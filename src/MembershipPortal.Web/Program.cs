@@ -8,6 +8,7 @@ using MembershipPortal.Web.Features.Cli;
 using MembershipPortal.Web.Features.Operations;
 using MembershipPortal.Web.Features.Setup;
 using MembershipPortal.Web.Features.Themes;
+using MembershipPortal.Web.Features.Webhooks;
 using MudBlazor.Services;
 
 // `MembershipPortal.Web <command> ...` runs a command and exits; no command starts the web server.
@@ -39,6 +40,7 @@ app.MapStaticAssets();
 app.MapPortalThemeFiles();
 app.MapPortalHealth();
 app.MapPortalFiles();
+app.MapStripeWebhook();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

@@ -26,6 +26,9 @@ public sealed class Startup(IServiceProvider services, ILogger<Startup> logger) 
     {
         var db = services.GetRequiredService<AppDbContext>();
         await db.Database.MigrateAsync(ct);
+        // WAL lets readers go on while one writer commits (webhooks, renewals, page views); the mode is stored in the file.
+        if (db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in PortalRoles.All)
             if (!await roles.RoleExistsAsync(role))

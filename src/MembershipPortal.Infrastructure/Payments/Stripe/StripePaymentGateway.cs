@@ -1,0 +1,270 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Stripe;
+using BillingPortalSessionCreateOptions = Stripe.BillingPortal.SessionCreateOptions;
+using CheckoutSessionCreateOptions = Stripe.Checkout.SessionCreateOptions;
+using CheckoutSessionDiscountOptions = Stripe.Checkout.SessionDiscountOptions;
+using CheckoutSessionLineItemOptions = Stripe.Checkout.SessionLineItemOptions;
+using CheckoutShippingAddressCollectionOptions = Stripe.Checkout.SessionShippingAddressCollectionOptions;
+using CheckoutSubscriptionDataOptions = Stripe.Checkout.SessionSubscriptionDataOptions;
+
+namespace MembershipPortal.Infrastructure.Payments.Stripe;
+
+/// <summary>
+/// The Stripe adapter: the only class that calls Stripe's API. Stripe is the billing engine here (it renews,
+/// retries and collects cards on its hosted pages); the local ledger follows its webhooks.
+/// Every POST carries a deterministic idempotency key: Stripe.net would otherwise add a random one, so a retry by
+/// our code, a restart or a double click would create a second object.
+/// </summary>
+public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock, IOptions<StripeCheckoutOptions> checkoutOptions) : IPaymentGateway
+{
+    /// <summary>The metadata key linking Stripe customers and subscriptions back to the portal's member.</summary>
+    public const string MemberIdKey = "member_id";
+
+    public string Name => "Stripe";
+
+    public bool UsesHostedPages => true;
+
+    public async Task<string> EnsureCustomerAsync(CustomerRequest request, CancellationToken ct = default)
+    {
+        var options = new CustomerCreateOptions
+        {
+            Email = request.Email,
+            Name = request.Name,
+            Metadata = new Dictionary<string, string> { [MemberIdKey] = request.MemberId },
+        };
+        var customer = await Call(() => client.V1.Customers.CreateAsync(options, Key(request.IdempotencyKey), ct));
+        return customer.Id;
+    }
+
+    public Task<CardResult> AttachCardAsync(string customerId, CardDetails card, CancellationToken ct = default) =>
+        throw new NotSupportedException(
+            "Stripe collects cards on its own pages: start a Checkout Session (CreateCheckoutSessionAsync) or send the member "
+            + "to the billing portal (CreateBillingPortalSessionAsync). Card numbers must never reach the portal.");
+
+    public async Task<ChargeResult> ChargeAsync(ChargeRequest request, CancellationToken ct = default)
+    {
+        if (request.Amount.Minor <= 0) return new ChargeResult(true, null, null, null);
+        try
+        {
+            var paymentMethod = request.CardToken;
+            if (string.IsNullOrWhiteSpace(paymentMethod))
+            {
+                var customer = await client.V1.Customers.GetAsync(request.CustomerId, cancellationToken: ct);
+                paymentMethod = customer.InvoiceSettings?.DefaultPaymentMethodId;
+                if (string.IsNullOrWhiteSpace(paymentMethod))
+                    return ChargeResult.Declined("no_payment_method", "There is no card on file.");
+            }
+
+            var intent = await client.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
+            {
+                Amount = request.Amount.Minor,
+                Currency = request.Amount.Currency.ToLowerInvariant(),
+                Customer = request.CustomerId,
+                PaymentMethod = paymentMethod,
+                Description = request.Description,
+                OffSession = true,
+                Confirm = true,
+            }, Key(request.IdempotencyKey), ct);
+
+            return intent.Status == "succeeded"
+                ? new ChargeResult(true, intent.Id, null, null)
+                : new ChargeResult(false, intent.Id, intent.LastPaymentError?.Code ?? intent.Status,
+                    intent.LastPaymentError?.Message ?? $"The payment is {intent.Status.Replace('_', ' ')}.");
+        }
+        catch (StripeException ex)
+        {
+            var (code, message) = Failure(ex);
+            return new ChargeResult(false, ex.StripeError?.PaymentIntent?.Id, code, message);
+        }
+    }
+
+    public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken ct = default)
+    {
+        if (request.Amount.Minor <= 0) return new RefundResult(false, null, "A refund must be positive.");
+        var options = new RefundCreateOptions { Amount = request.Amount.Minor };
+        if (request.PaymentId.StartsWith("pi_", StringComparison.Ordinal)) options.PaymentIntent = request.PaymentId;
+        else options.Charge = request.PaymentId;
+        try
+        {
+            var refund = await client.V1.Refunds.CreateAsync(options, Key(request.IdempotencyKey), ct);
+            return refund.Status is "failed" or "canceled"
+                ? new RefundResult(false, refund.Id, $"The refund {refund.Status}: {refund.FailureReason ?? "no reason given"}.")
+                : new RefundResult(true, refund.Id, null);
+        }
+        catch (StripeException ex)
+        {
+            return new RefundResult(false, null, Failure(ex).Message);
+        }
+    }
+
+    public async Task<string> CreateCheckoutSessionAsync(CheckoutSessionRequest request, CancellationToken ct = default)
+    {
+        if (request.Lines.Count == 0) throw new ArgumentException("A checkout needs at least one line.", nameof(request));
+        var memberMetadata = new Dictionary<string, string> { [MemberIdKey] = request.MemberId };
+        var options = new CheckoutSessionCreateOptions
+        {
+            Mode = "subscription",
+            Customer = request.CustomerId,
+            ClientReferenceId = request.MemberId,
+            LineItems = [.. request.Lines.Select(l => new CheckoutSessionLineItemOptions { Price = l.GatewayPriceId, Quantity = l.Quantity })],
+            SubscriptionData = new CheckoutSubscriptionDataOptions
+            {
+                Metadata = memberMetadata,
+                TrialPeriodDays = request.TrialDays > 0 ? request.TrialDays : null,
+            },
+            Metadata = new Dictionary<string, string>(memberMetadata),
+            Discounts = request.GatewayCouponId is { Length: > 0 } coupon ? [new CheckoutSessionDiscountOptions { Coupon = coupon }] : null,
+            ShippingAddressCollection = request.CollectShippingAddress
+                ? new CheckoutShippingAddressCollectionOptions { AllowedCountries = [.. checkoutOptions.Value.ShippingCountries] }
+                : null,
+            SuccessUrl = request.SuccessUrl,
+            CancelUrl = request.CancelUrl,
+        };
+        var session = await Call(() => client.V1.Checkout.Sessions.CreateAsync(options, Key(request.IdempotencyKey), ct));
+        return session.Url;
+    }
+
+    public async Task<string> CreateBillingPortalSessionAsync(string customerId, string returnUrl, CancellationToken ct = default)
+    {
+        // The port gives no key for this call. A portal session expires after a few minutes, so a key that lived 24 hours
+        // would hand back a dead link; one per customer and minute still absorbs double clicks and retries.
+        var minute = clock.GetUtcNow().ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+        var options = new BillingPortalSessionCreateOptions { Customer = customerId, ReturnUrl = returnUrl };
+        var session = await Call(() => client.V1.BillingPortal.Sessions.CreateAsync(options, Key($"portal:{customerId}:{minute}:{Hash(returnUrl)}"), ct));
+        return session.Url;
+    }
+
+    public Task UpdateSubscriptionAsync(SubscriptionUpdateRequest request, CancellationToken ct = default)
+    {
+        var options = new SubscriptionUpdateOptions
+        {
+            Items = [.. request.Items.Select(i => i.Remove
+                ? new SubscriptionItemOptions { Id = i.GatewayItemId, Deleted = true }
+                : new SubscriptionItemOptions { Id = i.GatewayItemId, Price = i.GatewayPriceId, Quantity = i.Quantity })],
+            ProrationBehavior = request.ProrateNow ? "always_invoice" : "none",
+        };
+        return Call(() => client.V1.Subscriptions.UpdateAsync(request.GatewaySubscriptionId, options, Key(request.IdempotencyKey), ct));
+    }
+
+    public Task CancelSubscriptionAsync(string gatewaySubscriptionId, CancelMode mode, string idempotencyKey, CancellationToken ct = default)
+    {
+        var key = Key(idempotencyKey);
+        return mode switch
+        {
+            CancelMode.Immediately => Call(() => client.V1.Subscriptions.CancelAsync(gatewaySubscriptionId, new SubscriptionCancelOptions(), key, ct)),
+            CancelMode.AtPeriodEnd => Call(() => client.V1.Subscriptions.UpdateAsync(gatewaySubscriptionId, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, key, ct)),
+            CancelMode.UndoAtPeriodEnd => Call(() => client.V1.Subscriptions.UpdateAsync(gatewaySubscriptionId, new SubscriptionUpdateOptions { CancelAtPeriodEnd = false }, key, ct)),
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Not a cancel mode."),
+        };
+    }
+
+    public Task PauseSubscriptionAsync(string gatewaySubscriptionId, DateTimeOffset? resumesAt, string idempotencyKey, CancellationToken ct = default)
+    {
+        var options = new SubscriptionUpdateOptions();
+        if (resumesAt is { } until)
+            options.PauseCollection = new SubscriptionPauseCollectionOptions { Behavior = "void", ResumesAt = until.UtcDateTime };
+        else
+            options.AddExtraParam("pause_collection", ""); // Stripe's way to clear an object parameter: resume collection.
+        return Call(() => client.V1.Subscriptions.UpdateAsync(gatewaySubscriptionId, options, Key(idempotencyKey), ct));
+    }
+
+    public async Task<CatalogSyncResult> SyncProductAsync(ProductSyncRequest request, CancellationToken ct = default)
+    {
+        var productMetadata = new Dictionary<string, string> { ["product_id"] = request.ProductId.ToString() };
+        Product product;
+        if (request.GatewayProductId is null)
+        {
+            var create = new ProductCreateOptions { Name = request.Name, Description = NullIfEmpty(request.Description), Metadata = productMetadata };
+            product = await Call(() => client.V1.Products.CreateAsync(create, Key($"product-create:{request.ProductId:N}"), ct));
+        }
+        else
+        {
+            // Stripe refuses a reused key with different parameters, so the key carries a digest of what is sent.
+            var update = new ProductUpdateOptions { Name = request.Name, Description = request.Description ?? "", Metadata = productMetadata };
+            product = await Call(() => client.V1.Products.UpdateAsync(request.GatewayProductId, update,
+                Key($"product-update:{request.ProductId:N}:{Hash($"{request.Name}\n{request.Description}")}"), ct));
+        }
+
+        var priceIds = new Dictionary<Guid, string>();
+        foreach (var line in request.Prices)
+        {
+            if (line.GatewayPriceId is { Length: > 0 } existing)
+            {
+                priceIds[line.PriceId] = existing;
+                continue;
+            }
+
+            var create = new PriceCreateOptions
+            {
+                Product = product.Id,
+                UnitAmount = line.AmountMinor,
+                Currency = line.Currency.ToLowerInvariant(),
+                Recurring = new PriceRecurringOptions { Interval = Interval(line.Interval), IntervalCount = line.IntervalCount },
+                Metadata = new Dictionary<string, string> { ["price_id"] = line.PriceId.ToString() },
+            };
+            var price = await Call(() => client.V1.Prices.CreateAsync(create, Key($"price-create:{line.PriceId:N}"), ct));
+            priceIds[line.PriceId] = price.Id;
+        }
+
+        return new CatalogSyncResult(product.Id, priceIds);
+    }
+
+    private static RequestOptions Key(string idempotencyKey)
+    {
+        // An empty key would make Stripe.net invent a random one, which defeats the point.
+        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 255)
+            throw new ArgumentException("A Stripe call needs a deterministic idempotency key of 1-255 characters.", nameof(idempotencyKey));
+        return new RequestOptions { IdempotencyKey = idempotencyKey };
+    }
+
+    private static string Interval(string interval) => interval.Trim().ToLowerInvariant() switch
+    {
+        "day" or "week" or "month" or "year" => interval.Trim().ToLowerInvariant(),
+        _ => throw new ArgumentException($"'{interval}' is not a Stripe billing interval (day, week, month or year).", nameof(interval)),
+    };
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+
+    private static (string Code, string Message) Failure(StripeException ex)
+    {
+        var error = ex.StripeError;
+        var code = error?.DeclineCode ?? error?.Code ?? error?.Type ?? "stripe_error";
+        var message = error?.Message ?? ex.Message;
+        return (code, message);
+    }
+
+    /// <summary>Calls without a result record to carry a failure: the Stripe error becomes a <see cref="PaymentGatewayException"/>.</summary>
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (StripeException ex)
+        {
+            var (code, message) = Failure(ex);
+            throw new PaymentGatewayException(code, message, ex);
+        }
+    }
+}
+
+/// <summary>A gateway call failed; <see cref="Code"/> is Stripe's error or decline code and the message can be shown.</summary>
+public sealed class PaymentGatewayException(string code, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public string Code { get; } = code;
+}
+
+/// <summary>Checkout settings the port does not carry (Payments:Stripe:ShippingCountries).</summary>
+public sealed class StripeCheckoutOptions
+{
+    /// <summary>Countries Checkout offers for shipping addresses (ISO 3166-1 alpha-2); Stripe requires a list.</summary>
+    public List<string> ShippingCountries { get; set; } = [];
+
+    internal static readonly string[] DefaultShippingCountries =
+        ["US", "CA", "GB", "IE", "AU", "NZ", "DE", "FR", "NL", "BE", "AT", "ES", "IT", "PT", "SE", "DK", "FI", "NO", "CH"];
+}

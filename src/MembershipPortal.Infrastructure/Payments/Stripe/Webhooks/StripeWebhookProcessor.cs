@@ -1,0 +1,145 @@
+using System.Text.Json;
+using MembershipPortal.Infrastructure.Billing;
+using MembershipPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using EventUtility = Stripe.EventUtility;
+using StripeEvent = Stripe.Event;
+using StripeException = Stripe.StripeException;
+
+namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
+
+public enum WebhookOutcome
+{
+    /// <summary>No signing secret is configured: the endpoint does not exist.</summary>
+    Disabled,
+
+    /// <summary>Bad or stale signature, another API version, or not an event: nothing was stored.</summary>
+    Rejected,
+
+    /// <summary>Applied and recorded.</summary>
+    Processed,
+
+    /// <summary>No handler for the type: recorded so it is not counted again, otherwise ignored.</summary>
+    Ignored,
+
+    /// <summary>The event id was recorded before: nothing done.</summary>
+    Duplicate,
+
+    /// <summary>A handler failed: rolled back and not recorded, so Stripe retries.</summary>
+    Failed,
+}
+
+public sealed record WebhookResult(WebhookOutcome Outcome, string Detail, string? EventId = null);
+
+/// <summary>
+/// Stripe's webhook order (Bitwarden's too): verify the signature over the raw body → record the event id under its
+/// unique key → dispatch by type → save, all in one transaction. A redelivered event finds its id and does nothing; a
+/// failing handler rolls back its changes and the id, so the redelivery applies it whole.
+/// </summary>
+public sealed class StripeWebhookProcessor
+{
+    /// <summary>Stripe's recommended replay window, in seconds.</summary>
+    public const long ToleranceSeconds = 300;
+
+    private readonly IDbContextFactory<AppDbContext> dbFactory;
+    private readonly IOptions<PaymentsOptions> options;
+    private readonly TimeProvider clock;
+    private readonly ILogger<StripeWebhookProcessor> logger;
+    private readonly Dictionary<string, IStripeEventHandler> handlers = new(StringComparer.Ordinal);
+
+    public StripeWebhookProcessor(
+        IDbContextFactory<AppDbContext> dbFactory, IEnumerable<IStripeEventHandler> handlers, IOptions<PaymentsOptions> options,
+        TimeProvider clock, ILogger<StripeWebhookProcessor> logger)
+    {
+        this.dbFactory = dbFactory;
+        this.options = options;
+        this.clock = clock;
+        this.logger = logger;
+        foreach (var handler in handlers)
+            foreach (var type in handler.EventTypes)
+                if (!this.handlers.TryAdd(type, handler))
+                    throw new InvalidOperationException($"Two Stripe event handlers claim '{type}'.");
+    }
+
+    /// <summary>Webhooks are served when a signing secret is configured (always so when the provider is Stripe).</summary>
+    public bool IsEnabled => !string.IsNullOrWhiteSpace(options.Value.Stripe.WebhookSecret);
+
+    public IReadOnlyCollection<string> HandledTypes => handlers.Keys;
+
+    public async Task<WebhookResult> ProcessAsync(string payload, string? signatureHeader, CancellationToken ct = default)
+    {
+        if (!IsEnabled) return new WebhookResult(WebhookOutcome.Disabled, "Stripe webhooks are not configured.");
+
+        var verified = Verify(payload, signatureHeader);
+        if (verified.Event is not { } stripeEvent) return verified.Rejection!;
+
+        handlers.TryGetValue(stripeEvent.Type, out var handler);
+        var now = clock.GetUtcNow();
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            // SQL Server's retrying strategy needs the whole transaction as one retriable unit; SQLite's is a pass-through.
+            return await db.Database.CreateExecutionStrategy().ExecuteAsync(
+                token => ApplyAsync(db, stripeEvent, handler, now, token), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Two deliveries of one event can race past the check (not on SQLite, whose transactions take the write lock
+            // up front): the loser fails on the unique key and is a duplicate, not a failure.
+            if (ex is DbUpdateException && await IsRecordedAsync(stripeEvent.Id, ct))
+                return new WebhookResult(WebhookOutcome.Duplicate, "Already processed.", stripeEvent.Id);
+
+            if (ex is WebhookRetryLaterException)
+                logger.LogWarning("Stripe event {EventId} ({Type}) deferred: {Reason}", stripeEvent.Id, stripeEvent.Type, ex.Message);
+            else
+                logger.LogError(ex, "Stripe event {EventId} ({Type}) failed; rolled back for Stripe to retry.", stripeEvent.Id, stripeEvent.Type);
+            return new WebhookResult(WebhookOutcome.Failed, ex.Message, stripeEvent.Id);
+        }
+    }
+
+    private (StripeEvent? Event, WebhookResult? Rejection) Verify(string payload, string? signatureHeader)
+    {
+        if (string.IsNullOrWhiteSpace(signatureHeader))
+            return (null, new WebhookResult(WebhookOutcome.Rejected, "The Stripe-Signature header is missing."));
+        try
+        {
+            // The clock is ours (TimeProvider), so the 300 s window is testable and never reads the machine time directly.
+            var stripeEvent = EventUtility.ConstructEvent(payload, signatureHeader, options.Value.Stripe.WebhookSecret,
+                ToleranceSeconds, clock.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: true);
+            if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
+                return (null, new WebhookResult(WebhookOutcome.Rejected, "The payload is not a Stripe event."));
+            return (stripeEvent, null);
+        }
+        catch (Exception ex) when (ex is StripeException or JsonException or ArgumentException or FormatException)
+        {
+            logger.LogWarning("Rejected a Stripe webhook: {Reason}", ex.Message);
+            return (null, new WebhookResult(WebhookOutcome.Rejected, ex is StripeException ? ex.Message : "The payload is not valid JSON."));
+        }
+    }
+
+    private static async Task<WebhookResult> ApplyAsync(
+        AppDbContext db, StripeEvent stripeEvent, IStripeEventHandler? handler, DateTimeOffset now, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear(); // a retried attempt starts from the database, not from the failed attempt's changes
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await db.ProcessedWebhookEvents.AnyAsync(e => e.EventId == stripeEvent.Id, ct))
+            return new WebhookResult(WebhookOutcome.Duplicate, "Already processed.", stripeEvent.Id);
+
+        db.ProcessedWebhookEvents.Add(new ProcessedWebhookEvent { EventId = stripeEvent.Id, Type = stripeEvent.Type, ReceivedAt = now });
+        if (handler is not null)
+            await handler.HandleAsync(new StripeEventContext(stripeEvent, db, now), ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return handler is null
+            ? new WebhookResult(WebhookOutcome.Ignored, $"No handler for {stripeEvent.Type}.", stripeEvent.Id)
+            : new WebhookResult(WebhookOutcome.Processed, $"Applied {stripeEvent.Type}.", stripeEvent.Id);
+    }
+
+    private async Task<bool> IsRecordedAsync(string eventId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ProcessedWebhookEvents.AnyAsync(e => e.EventId == eventId, ct);
+    }
+}

@@ -1,0 +1,106 @@
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Infrastructure.Billing;
+using Microsoft.Extensions.Logging;
+using StripeSubscription = Stripe.Subscription;
+
+namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
+
+/// <summary>
+/// customer.subscription.created|updated|deleted|paused|resumed: each carries the whole subscription, so all five
+/// reconcile the local aggregate to it. A subscription not seen before is started from the catalog prices its Stripe
+/// prices map to. An event created before the newest one applied is acknowledged and ignored, so an update delivered
+/// ahead of its creation still ends in the latest state.
+/// </summary>
+internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler> logger) : IStripeEventHandler
+{
+    private readonly SubscriptionReconciler reconciler = new(logger);
+
+    public IReadOnlyCollection<string> EventTypes { get; } =
+    [
+        "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted",
+        "customer.subscription.paused", "customer.subscription.resumed",
+    ];
+
+    public async Task HandleAsync(StripeEventContext context, CancellationToken ct)
+    {
+        var remote = context.Object<StripeSubscription>();
+        var db = context.Db;
+        var record = await StripeLedger.FindRecordAsync(db, remote.Id, ct);
+        if (record is not null && StripeLedger.IsStale(record, context.CreatedAt))
+        {
+            logger.LogInformation("Stripe event {EventId} for {Subscription} is older than the last one applied; ignored.", context.Event.Id, remote.Id);
+            return;
+        }
+
+        var state = await ToStateAsync(context, remote, ct);
+        Subscription local;
+        if (record is null)
+        {
+            var memberId = await MemberAsync(context, remote, ct);
+            if (memberId is null)
+            {
+                logger.LogWarning("Stripe subscription {Subscription} (customer {Customer}) belongs to no member of this portal; ignored.", remote.Id, remote.CustomerId);
+                return;
+            }
+
+            // Started at Stripe's start date, so the first period computed by the domain is the one Stripe billed.
+            local = Subscription.Start(memberId, [.. state.Items.Select(i => new NewSubscriptionItem(i.Price, i.Quantity))],
+                StripeTime.Utc(remote.StartDate), paymentConfirmed: remote.Status is not ("incomplete" or "incomplete_expired"));
+            record = new SubscriptionRecord { SubscriptionId = local.Id, Gateway = StripeLedger.Gateway, GatewaySubscriptionId = remote.Id };
+            db.Subscriptions.Add(local);
+            db.SubscriptionRecords.Add(record);
+        }
+        else
+        {
+            local = await StripeLedger.LoadSubscriptionAsync(db, record.SubscriptionId, ct);
+        }
+
+        reconciler.Apply(local, state, context.Now);
+        StripeLedger.MarkApplied(record, context.CreatedAt);
+    }
+
+    private static async Task<GatewaySubscriptionState> ToStateAsync(StripeEventContext context, StripeSubscription remote, CancellationToken ct)
+    {
+        var stripeItems = remote.Items?.Data ?? [];
+        var priceIds = stripeItems.Select(i => i.Price?.Id).OfType<string>().Distinct().ToList();
+        var prices = await StripeLedger.PricesAsync(context.Db, priceIds, ct);
+        var items = new List<GatewaySubscriptionItem>();
+        foreach (var item in stripeItems)
+        {
+            // A price the catalog does not know is a configuration error (a price made in Stripe's dashboard, or a catalog
+            // not yet synced): fail loudly so Stripe retries once it is fixed, rather than drift silently.
+            if (item.Price?.Id is not { } priceId || !prices.TryGetValue(priceId, out var price))
+                throw new InvalidOperationException(
+                    $"Stripe subscription {remote.Id} uses price {item.Price?.Id ?? "(none)"}, which no catalog price maps to. Sync the catalog with Stripe.");
+            items.Add(new GatewaySubscriptionItem(price, checked((int)item.Quantity)));
+        }
+        if (items.Count == 0) throw new InvalidOperationException($"Stripe subscription {remote.Id} has no items.");
+
+        var status = SubscriptionStatusNames.FromStripeName(remote.Status);
+        var collectionPaused = status == SubscriptionStatus.Active && remote.PauseCollection is not null;
+        return new GatewaySubscriptionState(
+            collectionPaused ? SubscriptionStatus.Paused : status,
+            collectionPaused ? $"{remote.Status} (collection paused)" : remote.Status ?? "(none)",
+            items,
+            stripeItems.Count > 0 ? StripeTime.Utc(stripeItems.Max(i => i.CurrentPeriodEnd)) : null,
+            remote.CancelAtPeriodEnd || remote.CancelAt is not null,
+            CancelReason(remote),
+            StripeTime.Utc(remote.PauseCollection?.ResumesAt));
+    }
+
+    /// <summary>The member from the metadata our checkout sets, else from the customer linked at checkout.</summary>
+    private static async Task<string?> MemberAsync(StripeEventContext context, StripeSubscription remote, CancellationToken ct)
+    {
+        if (remote.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey) is { Length: > 0 } memberId
+            && await StripeLedger.MemberExistsAsync(context.Db, memberId, ct))
+            return memberId;
+        return await StripeLedger.MemberForCustomerAsync(context.Db, remote.CustomerId, ct);
+    }
+
+    private static string? CancelReason(StripeSubscription remote)
+    {
+        var details = remote.CancellationDetails;
+        var reason = details?.Comment ?? details?.Feedback ?? details?.Reason;
+        return string.IsNullOrWhiteSpace(reason) ? null : reason.Length > 200 ? reason[..200] : reason;
+    }
+}
