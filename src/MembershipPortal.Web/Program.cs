@@ -2,6 +2,7 @@ using MembershipPortal.Infrastructure;
 using MembershipPortal.Web.Components;
 using MembershipPortal.Web.Features.Accounts;
 using MembershipPortal.Web.Features.Admin;
+using MembershipPortal.Web.Features.Catalog;
 using MembershipPortal.Web.Features.Cli;
 using MembershipPortal.Web.Features.Operations;
 using MembershipPortal.Web.Features.Setup;
@@ -20,6 +21,7 @@ builder.AddPortalAccounts();
 builder.AddPortalThemes();
 builder.AddPortalSetup();
 builder.AddPortalAdmin();
+builder.AddPortalCatalog();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
