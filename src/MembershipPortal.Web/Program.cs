@@ -4,6 +4,7 @@ using MembershipPortal.Web.Features.Accounts;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Content;
+using MembershipPortal.Web.Features.Catalog;
 using MembershipPortal.Web.Features.Cli;
 using MembershipPortal.Web.Features.Operations;
 using MembershipPortal.Web.Features.Setup;
@@ -25,6 +26,7 @@ builder.AddPortalSetup();
 builder.AddPortalAdmin();
 builder.AddPortalBilling();
 builder.AddPortalContent();
+builder.AddPortalCatalog();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 

@@ -1,3 +1,4 @@
+using MembershipPortal.Web.Features.Catalog;
 using MembershipPortal.Web.Features.Operations;
 using MembershipPortal.Web.Features.Setup;
 
@@ -12,7 +13,7 @@ public sealed record PortalCommand(string Name, IReadOnlyList<string> Arguments)
 public static class PortalCommands
 {
     public const int Ok = 0, Failed = 1, BadArguments = 2;
-    private static readonly string[] Known = ["migrate", "create-admin"];
+    private static readonly string[] Known = ["migrate", "create-admin", "seed-demo"];
 
     /// <summary>The first argument is a command when it is not an option (options such as --urls go to the host).</summary>
     public static PortalCommand? Parse(string[] args) =>
@@ -48,6 +49,18 @@ public static class PortalCommands
                         }
                     }
                     stdout.WriteLine($"Owner {values["--email"]} created.");
+                    return Ok;
+
+                case "seed-demo":
+                    if (command.Arguments.Count > 0) return Bad(stderr, "seed-demo takes no arguments.");
+                    await using (var scope = services.CreateAsyncScope())
+                    {
+                        await Startup.MigrateAsync(scope.ServiceProvider);
+                        var seeded = await DemoCatalog.SeedAsync(scope.ServiceProvider.GetRequiredService<CatalogService>());
+                        stdout.WriteLine(seeded.AddedNothing
+                            ? "Demo catalog already present; nothing added."
+                            : $"Demo catalog added: {seeded.ProductsAdded} products, {seeded.PricesAdded} prices, {seeded.CouponsAdded} coupon{(seeded.CouponsAdded == 1 ? "" : "s")}.");
+                    }
                     return Ok;
 
                 default:

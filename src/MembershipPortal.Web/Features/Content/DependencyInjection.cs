@@ -1,5 +1,3 @@
-using MembershipPortal.Web.Features.Catalog;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Net.Http.Headers;
 
 namespace MembershipPortal.Web.Features.Content;
@@ -12,7 +10,6 @@ public static class DependencyInjection
         builder.Services.AddScoped<AccessService>();
         builder.Services.AddScoped<ContentService>();
         builder.Services.AddSingleton<FileStore>();
-        builder.Services.TryAddSingleton<MarkdownRenderer>();
         return builder;
     }
 

@@ -1,0 +1,78 @@
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Tests.Support;
+using MembershipPortal.Web.Features.Catalog;
+using MembershipPortal.Web.Features.Cli;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MembershipPortal.Web.Tests.Catalog;
+
+public sealed class DemoCatalogTests : IDisposable
+{
+    private readonly PortalFactory factory = new();
+
+    private async Task<(int Code, string Output)> RunAsync(params string[] args)
+    {
+        var writer = new StringWriter();
+        var code = await PortalCommands.RunAsync(factory.Services, PortalCommands.Parse(args)!, writer);
+        return (code, writer.ToString().Trim());
+    }
+
+    private async Task<string> SnapshotAsync()
+    {
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var products = await db.Products.OrderBy(p => p.Slug).Select(p => p.Slug).ToListAsync();
+        return $"{string.Join(",", products)} | {await db.Prices.CountAsync()} prices | {await db.Coupons.CountAsync()} coupons";
+    }
+
+    [Fact]
+    public async Task SeedDemo_RunTwice_SecondRunAddsNothing()
+    {
+        var first = await RunAsync("seed-demo");
+        var afterFirst = await SnapshotAsync();
+        var second = await RunAsync("seed-demo");
+
+        Assert.Equal((PortalCommands.Ok, "Demo catalog added: 7 products, 11 prices, 1 coupon."), first);
+        Assert.Equal((PortalCommands.Ok, "Demo catalog already present; nothing added."), second);
+        Assert.Equal("basic,craft-kit,extra-mug,pro,tea-box,vip,watercolour-foundations | 11 prices | 1 coupons", afterFirst);
+        Assert.Equal(afterFirst, await SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task SeedDemo_WithArguments_Exit2()
+    {
+        var (code, output) = await RunAsync("seed-demo", "--force");
+        Assert.Equal(PortalCommands.BadArguments, code);
+        Assert.Single(output.Split('\n'));
+    }
+
+    [Fact]
+    public async Task Seed_CraftClubCatalog_TiersPricesAndAddOnsAsSpecified()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var catalog = scope.ServiceProvider.GetRequiredService<CatalogService>();
+        await DemoCatalog.SeedAsync(catalog);
+
+        var pricing = await catalog.GetPricingAsync();
+        Assert.Equal(["Basic 900/9000", "Pro 1900/19000", "VIP 3900/39000"],
+            pricing.Memberships.Select(m => $"{m.Name} {m.Monthly!.Terms.Amount.Minor}/{m.Yearly!.Terms.Amount.Minor}"));
+        Assert.Equal(7, pricing.Memberships.Single(m => m.Slug == "pro").Monthly!.Terms.TrialDays);
+        Assert.Equal(16, pricing.Memberships[0].YearlySavingsPercent);
+        Assert.Equal("Watercolour Foundations", Assert.Single(pricing.Courses).Name);
+        Assert.True(Assert.Single(pricing.Boxes).NeedsShipping);
+
+        var basic = await catalog.GetProductDetailsAsync("basic");
+        Assert.Equal(["Mailed Craft Kit"], basic!.AddOns.Select(a => a.Name));
+        Assert.True(basic.AddOns[0].NeedsShipping);
+        var teaBox = await catalog.GetProductDetailsAsync("tea-box");
+        Assert.Equal([("Extra Mug", AddOnBilling.OneTime)], teaBox!.AddOns.Select(a => (a.Name, a.AddOnBilling!.Value)));
+        Assert.Empty((await catalog.GetProductDetailsAsync("watercolour-foundations"))!.AddOns);
+        Assert.Equal(["Basic", "Pro", "VIP"], (await catalog.GetProductDetailsAsync("craft-kit"))!.AttachesTo.Select(h => h.Name));
+
+        var welcome = await catalog.FindCouponAsync("welcome10");
+        Assert.Equal("10% off for 3 months", welcome!.Discount);
+    }
+
+    public void Dispose() => factory.Dispose();
+}
