@@ -4,6 +4,8 @@ using MembershipPortal.Web.Features.Accounts;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Cli;
+using MembershipPortal.Web.Features.Dunning;
+using MembershipPortal.Web.Features.Notifications;
 using MembershipPortal.Web.Features.Operations;
 using MembershipPortal.Web.Features.Setup;
 using MembershipPortal.Web.Features.Themes;
@@ -22,6 +24,8 @@ builder.AddPortalThemes();
 builder.AddPortalSetup();
 builder.AddPortalAdmin();
 builder.AddPortalBilling();
+builder.AddPortalNotifications();
+builder.AddPortalDunning();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
@@ -36,6 +40,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPortalThemeFiles();
 app.MapPortalHealth();
+app.MapPortalUnsubscribe();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

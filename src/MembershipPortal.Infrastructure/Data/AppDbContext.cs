@@ -2,6 +2,7 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Catalog;
+using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Settings;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -32,6 +33,9 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<BillingProfile> BillingProfiles => Set<BillingProfile>();
     public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<NoticeTemplateRecord> NoticeTemplates => Set<NoticeTemplateRecord>();
+    public DbSet<EmailOptOut> EmailOptOuts => Set<EmailOptOut>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
