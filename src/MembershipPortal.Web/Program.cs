@@ -6,6 +6,8 @@ using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Content;
 using MembershipPortal.Web.Features.Catalog;
 using MembershipPortal.Web.Features.Cli;
+using MembershipPortal.Web.Features.Dunning;
+using MembershipPortal.Web.Features.Notifications;
 using MembershipPortal.Web.Features.Operations;
 using MembershipPortal.Web.Features.Setup;
 using MembershipPortal.Web.Features.Themes;
@@ -27,6 +29,8 @@ builder.AddPortalAdmin();
 builder.AddPortalBilling();
 builder.AddPortalContent();
 builder.AddPortalCatalog();
+builder.AddPortalNotifications();
+builder.AddPortalDunning();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
@@ -43,6 +47,7 @@ app.MapPortalThemeFiles();
 app.MapPortalHealth();
 app.MapPortalFiles();
 app.MapStripeWebhook();
+app.MapPortalUnsubscribe();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

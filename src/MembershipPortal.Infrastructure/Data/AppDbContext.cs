@@ -3,6 +3,7 @@ using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Content;
+using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Settings;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -41,6 +42,9 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<LessonCompletion> LessonCompletions => Set<LessonCompletion>();
     public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
     public DbSet<Comp> Comps => Set<Comp>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<NoticeTemplateRecord> NoticeTemplates => Set<NoticeTemplateRecord>();
+    public DbSet<EmailOptOut> EmailOptOuts => Set<EmailOptOut>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,25 +1,39 @@
 using System.Net;
-using MembershipPortal.Infrastructure.Email;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Web.Features.Notifications;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Accounts;
 
-/// <summary>Identity's account emails (confirm, reset) through the portal's one email port.</summary>
-public sealed class IdentityEmailSender(IEmailTransport transport, EmailComposer composer) : IEmailSender<ApplicationUser>
+/// <summary>
+/// Identity's account emails (confirm, reset) as notices: written to the outbox with the Owner's template, then
+/// delivered at once; if the mail server is down the dispatcher job retries, so the email is not lost.
+/// </summary>
+public sealed class IdentityEmailSender(
+    IDbContextFactory<AppDbContext> dbFactory, NoticeQueue notices, OutboxDispatcher dispatcher, TimeProvider clock) : IEmailSender<ApplicationUser>
 {
     // Identity's pages pass links already HTML-encoded; decode once so both bodies encode them their own way.
     public Task SendConfirmationLinkAsync(ApplicationUser user, string email, string confirmationLink) =>
-        transport.SendAsync(composer.Compose(email, user.FirstName, "Confirm your email",
-            "Welcome! Please confirm your email address to finish creating your account.",
-            ("Confirm my email", WebUtility.HtmlDecode(confirmationLink))));
+        SendAsync(NoticeKind.EmailConfirmation, user, email, "action_url", WebUtility.HtmlDecode(confirmationLink));
 
     public Task SendPasswordResetLinkAsync(ApplicationUser user, string email, string resetLink) =>
-        transport.SendAsync(composer.Compose(email, user.FirstName, "Reset your password",
-            "Someone asked to reset the password of your account. If it was you, use the button below; otherwise ignore this email.",
-            ("Reset my password", WebUtility.HtmlDecode(resetLink))));
+        SendAsync(NoticeKind.PasswordReset, user, email, "action_url", WebUtility.HtmlDecode(resetLink));
 
     public Task SendPasswordResetCodeAsync(ApplicationUser user, string email, string resetCode) =>
-        transport.SendAsync(composer.Compose(email, user.FirstName, "Your password reset code",
-            $"Your password reset code is: {resetCode}", null));
+        SendAsync(NoticeKind.PasswordResetCode, user, email, "reset_code", resetCode);
+
+    private async Task SendAsync(NoticeKind kind, ApplicationUser user, string email, string placeholder, string value)
+    {
+        OutboxMessage? row;
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            var values = new Dictionary<string, string> { [placeholder] = value };
+            row = await notices.QueueToAsync(db, kind, $"account:{Guid.NewGuid():N}", new Recipient(email, user.FirstName, user.Id), values, clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        }
+        if (row is not null) await dispatcher.DispatchAsync([row.Id]);
+    }
 }

@@ -5,6 +5,7 @@ using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Billing;
@@ -14,7 +15,7 @@ namespace MembershipPortal.Web.Features.Billing;
 /// from the signed-in user (never from the request) and only touches that member's subscriptions.
 /// </summary>
 public sealed class BillingService(
-    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BillingSettings settings, RenewalRun renewals, TimeProvider clock)
+    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BillingSettings settings, RenewalRun renewals, NoticeQueue notices, TimeProvider clock)
 {
     public static readonly string[] CancelReasons = ["Too expensive", "Not using it enough", "Missing a feature I need", "Switching to something else", "Other"];
 
@@ -240,6 +241,7 @@ public sealed class BillingService(
             sub.ScheduleCancel(reason, now);
             record.CancelFeedback = string.IsNullOrWhiteSpace(feedback) ? null : feedback.Trim()[..Math.Min(feedback.Trim().Length, 2000)];
             record.PendingItemId = record.PendingPriceId = null;
+            await notices.QueueAsync(db, NoticeKind.CancellationConfirmed, NoticeQueue.Keys.Cancellation(sub.Id, sub.Version), sub, now, ct: ct);
             return $"Your subscription is cancelled. You keep access until {sub.CurrentPeriodEnd:d MMM yyyy}.";
         }, ct);
 
@@ -362,6 +364,7 @@ public sealed class BillingService(
         if (!charge.Succeeded) return charge.FailureMessage ?? "Your card was declined.";
         db.Invoices.Add(invoice);
         db.Payments.Add(Ledger.Payment(invoice, charge.PaymentId, profile.CardLast4, now));
+        await RenewalRun.QueueReceiptAsync(notices, db, sub, invoice, now, ct);
         return null;
     }
 

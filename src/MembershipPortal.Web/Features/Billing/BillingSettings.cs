@@ -1,4 +1,6 @@
 using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Common;
+using MembershipPortal.Domain.Dunning;
 using MembershipPortal.Infrastructure.Settings;
 
 namespace MembershipPortal.Web.Features.Billing;
@@ -17,12 +19,18 @@ public sealed record BillingPolicy(
     int SaveOfferPercent)
 {
     public static readonly BillingPolicy Default = new(DowngradeTiming.AtPeriodEnd, 7, [1, 3, 5, 7], GraceExpiryAction.MarkUnpaid, SaveOffer.Pause, 20);
+
+    /// <summary>The dunning rules (retries, grace, final action) as the domain policy.</summary>
+    public DunningPolicy Dunning => new(RetryDays, GraceDays, FinalAction);
 }
 
 public sealed class BillingSettings(SettingsStore settings)
 {
     public const string DowngradeKey = "billing.downgrade";
     public const string SaveOfferKey = "billing.save-offer";
+    public const string RetryDaysKey = "billing.retry-days";
+    public const string GraceDaysKey = "billing.grace-days";
+    public const string FinalActionKey = "billing.final-action";
 
     public async Task<BillingPolicy> GetAsync(CancellationToken ct = default)
     {
@@ -31,7 +39,32 @@ public sealed class BillingSettings(SettingsStore settings)
             policy = policy with { Downgrade = downgrade };
         if (Enum.TryParse<SaveOffer>(await settings.GetAsync(SaveOfferKey, ct), out var offer))
             policy = policy with { SaveOffer = offer };
-        return policy;
+        var dunning = await GetDunningAsync(ct);
+        return policy with { RetryDays = dunning.RetryDays, GraceDays = dunning.GraceDays, FinalAction = dunning.FinalAction };
+    }
+
+    /// <summary>The Owner's dunning policy; a stored combination that no longer validates falls back to the default.</summary>
+    public async Task<DunningPolicy> GetDunningAsync(CancellationToken ct = default)
+    {
+        var d = DunningPolicy.Default;
+        try
+        {
+            var retries = await settings.GetAsync(RetryDaysKey, ct) is { } r ? DunningPolicy.ParseDays(r) : d.RetryDays;
+            var grace = int.TryParse(await settings.GetAsync(GraceDaysKey, ct), out var g) ? g : d.GraceDays;
+            var action = Enum.TryParse<GraceExpiryAction>(await settings.GetAsync(FinalActionKey, ct), out var a) ? a : d.FinalAction;
+            return new DunningPolicy(retries, grace, action);
+        }
+        catch (DomainException)
+        {
+            return d;
+        }
+    }
+
+    public async Task SetDunningAsync(DunningPolicy policy, CancellationToken ct = default)
+    {
+        await settings.SetAsync(RetryDaysKey, DunningPolicy.FormatDays(policy.RetryDays), ct);
+        await settings.SetAsync(GraceDaysKey, policy.GraceDays.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
+        await settings.SetAsync(FinalActionKey, policy.FinalAction.ToString(), ct);
     }
 
     public Task SetDowngradeAsync(DowngradeTiming timing, CancellationToken ct = default) => settings.SetAsync(DowngradeKey, timing.ToString(), ct);

@@ -6,6 +6,7 @@ using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Billing;
@@ -15,7 +16,7 @@ namespace MembershipPortal.Web.Features.Billing;
 /// then write the subscription, invoice, payment and billing profile in one transaction. A decline writes nothing.
 /// </summary>
 public sealed partial class CheckoutService(
-    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, ILogger<CheckoutService> logger)
+    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, NoticeQueue notices, ILogger<CheckoutService> logger)
 {
     public async Task<CheckoutOffer?> GetPageAsync(Guid priceId, CancellationToken ct = default)
     {
@@ -123,7 +124,9 @@ public sealed partial class CheckoutService(
                 subscription.CurrentPeriodStart, subscription.CurrentPeriodEnd, "subscription_create");
             db.Invoices.Add(record);
             db.Payments.Add(Ledger.Payment(record, paymentId, attached.Last4, now));
+            await RenewalRun.QueueReceiptAsync(notices, db, subscription, record, now, ct);
         }
+        await notices.QueueAsync(db, NoticeKind.Welcome, NoticeQueue.Keys.Welcome(subscription.Id), subscription, now, ct: ct);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -8,7 +8,6 @@ public static class DependencyInjection
         builder.Services.AddSingleton<RenewalRun>();
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<BillingService>();
-        builder.Services.AddHostedService<RenewalJob>();
         return builder;
     }
 }

@@ -1,9 +1,13 @@
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Common;
+using MembershipPortal.Domain.Dunning;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
+using Quartz;
 
 namespace MembershipPortal.Web.Features.Billing;
 
@@ -14,9 +18,11 @@ public sealed record RenewalReport(int Renewed, int Failed, int Ended, int Resum
 /// to cancel, resumes finished pauses, retries failed payments on the Owner's schedule and, when the grace period
 /// is over, applies the final action. Stripe subscriptions are left to Stripe. Each subscription is its own
 /// transaction, and every charge has an idempotency key tied to the period and attempt, so a rerun charges nothing twice.
+/// The notices each step causes (receipt, payment failed, reminder, final notice, suspended, recovered) are queued in
+/// the same SaveChanges, under dedup keys, so a rerun queues nothing twice either.
 /// </summary>
 public sealed class RenewalRun(
-    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BillingSettings settings, ILogger<RenewalRun> logger)
+    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BillingSettings settings, NoticeQueue notices, ILogger<RenewalRun> logger)
 {
     public async Task<RenewalReport> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default)
     {
@@ -48,6 +54,11 @@ public sealed class RenewalRun(
                     case Outcome.Suspended: suspended++; break;
                 }
             }
+            catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException && Outbox.IsUniqueViolation(ex))
+            {
+                // Another instance queued the same notice in the meantime; the next run finds it and moves on.
+                logger.LogInformation("Renewal of subscription {Subscription} raced another run; it will be tried again.", id);
+            }
             catch (Exception ex) when (ex is DomainException or DbUpdateConcurrencyException)
             {
                 logger.LogWarning(ex, "Renewal of subscription {Subscription} skipped; it will be tried again.", id);
@@ -72,7 +83,7 @@ public sealed class RenewalRun(
         }
         else if (sub.Status == SubscriptionStatus.PastDue)
         {
-            outcome = await RetryOrSuspendAsync(db, sub, now, policy, ct);
+            outcome = await RetryOrSuspendAsync(db, sub, now, policy.Dunning, ct);
         }
         else if (sub.CancelAtPeriodEnd)
         {
@@ -94,27 +105,37 @@ public sealed class RenewalRun(
         return outcome;
     }
 
-    private async Task<Outcome> RetryOrSuspendAsync(AppDbContext db, Subscription sub, DateTimeOffset now, BillingPolicy policy, CancellationToken ct)
+    private async Task<Outcome> RetryOrSuspendAsync(AppDbContext db, Subscription sub, DateTimeOffset now, DunningPolicy policy, CancellationToken ct)
     {
         var first = sub.FirstFailedPaymentAt ?? sub.CurrentPeriodEnd;
-        // Attempt k (0-based) of the retry schedule is due once the first failure is RetryDays[k] days old.
-        var retryIndex = sub.FailedPaymentAttempts - 1;
-        if (retryIndex >= 0 && retryIndex < policy.RetryDays.Count && now >= first.AddDays(policy.RetryDays[retryIndex]))
+        var step = policy.NextStep(sub.Status, now - first, sub.FailedPaymentAttempts);
+        if (step is { Kind: DunningStepKind.RetryPayment, IsDue: true, RetryIndex: { } retryIndex })
         {
-            if (await CollectAsync(db, sub, now, $"retry:{sub.Id}:{first.UtcTicks}:{retryIndex}", "subscription_retry", ct))
+            if (await CollectAsync(db, sub, now, $"retry:{sub.Id}:{first.UtcTicks}:{retryIndex}", "subscription_retry", ct, policy))
                 return Outcome.Retried;
         }
         if (now >= first.AddDays(policy.GraceDays))
         {
             sub.ExpireGrace(now, policy.FinalAction);
+            await notices.QueueDunningAsync(db, sub, DunningNotice.Suspended, first, policy, now, ct);
             return Outcome.Suspended;
         }
+        // Reminders and the final notice fall due with time, whether or not a retry ran today.
+        if (policy.NoticeDue(sub.Status, now - first, sub.FailedPaymentAttempts) is { } notice)
+            await notices.QueueDunningAsync(db, sub, notice, first, policy, now, ct);
         return Outcome.Nothing;
     }
 
-    /// <summary>Charges the renewal amount for the coming period and records the invoice, the payment and the result on the subscription.</summary>
-    internal async Task<bool> CollectAsync(AppDbContext db, Subscription sub, DateTimeOffset now, string idempotencyKey, string reason, CancellationToken ct)
+    /// <summary>
+    /// Charges the renewal amount for the coming period and records the invoice, the payment and the result on the
+    /// subscription, with its notices: a receipt (and "recovered" when it was overdue) or the dunning notice now due.
+    /// </summary>
+    internal async Task<bool> CollectAsync(AppDbContext db, Subscription sub, DateTimeOffset now, string idempotencyKey, string reason, CancellationToken ct,
+        DunningPolicy? policy = null)
     {
+        policy ??= await settings.GetDunningAsync(ct);
+        var wasOverdue = sub.Status is SubscriptionStatus.PastDue or SubscriptionStatus.Unpaid;
+        var episode = sub.FirstFailedPaymentAt;
         var lines = RenewalInvoice.Lines(sub);
         var total = lines.Aggregate(Money.Zero(sub.Currency), (sum, l) => sum + l.Amount);
         var profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == sub.MemberId, ct);
@@ -131,33 +152,38 @@ public sealed class RenewalRun(
             sub.RecordPaymentSucceeded(now);
             invoice.PeriodStart = sub.CurrentPeriodStart;
             invoice.PeriodEnd = sub.CurrentPeriodEnd;
+            await QueueReceiptAsync(notices, db, sub, invoice, now, ct);
+            if (wasOverdue && episode is { } first)
+                await notices.QueueDunningAsync(db, sub, DunningNotice.Recovered, first, policy, now, ct);
         }
         else
         {
             sub.RecordPaymentFailed(now);
+            if (sub.FirstFailedPaymentAt is { } first && policy.NoticeDue(sub.Status, now - first, sub.FailedPaymentAttempts) is { } notice)
+                await notices.QueueDunningAsync(db, sub, notice, first, policy, now, ct);
         }
         return charge.Succeeded;
     }
+
+    /// <summary>Queues the receipt for a paid invoice (one per invoice).</summary>
+    internal static Task<bool> QueueReceiptAsync(NoticeQueue notices, AppDbContext db, Subscription sub, Invoice invoice, DateTimeOffset now, CancellationToken ct) =>
+        notices.QueueAsync(db, NoticeKind.Receipt, NoticeQueue.Keys.Receipt(invoice.Id), sub, now, new Dictionary<string, string>
+        {
+            ["amount"] = new Money(invoice.TotalMinor, invoice.Currency).Display(),
+            ["invoice_number"] = invoice.Number,
+            ["invoice_url"] = notices.InvoiceUrl(invoice.Id),
+        }, ct);
 }
 
-/// <summary>Runs <see cref="RenewalRun"/> every minute on the injected clock, when Jobs:Enabled (default true).</summary>
-public sealed class RenewalJob(RenewalRun run, TimeProvider clock, IConfiguration configuration, ILogger<RenewalJob> logger) : BackgroundService
+/// <summary>Quartz job: runs <see cref="RenewalRun"/> on the injected clock (every minute; see the Jobs settings).</summary>
+[DisallowConcurrentExecution]
+public sealed class RenewalJob(RenewalRun run, TimeProvider clock, ILogger<RenewalJob> logger) : IJob
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public static readonly JobKey Key = new("renewals", "billing");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        if (!configuration.GetValue("Jobs:Enabled", true)) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var report = await run.RunOnceAsync(clock.GetUtcNow(), stoppingToken);
-                if (report != new RenewalReport(0, 0, 0, 0, 0, 0)) logger.LogInformation("Renewals: {Report}", report);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "The renewal run failed; it will run again in a minute.");
-            }
-        }
+        var report = await run.RunOnceAsync(clock.GetUtcNow(), cancellationToken);
+        if (report != new RenewalReport(0, 0, 0, 0, 0, 0)) logger.LogInformation("Renewals: {Report}", report);
     }
 }

@@ -1,0 +1,128 @@
+using System.Globalization;
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Domain.Dunning;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Email;
+using MembershipPortal.Infrastructure.Email.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Web.Features.Notifications;
+
+/// <summary>Who a notice goes to.</summary>
+public sealed record Recipient(string Email, string? FirstName, string? MemberId);
+
+/// <summary>
+/// Queues notices into the caller's context, so the outbox row is saved in the same SaveChanges as the change that
+/// causes it. Each notice has a dedup key; a key already queued is skipped. The text is rendered now, from the Owner's
+/// template (or the built-in one) and the active theme.
+/// </summary>
+public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links)
+{
+    public string InvoiceUrl(Guid invoiceId) => links.Invoice(invoiceId);
+
+    public static string DateText(DateTimeOffset instant) => instant.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+
+    /// <summary>Dedup keys: one notice per subscription and cause.</summary>
+    public static class Keys
+    {
+        public static string Dunning(Guid subscription, DateTimeOffset firstFailure, DunningNotice step) =>
+            $"dunning:{subscription:N}:{firstFailure.UtcTicks}:{step.ToString().ToLowerInvariant()}";
+        public static string Receipt(Guid invoice) => $"receipt:{invoice:N}";
+        public static string Welcome(Guid subscription) => $"welcome:{subscription:N}";
+        public static string Cancellation(Guid subscription, int version) => $"cancel:{subscription:N}:{version}";
+        public static string RenewalReminder(Guid subscription, DateTimeOffset renewal, int daysBefore) => $"renewal-reminder:{subscription:N}:{renewal.UtcTicks}:{daysBefore}";
+        public static string TrialEnding(Guid subscription, DateTimeOffset trialEnd) => $"trial-ending:{subscription:N}:{trialEnd.UtcTicks}";
+        public static string CardExpiring(Guid subscription, int month, int year) => $"card-expiring:{subscription:N}:{year:D4}-{month:D2}";
+        public static string WinBack(Guid subscription, DateTimeOffset canceledAt) => $"winback:{subscription:N}:{canceledAt.UtcTicks}";
+    }
+
+    /// <summary>Queues a notice about <paramref name="subscription"/> for its member; false when already queued, the member has no address, or opted out (marketing).</summary>
+    public async Task<bool> QueueAsync(AppDbContext db, NoticeKind kind, string dedupKey, Subscription subscription, DateTimeOffset now,
+        IReadOnlyDictionary<string, string>? extra = null, CancellationToken ct = default)
+    {
+        if (await AlreadyQueuedAsync(db, dedupKey, ct)) return false;
+        var member = await db.Users.AsNoTracking().Where(u => u.Id == subscription.MemberId)
+            .Select(u => new { u.Email, u.FirstName }).FirstOrDefaultAsync(ct);
+        if (member?.Email is null) return false;
+        var values = await SubscriptionValuesAsync(db, subscription, ct);
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>()) values[k] = v;
+        return await QueueToAsync(db, kind, dedupKey, new Recipient(member.Email, member.FirstName, subscription.MemberId), values, now, subscription.Id, ct) is not null;
+    }
+
+    /// <summary>Queues a dunning step with the dates the policy gives: the next retry and the suspension day.</summary>
+    public Task<bool> QueueDunningAsync(AppDbContext db, Subscription subscription, DunningNotice step, DateTimeOffset firstFailure,
+        DunningPolicy policy, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var kind = step switch
+        {
+            DunningNotice.PaymentFailed => NoticeKind.PaymentFailed,
+            DunningNotice.Reminder => NoticeKind.DunningReminder,
+            DunningNotice.FinalNotice => NoticeKind.FinalNotice,
+            DunningNotice.Suspended => NoticeKind.AccessSuspended,
+            _ => NoticeKind.PaymentRecovered,
+        };
+        var next = policy.NextStep(subscription.Status, now - firstFailure, subscription.FailedPaymentAttempts);
+        var suspension = firstFailure.AddDays(policy.GraceDays);
+        var extra = new Dictionary<string, string>
+        {
+            ["retry_date"] = next.Kind == DunningStepKind.RetryPayment ? DateText(firstFailure.AddDays(next.Day)) : DateText(suspension),
+            ["suspension_date"] = DateText(suspension),
+        };
+        if (step == DunningNotice.Recovered) extra.Clear();
+        return QueueAsync(db, kind, Keys.Dunning(subscription.Id, firstFailure, step), subscription, now, extra, ct);
+    }
+
+    /// <summary>Queues a notice to any address with the given values (account emails, tests); returns the row, or null when skipped.</summary>
+    public async Task<OutboxMessage?> QueueToAsync(AppDbContext db, NoticeKind kind, string dedupKey, Recipient to,
+        IDictionary<string, string> values, DateTimeOffset now, Guid? subscriptionId = null, CancellationToken ct = default)
+    {
+        var notice = NoticeCatalog.Get(kind);
+        string? unsubscribe = null;
+        if (notice.IsMarketing)
+        {
+            var normalized = to.Email.Trim().ToUpperInvariant();
+            if (await db.EmailOptOuts.AnyAsync(o => o.NormalizedEmail == normalized, ct)) return null;
+            unsubscribe = links.Unsubscribe(to.Email);
+            values["unsubscribe_url"] = unsubscribe;
+        }
+        values["member.first_name"] = string.IsNullOrWhiteSpace(to.FirstName) ? "there" : to.FirstName.Trim();
+        values["member.email"] = to.Email;
+        values.TryAdd("business.name", renderer.BusinessName);
+        values.TryAdd("account_url", links.Account);
+
+        var template = await db.NoticeTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Kind == notice.Key, ct);
+        var rendered = renderer.Render(notice, template?.Subject ?? notice.DefaultSubject, template?.Body ?? notice.DefaultBody,
+            values.AsReadOnly(), unsubscribe);
+        var row = OutboxMessage.Create(dedupKey, notice.Key, new EmailMessage(to.Email, rendered.Subject, rendered.HtmlDocument, rendered.Text, ToName: to.FirstName),
+            now, to.MemberId, subscriptionId, unsubscribe);
+        return await Outbox.EnqueueAsync(db, row, ct) ? row : null;
+    }
+
+    private static async Task<bool> AlreadyQueuedAsync(AppDbContext db, string key, CancellationToken ct) =>
+        db.Outbox.Local.Any(o => o.DedupKey == key) || await db.Outbox.AnyAsync(o => o.DedupKey == key, ct);
+
+    private async Task<Dictionary<string, string>> SubscriptionValuesAsync(AppDbContext db, Subscription sub, CancellationToken ct)
+    {
+        var productIds = sub.Items.Select(i => i.ProductId).ToList();
+        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id))
+            .Select(p => new { p.Id, p.Name, p.Kind }).ToListAsync(ct);
+        var names = sub.Items.Select(i => products.FirstOrDefault(p => p.Id == i.ProductId))
+            .Where(p => p is not null).OrderBy(p => p!.Kind == ProductKind.AddOn ? 1 : 0).Select(p => p!.Name).ToList();
+        var card = await db.BillingProfiles.AsNoTracking().Where(p => p.MemberId == sub.MemberId)
+            .Select(p => new { p.CardLast4, p.CardExpMonth, p.CardExpYear }).FirstOrDefaultAsync(ct);
+        var values = new Dictionary<string, string>
+        {
+            ["plan.name"] = names.Count == 0 ? "your subscription" : string.Join(" + ", names),
+            ["amount"] = RenewalInvoice.Total(sub).Display(),
+            ["renewal_date"] = DateText(sub.CurrentPeriodEnd),
+            ["access_end_date"] = DateText(sub.CurrentPeriodEnd),
+            ["update_payment_url"] = links.Billing,
+            ["pricing_url"] = links.Pricing,
+            ["card_last4"] = card?.CardLast4 ?? "—",
+            ["card_expiry"] = card?.CardExpMonth is { } m && card.CardExpYear is { } y ? $"{m:00}/{y}" : "—",
+        };
+        if (sub.TrialEnd is { } trialEnd) values["trial_end_date"] = DateText(trialEnd);
+        return values;
+    }
+}
