@@ -30,7 +30,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
     public async Task<IReadOnlyList<ProductSummary>> ListProductsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var products = await db.Products.AsNoTracking().ToListAsync(ct);
+        var products = await db.Products.Select(p => new { p.Id, p.Kind, p.Name, p.Slug, p.Rank, p.IsVisible }).ToListAsync(ct);
         var counts = await db.Prices.GroupBy(p => new { p.ProductId, p.IsArchived })
             .Select(g => new { g.Key.ProductId, g.Key.IsArchived, Count = g.Count() }).ToListAsync(ct);
         int Count(Guid id, bool archived) => counts.Where(c => c.ProductId == id && c.IsArchived == archived).Sum(c => c.Count);
