@@ -9,7 +9,6 @@ public static class DependencyInjection
         var directory = FindThemesDirectory(builder.Configuration["Portal:ThemesPath"], builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(sp => new ThemeCatalog(directory, sp.GetRequiredService<ILogger<ThemeCatalog>>()));
         builder.Services.AddSingleton<ThemeState>();
-        builder.Services.AddSingleton<Accounts.EmailComposer>();
         return builder;
     }
 
