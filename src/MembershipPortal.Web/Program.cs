@@ -2,6 +2,7 @@ using MembershipPortal.Infrastructure;
 using MembershipPortal.Web.Components;
 using MembershipPortal.Web.Features.Accounts;
 using MembershipPortal.Web.Features.Admin;
+using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Cli;
 using MembershipPortal.Web.Features.Operations;
@@ -22,6 +23,7 @@ builder.AddPortalThemes();
 builder.AddPortalSetup();
 builder.AddPortalAdmin();
 builder.AddPortalBilling();
+builder.AddPortalAnalytics();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 

@@ -3,6 +3,7 @@ using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Infrastructure.Metrics;
 using MembershipPortal.Infrastructure.Settings;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -32,6 +33,9 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<BillingProfile> BillingProfiles => Set<BillingProfile>();
     public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
+    public DbSet<HistoryImport> HistoryImports => Set<HistoryImport>();
+    public DbSet<ImportedEvent> ImportedEvents => Set<ImportedEvent>();
+    public DbSet<ImportedCustomer> ImportedCustomers => Set<ImportedCustomer>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

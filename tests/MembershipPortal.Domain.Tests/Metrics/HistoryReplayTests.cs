@@ -120,7 +120,7 @@ public class HistoryReplayTests
         var problem = Assert.Single(result.Problems);
         Assert.Equal(line, problem.Line);
         Assert.Contains(reason, problem.Reason);
-        Assert.Empty(result.Changes);
+        Assert.False(result.Succeeded);
     }
 
     [Fact]

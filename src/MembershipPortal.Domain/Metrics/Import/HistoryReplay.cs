@@ -86,7 +86,8 @@ public static class HistoryReplay
             .Select(s => new ReplayedSubscription(options.SubscriptionPrefix + s.SubscriptionId, options.CustomerKey(s.CustomerId), s.Status, s.Item,
                 s.LastEventAt, s.TrialStartedAt, s.ConvertedAt))
             .ToList();
-        return new HistoryReplayResult(problems.Count == 0 ? changes : [], problems, subscriptions);
+        // Changes of the subscriptions that replayed cleanly; an import refuses the whole file when there is any problem.
+        return new HistoryReplayResult(changes.Where(c => !badSubscriptions.Contains(c.SubscriptionId[options.SubscriptionPrefix.Length..])).ToList(), problems, subscriptions);
     }
 
     private sealed class State(string subscriptionId, string customerId, HistoryItem item)
