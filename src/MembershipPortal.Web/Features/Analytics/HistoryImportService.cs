@@ -36,6 +36,13 @@ public sealed class HistoryImportService(
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private const int Chunk = 500;
 
+    /// <summary>Accepted files, newest first.</summary>
+    public async Task<IReadOnlyList<HistoryImport>> RecentAsync(int count = 20, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.HistoryImports.AsNoTracking().OrderByDescending(i => i.Id).Take(count).ToListAsync(ct);
+    }
+
     public async Task<ImportOutcome> ImportAsync(Stream content, string fileName, CancellationToken ct = default)
     {
         using var buffer = new MemoryStream();
@@ -98,7 +105,6 @@ public sealed class HistoryImportService(
         if (problems.Count > 0)
             return ImportOutcome.Failed(problems.OrderBy(p => p.Line).ToList(), parsed.Rows);
 
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
         var import = new HistoryImport { FileName = Path.GetFileName(fileName), Sha256 = sha256, ImportedAt = now, Rows = parsed.Rows, NewEvents = fresh.Count };
@@ -108,12 +114,7 @@ public sealed class HistoryImportService(
         var (newMembers, matched) = await AddMembersAsync(db, fresh.Select(k => k.Event).Where(e => !customers.ContainsKey(e.CustomerId)).ToList(), import.Id, ct);
         await db.HistoryImports.Where(i => i.Id == import.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.NewMembers, newMembers), ct);
 
-        foreach (var chunk in fresh.Chunk(5_000))
-        {
-            db.ImportedEvents.AddRange(chunk.Select(k => ToRow(k.Event, k.Key, import.Id)));
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-        }
+        await BulkInsert.InsertAsync(db, fresh.Select(k => ToRow(k.Event, k.Key, import.Id)).ToList(), ct);
         await tx.CommitAsync(ct);
         store.Invalidate();
         logger.LogInformation("Imported {Events} history events from {File}; {Members} new members.", fresh.Count, import.FileName, newMembers);
@@ -172,18 +173,8 @@ public sealed class HistoryImportService(
             }
             links.Add(new ImportedCustomer { CustomerId = first.CustomerId, MemberId = memberId, Email = email, ImportId = importId });
         }
-        foreach (var chunk in users.Chunk(2_000))
-        {
-            db.Users.AddRange(chunk);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-        }
-        foreach (var chunk in links.Chunk(5_000))
-        {
-            db.ImportedCustomers.AddRange(chunk);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-        }
+        await BulkInsert.InsertAsync(db, users, ct);
+        await BulkInsert.InsertAsync(db, links, ct);
         return (created, matched);
     }
 

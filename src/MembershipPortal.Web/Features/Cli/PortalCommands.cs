@@ -14,7 +14,7 @@ public sealed record PortalCommand(string Name, IReadOnlyList<string> Arguments)
 public static class PortalCommands
 {
     public const int Ok = 0, Failed = 1, BadArguments = 2;
-    private static readonly string[] Known = ["migrate", "create-admin", "import-history", "metrics"];
+    private static readonly string[] Known = ["migrate", "create-admin", "import-history", "metrics", "seed-demo"];
 
     /// <summary>The first argument is a command when it is not an option (options such as --urls go to the host).</summary>
     public static PortalCommand? Parse(string[] args) =>
@@ -85,6 +85,19 @@ public static class PortalCommands
                     var rows = await scope.ServiceProvider.GetRequiredService<AnalyticsService>().MonthlyAsync(from, to);
                     stdout.Write(format == "json" ? MetricsExport.ToJson(rows) : MetricsExport.ToCsv(rows));
                     return Ok;
+                }
+
+                case "seed-demo":
+                {
+                    if (!TryOptions(command.Arguments, [], out var options, out var optionError, optional: ["--members", "--months"])
+                        || !int.TryParse(options.GetValueOrDefault("--members", "2000"), out var members) || members is < 1 or > 1_000_000
+                        || !int.TryParse(options.GetValueOrDefault("--months", "24"), out var months) || months is < 1 or > 120)
+                        return Bad(stderr, "Usage: seed-demo [--members N (default 2000)] [--months M (default 24)]");
+                    await using var scope = services.CreateAsyncScope();
+                    await Startup.MigrateAsync(scope.ServiceProvider);
+                    var outcome = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(members, months);
+                    (outcome.Succeeded ? stdout : stderr).WriteLine(outcome.Message);
+                    return outcome.Succeeded ? Ok : Failed;
                 }
 
                 default:
