@@ -2,6 +2,7 @@ using MembershipPortal.Infrastructure;
 using MembershipPortal.Web.Components;
 using MembershipPortal.Web.Features.Accounts;
 using MembershipPortal.Web.Features.Admin;
+using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Content;
 using MembershipPortal.Web.Features.Catalog;
@@ -31,6 +32,7 @@ builder.AddPortalContent();
 builder.AddPortalCatalog();
 builder.AddPortalNotifications();
 builder.AddPortalDunning();
+builder.AddPortalAnalytics();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 

@@ -5,6 +5,7 @@ using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Infrastructure.Metrics;
 using MembershipPortal.Infrastructure.Settings;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -45,6 +46,9 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<NoticeTemplateRecord> NoticeTemplates => Set<NoticeTemplateRecord>();
     public DbSet<EmailOptOut> EmailOptOuts => Set<EmailOptOut>();
+    public DbSet<HistoryImport> HistoryImports => Set<HistoryImport>();
+    public DbSet<ImportedEvent> ImportedEvents => Set<ImportedEvent>();
+    public DbSet<ImportedCustomer> ImportedCustomers => Set<ImportedCustomer>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

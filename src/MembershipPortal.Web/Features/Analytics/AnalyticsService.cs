@@ -1,0 +1,236 @@
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Metrics;
+using MembershipPortal.Infrastructure.Billing;
+using MembershipPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Web.Features.Analytics;
+
+public sealed record DashboardRequest(YearMonth From, YearMonth To, AnalyticsFilter Filter);
+
+public sealed record DashboardData(
+    DashboardRequest Request,
+    string Currency,
+    DateOnly AsOf,
+    IReadOnlyList<MonthlyMetrics> Months,
+    IReadOnlyList<CashMonth> Cash,
+    IReadOnlyList<CohortRow> Cohorts,
+    IReadOnlyList<ForecastPoint> Forecast,
+    decimal? TrialConversionRate,
+    IReadOnlyList<FilterOption> Products,
+    IReadOnlyList<FilterOption> IntervalOptions,
+    int Customers,
+    decimal GrossMarginPercent);
+
+/// <summary>
+/// The Owner's numbers: monthly metrics, cash, cohorts and forecast for a range and a segment, and the customers and
+/// changes behind each number. Everything comes from <see cref="AnalyticsStore"/>'s engine; this class only asks it.
+/// </summary>
+public sealed class AnalyticsService(
+    AnalyticsStore store, AnalyticsSettings settings, IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    public string Currency => store.Currency;
+
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    public YearMonth CurrentMonth => YearMonth.Of(Today);
+
+    public async Task<IReadOnlyList<MonthlyMetrics>> MonthlyAsync(YearMonth from, YearMonth to, AnalyticsFilter? filter = null, CancellationToken ct = default)
+    {
+        var metricsSettings = await settings.MetricsSettingsAsync(Today, ct);
+        return await store.ReadAsync(s => MetricsReport.Build(s.For(filter ?? AnalyticsFilter.All), from, to, metricsSettings), ct);
+    }
+
+    public async Task<DashboardData> DashboardAsync(DashboardRequest request, CancellationToken ct = default)
+    {
+        var today = Today;
+        var metricsSettings = await settings.MetricsSettingsAsync(today, ct);
+        var book = await ScheduledAsync(ct);
+        var current = YearMonth.Of(today);
+        var (months, cohorts, forecast, rate, products, intervals, customers) = await store.ReadAsync(s =>
+        {
+            var engine = s.For(request.Filter);
+            var rows = MetricsReport.Build(engine, request.From, request.To, metricsSettings);
+            var cohortRows = CohortTable.Build(engine, request.From, request.To, today);
+            var trailing = MetricsReport.Build(engine, current.AddMonths(-6), current.AddMonths(-1), metricsSettings);
+            var conversion = ConversionRate(s, request.Filter, today);
+            var scheduled = book
+                .Where(b => request.Filter.Matches(s.Segments.GetValueOrDefault(b.SubscriptionId)))
+                .Select(b => b.ToScheduled(s.Engine.Customer(b.MemberId)?.SubscriptionMrr.GetValueOrDefault(b.SubscriptionId) ?? 0, conversion ?? 0))
+                .Where(c => c.Day > today && c.Delta != 0)
+                .ToList();
+            var projection = MrrForecast.Project(engine.MrrAtEndOf(today), current.AddMonths(1), trailing, scheduled);
+            var productOptions = s.Segments.Values.Where(x => request.Filter.Kind is null || x.Kind == request.Filter.Kind)
+                .GroupBy(x => x.ProductKey).Select(g => new FilterOption(g.Key, g.First().ProductName)).OrderBy(o => o.Label).ToList();
+            var intervalOptions = s.Segments.Values.Select(x => x.Interval).Distinct().Order().Select(i => new FilterOption(i, i)).ToList();
+            return (rows, cohortRows, projection, conversion, productOptions, intervalOptions, engine.Customers.Count(c => c.Movements.Count > 0));
+        }, ct);
+        var cash = await CashAsync(request, ct);
+        return new DashboardData(request, Currency, today, months, cash, cohorts, forecast, rate, products, intervals, customers,
+            metricsSettings.GrossMargin * 100);
+    }
+
+    /// <summary>Trials that ended in the last six months: the share that converted; null when none ended.</summary>
+    private static decimal? ConversionRate(AnalyticsSnapshot s, AnalyticsFilter filter, DateOnly today)
+    {
+        var since = new DateTimeOffset(today.AddMonths(-6).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var ended = s.Trials.Where(t => t.Value.EndedAt >= since && filter.Matches(s.Segments.GetValueOrDefault(t.Key))).Select(t => t.Value).ToList();
+        return MetricsReport.Divide(ended.Count(t => t.ConvertedAt is not null), ended.Count);
+    }
+
+    private sealed record BookEntry(string SubscriptionId, string MemberId, DateOnly Day, string Kind, decimal KnownDelta)
+    {
+        public ScheduledMrrChange ToScheduled(decimal currentMrr, decimal conversionRate) => Kind switch
+        {
+            "cancel" => new ScheduledMrrChange(Day, -currentMrr, Kind),
+            "trial" => new ScheduledMrrChange(Day, MrrMath.Round(KnownDelta * conversionRate), Kind),
+            _ => new ScheduledMrrChange(Day, KnownDelta, Kind),
+        };
+    }
+
+    /// <summary>The current book's known future: cancellations at period end, trials ending, downgrades waiting for the period end.</summary>
+    private async Task<List<BookEntry>> ScheduledAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var book = new List<BookEntry>();
+        var cancels = await db.Subscriptions.AsNoTracking()
+            .Where(s => s.CancelAtPeriodEnd && (s.Status == SubscriptionStatus.Active || s.Status == SubscriptionStatus.PastDue))
+            .Select(s => new { s.Id, s.MemberId, s.CurrentPeriodEnd }).ToListAsync(ct);
+        book.AddRange(cancels.Select(c => new BookEntry(c.Id.ToString(), c.MemberId, Day(c.CurrentPeriodEnd), "cancel", 0)));
+
+        var trials = await db.Subscriptions.AsNoTracking().Include(s => s.Items).Where(s => s.Status == SubscriptionStatus.Trialing).ToListAsync(ct);
+        book.AddRange(trials.Where(t => t.Currency == Currency)
+            .Select(t => new BookEntry(t.Id.ToString(), t.MemberId, Day(t.TrialEnd ?? t.CurrentPeriodEnd), "trial", t.ContractedMonthlyRecurringMinor())));
+
+        var pending = await db.SubscriptionRecords.AsNoTracking().Where(r => r.PendingPriceId != null && r.PendingItemId != null).ToListAsync(ct);
+        foreach (var chunk in pending.Chunk(500))
+        {
+            var ids = chunk.Select(r => r.SubscriptionId).ToList();
+            var priceIds = chunk.Select(r => r.PendingPriceId!.Value).ToList();
+            var subs = await db.Subscriptions.AsNoTracking().Include(s => s.Items).Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+            var prices = await db.Prices.AsNoTracking().Where(p => priceIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+            foreach (var r in chunk)
+            {
+                if (!subs.TryGetValue(r.SubscriptionId, out var sub) || !MrrMath.CountsTowardMrr(sub.Status) || sub.CancelAtPeriodEnd) continue;
+                var item = sub.Items.FirstOrDefault(i => i.Id == r.PendingItemId);
+                if (item is null || !prices.TryGetValue(r.PendingPriceId!.Value, out var price)) continue;
+                var delta = MrrMath.ItemMrr(price.Terms, item.Quantity) - MrrMath.ItemMrr(item.Terms, item.Quantity);
+                book.Add(new BookEntry(sub.Id.ToString(), sub.MemberId, Day(sub.CurrentPeriodEnd), "downgrade", delta));
+            }
+        }
+        return book;
+    }
+
+    private async Task<IReadOnlyList<CashMonth>> CashAsync(DashboardRequest request, CancellationToken ct)
+    {
+        var from = Start(request.From);
+        var to = Start(request.To.AddMonths(1));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var paid = await db.Invoices.AsNoTracking()
+            .Where(i => i.PaidAt != null && i.PaidAt >= from && i.PaidAt < to && i.Currency == Currency
+                        && (i.Status == InvoiceStatus.Paid || i.Status == InvoiceStatus.PartiallyRefunded || i.Status == InvoiceStatus.Refunded))
+            .Select(i => new { i.PaidAt, i.TotalMinor, i.SubscriptionId }).ToListAsync(ct);
+        if (!request.Filter.IsAll)
+        {
+            var segments = await store.ReadAsync(s => s.Segments.ToDictionary(), ct);
+            paid = paid.Where(i => i.SubscriptionId is { } id && request.Filter.Matches(segments.GetValueOrDefault(id.ToString()))).ToList();
+        }
+        var byMonth = paid.GroupBy(i => YearMonth.Of(i.PaidAt!.Value)).ToDictionary(g => g.Key, g => (Total: g.Sum(i => i.TotalMinor), Count: g.Count()));
+        return YearMonth.Range(request.From, request.To)
+            .Select(m => byMonth.TryGetValue(m, out var v) ? new CashMonth(m, v.Total, v.Count) : new CashMonth(m, 0, 0)).ToList();
+    }
+
+    /// <summary>The movements of a month (of the given types), biggest first, with who they belong to.</summary>
+    public async Task<IReadOnlyList<MovementRow>> MovementsAsync(AnalyticsFilter filter, YearMonth month, IReadOnlyCollection<MovementType> types, CancellationToken ct = default)
+    {
+        var today = Today;
+        var movements = await store.ReadAsync(s => s.For(filter).Customers
+            .SelectMany(c => c.Movements.Where(m => m.Month == month && m.Day <= today && types.Contains(m.Type)))
+            .OrderBy(m => m.Type).ThenByDescending(m => m.Amount).ThenBy(m => m.Day).ToList(), ct);
+        var names = await NamesAsync(movements.Select(m => m.CustomerId), ct);
+        return movements.Select(m =>
+        {
+            var (name, email) = names.GetValueOrDefault(m.CustomerId, (m.CustomerId, ""));
+            var changes = string.Join("; ", m.Changes.Select(c => $"{c.Change.Detail ?? c.Change.Reason.ToString()} ({Signed(c.Delta)})"));
+            return new MovementRow(m.CustomerId, name, email, m.Day, m.Type, m.Amount, m.MrrBefore, m.MrrAfter, m.ExpansionByCause, changes);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Customers with their MRR at the end of <paramref name="baseMonth"/> and of <paramref name="month"/>: those paying at
+    /// the end of either, or with <paramref name="payingAtBase"/> only those paying at the end of the base month (NRR's group).
+    /// </summary>
+    public async Task<IReadOnlyList<CustomerMrrRow>> CustomersAsync(AnalyticsFilter filter, YearMonth month, YearMonth baseMonth, bool payingAtBase, CancellationToken ct = default)
+    {
+        var today = Today;
+        DateOnly End(YearMonth m) => m.LastDay < today ? m.LastDay : today;
+        var rows = await store.ReadAsync(s => s.For(filter).Customers
+            .Select(c => (c.CustomerId, Base: c.MrrAtEndOf(End(baseMonth)), End: c.MrrAtEndOf(End(month))))
+            .Where(x => payingAtBase ? x.Base > 0 : x.Base > 0 || x.End > 0)
+            .OrderByDescending(x => x.End).ThenByDescending(x => x.Base).ToList(), ct);
+        var names = await NamesAsync(rows.Select(r => r.CustomerId), ct);
+        return rows.Select(r =>
+        {
+            var (name, email) = names.GetValueOrDefault(r.CustomerId, (r.CustomerId, ""));
+            return new CustomerMrrRow(r.CustomerId, name, email, r.Base, r.End);
+        }).ToList();
+    }
+
+    /// <summary>The paid invoices behind a month's average order value.</summary>
+    public async Task<IReadOnlyList<InvoiceRow>> InvoicesAsync(AnalyticsFilter filter, YearMonth month, CancellationToken ct = default)
+    {
+        var from = Start(month);
+        var to = Start(month.AddMonths(1));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var invoices = await db.Invoices.AsNoTracking()
+            .Where(i => i.PaidAt != null && i.PaidAt >= from && i.PaidAt < to && i.Currency == Currency
+                        && (i.Status == InvoiceStatus.Paid || i.Status == InvoiceStatus.PartiallyRefunded || i.Status == InvoiceStatus.Refunded))
+            .Select(i => new { i.MemberId, i.Number, i.PaidAt, i.TotalMinor, i.SubscriptionId }).ToListAsync(ct);
+        if (!filter.IsAll)
+        {
+            var segments = await store.ReadAsync(s => s.Segments.ToDictionary(), ct);
+            invoices = invoices.Where(i => i.SubscriptionId is { } id && filter.Matches(segments.GetValueOrDefault(id.ToString()))).ToList();
+        }
+        var names = await NamesAsync(invoices.Select(i => i.MemberId), ct);
+        return invoices.OrderBy(i => i.PaidAt).Select(i =>
+        {
+            var (name, email) = names.GetValueOrDefault(i.MemberId, (i.MemberId, ""));
+            return new InvoiceRow(i.MemberId, name, email, i.Number, i.PaidAt!.Value, i.TotalMinor);
+        }).ToList();
+    }
+
+    /// <summary>Subscriptions paid again after failed payments in a month: MRR recovered from dunning.</summary>
+    public async Task<IReadOnlyList<RecoveryRow>> RecoveriesAsync(AnalyticsFilter filter, YearMonth month, CancellationToken ct = default)
+    {
+        var changes = await store.ReadAsync(s => s.For(filter).Customers
+            .SelectMany(c => c.Changes.Where(x => x.Reason == MrrChangeReason.Recovery && YearMonth.Of(x.Day) == month)).OrderBy(x => x.At).ToList(), ct);
+        var names = await NamesAsync(changes.Select(c => c.CustomerId), ct);
+        return changes.Select(c =>
+        {
+            var (name, email) = names.GetValueOrDefault(c.CustomerId, (c.CustomerId, ""));
+            return new RecoveryRow(c.CustomerId, name, email, c.At, c.SubscriptionId, c.MrrAfter, c.Detail ?? "");
+        }).ToList();
+    }
+
+    public Task SetAcquisitionSpendAsync(YearMonth month, long minor, CancellationToken ct = default) => settings.SetAcquisitionSpendAsync(month, minor, ct);
+
+    public Task SetGrossMarginPercentAsync(decimal percent, CancellationToken ct = default) => settings.SetGrossMarginPercentAsync(percent, ct);
+
+    public Task<IReadOnlyDictionary<YearMonth, long>> AcquisitionSpendAsync(CancellationToken ct = default) => settings.AcquisitionSpendAsync(ct);
+
+    private async Task<Dictionary<string, (string Name, string Email)>> NamesAsync(IEnumerable<string> memberIds, CancellationToken ct)
+    {
+        var names = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        foreach (var chunk in memberIds.Distinct().Chunk(500))
+            foreach (var u in await db.Users.AsNoTracking().Where(u => chunk.Contains(u.Id)).Select(u => new { u.Id, u.FirstName, u.LastName, u.Email }).ToListAsync(ct))
+                names[u.Id] = (string.IsNullOrWhiteSpace(u.FirstName) ? u.Email ?? u.Id : $"{u.FirstName} {u.LastName}".Trim(), u.Email ?? "");
+        return names;
+    }
+
+    private static DateOnly Day(DateTimeOffset instant) => DateOnly.FromDateTime(instant.UtcDateTime);
+
+    private static DateTimeOffset Start(YearMonth month) => new(month.FirstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    private static string Signed(decimal delta) => (delta >= 0 ? "+" : "") + MetricsExport.Money(delta);
+}

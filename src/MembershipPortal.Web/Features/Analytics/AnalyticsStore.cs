@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Domain.Metrics;
+using MembershipPortal.Domain.Metrics.Import;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Metrics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MembershipPortal.Web.Features.Analytics;
+
+/// <summary>The engine over all history, with what the filters need to know about each subscription.</summary>
+public sealed class AnalyticsSnapshot
+{
+    private readonly Dictionary<AnalyticsFilter, MrrEngine> filtered = [];
+
+    internal AnalyticsSnapshot(MrrEngine engine) => Engine = engine;
+
+    public MrrEngine Engine { get; }
+
+    /// <summary>Engine subscription id (a portal subscription's Guid, or "import:" + the file's id) → segment.</summary>
+    public Dictionary<string, SubscriptionSegment> Segments { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, TrialRecord> Trials { get; } = new(StringComparer.Ordinal);
+
+    internal long HistoryWatermark { get; set; }
+
+    internal long ImportWatermark { get; set; }
+
+    /// <summary>The engine restricted to the filter's subscriptions (a segment), built once per snapshot.</summary>
+    public MrrEngine For(AnalyticsFilter filter)
+    {
+        if (filter.IsAll) return Engine;
+        if (!filtered.TryGetValue(filter, out var engine))
+            filtered[filter] = engine = Engine.Where(c => filter.Matches(Segments.GetValueOrDefault(c.SubscriptionId)));
+        return engine;
+    }
+
+    internal void ForgetFiltered() => filtered.Clear();
+}
+
+/// <summary>
+/// Keeps the metrics engine in memory. The first read folds all history (the portal's subscription history plus imported
+/// history); later reads append only the subscription history rows written since (the engine's incremental path) and
+/// refold everything only after an import. Reads are serialised, so the engine is never read while it changes.
+/// </summary>
+public sealed class AnalyticsStore(IDbContextFactory<AppDbContext> dbFactory, IOptions<AnalyticsOptions> options, ILogger<AnalyticsStore> logger)
+{
+    public const string ImportPrefix = "import:";
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private AnalyticsSnapshot? snapshot;
+    private volatile bool stale;
+
+    public string Currency => options.Value.ReportingCurrency.ToUpperInvariant();
+
+    /// <summary>After an import: the next read refolds everything.</summary>
+    public void Invalidate() => stale = true;
+
+    public async Task<T> ReadAsync<T>(Func<AnalyticsSnapshot, T> read, CancellationToken ct = default)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            snapshot = await RefreshAsync(snapshot, ct);
+            return read(snapshot);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<AnalyticsSnapshot> RefreshAsync(AnalyticsSnapshot? current, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var importMax = await db.ImportedEvents.MaxAsync(e => (long?)e.Id, ct) ?? 0;
+        var historyMax = await db.Subscriptions.SelectMany(s => s.History).MaxAsync(h => (long?)EF.Property<long>(h, "Id"), ct) ?? 0;
+        if (current is null || stale || importMax != current.ImportWatermark)
+        {
+            stale = false;
+            return await LoadAsync(db, historyMax, importMax, ct);
+        }
+        if (historyMax > current.HistoryWatermark)
+        {
+            await AppendLiveAsync(db, current, current.HistoryWatermark, historyMax, ct);
+            current.HistoryWatermark = historyMax;
+            current.ForgetFiltered();
+        }
+        return current;
+    }
+
+    private async Task<AnalyticsSnapshot> LoadAsync(AppDbContext db, long historyMax, long importMax, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var snapshot = new AnalyticsSnapshot(new MrrEngine()) { HistoryWatermark = historyMax, ImportWatermark = importMax };
+        var products = await Products(db, ct);
+        var changes = new List<SubscriptionMrrChange>();
+        changes.AddRange(await LiveChangesAsync(db, snapshot, products, 0, historyMax, ct));
+        changes.AddRange(await ImportedChangesAsync(db, snapshot, products, importMax, ct));
+        changes.Sort(SubscriptionMrrChange.Order);
+        snapshot.Engine.Append(changes);
+        logger.LogInformation("Metrics rebuilt from {Changes} changes of {Customers} customers in {Ms} ms.",
+            changes.Count, snapshot.Engine.Customers.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return snapshot;
+    }
+
+    private async Task AppendLiveAsync(AppDbContext db, AnalyticsSnapshot snapshot, long after, long upTo, CancellationToken ct)
+    {
+        var products = await Products(db, ct);
+        var changes = await LiveChangesAsync(db, snapshot, products, after, upTo, ct);
+        changes.Sort(SubscriptionMrrChange.Order);
+        snapshot.Engine.Append(changes);
+    }
+
+    private sealed record ProductInfo(Guid Id, string Name, string Slug, ProductKind Kind);
+
+    private static async Task<Dictionary<Guid, ProductInfo>> Products(AppDbContext db, CancellationToken ct) =>
+        (await db.Products.AsNoTracking().Select(p => new ProductInfo(p.Id, p.Name, p.Slug, p.Kind)).ToListAsync(ct)).ToDictionary(p => p.Id);
+
+    /// <summary>
+    /// The portal's own subscriptions: each history row with an MRR change (or a recovery from dunning) is one engine
+    /// change. MRR on history rows is whole minor units, as the billing domain records it.
+    /// </summary>
+    private async Task<List<SubscriptionMrrChange>> LiveChangesAsync(
+        AppDbContext db, AnalyticsSnapshot snapshot, Dictionary<Guid, ProductInfo> products, long after, long upTo, CancellationToken ct)
+    {
+        var rows = await db.Subscriptions.AsNoTracking()
+            .SelectMany(s => s.History, (s, h) => new
+            {
+                SubscriptionId = s.Id, s.MemberId, Id = EF.Property<long>(h, "Id"), h.At, h.Kind, h.FromStatus, h.ToStatus,
+                h.MrrBeforeMinor, h.MrrAfterMinor, h.Detail,
+            })
+            .Where(h => h.Id > after && h.Id <= upTo)
+            .ToListAsync(ct);
+        if (rows.Count == 0) return [];
+
+        var ids = rows.Select(r => r.SubscriptionId).Distinct().ToList();
+        var excluded = new HashSet<Guid>();
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var subs = await db.Subscriptions.AsNoTracking().Where(s => chunk.Contains(s.Id))
+                .Select(s => new { s.Id, Items = s.Items.Select(i => new { i.ProductId, i.Terms }).ToList() })
+                .ToListAsync(ct);
+            foreach (var sub in subs)
+            {
+                if (sub.Items.Count == 0 || sub.Items[0].Terms.Currency != Currency)
+                {
+                    excluded.Add(sub.Id);
+                    continue;
+                }
+                var main = sub.Items.FirstOrDefault(i => products.GetValueOrDefault(i.ProductId)?.Kind != ProductKind.AddOn) ?? sub.Items[0];
+                var product = products.GetValueOrDefault(main.ProductId);
+                snapshot.Segments[sub.Id.ToString()] = new SubscriptionSegment(product?.Kind, main.ProductId.ToString(),
+                    product?.Name ?? "Removed product", Intervals.Label(main.Terms.Interval, main.Terms.IntervalCount), Imported: false);
+            }
+        }
+        if (excluded.Count > 0)
+            logger.LogWarning("{Count} subscription(s) are not in {Currency} and are left out of the metrics.", excluded.Count, Currency);
+
+        var changes = new List<SubscriptionMrrChange>(rows.Count);
+        foreach (var r in rows.OrderBy(r => r.Id))
+        {
+            if (excluded.Contains(r.SubscriptionId)) continue;
+            var key = r.SubscriptionId.ToString();
+            TrackTrial(snapshot, key, r.Kind, r.FromStatus, r.ToStatus, r.At);
+            var recovery = r.Kind == SubscriptionChangeKind.StatusChanged && r.FromStatus is SubscriptionStatus.PastDue or SubscriptionStatus.Unpaid
+                && r.ToStatus == SubscriptionStatus.Active;
+            if (r.MrrBeforeMinor == r.MrrAfterMinor && !recovery) continue;
+            var reason = recovery ? MrrChangeReason.Recovery : r.Kind switch
+            {
+                SubscriptionChangeKind.Created => MrrChangeReason.Subscribed,
+                SubscriptionChangeKind.StatusChanged when r.FromStatus == SubscriptionStatus.Trialing => MrrChangeReason.Subscribed,
+                SubscriptionChangeKind.ItemAdded => MrrChangeReason.AddOn,
+                SubscriptionChangeKind.PlanChanged => MrrChangeReason.PlanChange,
+                SubscriptionChangeKind.QuantityChanged => MrrChangeReason.Quantity,
+                _ => MrrChangeReason.Other,
+            };
+            changes.Add(new SubscriptionMrrChange(r.MemberId, key, r.At, r.Id, r.MrrAfterMinor, reason, r.Detail));
+        }
+        return changes;
+    }
+
+    private static void TrackTrial(AnalyticsSnapshot snapshot, string key, SubscriptionChangeKind kind, SubscriptionStatus? from, SubscriptionStatus to, DateTimeOffset at)
+    {
+        if (kind == SubscriptionChangeKind.Created && to == SubscriptionStatus.Trialing)
+            snapshot.Trials[key] = new TrialRecord(at, null, null);
+        else if (from == SubscriptionStatus.Trialing && to != SubscriptionStatus.Trialing && snapshot.Trials.TryGetValue(key, out var trial) && trial.EndedAt is null)
+            snapshot.Trials[key] = to == SubscriptionStatus.Active ? trial with { ConvertedAt = at, EndedAt = at } : trial with { EndedAt = at };
+    }
+
+    /// <summary>Imported history goes through the same replay as at import time, then into the same engine.</summary>
+    private async Task<List<SubscriptionMrrChange>> ImportedChangesAsync(
+        AppDbContext db, AnalyticsSnapshot snapshot, Dictionary<Guid, ProductInfo> products, long upTo, CancellationToken ct)
+    {
+        if (upTo == 0) return [];
+        var members = await db.ImportedCustomers.AsNoTracking().ToDictionaryAsync(c => c.CustomerId, c => (c.MemberId, c.Email), ct);
+        var rows = await db.ImportedEvents.AsNoTracking().Where(e => e.Id <= upTo).ToListAsync(ct);
+        var events = rows.Select(e => ToHistoryEvent(e, members.GetValueOrDefault(e.CustomerId).Email ?? "")).ToList();
+        var bySlug = products.Values.GroupBy(p => p.Slug, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        var result = HistoryReplay.Replay(events, ReplayOptions(bySlug.ToDictionary(p => p.Key, p => p.Value.Kind, StringComparer.OrdinalIgnoreCase),
+            id => members.TryGetValue(id, out var m) ? m.MemberId : ImportPrefix + id));
+        if (!result.Succeeded)
+            logger.LogWarning("Imported history does not replay cleanly: {Problems}", string.Join("; ", result.Problems.Take(5)));
+
+        foreach (var sub in result.Subscriptions)
+        {
+            var code = sub.Item.ProductCode;
+            var product = bySlug.GetValueOrDefault(code);
+            snapshot.Segments[sub.SubscriptionId] = new SubscriptionSegment(product?.Kind, product?.Id.ToString() ?? "code:" + code,
+                product?.Name ?? code, Intervals.Label(sub.Item.Interval, sub.Item.IntervalCount), Imported: true);
+            if (sub.TrialStartedAt is { } started)
+                snapshot.Trials[sub.SubscriptionId] = new TrialRecord(started, sub.ConvertedAt,
+                    sub.ConvertedAt ?? (sub.Status == SubscriptionStatus.Trialing ? null : sub.LastEventAt));
+        }
+        return [.. result.Changes];
+    }
+
+    internal static HistoryReplayOptions ReplayOptions(IReadOnlyDictionary<string, ProductKind> kindsBySlug, Func<string, string> customerKey) => new()
+    {
+        IsAddOn = item => kindsBySlug.TryGetValue(item.ProductCode, out var kind) && kind == ProductKind.AddOn,
+        CustomerKey = customerKey,
+        SubscriptionPrefix = ImportPrefix,
+    };
+
+    /// <summary>Rows of earlier imports keep their file order: import id, then line.</summary>
+    internal static long Sequence(long importId, int line) => (importId << 32) | (uint)line;
+
+    internal static HistoryEvent ToHistoryEvent(ImportedEvent e, string email)
+    {
+        HistoryEventTypes.TryParse(e.Event, out var type);
+        var item = e.ProductCode is null ? null : new HistoryItem(e.ProductCode, e.PlanCode ?? "", e.UnitAmountMinor ?? 0, e.Currency ?? "",
+            Enum.Parse<BillingInterval>(e.Interval ?? "month", ignoreCase: true), e.IntervalCount ?? 1, e.Quantity ?? 1, e.DiscountPercent ?? 0);
+        return new HistoryEvent(e.Line, Sequence(e.ImportId, e.Line), e.OccurredAt, e.CustomerId, email, e.SubscriptionId, type, item);
+    }
+}
