@@ -36,7 +36,19 @@ public static class HistoryEventTypes
 
     public static bool TryParse(string text, out HistoryEventType type) => ByName.TryGetValue(text, out type);
 
-    public static string ToName(this HistoryEventType type) => ByName.First(p => p.Value == type).Key;
+    public static string ToName(this HistoryEventType type) => type switch
+    {
+        HistoryEventType.TrialStart => "trial_start",
+        HistoryEventType.Start => "start",
+        HistoryEventType.Change => "change",
+        HistoryEventType.PastDue => "past_due",
+        HistoryEventType.Unpaid => "unpaid",
+        HistoryEventType.Recover => "recover",
+        HistoryEventType.Pause => "pause",
+        HistoryEventType.Resume => "resume",
+        HistoryEventType.Cancel => "cancel",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Not a history event."),
+    };
 
     /// <summary>trial_start, start and change carry the item columns; the others leave them empty.</summary>
     public static bool CarriesItem(this HistoryEventType type) =>
@@ -62,9 +74,14 @@ public sealed record HistoryItem(
         ProductCode == other.ProductCode && PlanCode == other.PlanCode && UnitAmountMinor == other.UnitAmountMinor
         && Interval == other.Interval && IntervalCount == other.IntervalCount;
 
-    public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"{ProductCode}/{PlanCode} {UnitAmountMinor} {Currency} every {(IntervalCount == 1 ? "" : $"{IntervalCount} ")}{Interval.ToString().ToLowerInvariant()}"
-        + $"{(IntervalCount == 1 ? "" : "s")} × {Quantity}{(DiscountPercent == 0 ? "" : $" less {DiscountPercent}%")}");
+    /// <summary>"gold/gold-yearly 200000 USD every year × 4": labels the item's changes in drill-downs.</summary>
+    public string Describe() => string.Concat(
+        ProductCode, "/", PlanCode, " ", UnitAmountMinor.ToString(CultureInfo.InvariantCulture), " ", Currency, " every ",
+        IntervalCount == 1 ? IntervalNames[(int)Interval] : IntervalCount.ToString(CultureInfo.InvariantCulture) + " " + IntervalNames[(int)Interval] + "s",
+        " × ", Quantity.ToString(CultureInfo.InvariantCulture),
+        DiscountPercent == 0 ? "" : " less " + DiscountPercent.ToString(CultureInfo.InvariantCulture) + "%");
+
+    private static readonly string[] IntervalNames = ["day", "week", "month", "year"];
 }
 
 /// <summary>

@@ -96,6 +96,7 @@ public static class HistoryReplay
         public string CustomerId { get; } = customerId;
         public SubscriptionStatus Status { get; set; } = SubscriptionStatus.Incomplete;
         public HistoryItem Item { get; set; } = item;
+        public string? ItemDescription { get; set; }
         public decimal Mrr { get; set; }
         public DateTimeOffset LastEventAt { get; set; }
         public DateTimeOffset? TrialStartedAt { get; set; }
@@ -160,13 +161,14 @@ public static class HistoryReplay
         if (e.Type == HistoryEventType.TrialStart) (state.TrialStartedAt, state.ConvertedAt) = (e.OccurredAt, null);
         if (e.Type == HistoryEventType.Start && from == SubscriptionStatus.Trialing) state.ConvertedAt = e.OccurredAt;
         state.Status = to;
+        if (!ReferenceEquals(state.Item, item) || state.ItemDescription is null) state.ItemDescription = item!.Describe();
         state.Item = item!;
         state.LastEventAt = e.OccurredAt;
 
         var mrr = MrrMath.CountsTowardMrr(to) ? item!.Mrr : 0m;
         if (mrr != state.Mrr || reason == MrrChangeReason.Recovery)
             changes.Add(new SubscriptionMrrChange(options.CustomerKey(e.CustomerId), options.SubscriptionPrefix + e.SubscriptionId,
-                e.OccurredAt, e.Sequence, mrr, reason, $"{name}: {item!.Describe()}"));
+                e.OccurredAt, e.Sequence, mrr, reason, name + ": " + state.ItemDescription));
         state.Mrr = mrr;
         return null;
     }

@@ -60,9 +60,7 @@ public sealed class AnalyticsService(
                 .Where(c => c.Day > today && c.Delta != 0)
                 .ToList();
             var projection = MrrForecast.Project(engine.MrrAtEndOf(today), current.AddMonths(1), trailing, scheduled);
-            var productOptions = s.Segments.Values.Where(x => request.Filter.Kind is null || x.Kind == request.Filter.Kind)
-                .GroupBy(x => x.ProductKey).Select(g => new FilterOption(g.Key, g.First().ProductName)).OrderBy(o => o.Label).ToList();
-            var intervalOptions = s.Segments.Values.Select(x => x.Interval).Distinct().Order().Select(i => new FilterOption(i, i)).ToList();
+            var (productOptions, intervalOptions) = s.Options(request.Filter.Kind);
             return (rows, cohortRows, projection, conversion, productOptions, intervalOptions, engine.Customers.Count(c => c.Movements.Count > 0));
         }, ct);
         var cash = await CashAsync(request, ct);

@@ -34,7 +34,8 @@ public sealed class HistoryImportService(
     IDbContextFactory<AppDbContext> dbFactory, AnalyticsStore store, ILookupNormalizer normalizer, TimeProvider clock, ILogger<HistoryImportService> logger)
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private const int Chunk = 500;
+    /// <summary>Ids per look-up query (sent as one JSON parameter by EF, so no parameter limit applies).</summary>
+    private const int Chunk = 5_000;
 
     /// <summary>Accepted files, newest first.</summary>
     public async Task<IReadOnlyList<HistoryImport>> RecentAsync(int count = 20, CancellationToken ct = default)
@@ -82,13 +83,16 @@ public sealed class HistoryImportService(
 
         // Earlier imports of the same subscriptions and customers take part in the check.
         var customers = new Dictionary<string, ImportedCustomer>(StringComparer.Ordinal);
-        foreach (var chunk in fresh.Select(k => k.Event.CustomerId).Distinct().Chunk(Chunk))
-            foreach (var c in await db.ImportedCustomers.AsNoTracking().Where(c => chunk.Contains(c.CustomerId)).ToListAsync(ct))
-                customers[c.CustomerId] = c;
         var earlier = new List<HistoryEvent>();
-        foreach (var chunk in fresh.Select(k => k.Event.SubscriptionId).Distinct().Chunk(Chunk))
-            foreach (var e in await db.ImportedEvents.AsNoTracking().Where(e => chunk.Contains(e.SubscriptionId)).ToListAsync(ct))
-                earlier.Add(AnalyticsStore.ToHistoryEvent(e, customers.GetValueOrDefault(e.CustomerId)?.Email ?? "") with { Line = 0 });
+        if (known.Count > 0)
+        {
+            foreach (var chunk in fresh.Select(k => k.Event.CustomerId).Distinct().Chunk(Chunk))
+                foreach (var c in await db.ImportedCustomers.AsNoTracking().Where(c => chunk.Contains(c.CustomerId)).ToListAsync(ct))
+                    customers[c.CustomerId] = c;
+            foreach (var chunk in fresh.Select(k => k.Event.SubscriptionId).Distinct().Chunk(Chunk))
+                foreach (var e in await db.ImportedEvents.AsNoTracking().Where(e => chunk.Contains(e.SubscriptionId)).ToListAsync(ct))
+                    earlier.Add(AnalyticsStore.ToHistoryEvent(e, customers.GetValueOrDefault(e.CustomerId)?.Email ?? "") with { Line = 0 });
+        }
 
         var problems = new List<ImportProblem>();
         foreach (var e in fresh.Select(k => k.Event).GroupBy(e => e.CustomerId).Select(g => g.First()))
