@@ -1118,7 +1118,7 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                     b.HasOne("MembershipPortal.Infrastructure.Identity.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("MemberId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

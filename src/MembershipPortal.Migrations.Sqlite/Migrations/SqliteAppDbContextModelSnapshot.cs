@@ -1096,7 +1096,7 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.HasOne("MembershipPortal.Infrastructure.Identity.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("MemberId")
-                        .OnDelete(DeleteBehavior.Restrict)
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -1,8 +1,9 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace MembershipPortal.Migrations.Sqlite.Migrations
+namespace MembershipPortal.Migrations.SqlServer.Migrations
 {
     /// <inheritdoc />
     public partial class Analytics : Migration
@@ -14,14 +15,14 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                 name: "AnalyticsImports",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    FileName = table.Column<string>(type: "TEXT", maxLength: 260, nullable: false),
-                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ImportedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Rows = table.Column<int>(type: "INTEGER", nullable: false),
-                    NewEvents = table.Column<int>(type: "INTEGER", nullable: false),
-                    NewMembers = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    FileName = table.Column<string>(type: "nvarchar(260)", maxLength: 260, nullable: false),
+                    Sha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ImportedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Rows = table.Column<int>(type: "int", nullable: false),
+                    NewEvents = table.Column<int>(type: "int", nullable: false),
+                    NewMembers = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -32,10 +33,10 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                 name: "AnalyticsImportedCustomers",
                 columns: table => new
                 {
-                    CustomerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    MemberId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    ImportId = table.Column<long>(type: "INTEGER", nullable: false)
+                    CustomerId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    MemberId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    Email = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    ImportId = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -51,30 +52,30 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                         column: x => x.MemberId,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
                 name: "AnalyticsImportedEvents",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    ImportId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Line = table.Column<int>(type: "INTEGER", nullable: false),
-                    OccurredAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CustomerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    SubscriptionId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Event = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    ProductCode = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    PlanCode = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    UnitAmountMinor = table.Column<long>(type: "INTEGER", nullable: true),
-                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: true),
-                    Interval = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
-                    IntervalCount = table.Column<int>(type: "INTEGER", nullable: true),
-                    Quantity = table.Column<int>(type: "INTEGER", nullable: true),
-                    DiscountPercent = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    Key = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ImportId = table.Column<long>(type: "bigint", nullable: false),
+                    Line = table.Column<int>(type: "int", nullable: false),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CustomerId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    SubscriptionId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Event = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    ProductCode = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    PlanCode = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    UnitAmountMinor = table.Column<long>(type: "bigint", nullable: true),
+                    Currency = table.Column<string>(type: "nvarchar(3)", maxLength: 3, nullable: true),
+                    Interval = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: true),
+                    IntervalCount = table.Column<int>(type: "int", nullable: true),
+                    Quantity = table.Column<int>(type: "int", nullable: true),
+                    DiscountPercent = table.Column<decimal>(type: "decimal(18,6)", precision: 18, scale: 6, nullable: true)
                 },
                 constraints: table =>
                 {
