@@ -44,7 +44,8 @@ internal sealed class ImportedCustomerConfiguration : IEntityTypeConfiguration<I
         b.Property(c => c.CustomerId).HasMaxLength(100);
         b.Property(c => c.MemberId).HasMaxLength(450);
         b.HasIndex(c => c.MemberId);
-        b.HasOne<ApplicationUser>().WithMany().HasForeignKey(c => c.MemberId).OnDelete(DeleteBehavior.Restrict);
+        // Deleting a member removes the link (and the e-mail kept here); their imported events stay, counted anonymously.
+        b.HasOne<ApplicationUser>().WithMany().HasForeignKey(c => c.MemberId).OnDelete(DeleteBehavior.Cascade);
         b.Property(c => c.Email).HasMaxLength(256);
         b.HasOne<HistoryImport>().WithMany().HasForeignKey(c => c.ImportId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -61,6 +61,13 @@ public sealed class OwnerImportAndDashboardTests(BrowserApp app) : IClassFixture
         await Assertions.Expect(row).ToContainTextAsync("$666.67");
         await Assertions.Expect(row.GetByTestId("member-link")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^/admin/members/.+"));
         await BrowserApp.ScreenshotAsync(page, "analytics-worked-example");
+
+        await page.GetByTestId("drill-close").ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("csv-monthly").ClickAsync());
+        Assert.Equal("metrics-2026-01-2026-06.csv", download.SuggestedFilename);
+        var csv = await System.IO.File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.StartsWith("month,mrr_start,new,expansion,contraction,churn,reactivation,mrr_end,", csv);
+        Assert.Contains("\n2026-05,66666.67,0,0,0,66666.67,0,0,1,0,0,0,1,1,", csv);
     }
 }
 
@@ -109,5 +116,17 @@ public sealed class DemoDashboardTests(BrowserApp app) : IClassFixture<BrowserAp
         await page.GetByTestId("kpi-customers").ClickAsync();
         await Assertions.Expect(page.GetByTestId("drill-title")).ToContainTextAsync("Paying customers");
         await Assertions.Expect(page.GetByTestId("drill-row").First).ToBeVisibleAsync();
+        await page.GetByTestId("drill-close").ClickAsync();
+
+        decimal boxes;
+        await using (var scope = app.Portal.Services.CreateAsyncScope())
+        {
+            var analytics = scope.ServiceProvider.GetRequiredService<AnalyticsService>();
+            boxes = (await analytics.MonthlyAsync(analytics.CurrentMonth, analytics.CurrentMonth, new AnalyticsFilter(Domain.Catalog.ProductKind.Box)))[0].MrrEnd;
+        }
+        Assert.True(boxes > 0 && boxes < expected);
+        await page.GetByTestId("filter-kind").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Box", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("kpi-mrr-value")).ToHaveTextAsync(AnalyticsFormat.Money(boxes, "USD"), new() { Timeout = 30_000 });
     }
 }

@@ -253,7 +253,27 @@ public sealed class HistoryImportTests : IAsyncLifetime
         Assert.Contains("line 2: occurred_at 'yesterday'", output);
     }
 
+    [Fact]
+    public async Task Cli_SeedDemo_FillsAnEmptyPortalOnce()
+    {
+        var (code, output) = await RunAsync("seed-demo", "--members", "60", "--months", "12");
+
+        Assert.Equal(PortalCommands.Ok, code);
+        Assert.Matches(@"Demo catalog created and \d+ history events imported for 60 members\.$", output.Trim());
+        var rows = await MetricsAsync("2026-01", "2026-11");
+        Assert.True(rows[^1].MrrEnd > 0);
+        Assert.All(rows, r => Assert.True(r.IdentityHolds));
+
+        // seed-demo is idempotent: a second run adds nothing and says so.
+        var (again, message) = await RunAsync("seed-demo");
+        Assert.Equal(PortalCommands.Ok, again);
+        Assert.Contains("Demo history already present; nothing imported.", message);
+        Assert.Equal(rows[^1].MrrEnd, (await MetricsAsync("2026-01", "2026-11"))[^1].MrrEnd);
+    }
+
     [Theory]
+    [InlineData("seed-demo", "--members", "0")]
+    [InlineData("seed-demo", "--colour", "blue")]
     [InlineData("import-history")]
     [InlineData("import-history", "/no/such/file.csv")]
     [InlineData("import-history", "a.csv", "b.csv")]

@@ -82,6 +82,8 @@ public sealed class LiveMovementsTests : IAsyncLifetime
         var december = await MovementsAsync(new YearMonth(2026, 12));
         var churn = Assert.Single(december);
         Assert.Equal((MovementType.Churn, 3100m), (churn.Type, churn.Amount));
+        var reasons = await Service<AnalyticsService>().CancelReasonsAsync(new DashboardRequest(Nov, new YearMonth(2026, 12), AnalyticsFilter.All));
+        Assert.Equal([new CancelReasonRow("Too expensive", 1, 0)], reasons);
     }
 
     [Fact]

@@ -85,8 +85,16 @@ public static class KpiBoard
             now is { } a && before is { } b ? ((a - b) * 100 >= 0 ? "+" : "") + ((a - b) * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " pts" + label : null;
         string? RatioChange(decimal? now, decimal? before) =>
             now is { } a && before is { } b ? (a - b >= 0 ? "+" : "") + (a - b).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + label : null;
-        bool? Up(decimal? now, decimal? before) => now is { } a && before is { } b && a != b ? a > b : null;
-        bool? Down(decimal? now, decimal? before) => now is { } a && before is { } b && a != b ? a < b : null;
+        // Better or worse only when the change shows as displayed: rates to 0.1 point, ratios to 0.01, money to the cent.
+        static bool? Better(decimal? now, decimal? before, decimal unit, bool higherIsBetter) =>
+            now is { } a && before is { } b && decimal.Round(a / unit) is var x && decimal.Round(b / unit) is var y && x != y
+                ? x > y == higherIsBetter : null;
+        bool? Up(decimal? now, decimal? before) => Better(now, before, 1m, true);
+        bool? RateUp(decimal? now, decimal? before) => Better(now, before, 0.001m, true);
+        bool? RateDown(decimal? now, decimal? before) => Better(now, before, 0.001m, false);
+        bool? RatioUp(decimal? now, decimal? before) => Better(now, before, 0.01m, true);
+        bool? Down(decimal? now, decimal? before) => Better(now, before, 1m, false);
+        bool? MonthsDown(decimal? now, decimal? before) => Better(now, before, 0.1m, false);
 
         return
         [
@@ -98,17 +106,17 @@ public static class KpiBoard
                 p is null ? null : $"{(m.CustomersEnd - p.CustomersEnd >= 0 ? "+" : "")}{m.CustomersEnd - p.CustomersEnd}{label}",
                 Up(m.CustomersEnd, p?.CustomersEnd), "customers_end: customers with MRR > 0 at the end of the month.", customers),
             new("customer-churn", "Customer churn rate", AnalyticsFormat.Percent(m.CustomerChurnRate), PointsChange(m.CustomerChurnRate, p?.CustomerChurnRate),
-                Down(m.CustomerChurnRate, p?.CustomerChurnRate), "customer_churn_rate = churned_customers / customers_start", churned),
+                RateDown(m.CustomerChurnRate, p?.CustomerChurnRate), "customer_churn_rate = churned_customers / customers_start", churned),
             new("gross-mrr-churn", "Gross MRR churn", AnalyticsFormat.Percent(m.GrossMrrChurnRate), PointsChange(m.GrossMrrChurnRate, p?.GrossMrrChurnRate),
-                Down(m.GrossMrrChurnRate, p?.GrossMrrChurnRate), "gross_mrr_churn_rate = (churn + contraction) / mrr_start",
+                RateDown(m.GrossMrrChurnRate, p?.GrossMrrChurnRate), "gross_mrr_churn_rate = (churn + contraction) / mrr_start",
                 DrillRequest.Movements($"Churn and contraction, {AnalyticsFormat.MonthLabel(month)}", month, MovementType.Churn, MovementType.Contraction)),
             new("net-mrr-churn", "Net MRR churn", AnalyticsFormat.Percent(m.NetMrrChurnRate), PointsChange(m.NetMrrChurnRate, p?.NetMrrChurnRate),
-                Down(m.NetMrrChurnRate, p?.NetMrrChurnRate),
+                RateDown(m.NetMrrChurnRate, p?.NetMrrChurnRate),
                 "net_mrr_churn_rate = (churn + contraction − expansion − reactivation) / mrr_start (negative = net negative churn)", all),
-            new("nrr", "NRR (12 months)", AnalyticsFormat.Percent(m.Nrr12m), PointsChange(m.Nrr12m, p?.Nrr12m), Up(m.Nrr12m, p?.Nrr12m),
+            new("nrr", "NRR (12 months)", AnalyticsFormat.Percent(m.Nrr12m), PointsChange(m.Nrr12m, p?.Nrr12m), RateUp(m.Nrr12m, p?.Nrr12m),
                 "nrr_12m: the customers with MRR > 0 at the end of month m−12; their total MRR at the end of m divided by their total at the end of m−12.",
                 new DrillRequest($"Customers paying at the end of {AnalyticsFormat.MonthLabel(month.AddMonths(-12))}, then and now", DrillKind.Customers, month, [], month.AddMonths(-12), PayingAtBase: true)),
-            new("grr", "GRR (12 months)", AnalyticsFormat.Percent(m.Grr12m), PointsChange(m.Grr12m, p?.Grr12m), Up(m.Grr12m, p?.Grr12m),
+            new("grr", "GRR (12 months)", AnalyticsFormat.Percent(m.Grr12m), PointsChange(m.Grr12m, p?.Grr12m), RateUp(m.Grr12m, p?.Grr12m),
                 "grr_12m: as nrr_12m, with each customer's MRR at the end of m capped at their own MRR at the end of m−12.",
                 new DrillRequest($"Customers paying at the end of {AnalyticsFormat.MonthLabel(month.AddMonths(-12))}, then and now", DrillKind.Customers, month, [], month.AddMonths(-12), PayingAtBase: true)),
             new("arpa", "ARPA", AnalyticsFormat.Money(m.Arpa, cur), MoneyChange(m.Arpa, p?.Arpa), Up(m.Arpa, p?.Arpa), "arpa = mrr_end / customers_end", customers),
@@ -117,11 +125,11 @@ public static class KpiBoard
                 new DrillRequest($"Paid invoices, {AnalyticsFormat.MonthLabel(month)}", DrillKind.Invoices, month, [], month)),
             new("ltv", "LTV", AnalyticsFormat.Money(m.Ltv, cur), MoneyChange(m.Ltv, p?.Ltv), Up(m.Ltv, p?.Ltv),
                 $"ltv = arpa × gross_margin / mean(customer_churn_rate over the last 6 months); gross margin is {data.GrossMarginPercent:0.##}%.", churned),
-            new("quick-ratio", "Quick ratio", AnalyticsFormat.Ratio(m.QuickRatio), RatioChange(m.QuickRatio, p?.QuickRatio), Up(m.QuickRatio, p?.QuickRatio),
+            new("quick-ratio", "Quick ratio", AnalyticsFormat.Ratio(m.QuickRatio), RatioChange(m.QuickRatio, p?.QuickRatio), RatioUp(m.QuickRatio, p?.QuickRatio),
                 "quick_ratio = (new + expansion + reactivation) / (churn + contraction)", all),
             new("cac", "CAC", m.AcquisitionSpend is null ? "Enter spend" : AnalyticsFormat.Money(m.Cac, cur), MoneyChange(m.Cac, p?.Cac), Down(m.Cac, p?.Cac),
                 "cac = acquisition spend the owner entered for m / new_customers", news),
-            new("payback", "CAC payback", AnalyticsFormat.Months(m.CacPaybackMonths), null, Down(m.CacPaybackMonths, p?.CacPaybackMonths),
+            new("payback", "CAC payback", AnalyticsFormat.Months(m.CacPaybackMonths), null, MonthsDown(m.CacPaybackMonths, p?.CacPaybackMonths),
                 "cac_payback_months = cac / arpa", news),
             new("recovered", "Recovered from dunning", AnalyticsFormat.Money(m.RecoveredFromDunning, cur), MoneyChange(m.RecoveredFromDunning, p?.RecoveredFromDunning),
                 Up(m.RecoveredFromDunning, p?.RecoveredFromDunning), "MRR of subscriptions that were past_due or unpaid and were paid again in the month.",

@@ -65,3 +65,9 @@ public sealed record CustomerMrrRow(string MemberId, string Name, string Email, 
 public sealed record InvoiceRow(string MemberId, string Name, string Email, string Number, DateTimeOffset PaidAt, long TotalMinor);
 
 public sealed record RecoveryRow(string MemberId, string Name, string Email, DateTimeOffset At, string SubscriptionId, decimal Mrr, string Detail);
+
+/// <summary>How many cancellations in a range gave a reason in the exit survey (scheduled ones included).</summary>
+public sealed record CancelReasonRow(string Reason, int Canceled, int Scheduled)
+{
+    public int Total => Canceled + Scheduled;
+}

@@ -20,7 +20,8 @@ public sealed record DashboardData(
     IReadOnlyList<FilterOption> Products,
     IReadOnlyList<FilterOption> IntervalOptions,
     int Customers,
-    decimal GrossMarginPercent);
+    decimal GrossMarginPercent,
+    IReadOnlyList<CancelReasonRow> CancelReasons);
 
 /// <summary>
 /// The Owner's numbers: monthly metrics, cash, cohorts and forecast for a range and a segment, and the customers and
@@ -64,8 +65,9 @@ public sealed class AnalyticsService(
             return (rows, cohortRows, projection, conversion, productOptions, intervalOptions, engine.Customers.Count(c => c.Movements.Count > 0));
         }, ct);
         var cash = await CashAsync(request, ct);
+        var reasons = await CancelReasonsAsync(request, ct);
         return new DashboardData(request, Currency, today, months, cash, cohorts, forecast, rate, products, intervals, customers,
-            metricsSettings.GrossMargin * 100);
+            metricsSettings.GrossMargin * 100, reasons);
     }
 
     /// <summary>Trials that ended in the last six months: the share that converted; null when none ended.</summary>
@@ -208,6 +210,28 @@ public sealed class AnalyticsService(
             var (name, email) = names.GetValueOrDefault(c.CustomerId, (c.CustomerId, ""));
             return new RecoveryRow(c.CustomerId, name, email, c.At, c.SubscriptionId, c.MrrAfter, c.Detail ?? "");
         }).ToList();
+    }
+
+    /// <summary>
+    /// The exit survey's reasons for the portal's own subscriptions that ended in the range, and for those set to end at
+    /// their period end; imported history carries no reasons.
+    /// </summary>
+    public async Task<IReadOnlyList<CancelReasonRow>> CancelReasonsAsync(DashboardRequest request, CancellationToken ct = default)
+    {
+        var from = Start(request.From);
+        var to = Start(request.To.AddMonths(1));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Subscriptions.AsNoTracking()
+            .Where(s => (s.CanceledAt != null && s.CanceledAt >= from && s.CanceledAt < to) || s.CancelAtPeriodEnd)
+            .Select(s => new { s.Id, s.CancelReason, Scheduled = s.CancelAtPeriodEnd }).ToListAsync(ct);
+        if (!request.Filter.IsAll)
+        {
+            var segments = await store.ReadAsync(s => s.Segments.ToDictionary(), ct);
+            rows = rows.Where(r => request.Filter.Matches(segments.GetValueOrDefault(r.Id.ToString()))).ToList();
+        }
+        return rows.GroupBy(r => string.IsNullOrWhiteSpace(r.CancelReason) ? "No reason given" : r.CancelReason!)
+            .Select(g => new CancelReasonRow(g.Key, g.Count(r => !r.Scheduled), g.Count(r => r.Scheduled)))
+            .OrderByDescending(r => r.Total).ThenBy(r => r.Reason).ToList();
     }
 
     public Task SetAcquisitionSpendAsync(YearMonth month, long minor, CancellationToken ct = default) => settings.SetAcquisitionSpendAsync(month, minor, ct);

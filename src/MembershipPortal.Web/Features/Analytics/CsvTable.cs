@@ -51,6 +51,10 @@ public static class CsvTable
         ["month", "upgrade", "add_on", "quantity", "cross_sell", "other"],
         months.Select(m => new[] { m.Month.ToString(), Money(m.ExpansionByCause.Upgrade), Money(m.ExpansionByCause.AddOn), Money(m.ExpansionByCause.Quantity), Money(m.ExpansionByCause.CrossSell), Money(m.ExpansionByCause.Other) }));
 
+    public static string CancelReasons(IEnumerable<CancelReasonRow> rows) => Write(
+        ["reason", "canceled", "scheduled_to_cancel"],
+        rows.Select(r => new[] { r.Reason, r.Canceled.ToString(CultureInfo.InvariantCulture), r.Scheduled.ToString(CultureInfo.InvariantCulture) }));
+
     public static string Cash(IEnumerable<CashMonth> months) => Write(
         ["month", "paid_invoice_total", "paid_invoices", "average_order_value"],
         months.Select(m => new[] { m.Month.ToString(), m.PaidTotalMinor.ToString(CultureInfo.InvariantCulture), m.PaidInvoices.ToString(CultureInfo.InvariantCulture), Money(m.AverageOrderValue) }));

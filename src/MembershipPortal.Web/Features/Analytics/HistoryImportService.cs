@@ -111,7 +111,8 @@ public sealed class HistoryImportService(
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = clock.GetUtcNow();
-        var import = new HistoryImport { FileName = Path.GetFileName(fileName), Sha256 = sha256, ImportedAt = now, Rows = parsed.Rows, NewEvents = fresh.Count };
+        var name = Path.GetFileName(fileName);
+        var import = new HistoryImport { FileName = name.Length > 260 ? name[..260] : name, Sha256 = sha256, ImportedAt = now, Rows = parsed.Rows, NewEvents = fresh.Count };
         db.HistoryImports.Add(import);
         await db.SaveChangesAsync(ct);
 

@@ -8,6 +8,7 @@ namespace MembershipPortal.Web.Features.Analytics.Components;
 public partial class AnalyticsDashboard
 {
     [Inject] private AnalyticsService Analytics { get; set; } = null!;
+    [Inject] private IDialogService Dialogs { get; set; } = null!;
 
     /// <summary>First month shown (YYYY-MM); eleven months before <see cref="To"/> when absent.</summary>
     [Parameter] public string? InitialFrom { get; set; }
@@ -20,7 +21,6 @@ public partial class AnalyticsDashboard
     private AnalyticsFilter Filter { get; set; } = AnalyticsFilter.All;
     private DashboardData? data;
     private IReadOnlyList<KpiTile> tiles = [];
-    private DrillRequest? drill;
     private bool cohortsByRevenue;
 
     private string[] labels = [];
@@ -108,13 +108,19 @@ public partial class AnalyticsDashboard
         await LoadAsync();
     }
 
-    private void OpenDrill(DrillRequest request) => drill = request;
+    /// <summary>The customers and changes behind a number, in a dialog over the dashboard.</summary>
+    private Task OpenDrill(DrillRequest request) =>
+        Dialogs.ShowAsync<DrillDownPanel>(request.Title, new DialogParameters<DrillDownPanel>
+        {
+            { x => x.Request, request },
+            { x => x.Filter, Filter },
+        }, new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true, CloseOnEscapeKey = true, NoHeader = true });
 
-    private void OpenCustomers(YearMonth month) =>
-        drill = DrillRequest.Customers($"Paying customers, end of {AnalyticsFormat.MonthLabel(month)}", month);
+    private Task OpenCustomers(YearMonth month) =>
+        OpenDrill(DrillRequest.Customers($"Paying customers, end of {AnalyticsFormat.MonthLabel(month)}", month));
 
-    private void OpenMovement((YearMonth Month, MovementType Type) selected) =>
-        drill = DrillRequest.Movements($"{AnalyticsFormat.MovementName(selected.Type)}, {AnalyticsFormat.MonthLabel(selected.Month)}", selected.Month, selected.Type);
+    private Task OpenMovement((YearMonth Month, MovementType Type) selected) =>
+        OpenDrill(DrillRequest.Movements($"{AnalyticsFormat.MovementName(selected.Type)}, {AnalyticsFormat.MonthLabel(selected.Month)}", selected.Month, selected.Type));
 
     /// <summary>METRICS.md §6 for the range and segment shown.</summary>
     private Task<string> MonthlyCsv() => Task.FromResult(MetricsExport.ToCsv(data?.Months ?? []));
