@@ -1,7 +1,6 @@
 using MembershipPortal.Infrastructure;
 using MembershipPortal.Web.Components;
 using MembershipPortal.Web.Features.Accounts;
-using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Content;
@@ -26,7 +25,6 @@ builder.AddPortalOperations();
 builder.AddPortalAccounts();
 builder.AddPortalThemes();
 builder.AddPortalSetup();
-builder.AddPortalAdmin();
 builder.AddPortalBilling();
 builder.AddPortalContent();
 builder.AddPortalCatalog();
