@@ -1,4 +1,5 @@
 using MembershipPortal.Web.Features.Catalog;
+using MembershipPortal.Web.Features.Content.Admin;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Net.Http.Headers;
 
@@ -11,6 +12,7 @@ public static class DependencyInjection
         builder.Services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.Section);
         builder.Services.AddScoped<AccessService>();
         builder.Services.AddScoped<ContentService>();
+        builder.Services.AddScoped<ContentAdminService>();
         builder.Services.AddSingleton<FileStore>();
         builder.Services.TryAddSingleton<MarkdownRenderer>();
         return builder;
