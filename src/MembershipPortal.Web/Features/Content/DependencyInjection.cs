@@ -1,3 +1,4 @@
+using MembershipPortal.Web.Features.Content.Admin;
 using Microsoft.Net.Http.Headers;
 
 namespace MembershipPortal.Web.Features.Content;
@@ -9,6 +10,7 @@ public static class DependencyInjection
         builder.Services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.Section);
         builder.Services.AddScoped<AccessService>();
         builder.Services.AddScoped<ContentService>();
+        builder.Services.AddScoped<ContentAdminService>();
         builder.Services.AddSingleton<FileStore>();
         return builder;
     }
