@@ -55,7 +55,7 @@ if (sqlite)
         var outcome = await TimeAsync("SQLite: import-history", () => importer.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), "bench.csv"));
         Console.WriteLine($"  {outcome.Summary} ({new FileInfo(path).Length / 1024 / 1024:N0} MB)");
 
-        AnalyticsService Service(AnalyticsStore s) => new(s, new AnalyticsSettings(new SettingsStore(factory, TimeProvider.System), factory), factory, new Fixed(now));
+        AnalyticsService Service(AnalyticsStore s) => new(s, new AnalyticsSettings(new SettingsStore(factory, TimeProvider.System, new MembershipPortal.Infrastructure.Audit.AuditLog(factory, TimeProvider.System)), factory), factory, new Fixed(now));
         var cold = new AnalyticsStore(factory, options, NullLogger<AnalyticsStore>.Instance);
         await TimeAsync($"SQLite: metrics report, {months} months, cold (fold from the database)", () => Service(cold).MonthlyAsync(from, to));
         await TimeAsync($"SQLite: metrics report, {months} months, warm", () => Service(cold).MonthlyAsync(from, to));

@@ -1,3 +1,4 @@
+using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email;
 using MembershipPortal.Infrastructure.Payments;
@@ -40,6 +41,7 @@ public static class DependencyInjection
                     s => s.MigrationsAssembly(SqliteAppDbContext.MigrationsAssembly)));
             Register<SqliteAppDbContext>(builder.Services);
         }
+        builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<SettingsStore>();
         return builder;
     }

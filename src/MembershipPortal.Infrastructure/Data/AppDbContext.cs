@@ -1,5 +1,6 @@
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Content;
@@ -49,6 +50,26 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<HistoryImport> HistoryImports => Set<HistoryImport>();
     public DbSet<ImportedEvent> ImportedEvents => Set<ImportedEvent>();
     public DbSet<ImportedCustomer> ImportedCustomers => Set<ImportedCustomer>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardAudit();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        GuardAudit();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>The audit trail is append-only: nothing in the app may edit or remove an entry.</summary>
+    private void GuardAudit()
+    {
+        foreach (var entry in ChangeTracker.Entries<AuditEntry>())
+            if (entry.State is EntityState.Modified or EntityState.Deleted) throw new AuditImmutableException();
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

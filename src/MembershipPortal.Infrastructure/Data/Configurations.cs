@@ -14,3 +14,24 @@ internal sealed class PortalSettingConfiguration : IEntityTypeConfiguration<Port
         b.Property(x => x.Value).HasMaxLength(4000);
     }
 }
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<Audit.AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<Audit.AuditEntry> b)
+    {
+        b.ToTable("AuditEntries");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.ActorId).HasMaxLength(450);
+        b.Property(x => x.ActorName).HasMaxLength(256);
+        b.Property(x => x.ActorRole).HasMaxLength(32);
+        b.Property(x => x.Action).HasMaxLength(64);
+        b.Property(x => x.TargetType).HasMaxLength(64);
+        b.Property(x => x.TargetId).HasMaxLength(450);
+        b.Property(x => x.Summary).HasMaxLength(1000);
+        b.Property(x => x.Before).HasMaxLength(Audit.AuditLog.MaxValueLength);
+        b.Property(x => x.After).HasMaxLength(Audit.AuditLog.MaxValueLength);
+        b.HasIndex(x => x.At);
+        b.HasIndex(x => new { x.Action, x.At });
+        b.HasIndex(x => new { x.TargetId, x.At });
+    }
+}

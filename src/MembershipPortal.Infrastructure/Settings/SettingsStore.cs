@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,7 +9,7 @@ namespace MembershipPortal.Infrastructure.Settings;
 /// Reads and writes Owner settings rows. Reads are cached for a few seconds because gated pages read the billing
 /// policy on every request; a write on this instance is seen at once, a write on another instance within the TTL.
 /// </summary>
-public sealed class SettingsStore(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class SettingsStore(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditLog audit)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
     private readonly ConcurrentDictionary<string, (string? Value, DateTimeOffset ReadAt)> cache = new();
@@ -23,15 +24,44 @@ public sealed class SettingsStore(IDbContextFactory<AppDbContext> dbFactory, Tim
         return value;
     }
 
-    public async Task SetAsync(string key, string value, CancellationToken ct = default)
+    /// <summary>Writes one setting; see <see cref="SetManyAsync"/>.</summary>
+    public Task SetAsync(string key, string value, CancellationToken ct = default) =>
+        SetManyAsync(new Dictionary<string, string> { [key] = value }, AuditActor.System, ct);
+
+    public Task SetAsync(string key, string value, AuditActor actor, CancellationToken ct = default) =>
+        SetManyAsync(new Dictionary<string, string> { [key] = value }, actor, ct);
+
+    /// <summary>
+    /// Writes several settings in one SaveChanges, with one audit entry (before → after) per value that changed, so
+    /// a form is saved whole or not at all. Keys listed in <see cref="SecretKeys"/> are masked in the audit trail.
+    /// </summary>
+    public async Task SetManyAsync(IReadOnlyDictionary<string, string> values, AuditActor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await db.Settings.FindAsync([key], ct);
-        if (row is null) db.Settings.Add(new PortalSetting { Key = key, Value = value, UpdatedAt = clock.GetUtcNow() });
-        else { row.Value = value; row.UpdatedAt = clock.GetUtcNow(); }
+        var keys = values.Keys.ToList();
+        var rows = await db.Settings.Where(s => keys.Contains(s.Key)).ToDictionaryAsync(s => s.Key, ct);
+        var now = clock.GetUtcNow();
+        foreach (var (key, value) in values)
+        {
+            rows.TryGetValue(key, out var row);
+            if (row is not null && row.Value == value) continue;
+            var before = row?.Value;
+            if (row is null) db.Settings.Add(new PortalSetting { Key = key, Value = value, UpdatedAt = now });
+            else { row.Value = value; row.UpdatedAt = now; }
+            var secret = SecretKeys.Contains(key);
+            audit.Add(db, actor, "settings.change", $"Setting {key} changed", "setting", key,
+                secret ? Mask(before) : before, secret ? Mask(value) : value);
+        }
         await db.SaveChangesAsync(ct);
-        cache[key] = (value, clock.GetUtcNow());
+        foreach (var (key, value) in values) cache[key] = (value, now);
     }
+
+    /// <summary>Setting keys whose values are secrets: never shown back or audited in full.</summary>
+    public static readonly HashSet<string> SecretKeys = new(StringComparer.Ordinal);
+
+    /// <summary>Shows only the last four characters of a secret.</summary>
+    public static string? Mask(string? secret) =>
+        string.IsNullOrEmpty(secret) ? secret : secret.Length <= 4 ? "••••" : "••••" + secret[^4..];
 }
 
 public static class SettingKeys
