@@ -44,6 +44,17 @@ public sealed class PortalEndpointsTests(PortalFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task UnknownPage_Post_RendersNotFoundPageNotAntiforgeryError()
+    {
+        var response = await factory.CreateBrowserlessClient().PostAsync("/no-such-page",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["x"] = "1" }));
+        // The static-file fallback route makes routing answer 405 (GET, HEAD only) for a POST to an unknown path; the
+        // not-found page is then rendered as a GET instead of failing antiforgery with a bare 400.
+        Assert.Contains(response.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
+        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Admin_Anonymous_RedirectsToLogin()
     {
         var response = await factory.CreateBrowserlessClient().GetAsync("/admin");

@@ -31,6 +31,15 @@ public sealed class FileStore(IDbContextFactory<AppDbContext> dbFactory, Microso
 
     public long MaxBytes => options.Value.MaxUploadBytes;
 
+    /// <summary>A size for people: "500 KB", "1.5 MB", "2 GB".</summary>
+    public static string SizeText(long bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.#} GB"),
+        >= 1L << 20 => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MB"),
+        >= 1L << 10 => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / 1024d:0.#} KB"),
+        _ => $"{bytes} bytes",
+    };
+
     public string PathFor(StoredFile file) => Path.Combine(Root, file.StorageKey);
 
     /// <summary>Stores an upload; a type or size outside the limits is refused with a message and nothing is written.</summary>
@@ -53,7 +62,7 @@ public sealed class FileStore(IDbContextFactory<AppDbContext> dbFactory, Microso
                 while ((read = await content.ReadAsync(buffer, ct)) > 0)
                 {
                     file.Length += read;
-                    if (file.Length > MaxBytes) return (null, $"The file is larger than the {MaxBytes / (1024 * 1024)} MB limit.");
+                    if (file.Length > MaxBytes) return (null, $"The file is larger than the {SizeText(MaxBytes)} limit.");
                     await target.WriteAsync(buffer.AsMemory(0, read), ct);
                 }
             }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using System.Threading.RateLimiting;
 using MembershipPortal.Infrastructure.Data;
 using Microsoft.AspNetCore.Components.Server;
@@ -76,13 +77,49 @@ public static class DependencyInjection
             app.UseHsts();
             app.UseHttpsRedirection();
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Error statuses without a body render the not-found page. Unlike UseStatusCodePagesWithReExecute, the page is
+        // always rendered as a GET: re-executing a POST to an unknown path would meet the page's antiforgery check (400)
+        // or its method rules (405). Routing is explicit and after this, so the re-executed request is routed afresh.
+        app.UseStatusCodePages(RenderNotFoundPageAsync);
+        app.UseRouting();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseHttpLogging();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
+    }
+
+    private static async Task RenderNotFoundPageAsync(StatusCodeContext status)
+    {
+        var http = status.HttpContext;
+        var request = http.Request;
+        var (method, path, query, endpoint, services) = (request.Method, request.Path, request.QueryString, http.GetEndpoint(), http.RequestServices);
+        http.Features.Set<IStatusCodeReExecuteFeature>(new StatusCodeReExecuteFeature
+        {
+            OriginalPathBase = request.PathBase.Value!,
+            OriginalPath = path.Value!,
+            OriginalQueryString = query.HasValue ? query.Value : null,
+            Endpoint = endpoint,
+            RouteValues = new RouteValueDictionary(http.GetRouteData().Values),
+        });
+        await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        try
+        {
+            request.Method = HttpMethods.IsHead(method) ? HttpMethods.Head : HttpMethods.Get;
+            request.Path = "/not-found";
+            request.QueryString = QueryString.Empty;
+            request.ContentLength = 0;
+            http.SetEndpoint(null);
+            http.Request.RouteValues.Clear();
+            http.RequestServices = scope.ServiceProvider;
+            await status.Next(http);
+        }
+        finally
+        {
+            (request.Method, request.Path, request.QueryString, http.RequestServices) = (method, path, query, services);
+            http.Features.Set<IStatusCodeReExecuteFeature?>(null);
+        }
     }
 
     public static WebApplication MapPortalHealth(this WebApplication app)
