@@ -1,3 +1,4 @@
+using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Infrastructure;
 using MembershipPortal.Web.Components;
 using MembershipPortal.Web.Features.Accounts;
@@ -31,6 +32,7 @@ builder.AddPortalCatalog();
 builder.AddPortalNotifications();
 builder.AddPortalDunning();
 builder.AddPortalAnalytics();
+builder.AddPortalAudit();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 

@@ -1,6 +1,8 @@
+using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Data;
 using Microsoft.AspNetCore.Components.Forms;
+using MembershipPortal.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Content.Admin;
@@ -8,9 +10,10 @@ namespace MembershipPortal.Web.Features.Content.Admin;
 /// <summary>
 /// What Owner and Staff do in /admin/content and /admin/courses: write items, courses, modules and lessons, and take
 /// uploads. Every write validates first and either saves everything in one SaveChanges or nothing, returning the
-/// reasons. Callers are the admin pages, which require the Admin policy.
+/// reasons. Callers are the admin pages, which require the Admin policy. Each change writes one audit entry in the
+/// same save.
 /// </summary>
-public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactory, FileStore files, TimeProvider clock)
+public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactory, FileStore files, TimeProvider clock, AuditLog audit, CurrentActor actor)
 {
     public const int TitleMax = 200, TeaserMax = 1000, BodyMax = 200_000, DescriptionMax = 50_000, UrlMax = 500, AuthorMax = 120, DripDaysMax = 3650;
 
@@ -105,13 +108,19 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         item.Access = draft.Access;
         item.RequiredProductIds = products;
         item.UpdatedAt = now;
+        await AuditAsync(db, draft.Id is null ? "content.create" : "content.update", $"{(draft.Id is null ? "Created" : "Updated")} {draft.Kind.ToString().ToLowerInvariant()} “{title}” (/{slug})", "content", item.Id);
         return await SaveAsync(db, item.Id, SlugTaken(slug, "item"), ct);
     }
 
     public async Task<bool> DeleteContentAsync(Guid id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.ContentItems.Where(c => c.Id == id).ExecuteDeleteAsync(ct) > 0;
+        var item = await db.ContentItems.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (item is null) return false;
+        db.ContentItems.Remove(item);
+        await AuditAsync(db, "content.delete", $"Deleted “{item.Title}” (/{item.Slug})", "content", id);
+        await db.SaveChangesAsync(ct);
+        return true;
     }
 
     /// <summary>
@@ -126,7 +135,9 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         {
             await using var stream = file.OpenReadStream(maxAllowedSize: files.MaxBytes, ct);
             var (stored, error) = await files.SaveAsync(stream, file.Name, ct);
-            return stored is null ? new UploadResult(null, null, 0, error) : new UploadResult(stored.Id, stored.FileName, stored.Length, null);
+            if (stored is null) return new UploadResult(null, null, 0, error);
+            await audit.RecordAsync(await actor.GetAsync(), "file.upload", $"Uploaded “{stored.FileName}” ({FileStore.SizeText(stored.Length)})", "file", stored.Id.ToString(), ct: ct);
+            return new UploadResult(stored.Id, stored.FileName, stored.Length, null);
         }
         catch (IOException)
         {
@@ -208,6 +219,7 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         course.PublishAt = publishAt;
         course.Access = draft.Access;
         course.RequiredProductIds = products;
+        await AuditAsync(db, draft.Id is null ? "course.create" : "course.update", $"{(draft.Id is null ? "Created" : "Updated")} course “{title}” (/courses/{slug})", "course", course.Id);
         return await SaveAsync(db, course.Id, SlugTaken(slug, "course"), ct);
     }
 
@@ -220,6 +232,7 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         db.Lessons.RemoveRange(await db.Lessons.Where(l => l.CourseId == id).ToListAsync(ct));
         db.CourseModules.RemoveRange(await db.CourseModules.Where(m => m.CourseId == id).ToListAsync(ct));
         db.Courses.Remove(course);
+        await AuditAsync(db, "course.delete", $"Deleted course “{course.Title}” with its modules and lessons", "course", id);
         await db.SaveChangesAsync(ct);
         return true;
     }
@@ -235,6 +248,7 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         if (!await db.Courses.AnyAsync(c => c.Id == courseId, ct)) return AdminResult.Fail("The course no longer exists.");
         var module = new CourseModule { CourseId = courseId, Title = name, Position = await db.CourseModules.CountAsync(m => m.CourseId == courseId, ct) };
         db.CourseModules.Add(module);
+        await AuditAsync(db, "course.module.add", $"Added module “{name}”", "course", courseId);
         await db.SaveChangesAsync(ct);
         return AdminResult.Ok(module.Id);
     }
@@ -247,6 +261,8 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var module = await db.CourseModules.FirstOrDefaultAsync(m => m.Id == moduleId, ct);
         if (module is null) return AdminResult.Fail("The module no longer exists.");
+        if (module.Title == name) return AdminResult.Ok(module.Id);
+        await AuditAsync(db, "course.module.rename", "Renamed a module", "course", module.CourseId, module.Title, name);
         module.Title = name;
         await db.SaveChangesAsync(ct);
         return AdminResult.Ok(module.Id);
@@ -263,6 +279,7 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         Renumber(siblings, (m, i) => m.Position = i);
         db.Lessons.RemoveRange(await db.Lessons.Where(l => l.ModuleId == moduleId).ToListAsync(ct));
         db.CourseModules.Remove(module);
+        await AuditAsync(db, "course.module.delete", $"Deleted module “{module.Title}” and its lessons", "course", module.CourseId);
         await db.SaveChangesAsync(ct);
         return AdminResult.Ok(module.CourseId);
     }
@@ -276,7 +293,10 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         var modules = await db.CourseModules.Where(m => m.CourseId == module.CourseId).OrderBy(m => m.Position).ToListAsync(ct);
         modules.RemoveAll(m => m.Id == moduleId);
         modules.Insert(Math.Clamp(index, 0, modules.Count), module);
+        var from = module.Position;
         Renumber(modules, (m, i) => m.Position = i);
+        if (module.Position != from)
+            await AuditAsync(db, "course.module.move", $"Moved module “{module.Title}”", "course", module.CourseId, $"position {from + 1}", $"position {module.Position + 1}");
         await db.SaveChangesAsync(ct);
         return AdminResult.Ok(module.Id);
     }
@@ -357,6 +377,7 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         lesson.FileId = draft.FileId;
         lesson.DripDays = draft.DripDays;
         lesson.DripDate = draft.DripDate?.ToUniversalTime();
+        await AuditAsync(db, draft.Id is null ? "lesson.create" : "lesson.update", $"{(draft.Id is null ? "Created" : "Updated")} lesson “{title}”", "course", lesson.CourseId);
         return await SaveAsync(db, lesson.Id, $"Another lesson in this course already uses the slug “{slug}”. Choose a different one.", ct);
     }
 
@@ -368,6 +389,7 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         var siblings = await db.Lessons.Where(l => l.ModuleId == lesson.ModuleId && l.Id != lessonId).OrderBy(l => l.Position).ToListAsync(ct);
         Renumber(siblings, (l, i) => l.Position = i);
         db.Lessons.Remove(lesson);
+        await AuditAsync(db, "lesson.delete", $"Deleted lesson “{lesson.Title}”", "course", lesson.CourseId);
         await db.SaveChangesAsync(ct);
         return AdminResult.Ok(lesson.CourseId);
     }
@@ -389,8 +411,12 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
             : await db.Lessons.Where(l => l.ModuleId == targetModuleId).OrderBy(l => l.Position).ToListAsync(ct);
         Renumber(source, (l, i) => l.Position = i);
         target.Insert(Math.Clamp(index, 0, target.Count), lesson);
+        var (fromModule, fromPosition) = (lesson.ModuleId, lesson.Position);
         lesson.ModuleId = targetModuleId;
         Renumber(target, (l, i) => l.Position = i);
+        if (lesson.ModuleId != fromModule || lesson.Position != fromPosition)
+            await AuditAsync(db, "lesson.move", $"Moved lesson “{lesson.Title}”", "course", lesson.CourseId,
+                fromModule == targetModuleId ? $"position {fromPosition + 1}" : $"another module, position {fromPosition + 1}", $"position {lesson.Position + 1}");
         await db.SaveChangesAsync(ct);
         return AdminResult.Ok(lesson.Id);
     }
@@ -480,6 +506,9 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         if (await db.Products.CountAsync(p => ids.Contains(p.Id), ct) != ids.Count) errors.Add("One of the chosen products no longer exists; choose again.");
         return ids;
     }
+
+    private async Task AuditAsync(AppDbContext db, string action, string summary, string targetType, Guid targetId, string? before = null, string? after = null) =>
+        audit.Add(db, await actor.GetAsync(), action, summary, targetType, targetId.ToString(), before, after);
 
     private static async Task<AdminResult> SaveAsync(AppDbContext db, Guid id, string conflictMessage, CancellationToken ct)
     {
