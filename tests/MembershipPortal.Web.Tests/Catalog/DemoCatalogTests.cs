@@ -23,7 +23,8 @@ public sealed class DemoCatalogTests : IDisposable
     {
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         var products = await db.Products.OrderBy(p => p.Slug).Select(p => p.Slug).ToListAsync();
-        return $"{string.Join(",", products)} | {await db.Prices.CountAsync()} prices | {await db.Coupons.CountAsync()} coupons";
+        var content = await db.ContentItems.OrderBy(c => c.Slug).Select(c => c.Slug).ToListAsync();
+        return $"{string.Join(",", products)} | {string.Join(",", content)} | {await db.Lessons.CountAsync()} lessons | {await db.Prices.CountAsync()} prices | {await db.Coupons.CountAsync()} coupons";
     }
 
     [Fact]
@@ -37,6 +38,9 @@ public sealed class DemoCatalogTests : IDisposable
         Assert.StartsWith("Demo catalog added: 7 products, 11 prices, 1 coupon.", first.Item2);
         Assert.Equal(PortalCommands.Ok, second.Item1);
         Assert.StartsWith("Demo catalog already present; nothing added.", second.Item2);
+        Assert.Contains("Demo content added: 3 library items, 1 course.", first.Item2);
+        Assert.Contains("Demo content already present; nothing added.", second.Item2);
+        Assert.Contains("colour-mixing-cheat-sheet,masterclass-wet-on-wet-skies,welcome-to-the-studio | 4 lessons", afterFirst);
         Assert.EndsWith("Demo history already present; nothing imported.", second.Item2);
         foreach (var slug in new[] { "basic", "craft-kit", "extra-mug", "pro", "tea-box", "vip", "watercolour-foundations" })
             Assert.Contains(slug, afterFirst);

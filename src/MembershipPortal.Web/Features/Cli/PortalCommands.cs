@@ -1,3 +1,4 @@
+using MembershipPortal.Web.Features.Content.Admin;
 using MembershipPortal.Domain.Metrics;
 using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Catalog;
@@ -101,6 +102,11 @@ public static class PortalCommands
                     stdout.WriteLine(catalog.AddedNothing
                         ? "Demo catalog already present; nothing added."
                         : $"Demo catalog added: {catalog.ProductsAdded} products, {catalog.PricesAdded} prices, {catalog.CouponsAdded} coupon{(catalog.CouponsAdded == 1 ? "" : "s")}.");
+                    var content = await DemoContent.SeedAsync(scope.ServiceProvider.GetRequiredService<ContentAdminService>(),
+                        scope.ServiceProvider.GetRequiredService<CatalogService>(), scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow());
+                    stdout.WriteLine(content is { ItemsAdded: 0, CoursesAdded: 0 }
+                        ? "Demo content already present; nothing added."
+                        : $"Demo content added: {content.ItemsAdded} library items, {content.CoursesAdded} course.");
                     var outcome = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(members, months);
                     (outcome.Succeeded ? stdout : stderr).WriteLine(outcome.Message);
                     return outcome.Succeeded ? Ok : Failed;
