@@ -108,7 +108,7 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         item.Access = draft.Access;
         item.RequiredProductIds = products;
         item.UpdatedAt = now;
-        await AuditAsync(db, draft.Id is null ? "content.create" : "content.update", $"{(draft.Id is null ? "Created" : "Updated")} {draft.Kind.ToString().ToLowerInvariant()} “{title}” (/{slug})", "content", item.Id);
+        await AuditAsync(db, draft.Id is null ? "content.create" : "content.update", $"{(draft.Id is null ? "Created" : "Updated")} {draft.Kind.ToString().ToLowerInvariant()} “{title}” (/content/{slug})", "content", item.Id);
         return await SaveAsync(db, item.Id, SlugTaken(slug, "item"), ct);
     }
 
@@ -118,7 +118,7 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         var item = await db.ContentItems.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (item is null) return false;
         db.ContentItems.Remove(item);
-        await AuditAsync(db, "content.delete", $"Deleted “{item.Title}” (/{item.Slug})", "content", id);
+        await AuditAsync(db, "content.delete", $"Deleted “{item.Title}” (/content/{item.Slug})", "content", id);
         await db.SaveChangesAsync(ct);
         return true;
     }
