@@ -50,6 +50,7 @@ app.MapPortalHealth();
 app.MapPortalFiles();
 app.MapStripeWebhook();
 app.MapPortalUnsubscribe();
+app.MapCheckoutSignIn();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

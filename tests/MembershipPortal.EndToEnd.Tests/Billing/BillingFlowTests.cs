@@ -92,4 +92,44 @@ public sealed class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.GetByTestId("renewal")).ToContainTextAsync("Renews on");
         await Assertions.Expect(page.GetByTestId("status")).ToHaveTextAsync("Active");
     }
+
+    [Fact]
+    public async Task Visitor_SignsUpInlineAtCheckout_KeepsAddOnAndBuys()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync($"/checkout?price={catalog.ProMonthly}");
+        await BrowserApp.WaitForCircuitAsync(page);
+        await page.GetByText($"{prefix}Craft Kit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("first-charge")).ToContainTextAsync("$31.00");
+
+        // A weak password is refused in place and creates nothing.
+        var email = $"inline{Guid.NewGuid():N}@example.test";
+        await BrowserApp.Input(page, "signup-email").FillAsync(email);
+        await BrowserApp.Input(page, "signup-password").FillAsync("short");
+        await page.GetByTestId("checkout-register").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("signup-errors")).ToContainTextAsync("12");
+
+        await BrowserApp.Input(page, "signup-name").FillAsync("Ada");
+        await BrowserApp.Input(page, "signup-password").FillAsync("a long inline passphrase");
+        await BrowserApp.ScreenshotAsync(page, "checkout-inline-signup");
+        await page.GetByTestId("checkout-register").ClickAsync();
+
+        // Back on the same checkout, signed in, with the kit still chosen.
+        await page.WaitForURLAsync(new Regex("/checkout\\?price=.*addons="));
+        await BrowserApp.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.GetByTestId("card-number")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("first-charge")).ToContainTextAsync("$31.00");
+        await BrowserApp.Input(page, "ship-name").FillAsync("Ada Lovelace");
+        await BrowserApp.Input(page, "ship-line1").FillAsync("1 Main Street");
+        await BrowserApp.Input(page, "ship-city").FillAsync("Springfield");
+        await BrowserApp.Input(page, "ship-region").FillAsync("IL");
+        await BrowserApp.Input(page, "ship-postal").FillAsync("62701");
+        await PayAsync(page, "4242 4242 4242 4242");
+        await page.WaitForURLAsync(new Regex("/account/billing"));
+        await Assertions.Expect(page.GetByTestId("plan-name")).ToContainTextAsync("Craft Kit");
+
+        // The confirmation email went out as for the register page.
+        var mail = Directory.GetFiles(app.Portal.MailDirectory, "*.eml").Select(File.ReadAllText).Where(m => m.Contains(email, StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(mail, m => m.Contains("ConfirmEmail", StringComparison.Ordinal));
+    }
 }

@@ -8,6 +8,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<RenewalRun>();
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<BillingService>();
+        builder.Services.AddScoped<CheckoutSignUp>();
         return builder;
     }
 }
