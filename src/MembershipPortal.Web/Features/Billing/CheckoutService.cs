@@ -143,7 +143,7 @@ public sealed partial class CheckoutService(
         return new CheckoutOutcome(true, null, subscription.Id);
     }
 
-    private static async Task<(List<NewSubscriptionItem> Items, List<Product> Products)> LoadItemsAsync(AppDbContext db, CheckoutChoice choice, CancellationToken ct)
+    internal static async Task<(List<NewSubscriptionItem> Items, List<Product> Products)> LoadItemsAsync(AppDbContext db, CheckoutChoice choice, CancellationToken ct)
     {
         var ids = new List<Guid> { choice.PriceId };
         ids.AddRange(choice.AddOnPriceIds.Distinct().Where(id => id != choice.PriceId));

@@ -1,0 +1,129 @@
+using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Audit;
+using MembershipPortal.Infrastructure.Catalog;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Web.Features.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Web.Features.Billing;
+
+public sealed record CatalogSyncReport(int Products, int PricesCreated, IReadOnlyList<string> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>
+/// Copies the catalog to the gateway (Stripe): one gateway product per product, one recurring gateway price per
+/// active price, ids stored on our rows (<see cref="Product.StripeProductId"/>, the price's StripePriceId). Archived
+/// prices keep the gateway price they have (grandfathered subscribers use it) and get none if they never had one.
+/// Safe to repeat: calls carry idempotency keys and stored ids are reused. Each product's ids are saved as soon as
+/// Stripe returns them, so a failure part-way leaves every synced product correctly mapped.
+/// </summary>
+public sealed class StripeCatalogSync(IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, AuditLog audit, CurrentActor actor, ILogger<StripeCatalogSync> logger)
+{
+    public const string PriceIdColumn = "StripePriceId";
+
+    public bool Available => gateway.UsesHostedPages;
+
+    public async Task<CatalogSyncReport> SyncAsync(IReadOnlyCollection<Guid>? onlyProducts = null, CancellationToken ct = default)
+    {
+        if (!Available) return new CatalogSyncReport(0, 0, ["The portal uses the built-in test gateway; there is nothing to sync."]);
+        var who = await actor.GetAsync();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var products = await db.Products.Where(p => onlyProducts == null || onlyProducts.Contains(p.Id)).OrderBy(p => p.Name).ToListAsync(ct);
+        var productIds = products.Select(p => p.Id).ToList();
+        var prices = await db.Prices.Where(p => productIds.Contains(p.ProductId)).ToListAsync(ct);
+        var errors = new List<string>();
+        var created = 0;
+        foreach (var product in products)
+        {
+            var lines = prices.Where(p => p.ProductId == product.Id)
+                .Select(p => (Price: p, GatewayId: db.Entry(p).Property<string?>(PriceIdColumn).CurrentValue))
+                .Where(x => !x.Price.IsArchived || x.GatewayId is not null)
+                .Select(x => new PriceSyncLine(x.Price.Id, x.GatewayId, x.Price.Terms.Amount.Minor, x.Price.Terms.Amount.Currency,
+                    x.Price.Terms.Interval.ToString().ToLowerInvariant(), x.Price.Terms.IntervalCount, x.Price.Terms.TrialDays))
+                .ToList();
+            try
+            {
+                var result = await gateway.SyncProductAsync(new ProductSyncRequest(product.Id, product.StripeProductId, product.Name,
+                    product.DescriptionMarkdown, lines), ct);
+                var before = product.StripeProductId;
+                product.StripeProductId = result.GatewayProductId;
+                foreach (var (priceId, gatewayPriceId) in result.GatewayPriceIds)
+                {
+                    var entry = db.Entry(prices.Single(p => p.Id == priceId)).Property<string?>(PriceIdColumn);
+                    if (entry.CurrentValue != gatewayPriceId) { entry.CurrentValue = gatewayPriceId; created++; }
+                }
+                if (db.ChangeTracker.HasChanges())
+                    audit.Add(db, who, "catalog.stripe-sync", $"Synced {product.Name} to Stripe", "product", product.Id.ToString(), before, product.StripeProductId);
+                await db.SaveChangesAsync(ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Stripe sync of product {Product} failed.", product.Id);
+                errors.Add($"{product.Name}: {ex.Message}");
+            }
+        }
+        return new CatalogSyncReport(products.Count, created, errors);
+    }
+}
+
+/// <summary>Checkout on Stripe's hosted page: the member's choice becomes a Checkout Session in subscription mode.</summary>
+public sealed class StripeCheckout(IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, StripeCatalogSync sync, ILogger<StripeCheckout> logger)
+{
+    public bool Enabled => gateway.UsesHostedPages;
+
+    /// <summary>The Stripe page to send the member to, or a message saying why not.</summary>
+    public async Task<(string? Url, string? Error)> StartAsync(string memberId, string email, CheckoutChoice choice, string baseUri, CancellationToken ct = default)
+    {
+        if (!Enabled) return (null, "Card payments are taken on this page with the test gateway.");
+        if (!string.IsNullOrWhiteSpace(choice.CouponCode))
+            return (null, "Coupon codes cannot be used with Stripe checkout yet. Remove the code to continue.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        List<Domain.Billing.NewSubscriptionItem> items;
+        List<Product> products;
+        try
+        {
+            (items, products) = await CheckoutService.LoadItemsAsync(db, choice, ct);
+        }
+        catch (DomainException ex)
+        {
+            return (null, ex.Message);
+        }
+
+        var priceIds = items.Select(i => i.Price.Id).ToList();
+        var mapped = await GatewayPriceIdsAsync(db, priceIds, ct);
+        if (mapped.Count < priceIds.Count)
+        {
+            // A product added or repriced since the last sync: sync just those products, then read the ids again.
+            var report = await sync.SyncAsync(products.Select(p => p.Id).ToList(), ct);
+            if (!report.Succeeded) return (null, "Payments are not set up for this plan yet. Please try again later.");
+            await using var fresh = await dbFactory.CreateDbContextAsync(ct);
+            mapped = await GatewayPriceIdsAsync(fresh, priceIds, ct);
+            if (mapped.Count < priceIds.Count) return (null, "Payments are not set up for this plan yet. Please try again later.");
+        }
+
+        var customerId = await db.BillingProfiles.Where(p => p.MemberId == memberId).Select(p => p.CustomerId).FirstOrDefaultAsync(ct)
+            ?? await gateway.EnsureCustomerAsync(new CustomerRequest(memberId, email, null, $"customer:{memberId}"), ct);
+        var root = baseUri.TrimEnd('/');
+        var request = new CheckoutSessionRequest(memberId, customerId,
+            [.. items.Select(i => new CheckoutLine(mapped[i.Price.Id], i.Quantity))], null, items[0].Price.Terms.TrialDays,
+            products.Any(p => p.NeedsShipping),
+            $"{root}/account/billing?welcome=true", $"{root}/checkout?price={choice.PriceId}", $"checkout-session:{memberId}:{choice.AttemptId}");
+        try
+        {
+            return (await gateway.CreateCheckoutSessionAsync(request, ct), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Stripe checkout session for member {Member} failed.", memberId);
+            return (null, "The payment page could not be opened. Please try again in a moment.");
+        }
+    }
+
+    private static async Task<Dictionary<Guid, string>> GatewayPriceIdsAsync(AppDbContext db, List<Guid> priceIds, CancellationToken ct) =>
+        (await db.Prices.AsNoTracking().Where(p => priceIds.Contains(p.Id))
+            .Select(p => new { p.Id, Gateway = EF.Property<string?>(p, StripeCatalogSync.PriceIdColumn) }).ToListAsync(ct))
+        .Where(x => x.Gateway != null).ToDictionary(x => x.Id, x => x.Gateway!);
+}
