@@ -14,14 +14,42 @@ namespace MembershipPortal.Web.Features.Content;
 /// </summary>
 public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<ContentCard>> ListAsync(MemberAccess access, CancellationToken ct = default)
+    public const int SearchMax = 100;
+
+    /// <summary>
+    /// Published items, newest first, optionally searched and narrowed to one kind. Titles and teasers are public (they
+    /// are on the paywall too), so they always match; an item's body matches only for a member who may open it, or a
+    /// search would reveal what locked items say.
+    /// </summary>
+    public async Task<IReadOnlyList<ContentCard>> ListAsync(MemberAccess access, string? search = null, ContentKind? kind = null, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var items = await db.ContentItems.AsNoTracking().Where(c => c.PublishAt <= now).OrderByDescending(c => c.PublishAt).Take(200).ToListAsync(ct);
-        return items.Select(c => new ContentCard(c.Id, c.Kind, c.Title, c.Slug, c.Teaser, c.CoverImageUrl, c.PublishAt,
-            access.Decide(AccessService.RuleFor(c.Access, c.RequiredProductIds), now))).ToList();
+        var query = db.ContentItems.AsNoTracking().Where(c => c.PublishAt <= now);
+        if (kind is { } k) query = query.Where(c => c.Kind == k);
+        var text = (search ?? "").Trim();
+        if (text.Length > SearchMax) text = text[..SearchMax];
+        if (text.Length == 0)
+        {
+            var items = await query.OrderByDescending(c => c.PublishAt).Take(200).ToListAsync(ct);
+            return items.Select(c => Card(c, access.Decide(AccessService.RuleFor(c.Access, c.RequiredProductIds), now), c.Teaser)).ToList();
+        }
+
+        var pattern = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        var hits = await query
+            .Where(c => EF.Functions.Like(c.Title, pattern, "\\") || EF.Functions.Like(c.Teaser, pattern, "\\") || EF.Functions.Like(c.BodyMarkdown, pattern, "\\"))
+            .OrderByDescending(c => c.PublishAt).Take(200)
+            .Select(c => new { Item = c, Visible = EF.Functions.Like(c.Title, pattern, "\\") || EF.Functions.Like(c.Teaser, pattern, "\\") })
+            .ToListAsync(ct);
+        return hits
+            .Select(h => (h.Item, h.Visible, Decision: access.Decide(AccessService.RuleFor(h.Item.Access, h.Item.RequiredProductIds), now)))
+            .Where(h => h.Visible || h.Decision.Allowed)
+            .Select(h => Card(h.Item, h.Decision, h.Item.Teaser))
+            .ToList();
     }
+
+    private static ContentCard Card(ContentItem c, AccessDecision decision, string teaser) =>
+        new(c.Id, c.Kind, c.Title, c.Slug, teaser, c.CoverImageUrl, c.PublishAt, decision);
 
     public async Task<ContentView?> GetAsync(string slug, MemberAccess access, CancellationToken ct = default)
     {
