@@ -22,6 +22,15 @@ public sealed class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByTestId("pay").ClickAsync();
     }
 
+    private static async Task ShipToAsync(IPage page)
+    {
+        await BrowserApp.Input(page, "ship-name").FillAsync("Ada Lovelace");
+        await BrowserApp.Input(page, "ship-line1").FillAsync("1 Main Street");
+        await BrowserApp.Input(page, "ship-city").FillAsync("Springfield");
+        await BrowserApp.Input(page, "ship-region").FillAsync("IL");
+        await BrowserApp.Input(page, "ship-postal").FillAsync("62701");
+    }
+
     private async Task<IPage> CheckoutAsync(Guid priceId)
     {
         var page = await app.SignedInPageAsync($"buyer{Guid.NewGuid():N}@example.test");
@@ -37,11 +46,7 @@ public sealed class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         var page = await CheckoutAsync(catalog.ProMonthly);
         await page.GetByText($"{prefix}Craft Kit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("first-charge")).ToContainTextAsync("$31.00");
-        await BrowserApp.Input(page, "ship-name").FillAsync("Ada Lovelace");
-        await BrowserApp.Input(page, "ship-line1").FillAsync("1 Main Street");
-        await BrowserApp.Input(page, "ship-city").FillAsync("Springfield");
-        await BrowserApp.Input(page, "ship-region").FillAsync("IL");
-        await BrowserApp.Input(page, "ship-postal").FillAsync("62701");
+        await ShipToAsync(page);
         await BrowserApp.ScreenshotAsync(page, "checkout");
         await PayAsync(page, "4242 4242 4242 4242");
 
@@ -119,11 +124,7 @@ public sealed class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await BrowserApp.WaitForCircuitAsync(page);
         await Assertions.Expect(page.GetByTestId("card-number")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("first-charge")).ToContainTextAsync("$31.00");
-        await BrowserApp.Input(page, "ship-name").FillAsync("Ada Lovelace");
-        await BrowserApp.Input(page, "ship-line1").FillAsync("1 Main Street");
-        await BrowserApp.Input(page, "ship-city").FillAsync("Springfield");
-        await BrowserApp.Input(page, "ship-region").FillAsync("IL");
-        await BrowserApp.Input(page, "ship-postal").FillAsync("62701");
+        await ShipToAsync(page);
         await PayAsync(page, "4242 4242 4242 4242");
         await page.WaitForURLAsync(new Regex("/account/billing"));
         await Assertions.Expect(page.GetByTestId("plan-name")).ToContainTextAsync("Craft Kit");

@@ -19,18 +19,11 @@ public sealed class AuditTrailFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _ = Factory.Server;
-        Owner = await SignInAsync("audit.owner@example.test", PortalRoles.Owner);
-        Staff = await SignInAsync("audit.staff@example.test", PortalRoles.Staff);
-        Member = await SignInAsync("audit.member@example.test", null);
+        Owner = await Factory.SignedInClientAsync("audit.owner@example.test", PortalRoles.Owner);
+        Staff = await Factory.SignedInClientAsync("audit.staff@example.test", PortalRoles.Staff);
+        Member = await Factory.SignedInClientAsync("audit.member@example.test", null);
     }
 
-    private async Task<HttpClient> SignInAsync(string email, string? role)
-    {
-        await Factory.CreateUserAsync(email, "a long member passphrase", role);
-        var client = Factory.CreateBrowserlessClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await PortalFactory.LoginAsync(client, email, "a long member passphrase")).StatusCode);
-        return client;
-    }
 
     public Task DisposeAsync()
     {

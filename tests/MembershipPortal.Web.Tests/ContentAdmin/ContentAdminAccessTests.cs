@@ -15,17 +15,10 @@ public sealed class ContentAdminAccessFixture : IAsyncLifetime
     {
         _ = factory.Server;
         Anonymous = factory.CreateBrowserlessClient();
-        Member = await SignInAsync("plain.member@example.test", null);
-        Staff = await SignInAsync("content.staff@example.test", PortalRoles.Staff);
+        Member = await factory.SignedInClientAsync("plain.member@example.test", null);
+        Staff = await factory.SignedInClientAsync("content.staff@example.test", PortalRoles.Staff);
     }
 
-    private async Task<HttpClient> SignInAsync(string email, string? role)
-    {
-        await factory.CreateUserAsync(email, "a long member passphrase", role);
-        var client = factory.CreateBrowserlessClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await PortalFactory.LoginAsync(client, email, "a long member passphrase")).StatusCode);
-        return client;
-    }
 
     public Task DisposeAsync()
     {

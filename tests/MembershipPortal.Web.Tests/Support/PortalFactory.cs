@@ -73,6 +73,16 @@ public class PortalFactory : WebApplicationFactory<Program>
         return await client.PostAsync(path, new FormUrlEncodedContent(form));
     }
 
+    /// <summary>A new account (optionally in a role) and a cookie client already signed in as it.</summary>
+    public async Task<HttpClient> SignedInClientAsync(string email, string? role = null, string password = "a long member passphrase")
+    {
+        await CreateUserAsync(email, password, role);
+        var client = CreateBrowserlessClient();
+        var login = await LoginAsync(client, email, password);
+        if (login.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in as {email} answered {login.StatusCode}.");
+        return client;
+    }
+
     public static Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password) =>
         PostFormAsync(client, "/Account/Login", new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
 
