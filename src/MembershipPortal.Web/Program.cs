@@ -42,6 +42,7 @@ if (command is not null)
     return await PortalCommands.RunAsync(app.Services, command);
 
 app.UsePortalOperations();
+app.UsePortalAudit();
 app.UsePortalSetupGate();
 app.UseAntiforgery();
 app.MapStaticAssets();

@@ -43,3 +43,19 @@ public sealed record AuditActor(string? Id, string Name, string Role)
         return new AuditActor(id, name, role);
     }
 }
+
+/// <summary>
+/// The acting user for the current request or circuit event, set by the web host (a middleware for requests, a
+/// circuit activity handler for interactive events), so settings writes deep in services are attributed without
+/// passing the user through every call. Null outside any request: jobs and the command line act as the system.
+/// </summary>
+public static class AuditAmbient
+{
+    private static readonly AsyncLocal<AuditActor?> current = new();
+
+    public static AuditActor? Current
+    {
+        get => current.Value;
+        set => current.Value = value;
+    }
+}

@@ -26,7 +26,11 @@ public sealed class SettingsStore(IDbContextFactory<AppDbContext> dbFactory, Tim
 
     /// <summary>Writes one setting; see <see cref="SetManyAsync"/>.</summary>
     public Task SetAsync(string key, string value, CancellationToken ct = default) =>
-        SetManyAsync(new Dictionary<string, string> { [key] = value }, AuditActor.System, ct);
+        SetManyAsync(new Dictionary<string, string> { [key] = value }, AuditAmbient.Current ?? AuditActor.System, ct);
+
+    /// <summary>Writes several settings at once as the current request's or circuit's user (<see cref="AuditAmbient"/>).</summary>
+    public Task SetManyAsync(IReadOnlyDictionary<string, string> values, CancellationToken ct = default) =>
+        SetManyAsync(values, AuditAmbient.Current ?? AuditActor.System, ct);
 
     public Task SetAsync(string key, string value, AuditActor actor, CancellationToken ct = default) =>
         SetManyAsync(new Dictionary<string, string> { [key] = value }, actor, ct);

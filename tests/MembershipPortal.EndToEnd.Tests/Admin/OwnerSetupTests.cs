@@ -34,6 +34,13 @@ public sealed class OwnerSetupTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(appBar).ToHaveCSSAsync("background-color", Evergreen);
         await BrowserApp.ScreenshotAsync(page, "settings-evergreen");
 
+        // The switch is in the audit trail, attributed to the Owner who clicked (the circuit's user), before → after.
+        await page.GotoAsync("/admin/audit");
+        await BrowserApp.WaitForCircuitAsync(page);
+        var row = page.Locator("tr", new() { HasText = "portal.theme" });
+        await Assertions.Expect(row).ToContainTextAsync("owner@example.test");
+        await Assertions.Expect(row).ToContainTextAsync("evergreen");
+
         // A new visitor sees the new theme too, with no restart.
         var visitor = await app.NewPageAsync();
         await visitor.GotoAsync("/");

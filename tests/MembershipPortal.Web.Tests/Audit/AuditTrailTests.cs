@@ -129,4 +129,42 @@ public sealed class AuditTrailTests(AuditTrailFixture fixture) : IClassFixture<A
         Assert.Equal(0, recent.Total);
         Assert.Contains("filter.two", await log.ActionsAsync());
     }
+
+    [Fact]
+    public async Task OwnerChanges_AcrossServices_EachWriteOneEntryAsTheActingUser()
+    {
+        var owner = new AuditActor("owner-7", "acting.owner@example.test", PortalRoles.Owner);
+        AuditAmbient.Current = owner;
+        try
+        {
+            await using var scope = fixture.Factory.Services.CreateAsyncScope();
+            var catalog = scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Catalog.CatalogService>();
+            var created = await catalog.CreateProductAsync(new MembershipPortal.Web.Features.Catalog.ProductInput
+            {
+                Kind = MembershipPortal.Domain.Catalog.ProductKind.Membership, Name = "Audited tier", Slug = "audited-tier", Rank = 5,
+            });
+            Assert.True(created.Succeeded, created.Error);
+            var refused = await catalog.CreateProductAsync(new MembershipPortal.Web.Features.Catalog.ProductInput
+            {
+                Kind = MembershipPortal.Domain.Catalog.ProductKind.Membership, Name = "", Slug = "audited-tier", Rank = 5,
+            });
+            Assert.False(refused.Succeeded);
+
+            await scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Billing.BillingSettings>()
+                .SetDunningAsync(new MembershipPortal.Domain.Dunning.DunningPolicy([2, 4], 9, MembershipPortal.Domain.Billing.GraceExpiryAction.Cancel));
+            var template = await scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Notifications.NoticeTemplateService>()
+                .SaveAsync(MembershipPortal.Web.Features.Notifications.NoticeKind.Welcome, "Welcome aboard", "Hello {{member.first_name}}");
+            Assert.True(template.Saved, string.Join(" ", template.Errors));
+        }
+        finally
+        {
+            AuditAmbient.Current = null;
+        }
+
+        var mine = await Get<AuditLog>().SearchAsync(new AuditFilter(Actor: "acting.owner@example.test"), 0, 50);
+        Assert.Equal(1, mine.Items.Count(e => e.Action == "catalog.product.create"));
+        Assert.Equal(3, mine.Items.Count(e => e.Action == "settings.change")); // retry days, grace days, final action
+        Assert.Equal(1, mine.Items.Count(e => e.Action == "email.template.save"));
+        Assert.All(mine.Items, e => Assert.Equal(("owner-7", "Owner"), (e.ActorId, e.ActorRole)));
+    }
 }

@@ -11,6 +11,7 @@ public sealed class CurrentActor(IServiceProvider services)
 {
     public async Task<AuditActor> GetAsync()
     {
+        if (AuditAmbient.Current is { } ambient) return ambient;
         var http = services.GetService<IHttpContextAccessor>()?.HttpContext;
         if (http?.User.Identity?.IsAuthenticated == true) return AuditActor.From(http.User);
         if (services.GetService<AuthenticationStateProvider>() is { } auth)
@@ -28,12 +29,58 @@ public sealed class CurrentActor(IServiceProvider services)
     }
 }
 
+/// <summary>Sets <see cref="AuditAmbient.Current"/> to the circuit's user around every interactive event.</summary>
+public sealed class AuditCircuitHandler(AuthenticationStateProvider auth) : Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler
+{
+    public override Func<Microsoft.AspNetCore.Components.Server.Circuits.CircuitInboundActivityContext, Task> CreateInboundActivityHandler(
+        Func<Microsoft.AspNetCore.Components.Server.Circuits.CircuitInboundActivityContext, Task> next) => async context =>
+    {
+        AuditActor? actor = null;
+        try
+        {
+            actor = AuditActor.From((await auth.GetAuthenticationStateAsync()).User);
+        }
+        catch (InvalidOperationException)
+        {
+            // Before the circuit has its authentication state (the first activity), nobody is acting yet.
+        }
+        AuditAmbient.Current = actor;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            AuditAmbient.Current = null;
+        }
+    };
+}
+
 public static class AuditDependencyInjection
 {
     public static IHostApplicationBuilder AddPortalAudit(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<CurrentActor>();
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, AuditCircuitHandler>();
         return builder;
+    }
+
+    /// <summary>Sets <see cref="AuditAmbient.Current"/> to the signed-in user for the rest of the request.</summary>
+    public static WebApplication UsePortalAudit(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            AuditAmbient.Current = context.User.Identity?.IsAuthenticated == true ? AuditActor.From(context.User) : null;
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                AuditAmbient.Current = null;
+            }
+        });
+        return app;
     }
 }

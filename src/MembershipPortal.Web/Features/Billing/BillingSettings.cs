@@ -62,9 +62,12 @@ public sealed class BillingSettings(SettingsStore settings)
 
     public async Task SetDunningAsync(DunningPolicy policy, CancellationToken ct = default)
     {
-        await settings.SetAsync(RetryDaysKey, DunningPolicy.FormatDays(policy.RetryDays), ct);
-        await settings.SetAsync(GraceDaysKey, policy.GraceDays.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
-        await settings.SetAsync(FinalActionKey, policy.FinalAction.ToString(), ct);
+        await settings.SetManyAsync(new Dictionary<string, string>
+        {
+            [RetryDaysKey] = DunningPolicy.FormatDays(policy.RetryDays),
+            [GraceDaysKey] = policy.GraceDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [FinalActionKey] = policy.FinalAction.ToString(),
+        }, ct);
     }
 
     public Task SetDowngradeAsync(DowngradeTiming timing, CancellationToken ct = default) => settings.SetAsync(DowngradeKey, timing.ToString(), ct);

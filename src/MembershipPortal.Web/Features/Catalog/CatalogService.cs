@@ -1,3 +1,4 @@
+using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Infrastructure.Catalog;
@@ -11,7 +12,7 @@ namespace MembershipPortal.Web.Features.Catalog;
 /// public read models for /pricing and /products/{slug}. Bad input comes back as a <see cref="CatalogResult"/> message;
 /// nothing is written then.
 /// </summary>
-public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditLog audit)
 {
     private const string NicknameProperty = "Nickname", CouponCodeProperty = "NormalizedCode";
 
@@ -119,6 +120,8 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
             product.AddOnBilling = input.Kind == ProductKind.AddOn ? input.AddOnBilling : null;
             product.ShipsPhysically = input.Kind == ProductKind.AddOn && input.ShipsPhysically;
             product.AttachableTo = attachTo;
+            Audit(db, id is null ? "catalog.product.create" : "catalog.product.update",
+                $"{(id is null ? "Created" : "Updated")} {KindName(product.Kind)} “{name}” (/{slug})", "product", product.Id);
 
             try
             {
@@ -184,18 +187,19 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
         var price = CatalogPrice.Create(productId, terms);
         db.Prices.Add(price);
         db.Entry(price).Property(NicknameProperty).CurrentValue = string.IsNullOrWhiteSpace(input.Nickname) ? null : input.Nickname.Trim();
+        Audit(db, "catalog.price.add", $"Added price {terms.Amount.Display()} every {terms.IntervalCount} {terms.Interval.ToString().ToLowerInvariant()}(s) to “{product.Name}”", "product", productId);
         await db.SaveChangesAsync(ct);
         return CatalogResult.Ok(price.Id);
     }
 
     /// <summary>Stops selling a price to new buyers; subscriptions already on it keep renewing on it (grandfathering).</summary>
     public Task<CatalogResult> ArchivePriceAsync(Guid priceId, CancellationToken ct = default) =>
-        ChangePriceAsync(priceId, p => p.Archive(clock.GetUtcNow()), ct);
+        ChangePriceAsync(priceId, p => p.Archive(clock.GetUtcNow()), "catalog.price.archive", "Archived", ct);
 
     public Task<CatalogResult> UnarchivePriceAsync(Guid priceId, CancellationToken ct = default) =>
-        ChangePriceAsync(priceId, p => p.Unarchive(), ct);
+        ChangePriceAsync(priceId, p => p.Unarchive(), "catalog.price.unarchive", "Restored", ct);
 
-    private async Task<CatalogResult> ChangePriceAsync(Guid priceId, Action<CatalogPrice> change, CancellationToken ct)
+    private async Task<CatalogResult> ChangePriceAsync(Guid priceId, Action<CatalogPrice> change, string action, string verb, CancellationToken ct)
     {
         try
         {
@@ -203,6 +207,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
             var price = await db.Prices.SingleOrDefaultAsync(p => p.Id == priceId, ct)
                 ?? throw new DomainException("This price no longer exists.");
             change(price);
+            Audit(db, action, $"{verb} the {price.Terms.Amount.Display()} price", "product", price.ProductId);
             await db.SaveChangesAsync(ct);
             return CatalogResult.Ok(price.Id);
         }
@@ -279,6 +284,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
 
             db.Coupons.Add(coupon);
             db.Entry(coupon).Property(CouponCodeProperty).CurrentValue = coupon.Code;
+            Audit(db, "catalog.coupon.create", $"Created coupon {coupon.Code}", "coupon", coupon.Id);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -305,9 +311,13 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
         var coupon = await db.Coupons.SingleOrDefaultAsync(c => c.Id == couponId, ct);
         if (coupon is null) return CatalogResult.Fail("This coupon no longer exists.");
         db.Coupons.Remove(coupon);
+        Audit(db, "catalog.coupon.delete", $"Deleted coupon {db.Entry(coupon).Property(CouponCodeProperty).CurrentValue}", "coupon", couponId);
         await db.SaveChangesAsync(ct);
         return CatalogResult.Ok(couponId);
     }
+
+    private void Audit(AppDbContext db, string action, string summary, string targetType, Guid targetId) =>
+        audit.Add(db, AuditAmbient.Current ?? AuditActor.System, action, summary, targetType, targetId.ToString());
 
     // ---- Public ------------------------------------------------------------------------------------------------
 

@@ -47,9 +47,12 @@ public sealed class NoticeSettings(SettingsStore settings)
             var reminders = new RenewalReminderPolicy(DunningPolicy.ParseDays(shortDays), DunningPolicy.ParseDays(yearlyDays));
             if (winBackDays is < 0 or > NoticeSchedule.MaxWinBackDays)
                 return $"The win-back delay must be between 0 (off) and {NoticeSchedule.MaxWinBackDays} days.";
-            await settings.SetAsync(ShortReminderKey, DunningPolicy.FormatDays(reminders.ShortPeriodDays), ct);
-            await settings.SetAsync(YearlyReminderKey, DunningPolicy.FormatDays(reminders.YearlyDays), ct);
-            await settings.SetAsync(WinBackKey, winBackDays.ToString(CultureInfo.InvariantCulture), ct);
+            await settings.SetManyAsync(new Dictionary<string, string>
+            {
+                [ShortReminderKey] = DunningPolicy.FormatDays(reminders.ShortPeriodDays),
+                [YearlyReminderKey] = DunningPolicy.FormatDays(reminders.YearlyDays),
+                [WinBackKey] = winBackDays.ToString(CultureInfo.InvariantCulture),
+            }, ct);
             return null;
         }
         catch (DomainException ex)

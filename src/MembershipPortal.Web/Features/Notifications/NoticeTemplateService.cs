@@ -1,4 +1,5 @@
 using MembershipPortal.Domain.Notifications;
+using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email.Outbox;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed record OutboxSummary(int Queued, int Sending, int SentLast24Hours,
 
 /// <summary>The Owner's notice texts: list, validate, save, reset, preview and send a test.</summary>
 public sealed class NoticeTemplateService(
-    IDbContextFactory<AppDbContext> dbFactory, NoticeRenderer renderer, OutboxDispatcher dispatcher, TimeProvider clock)
+    IDbContextFactory<AppDbContext> dbFactory, NoticeRenderer renderer, OutboxDispatcher dispatcher, TimeProvider clock, AuditLog audit)
 {
     public const int MaxSubjectLength = 200;
     public const int MaxBodyLength = 10_000;
@@ -53,7 +54,10 @@ public sealed class NoticeTemplateService(
         if (errors.Count > 0) return new TemplateSaveResult(false, errors);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.NoticeTemplates.FindAsync([notice.Key], ct);
+        var before = row is null ? null : $"{row.Subject}";
         if (row is null) db.NoticeTemplates.Add(row = new NoticeTemplateRecord { Kind = notice.Key, Subject = "", Body = "" });
+        audit.Add(db, AuditAmbient.Current ?? AuditActor.System, "email.template.save", $"Email “{notice.Key}” edited", "email-template", notice.Key,
+            before, subject!.Trim());
         row.Subject = subject!.Trim();
         row.Body = body!.Replace("\r\n", "\n").Trim();
         row.UpdatedAt = clock.GetUtcNow();
@@ -66,7 +70,11 @@ public sealed class NoticeTemplateService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = NoticeCatalog.Get(kind).Key;
-        await db.NoticeTemplates.Where(t => t.Kind == key).ExecuteDeleteAsync(ct);
+        var row = await db.NoticeTemplates.FindAsync([key], ct);
+        if (row is null) return;
+        db.NoticeTemplates.Remove(row);
+        audit.Add(db, AuditAmbient.Current ?? AuditActor.System, "email.template.reset", $"Email “{key}” reset to the built-in text", "email-template", key, row.Subject, null);
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>The notice rendered with sample values, or the errors that stop it rendering.</summary>
