@@ -1,3 +1,4 @@
+using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Infrastructure;
 using MembershipPortal.Web.Components;
@@ -33,6 +34,7 @@ builder.AddPortalNotifications();
 builder.AddPortalDunning();
 builder.AddPortalAnalytics();
 builder.AddPortalAudit();
+builder.AddPortalAdmin();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
@@ -52,6 +54,7 @@ app.MapPortalFiles();
 app.MapStripeWebhook();
 app.MapPortalUnsubscribe();
 app.MapCheckoutSignIn();
+app.MapPortalBranding();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

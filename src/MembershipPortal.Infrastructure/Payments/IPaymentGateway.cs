@@ -44,6 +44,8 @@ public interface IPaymentGateway
 
     /// <summary>Stripe: creates the product and any missing prices; returns the gateway ids to store.</summary>
     Task<CatalogSyncResult> SyncProductAsync(ProductSyncRequest request, CancellationToken ct = default);
+    /// <summary>Checks the gateway answers with our credentials: null when it does, else what went wrong.</summary>
+    Task<string?> CheckConnectionAsync(CancellationToken ct = default) => Task.FromResult<string?>(null);
 }
 
 public sealed record CustomerRequest(string MemberId, string Email, string? Name, string IdempotencyKey);

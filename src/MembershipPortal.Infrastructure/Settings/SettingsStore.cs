@@ -71,4 +71,10 @@ public sealed class SettingsStore(IDbContextFactory<AppDbContext> dbFactory, Tim
 public static class SettingKeys
 {
     public const string Theme = "portal.theme";
+    public const string BusinessName = "portal.business-name";
+    public const string SupportEmail = "portal.support-email";
+    public const string ReportingCurrency = "portal.reporting-currency";
+    /// <summary>IANA time zone id of the business (cut-offs, "today" in reports); default UTC.</summary>
+    public const string TimeZone = "portal.time-zone";
+    public const string LogoFile = "portal.logo-file";
 }

@@ -212,6 +212,24 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
         return new CatalogSyncResult(product.Id, priceIds);
     }
 
+    /// <summary>Reads the account balance, the cheapest call that proves the secret key works.</summary>
+    public async Task<string?> CheckConnectionAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            await client.V1.Balance.GetAsync(cancellationToken: ct);
+            return null;
+        }
+        catch (StripeException ex)
+        {
+            return $"Stripe refused the request: {Failure(ex).Message}";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
+        {
+            return $"Stripe could not be reached: {ex.Message}";
+        }
+    }
+
     private static RequestOptions Key(string idempotencyKey)
     {
         // An empty key would make Stripe.net invent a random one, which defeats the point.

@@ -70,7 +70,18 @@ public sealed class AnalyticsStore(IDbContextFactory<AppDbContext> dbFactory, IO
     private AnalyticsSnapshot? snapshot;
     private volatile bool stale;
 
-    public string Currency => options.Value.ReportingCurrency.ToUpperInvariant();
+    private string? currencyOverride;
+
+    public string Currency => currencyOverride ?? options.Value.ReportingCurrency.ToUpperInvariant();
+
+    /// <summary>The Owner's reporting currency from settings (null: the configured one); a change refolds history.</summary>
+    public void SetReportingCurrency(string? code)
+    {
+        var next = string.IsNullOrWhiteSpace(code) ? null : code.Trim().ToUpperInvariant();
+        if (next == currencyOverride) return;
+        currencyOverride = next;
+        Invalidate();
+    }
 
     /// <summary>After an import: the next read refolds everything.</summary>
     public void Invalidate() => stale = true;

@@ -49,7 +49,11 @@ public sealed record SubscriptionView(
 
 public sealed record InvoiceView(Guid Id, string Number, DateTimeOffset CreatedAt, Money Total, string Status, string Reason, DateTimeOffset? PaidAt);
 
-public sealed record BillingOverview(IReadOnlyList<SubscriptionView> Subscriptions, IReadOnlyList<InvoiceView> Invoices, string? CardSummary);
+public sealed record BillingOverview(IReadOnlyList<SubscriptionView> Subscriptions, IReadOnlyList<InvoiceView> Invoices, string? CardSummary)
+{
+    /// <summary>What the cancel dialog offers instead of leaving (the Owner's choice).</summary>
+    public SaveOffer SaveOffer { get; init; } = SaveOffer.Pause;
+}
 
 public sealed record PlanOption(Guid PriceId, string ProductName, int Rank, PriceTerms Terms, bool IsUpgrade);
 

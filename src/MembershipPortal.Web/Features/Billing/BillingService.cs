@@ -48,7 +48,7 @@ public sealed class BillingService(
         var card = profile?.CardLast4 is { } last4 ? $"{profile.CardBrand} ending {last4}, expires {profile.CardExpMonth:00}/{profile.CardExpYear}" : null;
         return new BillingOverview(views,
             invoices.Select(i => new InvoiceView(i.Id, i.Number, i.CreatedAt, new Money(i.TotalMinor, i.Currency), i.Status.ToString(), i.Reason, i.PaidAt)).ToList(),
-            card);
+            card) { SaveOffer = (await settings.GetAsync(ct)).SaveOffer };
     }
 
     /// <summary>One of the member's own invoices; another member's id finds nothing.</summary>

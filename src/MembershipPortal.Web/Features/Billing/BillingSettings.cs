@@ -71,4 +71,12 @@ public sealed class BillingSettings(SettingsStore settings)
     }
 
     public Task SetDowngradeAsync(DowngradeTiming timing, CancellationToken ct = default) => settings.SetAsync(DowngradeKey, timing.ToString(), ct);
+
+    /// <summary>How downgrades take effect and what the cancel dialog offers, saved together.</summary>
+    public Task SetPlanChangesAsync(DowngradeTiming timing, SaveOffer offer, CancellationToken ct = default)
+    {
+        if (!Enum.IsDefined(timing) || !Enum.IsDefined(offer) || offer == SaveOffer.Discount)
+            throw new DomainException("Choose when downgrades apply, and either a pause offer or none.");
+        return settings.SetManyAsync(new Dictionary<string, string> { [DowngradeKey] = timing.ToString(), [SaveOfferKey] = offer.ToString() }, ct);
+    }
 }

@@ -17,6 +17,7 @@ public sealed class Startup(IServiceProvider services, ILogger<Startup> logger) 
         await using var scope = services.CreateAsyncScope();
         await MigrateAsync(scope.ServiceProvider, cancellationToken);
         await scope.ServiceProvider.GetRequiredService<ThemeState>().InitializeAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<Admin.BusinessSettings>().ApplyAsync(cancellationToken);
         logger.LogInformation("Database ready ({Provider}).", scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.ProviderName);
     }
 

@@ -8,8 +8,20 @@ namespace MembershipPortal.Web.Features.Themes;
 public sealed class ThemeState(ThemeCatalog catalog, SettingsStore settings, IOptions<PortalOptions> options, ILogger<ThemeState> logger)
 {
     private PortalTheme? current;
+    private string? brandName, brandLogo;
 
-    public PortalTheme Current => current ??= Resolve(options.Value.Theme);
+    /// <summary>The theme with the Owner's business name and logo (from settings) laid over the theme's own.</summary>
+    public PortalTheme Current => Brand(current ??= Resolve(options.Value.Theme));
+
+    private PortalTheme Brand(PortalTheme theme) =>
+        brandName is null && brandLogo is null ? theme : theme with { BusinessName = brandName ?? theme.BusinessName, LogoUrl = brandLogo ?? theme.LogoUrl };
+
+    /// <summary>Sets (or clears, with null) the business name and logo shown in place of the theme's.</summary>
+    public void SetBranding(string? businessName, string? logoUrl)
+    {
+        (brandName, brandLogo) = (businessName, logoUrl);
+        Changed?.Invoke();
+    }
 
     /// <summary>Raised after the Owner switches theme; layouts re-render.</summary>
     public event Action? Changed;
