@@ -89,7 +89,14 @@ public sealed class OutboxDispatcher(
                     session ??= await transport.OpenSessionAsync(ct);
                     await session.SendAsync(ToEmail(row), ct);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // Shutting down: hand the rows not yet marked sent back at once rather than when the lease runs
+                    // out. The one being sent may have reached the server; it can go once more (the documented limit).
+                    await ReleaseAsync(rows.Skip(i), token, CancellationToken.None);
+                    throw;
+                }
+                catch (Exception ex)
                 {
                     // A refused recipient fails this row only; a connection problem fails the rest of the batch too.
                     var rest = ex is SmtpCommandException ? [row] : rows.Skip(i).ToList();

@@ -18,6 +18,9 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddPortalOperations(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // On SIGTERM: stop taking requests, let in-flight requests (webhooks included) and running jobs finish for up to
+        // 30 s (Quartz waits for its jobs), then stop. Work cut off after that was never committed and is retried.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Portal:ShutdownSeconds", 30)));
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 

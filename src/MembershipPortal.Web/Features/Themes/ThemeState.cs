@@ -19,6 +19,7 @@ public sealed class ThemeState(ThemeCatalog catalog, SettingsStore settings, IOp
     /// <summary>Sets (or clears, with null) the business name and logo shown in place of the theme's.</summary>
     public void SetBranding(string? businessName, string? logoUrl)
     {
+        if ((brandName, brandLogo) == (businessName, logoUrl)) return;
         (brandName, brandLogo) = (businessName, logoUrl);
         Changed?.Invoke();
     }
@@ -32,6 +33,15 @@ public sealed class ThemeState(ThemeCatalog catalog, SettingsStore settings, IOp
     {
         var chosen = await settings.GetAsync(SettingKeys.Theme, ct);
         current = Resolve(chosen ?? options.Value.Theme);
+    }
+
+    /// <summary>Picks up a theme switched on another instance (settings are shared through the database).</summary>
+    public async Task RefreshAsync(CancellationToken ct = default)
+    {
+        var chosen = await settings.GetAsync(SettingKeys.Theme, ct) ?? options.Value.Theme;
+        if (current is not null && chosen == current.Name) return;
+        current = Resolve(chosen);
+        Changed?.Invoke();
     }
 
     /// <summary>Switches theme. Returns false (and changes nothing) when the theme is missing or malformed.</summary>
