@@ -1,3 +1,4 @@
+using MembershipPortal.Web.Features.Members.Admin;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Infrastructure;
@@ -35,6 +36,7 @@ builder.AddPortalDunning();
 builder.AddPortalAnalytics();
 builder.AddPortalAudit();
 builder.AddPortalAdmin();
+builder.AddPortalMembersAdmin();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
@@ -55,6 +57,7 @@ app.MapStripeWebhook();
 app.MapPortalUnsubscribe();
 app.MapCheckoutSignIn();
 app.MapPortalBranding();
+app.MapPortalMembersAdmin();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

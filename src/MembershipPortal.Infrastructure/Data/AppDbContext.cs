@@ -51,6 +51,7 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<ImportedEvent> ImportedEvents => Set<ImportedEvent>();
     public DbSet<ImportedCustomer> ImportedCustomers => Set<ImportedCustomer>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Members.MemberNote> MemberNotes => Set<Members.MemberNote>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

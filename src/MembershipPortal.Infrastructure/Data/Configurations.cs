@@ -35,3 +35,27 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<Audit.A
         b.HasIndex(x => new { x.TargetId, x.At });
     }
 }
+
+internal sealed class MemberNoteConfiguration : IEntityTypeConfiguration<Members.MemberNote>
+{
+    public void Configure(EntityTypeBuilder<Members.MemberNote> b)
+    {
+        b.ToTable("MemberNotes");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.MemberId).HasMaxLength(450);
+        b.Property(x => x.AuthorId).HasMaxLength(450);
+        b.Property(x => x.AuthorName).HasMaxLength(256);
+        b.Property(x => x.Text).HasMaxLength(4000);
+        b.HasIndex(x => new { x.MemberId, x.At });
+    }
+}
+
+/// <summary>Indexes for the members list: newest first, and the "no login for 30 days" filter.</summary>
+internal sealed class ApplicationUserListConfiguration : IEntityTypeConfiguration<Identity.ApplicationUser>
+{
+    public void Configure(EntityTypeBuilder<Identity.ApplicationUser> b)
+    {
+        b.HasIndex(u => u.CreatedAt);
+        b.HasIndex(u => u.LastLoginAt);
+    }
+}

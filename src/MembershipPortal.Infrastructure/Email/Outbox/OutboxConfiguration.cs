@@ -23,6 +23,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         // The dispatcher's query: due rows by status and time.
         b.HasIndex(o => new { o.Status, o.NextAttemptAt });
         b.HasIndex(o => o.SubscriptionId);
+        b.HasIndex(o => new { o.MemberId, o.CreatedAt });
         b.HasIndex(o => o.ClaimToken);
     }
 }

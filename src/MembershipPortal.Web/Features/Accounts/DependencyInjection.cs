@@ -59,6 +59,16 @@ public static class DependencyInjection
             o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
             o.Cookie.Name = development ? ".Portal.Auth" : "__Host-Portal.Auth";
             o.Cookie.Path = "/";
+            // Every sign-in stamps the member's last login (the members list's "no login for 30 days" filter).
+            o.Events.OnSignedIn = async context =>
+            {
+                if (context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is not { } id) return;
+                var services = context.HttpContext.RequestServices;
+                var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+                await using var db = await services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+                await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
+                    db.Users.Where(u => u.Id == id), u => u.SetProperty(x => x.LastLoginAt, now));
+            };
         });
 
         services.AddAuthorizationBuilder()

@@ -1,3 +1,5 @@
+using MembershipPortal.Infrastructure.Audit;
+using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
@@ -15,8 +17,19 @@ namespace MembershipPortal.Web.Features.Billing;
 /// from the signed-in user (never from the request) and only touches that member's subscriptions.
 /// </summary>
 public sealed class BillingService(
-    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BillingSettings settings, RenewalRun renewals, NoticeQueue notices, TimeProvider clock)
+    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BillingSettings settings, RenewalRun renewals, NoticeQueue notices, TimeProvider clock,
+    AuditLog audit)
 {
+    /// <summary>
+    /// When the Owner or Staff act on a member's subscription (from /admin/members), the change is audited in the same
+    /// save. A member acting on their own subscription is not an admin action and is not audited.
+    /// </summary>
+    private void AuditStaff(AppDbContext db, string memberId, string action, string summary)
+    {
+        if (AuditAmbient.Current is { Role: PortalRoles.Owner or PortalRoles.Staff } actor && actor.Id != memberId)
+            audit.Add(db, actor, action, summary, "member", memberId);
+    }
+
     public static readonly string[] CancelReasons = ["Too expensive", "Not using it enough", "Missing a feature I need", "Switching to something else", "Other"];
 
     public async Task<BillingOverview> OverviewAsync(string memberId, CancellationToken ct = default)
@@ -147,6 +160,7 @@ public sealed class BillingService(
                 if (paid is not null) return ActionResult.Fail(paid);
                 sub.ChangePlan(item.Id, price, now);
                 record.PendingItemId = record.PendingPriceId = null;
+                AuditStaff(db, memberId, "member.plan.change", $"Upgraded subscription {sub.Id} to {preview.Target.ProductName}, charged {due.Display()}");
                 await db.SaveChangesAsync(ct);
                 return ActionResult.Ok($"You are now on {preview.Target.ProductName}.");
             }
@@ -154,11 +168,13 @@ public sealed class BillingService(
             {
                 record.PendingItemId = item.Id;
                 record.PendingPriceId = priceId;
+                AuditStaff(db, memberId, "member.plan.change", $"Scheduled subscription {sub.Id} to change to {preview.Target.ProductName} at period end");
                 await db.SaveChangesAsync(ct);
                 return ActionResult.Ok($"Your plan changes to {preview.Target.ProductName} on {sub.CurrentPeriodEnd:d MMM yyyy}.");
             }
             sub.ChangePlan(item.Id, price, now);
             await RefundCreditAsync(db, sub, preview.Proration.AccountCredit, now, ct);
+            AuditStaff(db, memberId, "member.plan.change", $"Changed subscription {sub.Id} to {preview.Target.ProductName} now, credit {preview.Proration.AccountCredit.Display()}");
             await db.SaveChangesAsync(ct);
             return ActionResult.Ok($"You are now on {preview.Target.ProductName}.");
         }
@@ -339,6 +355,7 @@ public sealed class BillingService(
         try
         {
             var message = await change(db, sub, clock.GetUtcNow());
+            AuditStaff(db, memberId, "member.subscription", $"Subscription {sub.Id}: {message}");
             await db.SaveChangesAsync(ct);
             return ActionResult.Ok(message);
         }

@@ -1,0 +1,473 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Audit;
+using MembershipPortal.Infrastructure.Billing;
+using MembershipPortal.Infrastructure.Content;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Email.Outbox;
+using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Infrastructure.Members;
+using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Web.Features.Audit;
+using MembershipPortal.Web.Features.Content;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Web.Features.Members.Admin;
+
+/// <summary>
+/// What Owner and Staff do at /admin/members: find members (server-side filters, sort and paging, fast at 100,000),
+/// read everything about one, and act on them. Every action is validated first and writes its change and one audit
+/// entry in the same save; audit entries name the member by id only, so erasing a member leaves the trail anonymous.
+/// </summary>
+public sealed class MemberAdminService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IPaymentGateway gateway,
+    AccessService access,
+    AuditLog audit,
+    CurrentActor actor,
+    UserManager<ApplicationUser> users,
+    IEmailSender<ApplicationUser> identityEmails,
+    TimeProvider clock)
+{
+    public const int MaxNoteLength = 4000;
+    private static readonly SubscriptionStatus[] Live = [SubscriptionStatus.Active, SubscriptionStatus.Trialing, SubscriptionStatus.PastDue];
+
+    // ---- List ---------------------------------------------------------------------------------------------------
+
+    public async Task<MemberPage> ListAsync(MemberFilter filter, MemberSort sort, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = Filtered(db, filter, clock.GetUtcNow());
+        var total = await query.CountAsync(ct);
+        query = sort switch
+        {
+            MemberSort.Oldest => query.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id),
+            MemberSort.Email => query.OrderBy(u => u.NormalizedEmail).ThenBy(u => u.Id),
+            MemberSort.LastLogin => query.OrderByDescending(u => u.LastLoginAt).ThenBy(u => u.Id),
+            _ => query.OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Id),
+        };
+        var users = await query.Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200))
+            .Select(u => new { u.Id, u.Email, u.FirstName, u.LastName, u.CreatedAt, u.LastLoginAt, u.LockoutEnd }).ToListAsync(ct);
+        var rows = await RowsAsync(db, users.Select(u => (u.Id, u.Email ?? "", Name(u.FirstName, u.LastName), u.CreatedAt, u.LastLoginAt, u.LockoutEnd)).ToList(), ct);
+        return new MemberPage(rows, total);
+    }
+
+    /// <summary>Every member the filter finds, for the CSV export, read in pages of 200.</summary>
+    public async IAsyncEnumerable<MemberRow> AllAsync(MemberFilter filter, MemberSort sort, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        for (var skip = 0; ; skip += 200)
+        {
+            var page = await ListAsync(filter, sort, skip, 200, ct);
+            foreach (var row in page.Rows) yield return row;
+            if (page.Rows.Count < 200) yield break;
+        }
+    }
+
+    private IQueryable<ApplicationUser> Filtered(AppDbContext db, MemberFilter f, DateTimeOffset now)
+    {
+        var q = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(f.Search))
+        {
+            var text = f.Search.Trim();
+            if (text.Length > 100) text = text[..100];
+            var like = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            q = q.Where(u => EF.Functions.Like(u.Email!, like, "\\") || EF.Functions.Like(u.FirstName!, like, "\\") || EF.Functions.Like(u.LastName!, like, "\\"));
+        }
+        q = f.Status switch
+        {
+            MemberStatusFilter.NeverPaid => q.Where(u => !db.Subscriptions.Any(s => s.MemberId == u.Id)),
+            MemberStatusFilter.Any => q,
+            var status => q.Where(u => db.Subscriptions.Any(s => s.MemberId == u.Id && s.Status == ToStatus(status))),
+        };
+        if (f.ProductId is { } product)
+            q = q.Where(u => db.Subscriptions.Any(s => s.MemberId == u.Id && s.Status != SubscriptionStatus.Canceled && s.Items.Any(i => i.ProductId == product)));
+        if (f.AddOnId is { } addOn)
+            q = q.Where(u => db.Subscriptions.Any(s => s.MemberId == u.Id && s.Status != SubscriptionStatus.Canceled && s.Items.Any(i => i.ProductId == addOn)));
+        if (f.SignupMonth is { Length: > 0 } month && DateTime.TryParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var start))
+        {
+            var from = new DateTimeOffset(start, TimeSpan.Zero);
+            var to = from.AddMonths(1);
+            q = q.Where(u => u.CreatedAt >= from && u.CreatedAt < to);
+        }
+        if (f.AtRisk)
+        {
+            var (year, monthNext) = (now.AddMonths(1).Year, now.AddMonths(1).Month);
+            var stale = now.AddDays(-30);
+            q = q.Where(u => db.Subscriptions.Any(s => s.MemberId == u.Id && Live.Contains(s.Status)) && (
+                db.Subscriptions.Any(s => s.MemberId == u.Id && s.Status == SubscriptionStatus.PastDue)
+                || db.BillingProfiles.Any(p => p.MemberId == u.Id && p.CardExpYear != null && (p.CardExpYear < year || (p.CardExpYear == year && p.CardExpMonth <= monthNext)))
+                || u.LastLoginAt == null || u.LastLoginAt < stale));
+        }
+        return q;
+    }
+
+    private static SubscriptionStatus ToStatus(MemberStatusFilter f) => f switch
+    {
+        MemberStatusFilter.Active => SubscriptionStatus.Active,
+        MemberStatusFilter.Trialing => SubscriptionStatus.Trialing,
+        MemberStatusFilter.PastDue => SubscriptionStatus.PastDue,
+        MemberStatusFilter.Unpaid => SubscriptionStatus.Unpaid,
+        MemberStatusFilter.Paused => SubscriptionStatus.Paused,
+        _ => SubscriptionStatus.Canceled,
+    };
+
+    private async Task<List<MemberRow>> RowsAsync(AppDbContext db,
+        List<(string Id, string Email, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastLoginAt, DateTimeOffset? LockoutEnd)> users, CancellationToken ct)
+    {
+        var ids = users.Select(u => u.Id).ToList();
+        var subs = await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.MemberId))
+            .Select(s => new { s.MemberId, s.Status, Products = s.Items.Select(i => i.ProductId).ToList() }).ToListAsync(ct);
+        var cards = await db.BillingProfiles.AsNoTracking().Where(p => ids.Contains(p.MemberId))
+            .Select(p => new { p.MemberId, p.CardExpYear, p.CardExpMonth }).ToDictionaryAsync(p => p.MemberId, ct);
+        var productIds = subs.SelectMany(s => s.Products).Distinct().ToList();
+        var names = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        // Members who came in with imported history (METRICS.md import) have no live subscription here.
+        var imported = (await db.ImportedCustomers.AsNoTracking().Where(c => ids.Contains(c.MemberId)).Select(c => c.MemberId).ToListAsync(ct)).ToHashSet();
+        var now = clock.GetUtcNow();
+        var next = now.AddMonths(1);
+        return users.Select(u =>
+        {
+            var mine = subs.Where(s => s.MemberId == u.Id).ToList();
+            var best = mine.OrderBy(s => Rank(s.Status)).FirstOrDefault();
+            var live = mine.Where(s => Live.Contains(s.Status)).ToList();
+            var plans = string.Join(", ", (live.Count > 0 ? live : mine).SelectMany(s => s.Products).Distinct().Select(p => names.GetValueOrDefault(p, "?")));
+            var risks = new List<string>();
+            if (live.Count > 0)
+            {
+                if (live.Any(s => s.Status == SubscriptionStatus.PastDue)) risks.Add("Past due");
+                if (cards.TryGetValue(u.Id, out var c) && c.CardExpYear is { } y && (y < next.Year || (y == next.Year && c.CardExpMonth <= next.Month))) risks.Add("Card expiring");
+                if (u.LastLoginAt is null || u.LastLoginAt < now.AddDays(-30)) risks.Add("No login for 30 days");
+            }
+            return new MemberRow(u.Id, u.Email, u.Name, best is not null ? StatusName(best.Status) : imported.Contains(u.Id) ? "Imported" : "Never paid", plans, u.CreatedAt, u.LastLoginAt,
+                u.LockoutEnd is { } end && end > now, risks);
+        }).ToList();
+    }
+
+    private static int Rank(SubscriptionStatus s) => s switch
+    {
+        SubscriptionStatus.Active => 0, SubscriptionStatus.Trialing => 1, SubscriptionStatus.PastDue => 2, SubscriptionStatus.Unpaid => 3,
+        SubscriptionStatus.Paused => 4, SubscriptionStatus.Incomplete => 5, _ => 6,
+    };
+
+    public static string StatusName(SubscriptionStatus s) => s switch
+    {
+        SubscriptionStatus.PastDue => "Past due",
+        _ => s.ToString(),
+    };
+
+    private static string Name(string? first, string? last) => $"{first} {last}".Trim();
+
+    public async Task<IReadOnlyList<ProductChoice>> ProductsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (await db.Products.AsNoTracking().Select(p => new { p.Id, p.Name, p.Kind }).ToListAsync(ct))
+            .Select(p => new ProductChoice(p.Id, p.Name, p.Kind == ProductKind.AddOn)).OrderBy(p => p.IsAddOn).ThenBy(p => p.Name).ToList();
+    }
+
+    // ---- One member -------------------------------------------------------------------------------------------
+
+    public async Task<MemberDetail?> DetailAsync(string memberId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == memberId, ct);
+        if (user is null) return null;
+        var now = clock.GetUtcNow();
+        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == memberId select r.Name!).ToListAsync(ct);
+        var profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
+        var subs = await db.Subscriptions.AsNoTracking().Include(s => s.Items).Where(s => s.MemberId == memberId).ToListAsync(ct);
+        var productNames = await db.Products.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var invoices = await db.Invoices.AsNoTracking().Where(i => i.MemberId == memberId).OrderByDescending(i => i.CreatedAt).Take(100).ToListAsync(ct);
+        var payments = await db.Payments.AsNoTracking().Where(p => p.MemberId == memberId).OrderByDescending(p => p.At).Take(100).ToListAsync(ct);
+        var refunded = payments.Where(p => p.Outcome == PaymentOutcome.Refunded).GroupBy(p => p.InvoiceId).ToDictionary(g => g.Key, g => -g.Sum(p => p.AmountMinor));
+
+        var memberAccess = await access.ForMemberAsync(db, memberId, isStaff: false, ct);
+        var items = await db.ContentItems.AsNoTracking().Where(c => c.PublishAt <= now).OrderBy(c => c.Title).Take(500).ToListAsync(ct);
+        var courses = await db.Courses.AsNoTracking().Where(c => c.PublishAt <= now).OrderBy(c => c.Title).ToListAsync(ct);
+        AccessLine Line(string kind, string title, string link, AccessLevel level, IReadOnlyCollection<Guid> products)
+        {
+            var (allowed, reason) = Decide(memberAccess, level, products, now);
+            return new AccessLine(kind, title, link, allowed, reason);
+        }
+        var accessLines = items.Select(c => Line(c.Kind.ToString(), c.Title, $"/content/{c.Slug}", c.Access, c.RequiredProductIds))
+            .Concat(courses.Select(c => Line("Course", c.Title, $"/courses/{c.Slug}", c.Access, c.RequiredProductIds))).ToList();
+
+        var comps = await db.Comps.AsNoTracking().Where(c => c.MemberId == memberId).OrderByDescending(c => c.GrantedAt).ToListAsync(ct);
+        var enrollments = await db.Enrollments.AsNoTracking().Where(e => e.MemberId == memberId).ToListAsync(ct);
+        var courseIds = enrollments.Select(e => e.CourseId).ToList();
+        var lessonCounts = await db.Lessons.AsNoTracking().Where(l => courseIds.Contains(l.CourseId)).GroupBy(l => l.CourseId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var done = await db.LessonCompletions.AsNoTracking().Where(c => c.MemberId == memberId).GroupBy(c => c.CourseId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var courseTitles = await db.Courses.AsNoTracking().Where(c => courseIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Title, ct);
+        var emails = await db.Outbox.AsNoTracking().Where(o => o.MemberId == memberId).OrderByDescending(o => o.CreatedAt).Take(100)
+            .Select(o => new EmailLine(o.Id, o.Kind, o.Subject, o.CreatedAt, o.Status.ToString(), o.SentAt)).ToListAsync(ct);
+        var notes = await db.MemberNotes.AsNoTracking().Where(n => n.MemberId == memberId).OrderByDescending(n => n.At)
+            .Select(n => new NoteLine(n.Id, n.AuthorName, n.Text, n.At)).ToListAsync(ct);
+
+        return new MemberDetail(user.Id, user.Email ?? "", Name(user.FirstName, user.LastName), user.EmailConfirmed, user.CreatedAt, user.LastLoginAt,
+            user.LockoutEnd is { } end && end > now, roles,
+            profile?.CardLast4 is { } last4 ? $"{profile.CardBrand} ending {last4}, expires {profile.CardExpMonth:00}/{profile.CardExpYear}" : null,
+            subs.OrderBy(s => Rank(s.Status)).ThenByDescending(s => s.StartedAt).Select(s => new SubscriptionDetail(s.Id, s.Status,
+                string.Join(" + ", s.Items.Select(i => productNames.GetValueOrDefault(i.ProductId, "?") + (i.Quantity > 1 ? $" × {i.Quantity}" : ""))),
+                RenewalInvoice.Total(s), s.CurrentPeriodEnd, s.CancelAtPeriodEnd, s.PausedUntil, s.History.OrderByDescending(h => h.At).ToList())).ToList(),
+            invoices.Select(i => new InvoiceLine(i.Id, i.Number, i.CreatedAt, new Money(i.TotalMinor, i.Currency), new Money(i.AmountRefundedMinor, i.Currency), i.Status.ToString(), i.Reason)).ToList(),
+            payments.Select(p =>
+            {
+                var left = p.Outcome == PaymentOutcome.Succeeded ? p.AmountMinor - refunded.GetValueOrDefault(p.InvoiceId) : 0;
+                return new PaymentLine(p.Id, p.InvoiceId, p.At, new Money(p.AmountMinor, p.Currency), p.Outcome.ToString(), p.CardLast4,
+                    left > 0 && p.GatewayPaymentId is not null, new Money(Math.Max(0, left), p.Currency));
+            }).ToList(),
+            accessLines,
+            comps.Select(c => new CompLine(c.Id, productNames.GetValueOrDefault(c.ProductId, "?"), c.Until, c.GrantedBy, c.GrantedAt, c.Until is null || c.Until > now)).ToList(),
+            enrollments.Select(e => new CourseLine(courseTitles.GetValueOrDefault(e.CourseId, "?"), done.GetValueOrDefault(e.CourseId), lessonCounts.GetValueOrDefault(e.CourseId), e.EnrolledAt, e.CompletedAt)).ToList(),
+            emails, notes);
+    }
+
+    private static (bool Allowed, Domain.Entitlements.AccessReason Reason) Decide(MemberAccess access, AccessLevel level, IReadOnlyCollection<Guid> products, DateTimeOffset now)
+    {
+        var decision = access.Decide(AccessService.RuleFor(level, products), now);
+        return (decision.Allowed, decision.Reason);
+    }
+
+    // ---- Actions ----------------------------------------------------------------------------------------------
+
+    private async Task<AuditActor> WhoAsync() => await actor.GetAsync();
+
+    private void Audit(AppDbContext db, AuditActor who, string action, string summary, string memberId, string? before = null, string? after = null) =>
+        audit.Add(db, who, action, summary, "member", memberId, before, after);
+
+    public async Task<MemberActionResult> CompAsync(string memberId, Guid productId, DateTimeOffset? until, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        if (until is { } u && u <= now) return MemberActionResult.Fail("The comp must end in the future (or leave the date empty for no end).");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Users.AnyAsync(x => x.Id == memberId, ct)) return MemberActionResult.Fail("This member no longer exists.");
+        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == productId, ct);
+        if (product is null) return MemberActionResult.Fail("Choose a product to comp.");
+        var who = await WhoAsync();
+        db.Comps.Add(new Comp { MemberId = memberId, ProductId = productId, Until = until, GrantedBy = who.Name, GrantedAt = now });
+        var end = until is { } e ? $"until {e:d MMM yyyy}" : "with no end date";
+        Audit(db, who, "member.comp", $"Comped {product.Name} {end}", memberId);
+        await db.SaveChangesAsync(ct);
+        return MemberActionResult.Ok($"{product.Name} comped {end}.");
+    }
+
+    public async Task<MemberActionResult> EndCompAsync(string memberId, Guid compId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var comp = await db.Comps.FirstOrDefaultAsync(c => c.Id == compId && c.MemberId == memberId, ct);
+        if (comp is null) return MemberActionResult.Fail("This comp no longer exists.");
+        var now = clock.GetUtcNow();
+        var before = comp.Until?.ToString("u", CultureInfo.InvariantCulture) ?? "no end";
+        comp.Until = now;
+        Audit(db, await WhoAsync(), "member.comp.end", "Ended a comp", memberId, before, now.ToString("u", CultureInfo.InvariantCulture));
+        await db.SaveChangesAsync(ct);
+        return MemberActionResult.Ok("Comp ended.");
+    }
+
+    /// <summary>Cancels a subscription at once (access ends now); at the gateway too when Stripe bills it.</summary>
+    public async Task<MemberActionResult> CancelNowAsync(string memberId, Guid subscriptionId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sub = await db.Subscriptions.Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
+        if (sub is null) return MemberActionResult.Fail("Subscription not found.");
+        try
+        {
+            var record = await db.SubscriptionRecords.FirstOrDefaultAsync(r => r.SubscriptionId == sub.Id, ct);
+            if (gateway.UsesHostedPages && record?.GatewaySubscriptionId is { } gid)
+                await gateway.CancelSubscriptionAsync(gid, CancelMode.Immediately, $"staff-cancel:{sub.Id}:{sub.Version}", ct);
+            var before = sub.Status.ToString();
+            sub.CancelNow(clock.GetUtcNow(), "Cancelled by staff");
+            Audit(db, await WhoAsync(), "member.subscription.cancel-now", $"Cancelled subscription {sub.Id} at once", memberId, before, sub.Status.ToString());
+            await db.SaveChangesAsync(ct);
+            return MemberActionResult.Ok("Subscription cancelled; access has ended.");
+        }
+        catch (DomainException ex)
+        {
+            return MemberActionResult.Fail(ex.Message);
+        }
+    }
+
+    /// <summary>Refunds all or part of a payment through the gateway and records it on the invoice.</summary>
+    public async Task<MemberActionResult> RefundAsync(string memberId, Guid paymentId, long amountMinor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == paymentId && p.MemberId == memberId, ct);
+        if (payment is null || payment.Outcome != PaymentOutcome.Succeeded || payment.GatewayPaymentId is null)
+            return MemberActionResult.Fail("Only a successful card payment can be refunded.");
+        var already = -await db.Payments.Where(p => p.InvoiceId == payment.InvoiceId && p.Outcome == PaymentOutcome.Refunded).SumAsync(p => p.AmountMinor, ct);
+        var left = payment.AmountMinor - already;
+        if (amountMinor <= 0 || amountMinor > left)
+            return MemberActionResult.Fail($"Refund between {new Money(1, payment.Currency).Display()} and {new Money(left, payment.Currency).Display()}.");
+        var amount = new Money(amountMinor, payment.Currency);
+        var refund = await gateway.RefundAsync(new RefundRequest(payment.GatewayPaymentId, amount, $"staff-refund:{payment.Id}:{already}:{amountMinor}"), ct);
+        if (!refund.Succeeded) return MemberActionResult.Fail(refund.FailureMessage ?? "The gateway refused the refund.");
+        var now = clock.GetUtcNow();
+        db.Payments.Add(new Payment { InvoiceId = payment.InvoiceId, MemberId = memberId, AmountMinor = -amountMinor, Currency = payment.Currency, Outcome = PaymentOutcome.Refunded, At = now, GatewayPaymentId = refund.RefundId });
+        if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == payment.InvoiceId, ct) is { } invoice)
+        {
+            invoice.AmountRefundedMinor += amountMinor;
+            invoice.Status = invoice.AmountRefundedMinor >= invoice.AmountPaidMinor ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
+        }
+        Audit(db, await WhoAsync(), "member.refund", $"Refunded {amount.Display()} of payment {payment.Id}", memberId);
+        await db.SaveChangesAsync(ct);
+        return MemberActionResult.Ok($"Refunded {amount.Display()}.");
+    }
+
+    /// <summary>Queues a copy of an email the member was sent (a fresh outbox row; the original stays as it was).</summary>
+    public async Task<MemberActionResult> ResendEmailAsync(string memberId, Guid outboxId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var original = await db.Outbox.AsNoTracking().FirstOrDefaultAsync(o => o.Id == outboxId && o.MemberId == memberId, ct);
+        if (original is null) return MemberActionResult.Fail("That email is not in this member's history.");
+        var now = clock.GetUtcNow();
+        db.Outbox.Add(OutboxMessage.Create($"resend:{original.Id:N}:{Guid.NewGuid():N}", original.Kind,
+            new Infrastructure.Email.EmailMessage(original.ToAddress, original.Subject, original.HtmlBody, original.TextBody, ToName: original.ToName), now, memberId, original.SubscriptionId, original.UnsubscribeUrl));
+        Audit(db, await WhoAsync(), "member.email.resend", $"Resent the “{original.Kind}” email", memberId);
+        await db.SaveChangesAsync(ct);
+        return MemberActionResult.Ok("Email queued again.");
+    }
+
+    public async Task<MemberActionResult> ResendConfirmationAsync(string memberId, string baseUri, CancellationToken ct = default)
+    {
+        var user = await users.FindByIdAsync(memberId);
+        if (user?.Email is null) return MemberActionResult.Fail("This member has no email address.");
+        if (user.EmailConfirmed) return MemberActionResult.Fail("This member's address is already confirmed.");
+        var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GenerateEmailConfirmationTokenAsync(user)));
+        var link = QueryHelpers.AddQueryString(new Uri(new Uri(baseUri), "Account/ConfirmEmail").AbsoluteUri,
+            new Dictionary<string, string?> { ["userId"] = user.Id, ["code"] = code });
+        await identityEmails.SendConfirmationLinkAsync(user, user.Email, HtmlEncoder.Default.Encode(link));
+        await audit.RecordAsync(await WhoAsync(), "member.email.confirmation", "Resent the email confirmation link", "member", memberId, ct: ct);
+        return MemberActionResult.Ok("Confirmation email sent.");
+    }
+
+    /// <summary>Locks (no sign-in, current sessions end within a minute) or unlocks the account.</summary>
+    public async Task<MemberActionResult> SetLockedAsync(string memberId, bool locked, CancellationToken ct = default)
+    {
+        var who = await WhoAsync();
+        if (locked && who.Id == memberId) return MemberActionResult.Fail("You cannot lock your own account.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == memberId, ct);
+        if (user is null) return MemberActionResult.Fail("This member no longer exists.");
+        if (locked && await IsOwnerAsync(db, memberId, ct) && who.Role != PortalRoles.Owner) return MemberActionResult.Fail("Only the Owner can lock the Owner.");
+        user.LockoutEnabled = true;
+        user.LockoutEnd = locked ? DateTimeOffset.MaxValue : null;
+        user.AccessFailedCount = 0;
+        user.SecurityStamp = Guid.NewGuid().ToString("N"); // ends existing sessions at their next validation
+        Audit(db, who, locked ? "member.lock" : "member.unlock", locked ? "Locked the account" : "Unlocked the account", memberId);
+        await db.SaveChangesAsync(ct);
+        return MemberActionResult.Ok(locked ? "Account locked." : "Account unlocked.");
+    }
+
+    public async Task<MemberActionResult> AddNoteAsync(string memberId, string? text, CancellationToken ct = default)
+    {
+        var body = (text ?? "").Trim();
+        if (body.Length == 0) return MemberActionResult.Fail("Write the note first.");
+        if (body.Length > MaxNoteLength) return MemberActionResult.Fail($"A note can be at most {MaxNoteLength:N0} characters.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Users.AnyAsync(u => u.Id == memberId, ct)) return MemberActionResult.Fail("This member no longer exists.");
+        var who = await WhoAsync();
+        db.MemberNotes.Add(new MemberNote { MemberId = memberId, AuthorId = who.Id, AuthorName = who.Name, Text = body, At = clock.GetUtcNow() });
+        Audit(db, who, "member.note", "Added a staff note", memberId);
+        await db.SaveChangesAsync(ct);
+        return MemberActionResult.Ok("Note added.");
+    }
+
+    /// <summary>Everything the portal holds about the member, as JSON (the data-subject export).</summary>
+    public async Task<byte[]?> ExportAsync(string memberId, CancellationToken ct = default)
+    {
+        var detail = await DetailAsync(memberId, ct);
+        if (detail is null) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var shipping = await db.SubscriptionRecords.AsNoTracking().Where(r => db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.MemberId == memberId))
+            .Select(r => r.ShippingAddress).Where(a => a != null).ToListAsync(ct);
+        Audit(db, await WhoAsync(), "member.export", "Exported the member's data", memberId);
+        await db.SaveChangesAsync(ct);
+        var document = new
+        {
+            exportedAt = clock.GetUtcNow(),
+            profile = new { detail.Id, detail.Email, detail.Name, detail.EmailConfirmed, detail.JoinedAt, detail.LastLoginAt, detail.Roles, card = detail.Card },
+            subscriptions = detail.Subscriptions.Select(s => new { s.Id, status = s.Status.ToString(), s.Plans, next = s.NextAmount.Display(), s.CurrentPeriodEnd, s.CancelAtPeriodEnd, s.PausedUntil,
+                timeline = s.Timeline.Select(t => new { t.At, kind = t.Kind.ToString(), from = t.FromStatus?.ToString(), to = t.ToStatus.ToString(), t.Detail }) }),
+            invoices = detail.Invoices.Select(i => new { i.Number, i.CreatedAt, total = i.Total.Display(), refunded = i.Refunded.Display(), i.Status }),
+            payments = detail.Payments.Select(p => new { p.At, amount = p.Amount.Display(), p.Outcome, p.Card }),
+            shippingAddresses = shipping,
+            comps = detail.Comps.Select(c => new { c.Product, c.Until, c.GrantedAt }),
+            courses = detail.Courses,
+            emails = detail.Emails.Select(e => new { e.Kind, e.Subject, e.CreatedAt, e.SentAt }),
+            staffNotes = detail.Notes.Select(n => new { n.At, n.Text }),
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
+    }
+
+    /// <summary>
+    /// Erases the member's personal data in one transaction: live subscriptions end now, the account is anonymised and
+    /// locked, their notes, comps, emails, opt-outs, saved card and addresses go. Invoices and payments stay (the books
+    /// need them) under the anonymous account id, with their totals unchanged.
+    /// </summary>
+    public async Task<MemberActionResult> DeleteAsync(string memberId, CancellationToken ct = default)
+    {
+        var who = await WhoAsync();
+        if (who.Id == memberId) return MemberActionResult.Fail("You cannot delete your own account here.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == memberId, ct);
+        if (user is null) return MemberActionResult.Fail("This member no longer exists.");
+        if (await IsOwnerAsync(db, memberId, ct)) return MemberActionResult.Fail("The Owner's account cannot be deleted.");
+        var now = clock.GetUtcNow();
+        var email = user.Email;
+
+        foreach (var sub in await db.Subscriptions.Include(s => s.Items).Where(s => s.MemberId == memberId && s.Status != SubscriptionStatus.Canceled).ToListAsync(ct))
+        {
+            var record = await db.SubscriptionRecords.FirstOrDefaultAsync(r => r.SubscriptionId == sub.Id, ct);
+            if (gateway.UsesHostedPages && record?.GatewaySubscriptionId is { } gid)
+                await gateway.CancelSubscriptionAsync(gid, CancelMode.Immediately, $"erase-cancel:{sub.Id}:{sub.Version}", ct);
+            sub.CancelNow(now, "Member erased");
+        }
+        foreach (var record in await db.SubscriptionRecords.Where(r => db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.MemberId == memberId)).ToListAsync(ct))
+        {
+            record.ShippingAddress = null;
+            record.CancelFeedback = null;
+        }
+        if (await db.BillingProfiles.FirstOrDefaultAsync(p => p.MemberId == memberId, ct) is { } profile)
+        {
+            profile.CardBrand = profile.CardLast4 = profile.TestCardToken = null;
+            profile.CardExpMonth = profile.CardExpYear = null;
+        }
+        foreach (var payment in await db.Payments.Where(p => p.MemberId == memberId && p.CardLast4 != null).ToListAsync(ct)) payment.CardLast4 = null;
+        db.MemberNotes.RemoveRange(await db.MemberNotes.Where(n => n.MemberId == memberId).ToListAsync(ct));
+        db.Comps.RemoveRange(await db.Comps.Where(c => c.MemberId == memberId).ToListAsync(ct));
+        db.Outbox.RemoveRange(await db.Outbox.Where(o => o.MemberId == memberId || o.ToAddress == email).ToListAsync(ct));
+        var normalized = email?.ToUpperInvariant();
+        db.EmailOptOuts.RemoveRange(await db.EmailOptOuts.Where(o => o.MemberId == memberId || o.NormalizedEmail == normalized).ToListAsync(ct));
+        foreach (var imported in await db.ImportedCustomers.Where(c => c.MemberId == memberId).ToListAsync(ct)) imported.Email = $"erased-{memberId}";
+        db.UserLogins.RemoveRange(await db.UserLogins.Where(l => l.UserId == memberId).ToListAsync(ct));
+        db.UserTokens.RemoveRange(await db.UserTokens.Where(t => t.UserId == memberId).ToListAsync(ct));
+        db.UserClaims.RemoveRange(await db.UserClaims.Where(c => c.UserId == memberId).ToListAsync(ct));
+        db.UserRoles.RemoveRange(await db.UserRoles.Where(r => r.UserId == memberId).ToListAsync(ct));
+        db.UserPasskeys.RemoveRange(await db.UserPasskeys.Where(p => p.UserId == memberId).ToListAsync(ct));
+
+        var placeholder = $"erased-{memberId}@erased.invalid";
+        user.Email = user.UserName = placeholder;
+        user.NormalizedEmail = user.NormalizedUserName = placeholder.ToUpperInvariant();
+        user.FirstName = user.LastName = null;
+        user.PhoneNumber = null;
+        user.PasswordHash = null;
+        user.EmailConfirmed = false;
+        user.PrefersDarkMode = null;
+        user.LockoutEnabled = true;
+        user.LockoutEnd = DateTimeOffset.MaxValue;
+        user.SecurityStamp = Guid.NewGuid().ToString("N");
+        user.ConcurrencyStamp = Guid.NewGuid().ToString("N");
+        Audit(db, who, "member.delete", "Erased the member's personal data; invoices kept anonymised", memberId);
+        await db.SaveChangesAsync(ct);
+        return MemberActionResult.Ok("Member erased. Their invoices stay in the books without personal data.");
+    }
+
+    private static Task<bool> IsOwnerAsync(AppDbContext db, string memberId, CancellationToken ct) =>
+        (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == memberId && r.Name == PortalRoles.Owner select ur).AnyAsync(ct);
+}
