@@ -126,7 +126,7 @@ public sealed class GatedCourseTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.Locator($"a[href='/content/{content.PublicArticle}']")).ToBeVisibleAsync();
 
         await BrowserApp.Input(page, "library-search").FillAsync($"Title {content.ProArticle}");
-        await DebounceAsync(page);
+        await app.SettleDebounceAsync(page);
         await Assertions.Expect(page.Locator($"a[href='/content/{content.PublicArticle}']")).ToHaveCountAsync(0);
         Assert.Contains("q=", page.Url);
         await Assertions.Expect(page.Locator($"a[href='/content/{content.ProArticle}']")).ToBeVisibleAsync();
@@ -134,21 +134,10 @@ public sealed class GatedCourseTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         // A word in every body finds only what a visitor may open: the public item, not the locked ones.
         await BrowserApp.Input(page, "library-search").FillAsync(TestContent.Secret);
-        await DebounceAsync(page);
+        await app.SettleDebounceAsync(page);
         await Assertions.Expect(page.Locator($"a[href='/content/{content.PublicArticle}']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator($"a[href='/content/{content.ProArticle}']")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator($"a[href='/content/{content.MembersArticle}']")).ToHaveCountAsync(0);
         await BrowserApp.ScreenshotAsync(page, "library-search");
-    }
-
-    /// <summary>MudBlazor's input debounce runs on the app's TimeProvider, which the tests own: move it past the interval.</summary>
-    private async Task DebounceAsync(IPage page)
-    {
-        // The input event reaches the server asynchronously; nudge the clock a few times so the timer it starts expires.
-        for (var i = 0; i < 5; i++)
-        {
-            await page.WaitForTimeoutAsync(200);
-            app.Portal.Clock.Advance(TimeSpan.FromMilliseconds(400));
-        }
     }
 }

@@ -57,6 +57,19 @@ public sealed class BrowserApp : IAsyncLifetime
     }
 
     /// <summary>A MudBlazor text field by its data-testid (MudBlazor puts the attribute on the input or on its wrapper).</summary>
+    /// <summary>
+    /// MudBlazor's input debounce runs on the app's TimeProvider, which the tests own: after typing into a debounced
+    /// field, move the clock past the interval a few times (the input event reaches the server asynchronously).
+    /// </summary>
+    public async Task SettleDebounceAsync(IPage page)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await page.WaitForTimeoutAsync(200);
+            Portal.Clock.Advance(TimeSpan.FromMilliseconds(400));
+        }
+    }
+
     public static ILocator Input(IPage page, string testId) =>
         page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
 
