@@ -176,3 +176,16 @@ public sealed class StripeSettingsTests : IDisposable
         Assert.Null(await gateway.CheckConnectionAsync());
     }
 }
+
+public sealed class LogoSniffingTests
+{
+    [Theory]
+    [InlineData(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0 }, ".png", true)]
+    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0 }, ".jpg", true)]
+    [InlineData(new byte[] { (byte)'R', (byte)'I', (byte)'F', (byte)'F', 0, 0, 0, 0, (byte)'W', (byte)'E', (byte)'B', (byte)'P' }, ".webp", true)]
+    [InlineData(new byte[] { (byte)'<', (byte)'s', (byte)'v', (byte)'g' }, ".png", false)]
+    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0 }, ".png", false)]
+    [InlineData(new byte[] { 0x89, 0x50 }, ".png", false)]
+    public void Logo_MustBeTheImageItsNameSays(byte[] head, string extension, bool accepted) =>
+        Assert.Equal(accepted, BusinessSettings.LooksLikeImage(head, extension));
+}
