@@ -1,3 +1,4 @@
+using MembershipPortal.Web.Features.Boxes;
 using MembershipPortal.Web.Features.Members.Admin;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Audit;
@@ -37,6 +38,7 @@ builder.AddPortalAnalytics();
 builder.AddPortalAudit();
 builder.AddPortalAdmin();
 builder.AddPortalMembersAdmin();
+builder.AddPortalBoxes();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
@@ -58,6 +60,7 @@ app.MapPortalUnsubscribe();
 app.MapCheckoutSignIn();
 app.MapPortalBranding();
 app.MapPortalMembersAdmin();
+app.MapPortalBoxes();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 

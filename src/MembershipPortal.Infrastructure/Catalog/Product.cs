@@ -23,6 +23,10 @@ public class Product
     /// <summary>For add-ons: the products they can be attached to (empty = any).</summary>
     public List<Guid> AttachableTo { get; set; } = [];
     public string? StripeProductId { get; set; }
+    /// <summary>Boxes: the day of the month after which changes go to the next cycle (default the 12th).</summary>
+    public int BoxCutoffDay { get; set; } = 12;
+    /// <summary>Boxes: the day of the month the cycle's boxes ship (default the 15th).</summary>
+    public int BoxShipDay { get; set; } = 15;
     public DateTimeOffset CreatedAt { get; set; }
 
     public bool NeedsShipping => Kind == ProductKind.Box || (Kind == ProductKind.AddOn && ShipsPhysically);

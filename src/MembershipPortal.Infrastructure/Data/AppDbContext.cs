@@ -52,6 +52,8 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<ImportedCustomer> ImportedCustomers => Set<ImportedCustomer>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Members.MemberNote> MemberNotes => Set<Members.MemberNote>();
+    public DbSet<Boxes.Shipment> Shipments => Set<Boxes.Shipment>();
+    public DbSet<Boxes.BoxSkip> BoxSkips => Set<Boxes.BoxSkip>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -59,3 +59,47 @@ internal sealed class ApplicationUserListConfiguration : IEntityTypeConfiguratio
         b.HasIndex(u => u.LastLoginAt);
     }
 }
+
+internal sealed class ShipmentConfiguration : IEntityTypeConfiguration<Boxes.Shipment>
+{
+    public void Configure(EntityTypeBuilder<Boxes.Shipment> b)
+    {
+        b.ToTable("Shipments");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.MemberId).HasMaxLength(450);
+        b.Property(x => x.Cycle).HasMaxLength(7);
+        b.Property(x => x.Carrier).HasMaxLength(64);
+        b.Property(x => x.TrackingNumber).HasMaxLength(128);
+        b.HasIndex(x => new { x.SubscriptionId, x.Cycle }).IsUnique();
+        b.HasIndex(x => new { x.ProductId, x.Cycle });
+        b.HasIndex(x => x.MemberId);
+        b.OwnsOne(x => x.Address, a =>
+        {
+            a.Property(p => p.Name).HasMaxLength(200);
+            a.Property(p => p.Line1).HasMaxLength(200);
+            a.Property(p => p.Line2).HasMaxLength(200);
+            a.Property(p => p.City).HasMaxLength(100);
+            a.Property(p => p.Region).HasMaxLength(100);
+            a.Property(p => p.PostalCode).HasMaxLength(20);
+            a.Property(p => p.Country).HasMaxLength(2);
+        });
+        b.OwnsMany(x => x.Lines, l =>
+        {
+            l.ToTable("ShipmentLines");
+            l.WithOwner().HasForeignKey("ShipmentId");
+            l.Property<int>("Id");
+            l.HasKey("Id");
+            l.Property(p => p.Description).HasMaxLength(200);
+        });
+    }
+}
+
+internal sealed class BoxSkipConfiguration : IEntityTypeConfiguration<Boxes.BoxSkip>
+{
+    public void Configure(EntityTypeBuilder<Boxes.BoxSkip> b)
+    {
+        b.ToTable("BoxSkips");
+        b.HasKey(x => new { x.SubscriptionId, x.Cycle });
+        b.Property(x => x.Cycle).HasMaxLength(7);
+    }
+}

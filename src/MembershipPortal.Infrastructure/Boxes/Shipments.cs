@@ -1,0 +1,42 @@
+using MembershipPortal.Infrastructure.Billing;
+
+namespace MembershipPortal.Infrastructure.Boxes;
+
+public enum ShipmentStatus { Pending, Shipped }
+
+/// <summary>
+/// One box for one subscription in one cycle, created at the cycle's cut-off. The address is a copy taken then, so a
+/// later change of address does not move a box already being packed. (Subscription, cycle) is unique: generating a
+/// cycle twice creates nothing new.
+/// </summary>
+public class Shipment
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid SubscriptionId { get; set; }
+    public required string MemberId { get; set; }
+    public Guid ProductId { get; set; }
+    /// <summary>yyyy-MM.</summary>
+    public required string Cycle { get; set; }
+    public required ShippingAddress Address { get; set; }
+    public List<ShipmentLine> Lines { get; set; } = [];
+    public ShipmentStatus Status { get; set; }
+    public string? Carrier { get; set; }
+    public string? TrackingNumber { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? ShippedAt { get; set; }
+}
+
+public class ShipmentLine
+{
+    public Guid ProductId { get; set; }
+    public required string Description { get; set; }
+    public int Quantity { get; set; } = 1;
+}
+
+/// <summary>A member's "skip this cycle" for one box subscription: no box and no charge for that cycle.</summary>
+public class BoxSkip
+{
+    public Guid SubscriptionId { get; set; }
+    public required string Cycle { get; set; }
+    public DateTimeOffset At { get; set; }
+}

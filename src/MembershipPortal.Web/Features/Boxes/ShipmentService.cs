@@ -1,0 +1,166 @@
+using System.Text;
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Boxes;
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Audit;
+using MembershipPortal.Infrastructure.Billing;
+using MembershipPortal.Infrastructure.Boxes;
+using MembershipPortal.Infrastructure.Catalog;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Web.Features.Admin;
+using MembershipPortal.Web.Features.Audit;
+using MembershipPortal.Web.Features.Members.Admin;
+using MembershipPortal.Web.Features.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Web.Features.Boxes;
+
+public sealed record GenerationReport(int Created, int AlreadyThere, int Skipped, int NotEligible, int NoAddress);
+
+public sealed record BoxProductView(Guid Id, string Name, BoxSchedule Schedule);
+
+public sealed record ShipmentRow(Guid Id, string MemberId, string Name, string Cycle, ShippingAddress Address, IReadOnlyList<ShipmentLine> Lines,
+    ShipmentStatus Status, string? Carrier, string? TrackingNumber, DateTimeOffset? ShippedAt);
+
+/// <summary>
+/// Box cycles for the Owner: which cycle is open, generating a cycle's shipments at its cut-off (once: a second run
+/// creates nothing), the fulfilment CSV, marking shipments shipped (the member gets the "box shipped" email once).
+/// Eligible for a box: an active or trialing subscription to the box with a shipping address and no skip for the cycle;
+/// past due, unpaid, paused, canceled and incomplete subscriptions get none.
+/// </summary>
+public sealed class ShipmentService(
+    IDbContextFactory<AppDbContext> dbFactory, BusinessSettings business, NoticeQueue notices, AuditLog audit, CurrentActor actor, TimeProvider clock)
+{
+    private static readonly SubscriptionStatus[] Eligible = [SubscriptionStatus.Active, SubscriptionStatus.Trialing];
+
+    public async Task<IReadOnlyList<BoxProductView>> BoxProductsAsync(CancellationToken ct = default)
+    {
+        var zone = await business.TimeZoneAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.Box).OrderBy(p => p.Name).ToListAsync(ct))
+            .Select(p => new BoxProductView(p.Id, p.Name, Schedule(p, zone))).ToList();
+    }
+
+    private static BoxSchedule Schedule(Product p, TimeZoneInfo zone) =>
+        new(Math.Clamp(p.BoxCutoffDay, 1, 31), Math.Clamp(Math.Max(p.BoxShipDay, p.BoxCutoffDay), 1, 31), zone);
+
+    public async Task<GenerationReport> GenerateAsync(Guid productId, CycleKey cycle, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == productId && p.Kind == ProductKind.Box, ct)
+            ?? throw new DomainException("Choose a box product.");
+        var schedule = Schedule(product, await business.TimeZoneAsync(ct));
+        var now = clock.GetUtcNow();
+        if (schedule.IsOpen(cycle, now))
+            throw new DomainException($"The {cycle} cycle is open until {schedule.CutoffOf(cycle):d MMM yyyy HH:mm} UTC; members can still change it.");
+
+        var key = cycle.ToString();
+        var existing = (await db.Shipments.AsNoTracking().Where(s => s.ProductId == productId && s.Cycle == key).Select(s => s.SubscriptionId).ToListAsync(ct)).ToHashSet();
+        var skipped = (await db.BoxSkips.AsNoTracking().Where(s => s.Cycle == key).Select(s => s.SubscriptionId).ToListAsync(ct)).ToHashSet();
+        var shipping = (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.AddOn && p.ShipsPhysically).Select(p => new { p.Id, p.Name }).ToListAsync(ct))
+            .ToDictionary(p => p.Id, p => p.Name);
+        var candidates = await db.Subscriptions.AsNoTracking().Where(s => s.Items.Any(i => i.ProductId == productId))
+            .Select(s => new { s.Id, s.MemberId, s.Status, Items = s.Items.Select(i => new { i.ProductId, i.Quantity }).ToList() })
+            .ToListAsync(ct);
+        var addresses = await db.SubscriptionRecords.AsNoTracking().Where(r => r.ShippingAddress != null && db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.Items.Any(i => i.ProductId == productId)))
+            .Select(r => new { r.SubscriptionId, r.ShippingAddress }).ToDictionaryAsync(r => r.SubscriptionId, r => r.ShippingAddress!, ct);
+
+        int created = 0, already = 0, skips = 0, ineligible = 0, noAddress = 0;
+        foreach (var sub in candidates)
+        {
+            if (existing.Contains(sub.Id)) { already++; continue; }
+            if (!Eligible.Contains(sub.Status)) { ineligible++; continue; }
+            if (skipped.Contains(sub.Id)) { skips++; continue; }
+            if (!addresses.TryGetValue(sub.Id, out var address)) { noAddress++; continue; }
+            var lines = sub.Items.Where(i => i.ProductId == productId).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = product.Name, Quantity = i.Quantity })
+                .Concat(sub.Items.Where(i => shipping.ContainsKey(i.ProductId)).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = shipping[i.ProductId], Quantity = i.Quantity }))
+                .ToList();
+            db.Shipments.Add(new Shipment
+            {
+                SubscriptionId = sub.Id, MemberId = sub.MemberId, ProductId = productId, Cycle = key, CreatedAt = now, Lines = lines,
+                Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
+            });
+            if (++created % 1000 == 0) { await db.SaveChangesAsync(ct); db.ChangeTracker.Clear(); }
+        }
+        audit.Add(db, await actor.GetAsync(), "boxes.generate", $"Generated {created} shipment(s) of {product.Name} for {key}", "product", productId.ToString());
+        await db.SaveChangesAsync(ct);
+        return new GenerationReport(created, already, skips, ineligible, noAddress);
+    }
+
+    public async Task<IReadOnlyList<ShipmentRow>> ShipmentsAsync(Guid productId, CycleKey cycle, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = cycle.ToString();
+        var rows = await db.Shipments.AsNoTracking().Where(s => s.ProductId == productId && s.Cycle == key).OrderBy(s => s.Address.Name).ToListAsync(ct);
+        return rows.Select(s => new ShipmentRow(s.Id, s.MemberId, s.Address.Name, s.Cycle, s.Address, s.Lines, s.Status, s.Carrier, s.TrackingNumber, s.ShippedAt)).ToList();
+    }
+
+    /// <summary>The fulfilment partner's file: one row per box, address as it was at cut-off.</summary>
+    public async Task<string> ExportCsvAsync(Guid productId, CycleKey cycle, CancellationToken ct = default)
+    {
+        var csv = new StringBuilder("shipment_id,cycle,name,line1,line2,city,region,postal_code,country,items,status,carrier,tracking_number\n");
+        foreach (var s in await ShipmentsAsync(productId, cycle, ct))
+            csv.AppendJoin(',', [s.Id.ToString(), s.Cycle, Cell(s.Address.Name), Cell(s.Address.Line1), Cell(s.Address.Line2 ?? ""), Cell(s.Address.City),
+                Cell(s.Address.Region ?? ""), Cell(s.Address.PostalCode), s.Address.Country, Cell(string.Join("; ", s.Lines.Select(l => $"{l.Quantity} × {l.Description}"))),
+                s.Status.ToString(), Cell(s.Carrier ?? ""), Cell(s.TrackingNumber ?? "")]).Append('\n');
+        return csv.ToString();
+    }
+
+    private static string Cell(string value) => MembersEndpoints.Cell(value);
+
+    /// <summary>Marks a box shipped with its tracking and queues the member's "box shipped" email (once per shipment).</summary>
+    public async Task<string?> MarkShippedAsync(Guid shipmentId, string? carrier, string? tracking, CancellationToken ct = default)
+    {
+        carrier = carrier?.Trim();
+        tracking = tracking?.Trim();
+        if (string.IsNullOrEmpty(carrier) || carrier.Length > 64) return "Enter the carrier (at most 64 characters).";
+        if (string.IsNullOrEmpty(tracking) || tracking.Length > 128 || tracking.Any(char.IsControl)) return "Enter the tracking number (at most 128 characters).";
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var shipment = await db.Shipments.FirstOrDefaultAsync(s => s.Id == shipmentId, ct);
+        if (shipment is null) return "This shipment no longer exists.";
+        var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstAsync(s => s.Id == shipment.SubscriptionId, ct);
+        var now = clock.GetUtcNow();
+        (shipment.Status, shipment.Carrier, shipment.TrackingNumber, shipment.ShippedAt) = (ShipmentStatus.Shipped, carrier, tracking, shipment.ShippedAt ?? now);
+        await notices.QueueAsync(db, NoticeKind.BoxShipped, $"box-shipped:{shipment.Id}", sub, now, new Dictionary<string, string>
+        {
+            ["carrier"] = carrier, ["tracking_number"] = tracking, ["tracking_url"] = TrackingUrl(carrier, tracking),
+        }, ct);
+        audit.Add(db, await actor.GetAsync(), "boxes.ship", $"Marked the {shipment.Cycle} box shipped ({carrier})", "member", shipment.MemberId);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>A carrier's public tracking page for the common carriers; otherwise a web search for the number.</summary>
+    public static string TrackingUrl(string carrier, string tracking)
+    {
+        var number = Uri.EscapeDataString(tracking);
+        return carrier.Trim().ToUpperInvariant() switch
+        {
+            "USPS" => $"https://tools.usps.com/go/TrackConfirmAction?tLabels={number}",
+            "UPS" => $"https://www.ups.com/track?tracknum={number}",
+            "FEDEX" => $"https://www.fedex.com/fedextrack/?trknbr={number}",
+            "DHL" => $"https://www.dhl.com/track?tracking-id={number}",
+            "ROYAL MAIL" => $"https://www.royalmail.com/track-your-item#/tracking-results/{number}",
+            _ => $"https://www.google.com/search?q={Uri.EscapeDataString(carrier + " " + tracking)}",
+        };
+    }
+
+    /// <summary>Member: skip a cycle of a box subscription while it is open (no box for it).</summary>
+    public async Task<string?> SkipAsync(string memberId, Guid subscriptionId, CycleKey cycle, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
+        if (sub is null) return "Subscription not found.";
+        var productIds = sub.Items.Select(i => i.ProductId).ToList();
+        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => productIds.Contains(p.Id) && p.Kind == ProductKind.Box, ct);
+        if (product is null) return "This subscription has no box.";
+        var schedule = Schedule(product, await business.TimeZoneAsync(ct));
+        if (!schedule.IsOpen(cycle, clock.GetUtcNow())) return $"The {cycle} box is already being packed; it can no longer be skipped.";
+        var key = cycle.ToString();
+        if (await db.BoxSkips.AnyAsync(s => s.SubscriptionId == subscriptionId && s.Cycle == key, ct)) return null;
+        db.BoxSkips.Add(new BoxSkip { SubscriptionId = subscriptionId, Cycle = key, At = clock.GetUtcNow() });
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Boxes;
+using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Boxes;
+using MembershipPortal.Web.Features.Boxes;
+using MembershipPortal.Web.Tests.Members;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MembershipPortal.Web.Tests.Boxes;
+
+/// <summary>
+/// Generating a closed cycle's shipments: once per subscription (a second run creates nothing), never for a skipped,
+/// past-due or canceled subscription, with the address as it was; the export and the "shipped" email.
+/// The fixture's clock is 23 Nov 2026: the November cycle (cut-off end of the 12th) is closed, December is open.
+/// </summary>
+public sealed class ShipmentGenerationTests(MemberAdminFixture fixture) : IClassFixture<MemberAdminFixture>
+{
+    private static readonly CycleKey November = new(2026, 11), December = new(2026, 12);
+
+    private async Task<T> BoxesAsync<T>(Func<ShipmentService, Task<T>> action)
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<ShipmentService>());
+    }
+
+    private async Task<Guid> BoxProductAsync()
+    {
+        await using var db = await fixture.Db();
+        return await db.Prices.Where(p => p.Id == fixture.Catalog.BoxMonthly).Select(p => p.ProductId).SingleAsync();
+    }
+
+    [Fact]
+    public async Task Generate_TwiceForOneCycle_SecondRunCreatesNothing_IneligibleLeftOut()
+    {
+        var box = await BoxProductAsync();
+        var paying = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        var skipper = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        var late = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        var gone = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        await using (var db = await fixture.Db())
+        {
+            db.BoxSkips.Add(new BoxSkip { SubscriptionId = skipper.SubscriptionId, Cycle = November.ToString(), At = fixture.Factory.Clock.GetUtcNow() });
+            var pastDue = await db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == late.SubscriptionId);
+            pastDue.RecordPaymentFailed(fixture.Factory.Clock.GetUtcNow());
+            var canceled = await db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == gone.SubscriptionId);
+            canceled.CancelNow(fixture.Factory.Clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        }
+
+        var first = await BoxesAsync(b => b.GenerateAsync(box, November));
+        var second = await BoxesAsync(b => b.GenerateAsync(box, November));
+
+        Assert.True(first.Created >= 1);
+        Assert.Equal(0, second.Created);
+        Assert.Equal(first.Created + first.AlreadyThere, second.AlreadyThere);
+        await using var check = await fixture.Db();
+        var mine = await check.Shipments.Where(s => s.Cycle == "2026-11").Select(s => s.SubscriptionId).ToListAsync();
+        Assert.Contains(paying.SubscriptionId, mine);
+        Assert.DoesNotContain(skipper.SubscriptionId, mine);
+        Assert.DoesNotContain(late.SubscriptionId, mine);
+        Assert.DoesNotContain(gone.SubscriptionId, mine);
+        Assert.Equal(mine.Count, mine.Distinct().Count());
+        var shipment = await check.Shipments.SingleAsync(s => s.SubscriptionId == paying.SubscriptionId && s.Cycle == "2026-11");
+        Assert.Equal(("1 Main Street", "US"), (shipment.Address.Line1, shipment.Address.Country));
+        Assert.Equal(1, Assert.Single(shipment.Lines).Quantity);
+    }
+
+    [Fact]
+    public async Task Generate_OpenCycle_Refused()
+    {
+        var box = await BoxProductAsync();
+        await Assert.ThrowsAsync<DomainException>(() => BoxesAsync(b => b.GenerateAsync(box, December)));
+    }
+
+    [Fact]
+    public async Task AddressChangedAfterGeneration_ShipmentKeepsTheSnapshot()
+    {
+        var box = await BoxProductAsync();
+        var buyer = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        await BoxesAsync(b => b.GenerateAsync(box, November));
+        await using (var db = await fixture.Db())
+        {
+            var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == buyer.SubscriptionId);
+            record.ShippingAddress!.Line1 = "99 New Road";
+            await db.SaveChangesAsync();
+        }
+        await using var check = await fixture.Db();
+        Assert.Equal("1 Main Street", (await check.Shipments.SingleAsync(s => s.SubscriptionId == buyer.SubscriptionId)).Address.Line1);
+    }
+
+    [Fact]
+    public async Task Skip_OpenCycleAccepted_ClosedCycleRefused()
+    {
+        var buyer = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        Assert.Null(await BoxesAsync(b => b.SkipAsync(buyer.Id, buyer.SubscriptionId, December)));
+        Assert.Null(await BoxesAsync(b => b.SkipAsync(buyer.Id, buyer.SubscriptionId, December))); // twice: still one skip
+        Assert.Contains("can no longer be skipped", await BoxesAsync(b => b.SkipAsync(buyer.Id, buyer.SubscriptionId, November)));
+        Assert.Equal("Subscription not found.", await BoxesAsync(b => b.SkipAsync(fixture.MemberId, buyer.SubscriptionId, December)));
+        await using var db = await fixture.Db();
+        Assert.Equal(1, await db.BoxSkips.CountAsync(s => s.SubscriptionId == buyer.SubscriptionId));
+    }
+
+    [Fact]
+    public async Task ExportAndShip_CsvEscaped_ShippedEmailQueuedOnce()
+    {
+        var box = await BoxProductAsync();
+        var buyer = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        await using (var db = await fixture.Db())
+        {
+            var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == buyer.SubscriptionId);
+            record.ShippingAddress!.Name = "=Ada, \"the\" Countess";
+            await db.SaveChangesAsync();
+        }
+        await BoxesAsync(b => b.GenerateAsync(box, November));
+
+        var csv = await fixture.Staff.GetStringAsync($"/admin/boxes/{box}/2026-11/export.csv");
+        var lines = csv.TrimEnd('\n').Split('\n');
+        Assert.Equal("shipment_id,cycle,name,line1,line2,city,region,postal_code,country,items,status,carrier,tracking_number", lines[0]);
+        Assert.Contains(lines, l => l.Contains(",2026-11,\"'=Ada, \"\"the\"\" Countess\",1 Main Street,,Springfield,IL,62701,US,", StringComparison.Ordinal));
+        Assert.NotEqual(HttpStatusCode.OK, (await fixture.Member.GetAsync($"/admin/boxes/{box}/2026-11/export.csv")).StatusCode);
+
+        Guid shipmentId;
+        await using (var db = await fixture.Db())
+            shipmentId = (await db.Shipments.SingleAsync(s => s.SubscriptionId == buyer.SubscriptionId)).Id;
+        Assert.NotNull(await BoxesAsync(b => b.MarkShippedAsync(shipmentId, "USPS", "")));
+        Assert.Null(await BoxesAsync(b => b.MarkShippedAsync(shipmentId, "USPS", "9400 1000 0000 0000 0000 00")));
+        Assert.Null(await BoxesAsync(b => b.MarkShippedAsync(shipmentId, "USPS", "9400 1000 0000 0000 0000 00")));
+        await using var check = await fixture.Db();
+        var shipped = await check.Shipments.SingleAsync(s => s.Id == shipmentId);
+        Assert.Equal((ShipmentStatus.Shipped, "USPS"), (shipped.Status, shipped.Carrier));
+        var email = Assert.Single(await check.Outbox.Where(o => o.MemberId == buyer.Id && o.Kind == "box-shipped").ToListAsync());
+        Assert.Contains("9400 1000 0000 0000 0000 00", email.TextBody);
+        Assert.Contains("tools.usps.com", email.HtmlBody);
+    }
+}
