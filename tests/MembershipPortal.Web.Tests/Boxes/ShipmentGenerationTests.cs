@@ -135,3 +135,39 @@ public sealed class ShipmentGenerationTests(MemberAdminFixture fixture) : IClass
         Assert.Contains("tools.usps.com", email.HtmlBody);
     }
 }
+
+/// <summary>The member's box page and the member admin page show boxes, skips and tracking.</summary>
+public sealed class MemberBoxesTests(MemberAdminFixture fixture) : IClassFixture<MemberAdminFixture>
+{
+    [Fact]
+    public async Task MemberBoxes_NextBoxSkipAndShipments()
+    {
+        var buyer = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var boxes = scope.ServiceProvider.GetRequiredService<ShipmentService>();
+        Guid box;
+        await using (var db = await fixture.Db())
+            box = await db.Prices.Where(p => p.Id == fixture.Catalog.BoxMonthly).Select(p => p.ProductId).SingleAsync();
+        await boxes.GenerateAsync(box, new CycleKey(2026, 11));
+
+        var view = Assert.Single(await boxes.MemberBoxesAsync(buyer.Id));
+        Assert.Equal(("2026-12", false, true), (view.Upcoming.ToString(), view.Skipped, view.Live));
+        Assert.Equal(new DateOnly(2026, 12, 15), view.ShipDate);
+        Assert.Equal("2026-11", Assert.Single(view.Past).Cycle);
+        Assert.Null(await boxes.SkipAsync(buyer.Id, buyer.SubscriptionId, view.Upcoming));
+        Assert.True(Assert.Single(await boxes.MemberBoxesAsync(buyer.Id)).Skipped);
+
+        var detail = await scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Members.Admin.MemberAdminService>().DetailAsync(buyer.Id);
+        Assert.Equal("2026-11", Assert.Single(detail!.Shipments).Cycle);
+    }
+
+    [Fact]
+    public async Task AccountBoxesPage_SignedIn_Renders_Anonymous_SentToLogin()
+    {
+        var page = await fixture.Member.GetAsync("/account/boxes");
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("You have no box subscription.", await page.Content.ReadAsStringAsync());
+        var anonymous = await fixture.Anonymous.GetAsync("/account/boxes");
+        Assert.StartsWith("/Account/Login", anonymous.Headers.Location!.PathAndQuery);
+    }
+}

@@ -20,6 +20,9 @@ public sealed record GenerationReport(int Created, int AlreadyThere, int Skipped
 
 public sealed record BoxProductView(Guid Id, string Name, BoxSchedule Schedule);
 
+public sealed record MemberBox(Guid SubscriptionId, string ProductName, CycleKey Upcoming, DateOnly ShipDate, DateTimeOffset Cutoff, bool Skipped,
+    bool Live, IReadOnlyList<ShipmentRow> Past);
+
 public sealed record ShipmentRow(Guid Id, string MemberId, string Name, string Cycle, ShippingAddress Address, IReadOnlyList<ShipmentLine> Lines,
     ShipmentStatus Status, string? Carrier, string? TrackingNumber, DateTimeOffset? ShippedAt);
 
@@ -144,6 +147,30 @@ public sealed class ShipmentService(
             "ROYAL MAIL" => $"https://www.royalmail.com/track-your-item#/tracking-results/{number}",
             _ => $"https://www.google.com/search?q={Uri.EscapeDataString(carrier + " " + tracking)}",
         };
+    }
+
+    /// <summary>Member: their box subscriptions with the next box (and whether it is skipped) and the boxes sent so far.</summary>
+    public async Task<IReadOnlyList<MemberBox>> MemberBoxesAsync(string memberId, CancellationToken ct = default)
+    {
+        var zone = await business.TimeZoneAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var boxes = await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.Box).ToDictionaryAsync(p => p.Id, ct);
+        var boxIds = boxes.Keys.ToList();
+        var subs = await db.Subscriptions.AsNoTracking().Where(s => s.MemberId == memberId && s.Items.Any(i => boxIds.Contains(i.ProductId)))
+            .Select(s => new { s.Id, s.Status, Products = s.Items.Select(i => i.ProductId).ToList() }).ToListAsync(ct);
+        var ids = subs.Select(s => s.Id).ToList();
+        var skips = await db.BoxSkips.AsNoTracking().Where(k => ids.Contains(k.SubscriptionId)).Select(k => new { k.SubscriptionId, k.Cycle }).ToListAsync(ct);
+        var shipments = await db.Shipments.AsNoTracking().Where(s => ids.Contains(s.SubscriptionId)).OrderByDescending(s => s.Cycle).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        return subs.Select(s =>
+        {
+            var product = boxes[s.Products.First(boxIds.Contains)];
+            var schedule = Schedule(product, zone);
+            var upcoming = schedule.CycleFor(now);
+            return new MemberBox(s.Id, product.Name, upcoming, schedule.ShipDateOf(upcoming), schedule.CutoffOf(upcoming),
+                skips.Any(k => k.SubscriptionId == s.Id && k.Cycle == upcoming.ToString()), Eligible.Contains(s.Status),
+                shipments.Where(x => x.SubscriptionId == s.Id).Select(x => new ShipmentRow(x.Id, x.MemberId, x.Address.Name, x.Cycle, x.Address, x.Lines, x.Status, x.Carrier, x.TrackingNumber, x.ShippedAt)).ToList());
+        }).ToList();
     }
 
     /// <summary>Member: skip a cycle of a box subscription while it is open (no box for it).</summary>

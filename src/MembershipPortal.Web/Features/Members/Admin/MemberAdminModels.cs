@@ -45,12 +45,17 @@ public sealed record EmailLine(Guid Id, string Kind, string Subject, DateTimeOff
 
 public sealed record NoteLine(Guid Id, string Author, string Text, DateTimeOffset At);
 
+public sealed record ShipmentLineView(string Cycle, string Items, string Status, string? Carrier, string? TrackingNumber, DateTimeOffset? ShippedAt, string Address);
+
 public sealed record MemberDetail(
     string Id, string Email, string Name, bool EmailConfirmed, DateTimeOffset JoinedAt, DateTimeOffset? LastLoginAt, bool Locked,
     IReadOnlyList<string> Roles, string? Card,
     IReadOnlyList<SubscriptionDetail> Subscriptions, IReadOnlyList<InvoiceLine> Invoices, IReadOnlyList<PaymentLine> Payments,
     IReadOnlyList<AccessLine> Access, IReadOnlyList<CompLine> Comps, IReadOnlyList<CourseLine> Courses, IReadOnlyList<EmailLine> Emails,
-    IReadOnlyList<NoteLine> Notes);
+    IReadOnlyList<NoteLine> Notes)
+{
+    public IReadOnlyList<ShipmentLineView> Shipments { get; init; } = [];
+}
 
 public sealed record MemberActionResult(bool Succeeded, string Message)
 {

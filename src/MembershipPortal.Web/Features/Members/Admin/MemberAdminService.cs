@@ -208,6 +208,9 @@ public sealed class MemberAdminService(
             .Select(o => new EmailLine(o.Id, o.Kind, o.Subject, o.CreatedAt, o.Status.ToString(), o.SentAt)).ToListAsync(ct);
         var notes = await db.MemberNotes.AsNoTracking().Where(n => n.MemberId == memberId).OrderByDescending(n => n.At)
             .Select(n => new NoteLine(n.Id, n.AuthorName, n.Text, n.At)).ToListAsync(ct);
+        var shipments = (await db.Shipments.AsNoTracking().Where(s => s.MemberId == memberId).OrderByDescending(s => s.Cycle).Take(60).ToListAsync(ct))
+            .Select(s => new ShipmentLineView(s.Cycle, string.Join(", ", s.Lines.Select(l => $"{l.Quantity} × {l.Description}")), s.Status.ToString(),
+                s.Carrier, s.TrackingNumber, s.ShippedAt, $"{s.Address.Name}, {s.Address.Line1}, {s.Address.City} {s.Address.PostalCode}, {s.Address.Country}")).ToList();
 
         return new MemberDetail(user.Id, user.Email ?? "", Name(user.FirstName, user.LastName), user.EmailConfirmed, user.CreatedAt, user.LastLoginAt,
             user.LockoutEnd is { } end && end > now, roles,
@@ -225,7 +228,7 @@ public sealed class MemberAdminService(
             accessLines,
             comps.Select(c => new CompLine(c.Id, productNames.GetValueOrDefault(c.ProductId, "?"), c.Until, c.GrantedBy, c.GrantedAt, c.Until is null || c.Until > now)).ToList(),
             enrollments.Select(e => new CourseLine(courseTitles.GetValueOrDefault(e.CourseId, "?"), done.GetValueOrDefault(e.CourseId), lessonCounts.GetValueOrDefault(e.CourseId), e.EnrolledAt, e.CompletedAt)).ToList(),
-            emails, notes);
+            emails, notes) { Shipments = shipments };
     }
 
     private static (bool Allowed, Domain.Entitlements.AccessReason Reason) Decide(MemberAccess access, AccessLevel level, IReadOnlyCollection<Guid> products, DateTimeOffset now)
@@ -401,6 +404,7 @@ public sealed class MemberAdminService(
             courses = detail.Courses,
             emails = detail.Emails.Select(e => new { e.Kind, e.Subject, e.CreatedAt, e.SentAt }),
             staffNotes = detail.Notes.Select(n => new { n.At, n.Text }),
+            shipments = detail.Shipments,
         };
         return JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
     }
@@ -439,6 +443,8 @@ public sealed class MemberAdminService(
             profile.CardExpMonth = profile.CardExpYear = null;
         }
         foreach (var payment in await db.Payments.Where(p => p.MemberId == memberId && p.CardLast4 != null).ToListAsync(ct)) payment.CardLast4 = null;
+        foreach (var shipment in await db.Shipments.Where(s => s.MemberId == memberId).ToListAsync(ct))
+            shipment.Address = new ShippingAddress { Name = "erased", Line1 = "erased", City = "erased", PostalCode = "-", Country = shipment.Address.Country };
         db.MemberNotes.RemoveRange(await db.MemberNotes.Where(n => n.MemberId == memberId).ToListAsync(ct));
         db.Comps.RemoveRange(await db.Comps.Where(c => c.MemberId == memberId).ToListAsync(ct));
         db.Outbox.RemoveRange(await db.Outbox.Where(o => o.MemberId == memberId || o.ToAddress == email).ToListAsync(ct));
