@@ -16,14 +16,14 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                 table: "Products",
                 type: "INTEGER",
                 nullable: false,
-                defaultValue: 0);
+                defaultValue: 12);
 
             migrationBuilder.AddColumn<int>(
                 name: "BoxShipDay",
                 table: "Products",
                 type: "INTEGER",
                 nullable: false,
-                defaultValue: 0);
+                defaultValue: 15);
 
             migrationBuilder.CreateTable(
                 name: "BoxSkips",

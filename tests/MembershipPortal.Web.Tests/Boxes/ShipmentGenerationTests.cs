@@ -171,3 +171,26 @@ public sealed class MemberBoxesTests(MemberAdminFixture fixture) : IClassFixture
         Assert.StartsWith("/Account/Login", anonymous.Headers.Location!.PathAndQuery);
     }
 }
+
+/// <summary>The Owner sets each box's cut-off and ship day in the catalog; nonsense is refused and changes nothing.</summary>
+public sealed class BoxScheduleSettingsTests(MemberAdminFixture fixture) : IClassFixture<MemberAdminFixture>
+{
+    [Fact]
+    public async Task BoxDays_SavedOnTheProduct_InvalidRefused()
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var catalog = scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Catalog.CatalogService>();
+        var input = new MembershipPortal.Web.Features.Catalog.ProductInput
+        {
+            Kind = MembershipPortal.Domain.Catalog.ProductKind.Box, Name = "Tea", Slug = $"tea-{Guid.NewGuid():N}"[..12], Rank = 1, BoxCutoffDay = 20, BoxShipDay = 25,
+        };
+        var created = await catalog.CreateProductAsync(input);
+        Assert.True(created.Succeeded, created.Error);
+        input.BoxShipDay = 10; // before the cut-off
+        Assert.False((await catalog.UpdateProductAsync(created.Id!.Value, input)).Succeeded);
+        var saved = (await catalog.GetProductInputAsync(created.Id!.Value))!;
+        Assert.Equal((20, 25), (saved.BoxCutoffDay, saved.BoxShipDay));
+        var view = (await scope.ServiceProvider.GetRequiredService<ShipmentService>().BoxProductsAsync()).Single(p => p.Id == created.Id);
+        Assert.Equal(new DateOnly(2026, 12, 25), view.Schedule.ShipDateOf(new CycleKey(2026, 12)));
+    }
+}

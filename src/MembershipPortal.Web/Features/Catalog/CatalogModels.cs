@@ -23,6 +23,10 @@ public sealed class ProductInput
     public int Rank { get; set; }
     public bool IsVisible { get; set; } = true;
     public bool AllowPause { get; set; }
+    /// <summary>Boxes: changes after the end of this day of the month go to the next cycle.</summary>
+    public int BoxCutoffDay { get; set; } = 12;
+    /// <summary>Boxes: the day of the month the cycle ships (on or after the cut-off).</summary>
+    public int BoxShipDay { get; set; } = 15;
     public AddOnBilling AddOnBilling { get; set; } = AddOnBilling.Recurring;
     public bool ShipsPhysically { get; set; }
     /// <summary>For add-ons: the products they can be attached to; empty means any.</summary>

@@ -49,7 +49,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
         return p is null ? null : new ProductInput
         {
             Kind = p.Kind, Name = p.Name, Slug = p.Slug, DescriptionMarkdown = p.DescriptionMarkdown, ImageUrl = p.ImageUrl,
-            FeaturesText = string.Join('\n', p.Features), Rank = p.Rank, IsVisible = p.IsVisible, AllowPause = p.AllowPause,
+            FeaturesText = string.Join('\n', p.Features), Rank = p.Rank, IsVisible = p.IsVisible, AllowPause = p.AllowPause, BoxCutoffDay = p.BoxCutoffDay, BoxShipDay = p.BoxShipDay,
             AddOnBilling = p.AddOnBilling ?? AddOnBilling.Recurring, ShipsPhysically = p.ShipsPhysically, AttachableTo = p.AttachableTo.ToList(),
         };
     }
@@ -78,7 +78,9 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
                 CatalogRules.CheckDescription(input.DescriptionMarkdown), CatalogRules.CheckImageUrl(imageUrl),
                 CatalogRules.CheckFeatures(input.FeaturesText),
                 Enum.IsDefined(input.Kind) ? null : "Choose what kind of product this is.",
-                input.Kind != ProductKind.AddOn || Enum.IsDefined(input.AddOnBilling) ? null : "Choose whether the add-on is recurring or one-time.");
+                input.Kind != ProductKind.AddOn || Enum.IsDefined(input.AddOnBilling) ? null : "Choose whether the add-on is recurring or one-time.",
+                input.Kind != ProductKind.Box || (input.BoxCutoffDay is >= 1 and <= 31 && input.BoxShipDay is >= 1 and <= 31 && input.BoxShipDay >= input.BoxCutoffDay)
+                    ? null : "Box cut-off and ship days are days of the month (1-31), and boxes ship on or after the cut-off day.");
 
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             Product product;
@@ -117,6 +119,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
             product.Rank = input.Rank;
             product.IsVisible = input.IsVisible;
             product.AllowPause = input.AllowPause;
+            if (input.Kind == ProductKind.Box) (product.BoxCutoffDay, product.BoxShipDay) = (input.BoxCutoffDay, input.BoxShipDay);
             product.AddOnBilling = input.Kind == ProductKind.AddOn ? input.AddOnBilling : null;
             product.ShipsPhysically = input.Kind == ProductKind.AddOn && input.ShipsPhysically;
             product.AttachableTo = attachTo;
