@@ -15,6 +15,11 @@ using Microsoft.Extensions.Options;
 // Builds a SQLite portal with N members (through the real history import, which creates their accounts) of whom L
 // also hold live subscriptions (some past due, some with expiring cards), then times the members list the way
 // /admin/members asks for it: first page (newest first, with the total count), a search, and the filters.
+if (args.Contains("boxes"))
+{
+    await BoxBench.RunAsync(Option("--subscriptions", 50_000));
+    return;
+}
 var members = Option("--members", 100_000);
 var live = Option("--live", 25_000);
 var runs = Option("--runs", 50);

@@ -70,6 +70,7 @@ public sealed class ShipmentService(
             .Select(r => new { r.SubscriptionId, r.ShippingAddress }).ToDictionaryAsync(r => r.SubscriptionId, r => r.ShippingAddress!, ct);
 
         int created = 0, already = 0, skips = 0, ineligible = 0, noAddress = 0;
+        db.ChangeTracker.AutoDetectChangesEnabled = false; // only Adds below: nothing to detect, and 50,000 entities make it slow
         foreach (var sub in candidates)
         {
             if (existing.Contains(sub.Id)) { already++; continue; }

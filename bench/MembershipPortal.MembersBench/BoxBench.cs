@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Boxes;
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Audit;
+using MembershipPortal.Infrastructure.Billing;
+using MembershipPortal.Infrastructure.Catalog;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Infrastructure.Settings;
+using MembershipPortal.Web.Features.Admin;
+using MembershipPortal.Web.Features.Analytics;
+using MembershipPortal.Web.Features.Audit;
+using MembershipPortal.Web.Features.Boxes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/MembershipPortal.MembersBench -- boxes [--subscriptions 50000]</c>:
+/// N active box subscriptions with addresses on SQLite; times generating the closed cycle's shipments (and a second,
+/// idempotent run).
+/// </summary>
+static class BoxBench
+{
+    public static async Task RunAsync(int count)
+    {
+        var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        var path = Path.Combine(Path.GetTempPath(), $"box-bench-{Guid.NewGuid():N}.db");
+        var factory = new Factory($"Data Source={path}");
+        Console.WriteLine($"{count:N0} active box subscriptions; {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        Guid productId;
+        var seed = Stopwatch.StartNew();
+        await using (var db = factory.CreateDbContext())
+        {
+            await db.Database.MigrateAsync();
+            var product = new Product { Name = "Monthly Tea Box", Slug = "tea-box", Kind = ProductKind.Box, Rank = 1, CreatedAt = now };
+            var price = CatalogPrice.Create(product.Id, PriceTerms.Monthly(new Money(2500, "USD")));
+            db.Products.Add(product);
+            db.Prices.Add(price);
+            await db.SaveChangesAsync();
+            productId = product.Id;
+            for (var start = 0; start < count; start += 2_000)
+            {
+                await using var batch = factory.CreateDbContext();
+                batch.ChangeTracker.AutoDetectChangesEnabled = false;
+                for (var i = start; i < Math.Min(count, start + 2_000); i++)
+                {
+                    var user = new ApplicationUser { UserName = $"box{i}@example.test", Email = $"box{i}@example.test", NormalizedEmail = $"BOX{i}@EXAMPLE.TEST", NormalizedUserName = $"BOX{i}@EXAMPLE.TEST", CreatedAt = now };
+                    batch.Users.Add(user);
+                    var sub = Subscription.Start(user.Id, [new NewSubscriptionItem(price)], now.AddDays(-40), paymentConfirmed: true);
+                    batch.Subscriptions.Add(sub);
+                    batch.SubscriptionRecords.Add(new SubscriptionRecord
+                    {
+                        SubscriptionId = sub.Id, Gateway = "Test",
+                        ShippingAddress = new ShippingAddress { Name = $"Member {i}", Line1 = $"{i} Main Street", City = "Springfield", Region = "IL", PostalCode = "62701", Country = "US" },
+                    });
+                }
+                await batch.SaveChangesAsync();
+            }
+        }
+        Console.WriteLine($"  seeded in {seed.Elapsed.TotalSeconds:N1} s");
+
+        var clock = new Fixed(now);
+        var audit = new AuditLog(factory, clock);
+        var settings = new SettingsStore(factory, clock, audit);
+        var business = new BusinessSettings(settings, null!, null!, Options.Create(new AnalyticsOptions()));
+        var service = new ShipmentService(factory, business, null!, audit, new CurrentActor(new ServiceCollection().BuildServiceProvider()), clock);
+        var watch = Stopwatch.StartNew();
+        var report = await service.GenerateAsync(productId, new CycleKey(2026, 11));
+        Console.WriteLine($"generate 2026-11: {watch.Elapsed.TotalSeconds:N2} s, {report.Created:N0} shipments created");
+        watch.Restart();
+        report = await service.GenerateAsync(productId, new CycleKey(2026, 11));
+        Console.WriteLine($"generate again (idempotent): {watch.Elapsed.TotalSeconds:N2} s, {report.Created:N0} created, {report.AlreadyThere:N0} already there");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(path);
+    }
+}
