@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -44,6 +45,7 @@ public static class StripeServiceCollectionExtensions
         services.AddSingleton<IStripeEventHandler, CheckoutSessionEventHandler>();
         services.AddSingleton<IStripeEventHandler, SubscriptionEventHandler>();
         services.AddSingleton<IStripeEventHandler, InvoiceEventHandler>();
+        services.TryAddSingleton<IBillingNotices, NoBillingNotices>();
         services.AddSingleton<IStripeEventHandler, CustomerEventHandler>();
         services.AddSingleton<StripeWebhookProcessor>();
         return services;

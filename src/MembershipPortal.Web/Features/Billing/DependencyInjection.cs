@@ -6,6 +6,7 @@ public static class DependencyInjection
     {
         builder.Services.AddSingleton<BillingSettings>();
         builder.Services.AddSingleton<RenewalRun>();
+        builder.Services.AddSingleton<MembershipPortal.Infrastructure.Payments.Stripe.Webhooks.IBillingNotices, StripeBillingNotices>();
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<BillingService>();
         builder.Services.AddScoped<CheckoutSignUp>();

@@ -12,7 +12,7 @@ namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 /// units), each event adds one payment row, and the linked subscription records the payment through the domain.
 /// invoice.upcoming is acknowledged only.
 /// </summary>
-internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger) : IStripeEventHandler
+internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, IBillingNotices notices) : IStripeEventHandler
 {
     private const string Paid = "invoice.paid";
     private const string PaymentFailed = "invoice.payment_failed";
@@ -62,9 +62,15 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger) :
             return;
         }
 
+        var behindSince = local.Status is SubscriptionStatus.PastDue or SubscriptionStatus.Unpaid ? local.FirstFailedPaymentAt : null;
         if (succeeded) RecordPaid(local, remote, context.Now);
         else RecordFailed(local, remote, context.Now);
         StripeLedger.MarkApplied(record, context.CreatedAt);
+        // The member's emails go in the same transaction; their dedup keys make a redelivered event send nothing twice.
+        if (succeeded && remote.AmountPaid > 0)
+            await notices.InvoicePaidAsync(db, local, invoice, local.Status == SubscriptionStatus.Active ? behindSince : null, context.Now, ct);
+        else if (!succeeded)
+            await notices.PaymentFailedAsync(db, local, context.Now, ct);
     }
 
     private static void RecordPaid(Subscription local, StripeInvoice remote, DateTimeOffset now)

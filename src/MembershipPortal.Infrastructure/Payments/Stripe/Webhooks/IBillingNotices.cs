@@ -1,0 +1,26 @@
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Infrastructure.Billing;
+using MembershipPortal.Infrastructure.Data;
+
+namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
+
+/// <summary>
+/// The emails a Stripe invoice event causes (receipt, payment failed and the dunning steps, recovered), queued on the
+/// webhook's own context so they commit with the ledger change or not at all. The email feature implements it; the
+/// default queues nothing.
+/// </summary>
+public interface IBillingNotices
+{
+    /// <summary>A paid invoice: its receipt, and "recovered" when it brought a past-due or unpaid subscription back.</summary>
+    Task InvoicePaidAsync(AppDbContext db, Subscription subscription, Invoice invoice, DateTimeOffset? recoveredFrom, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>A failed attempt: whichever dunning notice is due for the subscription now.</summary>
+    Task PaymentFailedAsync(AppDbContext db, Subscription subscription, DateTimeOffset now, CancellationToken ct);
+}
+
+internal sealed class NoBillingNotices : IBillingNotices
+{
+    public Task InvoicePaidAsync(AppDbContext db, Subscription subscription, Invoice invoice, DateTimeOffset? recoveredFrom, DateTimeOffset now, CancellationToken ct) => Task.CompletedTask;
+
+    public Task PaymentFailedAsync(AppDbContext db, Subscription subscription, DateTimeOffset now, CancellationToken ct) => Task.CompletedTask;
+}

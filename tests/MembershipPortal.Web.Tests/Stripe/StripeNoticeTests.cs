@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Web.Tests.Stripe;
+
+/// <summary>
+/// With Stripe as the billing engine the member gets the same emails as on the test gateway, queued in the webhook's
+/// transaction: payment failed at the first failure, a receipt per paid invoice, "recovered" when a payment brings the
+/// subscription back, and nothing twice when Stripe redelivers an event.
+/// </summary>
+public sealed class StripeNoticeTests(StripePortalFactory factory) : IClassFixture<StripePortalFactory>
+{
+    private DateTimeOffset Now => factory.Clock.GetUtcNow();
+    private DateTimeOffset Start => Now.AddDays(-3);
+
+    private async Task SendAsync(string eventId, string type, DateTimeOffset created, JsonObject data)
+    {
+        var response = await factory.PostEventAsync(StripeEvents.Envelope(eventId, type, created, data));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task<List<string>> KindsAsync(StripeWorld w)
+    {
+        await using var db = await factory.DbAsync();
+        return await db.Outbox.Where(o => o.MemberId == w.MemberId).OrderBy(o => o.CreatedAt).ThenBy(o => o.Kind).Select(o => o.Kind).ToListAsync();
+    }
+
+    [Fact]
+    public async Task FailedThenPaid_PaymentFailedThenReceiptAndRecovered_EachOnceEvenWhenRedelivered()
+    {
+        var w = await factory.SeedAsync();
+        var invoiceId = "in_n_" + w.CustomerId;
+        await SendAsync("evt_nc_" + w.CustomerId, "customer.subscription.created", Start,
+            StripeEvents.Subscription(w.SubscriptionId, w.CustomerId, w.MemberId, w.StripePriceId, "active", Start, Start.AddMonths(1)));
+        var failed = StripeEvents.Invoice(invoiceId, w.SubscriptionId, w.CustomerId, w.MemberId, 2000, paid: false, attemptCount: 1, Start.AddMonths(1), Start.AddMonths(2), Now.AddMinutes(-30));
+        await SendAsync("evt_nf_" + w.CustomerId, "invoice.payment_failed", Now.AddMinutes(-30), failed);
+        await SendAsync("evt_nf_" + w.CustomerId, "invoice.payment_failed", Now.AddMinutes(-30), failed.DeepClone().AsObject()); // redelivery
+        Assert.Equal(["payment-failed"], await KindsAsync(w));
+
+        var paid = StripeEvents.Invoice(invoiceId, w.SubscriptionId, w.CustomerId, w.MemberId, 2000, paid: true, attemptCount: 2, Start.AddMonths(1), Start.AddMonths(2), Now);
+        await SendAsync("evt_np_" + w.CustomerId, "invoice.paid", Now, paid);
+        await SendAsync("evt_np_" + w.CustomerId, "invoice.paid", Now, paid.DeepClone().AsObject());
+        var kinds = await KindsAsync(w);
+        Assert.Equal(3, kinds.Count);
+        Assert.Equal(1, kinds.Count(k => k == "payment-failed"));
+        Assert.Equal(1, kinds.Count(k => k == "receipt"));
+        Assert.Equal(1, kinds.Count(k => k == "payment-recovered"));
+    }
+
+    [Fact]
+    public async Task PaidRenewal_ReceiptOnly()
+    {
+        var w = await factory.SeedAsync();
+        await SendAsync("evt_rc_" + w.CustomerId, "customer.subscription.created", Start,
+            StripeEvents.Subscription(w.SubscriptionId, w.CustomerId, w.MemberId, w.StripePriceId, "active", Start, Start.AddMonths(1)));
+        await SendAsync("evt_rp_" + w.CustomerId, "invoice.paid", Now,
+            StripeEvents.Invoice("in_r_" + w.CustomerId, w.SubscriptionId, w.CustomerId, w.MemberId, 2000, paid: true, attemptCount: 1, Start.AddMonths(1), Start.AddMonths(2), Now));
+        Assert.Equal(["receipt"], await KindsAsync(w));
+    }
+}
