@@ -58,4 +58,20 @@ public sealed class StripeNoticeTests(StripePortalFactory factory) : IClassFixtu
             StripeEvents.Invoice("in_r_" + w.CustomerId, w.SubscriptionId, w.CustomerId, w.MemberId, 2000, paid: true, attemptCount: 1, Start.AddMonths(1), Start.AddMonths(2), Now));
         Assert.Equal(["receipt"], await KindsAsync(w));
     }
+
+    [Fact]
+    public async Task StripeGivesUp_PastDueBecomesUnpaid_AccessSuspendedEmailOnce()
+    {
+        var w = await factory.SeedAsync();
+        await SendAsync("evt_sc_" + w.CustomerId, "customer.subscription.created", Start,
+            StripeEvents.Subscription(w.SubscriptionId, w.CustomerId, w.MemberId, w.StripePriceId, "active", Start, Start.AddMonths(1)));
+        await SendAsync("evt_sf_" + w.CustomerId, "invoice.payment_failed", Now.AddMinutes(-30),
+            StripeEvents.Invoice("in_s_" + w.CustomerId, w.SubscriptionId, w.CustomerId, w.MemberId, 2000, paid: false, attemptCount: 1, Start.AddMonths(1), Start.AddMonths(2), Now.AddMinutes(-30)));
+        var unpaid = StripeEvents.Subscription(w.SubscriptionId, w.CustomerId, w.MemberId, w.StripePriceId, "unpaid", Start, Start.AddMonths(1));
+        await SendAsync("evt_su_" + w.CustomerId, "customer.subscription.updated", Now, unpaid);
+        await SendAsync("evt_su_" + w.CustomerId, "customer.subscription.updated", Now, unpaid.DeepClone().AsObject());
+        var kinds = await KindsAsync(w);
+        Assert.Equal(1, kinds.Count(k => k == "access-suspended"));
+        Assert.Equal(1, kinds.Count(k => k == "payment-failed"));
+    }
 }

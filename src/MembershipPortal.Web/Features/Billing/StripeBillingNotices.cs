@@ -27,4 +27,7 @@ public sealed class StripeBillingNotices(NoticeQueue notices, BillingSettings se
         if (subscription.FirstFailedPaymentAt is { } first && policy.NoticeDue(subscription.Status, now - first, subscription.FailedPaymentAttempts) is { } notice)
             await notices.QueueDunningAsync(db, subscription, notice, first, policy, now, ct);
     }
+
+    public async Task SuspendedAsync(AppDbContext db, Subscription subscription, DateTimeOffset firstFailure, DateTimeOffset now, CancellationToken ct) =>
+        await notices.QueueDunningAsync(db, subscription, DunningNotice.Suspended, firstFailure, await settings.GetDunningAsync(ct), now, ct);
 }

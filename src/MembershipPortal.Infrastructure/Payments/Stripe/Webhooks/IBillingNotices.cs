@@ -16,6 +16,9 @@ public interface IBillingNotices
 
     /// <summary>A failed attempt: whichever dunning notice is due for the subscription now.</summary>
     Task PaymentFailedAsync(AppDbContext db, Subscription subscription, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Stripe stopped retrying and the subscription lost access: "access suspended".</summary>
+    Task SuspendedAsync(AppDbContext db, Subscription subscription, DateTimeOffset firstFailure, DateTimeOffset now, CancellationToken ct);
 }
 
 internal sealed class NoBillingNotices : IBillingNotices
@@ -23,4 +26,6 @@ internal sealed class NoBillingNotices : IBillingNotices
     public Task InvoicePaidAsync(AppDbContext db, Subscription subscription, Invoice invoice, DateTimeOffset? recoveredFrom, DateTimeOffset now, CancellationToken ct) => Task.CompletedTask;
 
     public Task PaymentFailedAsync(AppDbContext db, Subscription subscription, DateTimeOffset now, CancellationToken ct) => Task.CompletedTask;
+
+    public Task SuspendedAsync(AppDbContext db, Subscription subscription, DateTimeOffset firstFailure, DateTimeOffset now, CancellationToken ct) => Task.CompletedTask;
 }

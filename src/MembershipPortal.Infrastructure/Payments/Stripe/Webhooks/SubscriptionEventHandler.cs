@@ -11,7 +11,7 @@ namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 /// prices map to. An event created before the newest one applied is acknowledged and ignored, so an update delivered
 /// ahead of its creation still ends in the latest state.
 /// </summary>
-internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler> logger) : IStripeEventHandler
+internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler> logger, IBillingNotices notices) : IStripeEventHandler
 {
     private readonly SubscriptionReconciler reconciler = new(logger);
 
@@ -55,8 +55,12 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
             local = await StripeLedger.LoadSubscriptionAsync(db, record.SubscriptionId, ct);
         }
 
+        var (before, firstFailure) = (local.Status, local.FirstFailedPaymentAt);
         reconciler.Apply(local, state, context.Now);
         StripeLedger.MarkApplied(record, context.CreatedAt);
+        // Stripe gave up on a past-due subscription (unpaid, or canceled for non-payment): the member is told access ended.
+        if (before == SubscriptionStatus.PastDue && local.Status is SubscriptionStatus.Unpaid or SubscriptionStatus.Canceled && firstFailure is { } first)
+            await notices.SuspendedAsync(db, local, first, context.Now, ct);
     }
 
     private static async Task<GatewaySubscriptionState> ToStateAsync(StripeEventContext context, StripeSubscription remote, CancellationToken ct)
