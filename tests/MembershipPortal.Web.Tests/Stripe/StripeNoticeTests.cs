@@ -74,4 +74,21 @@ public sealed class StripeNoticeTests(StripePortalFactory factory) : IClassFixtu
         Assert.Equal(1, kinds.Count(k => k == "access-suspended"));
         Assert.Equal(1, kinds.Count(k => k == "payment-failed"));
     }
+
+    [Fact]
+    public async Task StripePastDue_NearGraceEnd_FinalNoticeFromTheScheduledRun_Once()
+    {
+        var w = await factory.SeedAsync();
+        await SendAsync("evt_fc_" + w.CustomerId, "customer.subscription.created", Start,
+            StripeEvents.Subscription(w.SubscriptionId, w.CustomerId, w.MemberId, w.StripePriceId, "active", Start, Start.AddMonths(1)));
+        await SendAsync("evt_ff_" + w.CustomerId, "invoice.payment_failed", Now,
+            StripeEvents.Invoice("in_f_" + w.CustomerId, w.SubscriptionId, w.CustomerId, w.MemberId, 2000, paid: false, attemptCount: 1, Start.AddMonths(1), Start.AddMonths(2), Now));
+        var run = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MembershipPortal.Web.Features.Notifications.NoticeRun>(factory.Services);
+
+        await run.RunOnceAsync(Now.AddDays(1));
+        Assert.DoesNotContain("final-notice", await KindsAsync(w));
+        await run.RunOnceAsync(Now.AddDays(5).AddHours(1)); // two days before the 7-day grace period ends
+        await run.RunOnceAsync(Now.AddDays(5).AddHours(2));
+        Assert.Equal(1, (await KindsAsync(w)).Count(k => k == "final-notice"));
+    }
 }

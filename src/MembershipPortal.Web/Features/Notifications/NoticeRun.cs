@@ -13,7 +13,7 @@ public sealed record NoticeRunReport(int RenewalReminders, int TrialEnding, int 
 /// win-back. Run hourly by a job; every notice has a dedup key per subscription and cycle, so runs can overlap, repeat
 /// or be missed for a while and each member still gets each notice once.
 /// </summary>
-public sealed class NoticeRun(IDbContextFactory<AppDbContext> dbFactory, NoticeQueue notices, NoticeSettings settings, ILogger<NoticeRun> logger)
+public sealed class NoticeRun(IDbContextFactory<AppDbContext> dbFactory, NoticeQueue notices, NoticeSettings settings, Billing.BillingSettings billing, ILogger<NoticeRun> logger)
 {
     public async Task<NoticeRunReport> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default)
     {
@@ -22,6 +22,7 @@ public sealed class NoticeRun(IDbContextFactory<AppDbContext> dbFactory, NoticeQ
         var trials = await TrialEndingAsync(now, ct);
         var cards = await CardExpiringAsync(now, ct);
         var winBack = schedule.WinBackEnabled ? await WinBackAsync(schedule.WinBackDays, now, ct) : 0;
+        await HostedDunningAsync(now, ct);
         return new NoticeRunReport(reminders, trials, cards, winBack);
     }
 
@@ -37,6 +38,20 @@ public sealed class NoticeRun(IDbContextFactory<AppDbContext> dbFactory, NoticeQ
                 if (due is null || due.RenewalAt != sub.CurrentPeriodEnd) return false;
                 return await notices.QueueAsync(db, NoticeKind.RenewalReminder, NoticeQueue.Keys.RenewalReminder(sub.Id, due.RenewalAt, due.DaysBefore), sub, now, ct: ct);
             }, ct);
+    }
+
+    /// <summary>
+    /// Stripe-billed subscriptions that are past due: Stripe retries and its events bring "payment failed" and the
+    /// reminders, but the final notice falls due with time (before the Owner's grace period ends), so it is sent here.
+    /// </summary>
+    private async Task<int> HostedDunningAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var policy = await billing.GetDunningAsync(ct);
+        return await ForEachAsync(db => db.Subscriptions.Include(s => s.Items)
+                .Where(s => s.Status == SubscriptionStatus.PastDue && s.FirstFailedPaymentAt != null
+                    && db.SubscriptionRecords.Any(r => r.SubscriptionId == s.Id && r.Gateway == "Stripe")),
+            async (db, sub) => policy.NoticeDue(sub.Status, now - sub.FirstFailedPaymentAt!.Value, sub.FailedPaymentAttempts) is Domain.Dunning.DunningNotice.FinalNotice
+                && await notices.QueueDunningAsync(db, sub, Domain.Dunning.DunningNotice.FinalNotice, sub.FirstFailedPaymentAt!.Value, policy, now, ct), ct);
     }
 
     private Task<int> TrialEndingAsync(DateTimeOffset now, CancellationToken ct)
