@@ -9,34 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MembershipPortal.Web.Tests.Audit;
 
-public sealed class AuditTrailFixture : IAsyncLifetime
-{
-    public PortalFactory Factory { get; } = new();
-    public HttpClient Owner { get; private set; } = null!;
-    public HttpClient Staff { get; private set; } = null!;
-    public HttpClient Member { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        _ = Factory.Server;
-        Owner = await Factory.SignedInClientAsync("audit.owner@example.test", PortalRoles.Owner);
-        Staff = await Factory.SignedInClientAsync("audit.staff@example.test", PortalRoles.Staff);
-        Member = await Factory.SignedInClientAsync("audit.member@example.test", null);
-    }
-
-
-    public Task DisposeAsync()
-    {
-        Owner.Dispose();
-        Staff.Dispose();
-        Member.Dispose();
-        Factory.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>The audit trail: Owner-only page, append-only rows, one entry per settings value that changed.</summary>
-public sealed class AuditTrailTests(AuditTrailFixture fixture) : IClassFixture<AuditTrailFixture>
+public sealed class AuditTrailTests(OwnerStaffMemberFixture fixture) : IClassFixture<OwnerStaffMemberFixture>
 {
     private T Get<T>() where T : notnull => fixture.Factory.Services.GetRequiredService<T>();
 

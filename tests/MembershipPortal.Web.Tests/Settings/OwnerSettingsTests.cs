@@ -11,33 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MembershipPortal.Web.Tests.Settings;
 
-public sealed class OwnerSettingsFixture : IAsyncLifetime
-{
-    public PortalFactory Factory { get; } = new();
-    public HttpClient Owner { get; private set; } = null!;
-    public HttpClient Staff { get; private set; } = null!;
-    public HttpClient Member { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        _ = Factory.Server;
-        Owner = await Factory.SignedInClientAsync("settings.owner@example.test", PortalRoles.Owner);
-        Staff = await Factory.SignedInClientAsync("settings.staff@example.test", PortalRoles.Staff);
-        Member = await Factory.SignedInClientAsync("settings.member@example.test");
-    }
-
-    public Task DisposeAsync()
-    {
-        Owner.Dispose();
-        Staff.Dispose();
-        Member.Dispose();
-        Factory.Dispose();
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>/admin/settings: Owner only; the business profile is validated whole, saved whole, audited and shown at once.</summary>
-public sealed class OwnerSettingsTests(OwnerSettingsFixture fixture) : IClassFixture<OwnerSettingsFixture>
+public sealed class OwnerSettingsTests(OwnerStaffMemberFixture fixture) : IClassFixture<OwnerStaffMemberFixture>
 {
     public static TheoryData<string> OwnerPages() => ["/admin/settings", "/admin/settings/billing", "/admin/settings/emails", "/admin/audit"];
 
@@ -126,7 +101,7 @@ public sealed class OwnerSettingsTests(OwnerSettingsFixture fixture) : IClassFix
 }
 
 /// <summary>Downgrade timing and the cancel save offer: saved together, read by billing, nonsense refused.</summary>
-public sealed class PlanChangeSettingsTests(OwnerSettingsFixture fixture) : IClassFixture<OwnerSettingsFixture>
+public sealed class PlanChangeSettingsTests(OwnerStaffMemberFixture fixture) : IClassFixture<OwnerStaffMemberFixture>
 {
     [Fact]
     public async Task PlanChanges_SavedTogether_MemberOverviewFollows_DiscountRefused()

@@ -20,6 +20,15 @@ public sealed class StripeNoticeTests(StripePortalFactory factory) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    /// <summary>The subscription starts at Stripe, then its renewal invoice fails at <paramref name="failedAt"/>.</summary>
+    private async Task StartThenFailAsync(StripeWorld w, string tag, DateTimeOffset failedAt)
+    {
+        await SendAsync($"evt_{tag}c_" + w.CustomerId, "customer.subscription.created", Start,
+            StripeEvents.Subscription(w.SubscriptionId, w.CustomerId, w.MemberId, w.StripePriceId, "active", Start, Start.AddMonths(1)));
+        await SendAsync($"evt_{tag}f_" + w.CustomerId, "invoice.payment_failed", failedAt,
+            StripeEvents.Invoice($"in_{tag}_" + w.CustomerId, w.SubscriptionId, w.CustomerId, w.MemberId, 2000, paid: false, attemptCount: 1, Start.AddMonths(1), Start.AddMonths(2), failedAt));
+    }
+
     private async Task<List<string>> KindsAsync(StripeWorld w)
     {
         await using var db = await factory.DbAsync();
@@ -63,10 +72,7 @@ public sealed class StripeNoticeTests(StripePortalFactory factory) : IClassFixtu
     public async Task StripeGivesUp_PastDueBecomesUnpaid_AccessSuspendedEmailOnce()
     {
         var w = await factory.SeedAsync();
-        await SendAsync("evt_sc_" + w.CustomerId, "customer.subscription.created", Start,
-            StripeEvents.Subscription(w.SubscriptionId, w.CustomerId, w.MemberId, w.StripePriceId, "active", Start, Start.AddMonths(1)));
-        await SendAsync("evt_sf_" + w.CustomerId, "invoice.payment_failed", Now.AddMinutes(-30),
-            StripeEvents.Invoice("in_s_" + w.CustomerId, w.SubscriptionId, w.CustomerId, w.MemberId, 2000, paid: false, attemptCount: 1, Start.AddMonths(1), Start.AddMonths(2), Now.AddMinutes(-30)));
+        await StartThenFailAsync(w, "s", Now.AddMinutes(-30));
         var unpaid = StripeEvents.Subscription(w.SubscriptionId, w.CustomerId, w.MemberId, w.StripePriceId, "unpaid", Start, Start.AddMonths(1));
         await SendAsync("evt_su_" + w.CustomerId, "customer.subscription.updated", Now, unpaid);
         await SendAsync("evt_su_" + w.CustomerId, "customer.subscription.updated", Now, unpaid.DeepClone().AsObject());
@@ -79,10 +85,7 @@ public sealed class StripeNoticeTests(StripePortalFactory factory) : IClassFixtu
     public async Task StripePastDue_NearGraceEnd_FinalNoticeFromTheScheduledRun_Once()
     {
         var w = await factory.SeedAsync();
-        await SendAsync("evt_fc_" + w.CustomerId, "customer.subscription.created", Start,
-            StripeEvents.Subscription(w.SubscriptionId, w.CustomerId, w.MemberId, w.StripePriceId, "active", Start, Start.AddMonths(1)));
-        await SendAsync("evt_ff_" + w.CustomerId, "invoice.payment_failed", Now,
-            StripeEvents.Invoice("in_f_" + w.CustomerId, w.SubscriptionId, w.CustomerId, w.MemberId, 2000, paid: false, attemptCount: 1, Start.AddMonths(1), Start.AddMonths(2), Now));
+        await StartThenFailAsync(w, "f", Now);
         var run = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MembershipPortal.Web.Features.Notifications.NoticeRun>(factory.Services);
 
         await run.RunOnceAsync(Now.AddDays(1));
