@@ -12,12 +12,11 @@ internal static class BenchProgram
     {
         if (args.Length == 0 || args[0] != "webhooks")
         {
-            Console.Error.WriteLine("usage: MembershipPortal.Bench webhooks [count=10000] [--parallel N=1] [--direct] [--dir PATH] [--wal]");
+            Console.Error.WriteLine("usage: MembershipPortal.Bench webhooks [count=10000] [--parallel N=1] [--direct] [--dir PATH]");
             Console.Error.WriteLine("  Ingests <count> signed Stripe events (customer.subscription.created/updated, invoice.paid) through");
             Console.Error.WriteLine("  POST /webhooks/stripe of the real app on a temporary SQLite file.");
             Console.Error.WriteLine("  --direct    call the ingestion service (StripeWebhookProcessor) instead of HTTP");
             Console.Error.WriteLine("  --dir PATH  where the temporary database goes (default: the system temp folder)");
-            Console.Error.WriteLine("  --wal       switch the database to WAL journaling first (the portal itself leaves SQLite's default)");
             return 2;
         }
 
@@ -34,7 +33,7 @@ internal static class BenchProgram
         // WebApplicationFactory looks for MvcTestingAppManifest.json (the Web project's content root) in the current
         // directory, which test runners set to the output folder and `dotnet run` does not.
         Environment.CurrentDirectory = AppContext.BaseDirectory;
-        await using var bench = new WebhookBench(count, parallel, direct: args.Contains("--direct"), wal: args.Contains("--wal"), directory);
+        await using var bench = new WebhookBench(count, parallel, direct: args.Contains("--direct"), directory);
         var report = await bench.RunAsync();
         Console.WriteLine(report);
         return report.Failed == 0 ? 0 : 1;

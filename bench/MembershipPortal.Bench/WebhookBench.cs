@@ -26,7 +26,7 @@ namespace MembershipPortal.Bench;
 /// the first period, customer.subscription.updated a month later (renewal + quantity change) and invoice.paid for the
 /// renewal. That is 25 % created, 25 % updated, 50 % invoice.paid. A warm-up of its own subscriptions runs untimed first.
 /// </summary>
-internal sealed class WebhookBench(int count, int parallel, bool direct, bool wal, string directory) : IAsyncDisposable
+internal sealed class WebhookBench(int count, int parallel, bool direct, string directory) : IAsyncDisposable
 {
     public const int EventsPerSubscription = 4;
     private const string Secret = "whsec_bench";
@@ -131,7 +131,6 @@ internal sealed class WebhookBench(int count, int parallel, bool direct, bool wa
     private async Task SeedAsync(int members, DateTimeOffset now)
     {
         await using var db = await Db();
-        if (wal) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL");
         for (var k = 0; k < members; k++)
         {
             var ids = Ids(k);
@@ -157,7 +156,7 @@ internal sealed class WebhookBench(int count, int parallel, bool direct, bool wa
         double Percentile(double p) => latencies.Length == 0 ? 0 : latencies[(int)Math.Min(latencies.Length - 1, p * latencies.Length)] * 1000.0 / Stopwatch.Frequency;
         return new BenchReport(
             Mode: direct ? "direct (StripeWebhookProcessor)" : "HTTP POST /webhooks/stripe (TestServer)",
-            Journal: wal ? "WAL" : "rollback journal (SQLite default)",
+            Journal: await JournalAsync(db),
             LoadAverage: File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a",
             Events: latencies.Length,
             Parallel: parallel,
@@ -173,6 +172,23 @@ internal sealed class WebhookBench(int count, int parallel, bool direct, bool wa
             TimedSubscriptions: subscriptions,
             DatabaseBytes: new FileInfo(Path.Combine(root, "portal.db")).Length,
             DatabasePath: Path.Combine(root, "portal.db"));
+    }
+
+    /// <summary>What the portal's own connections run with (WAL from start-up, synchronous from the connection interceptor).</summary>
+    private static async Task<string> JournalAsync(AppDbContext db)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode";
+            var journal = await command.ExecuteScalarAsync();
+            command.CommandText = "PRAGMA synchronous";
+            var synchronous = Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            return $"journal_mode={journal}, synchronous={(synchronous switch { 0 => "OFF", 1 => "NORMAL", 2 => "FULL", _ => "EXTRA" })}";
+        }
+        finally { await db.Database.CloseConnectionAsync(); }
     }
 
     private Task<AppDbContext> Db() => factory!.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();

@@ -29,22 +29,24 @@ public static class DependencyInjection
         var contentRoot = builder.Environment.ContentRootPath;
         if (provider == DatabaseProvider.SqlServer)
         {
-            builder.Services.AddDbContextFactory<SqlServerAppDbContext>((sp, o) =>
+            builder.Services.AddPooledDbContextFactory<SqlServerAppDbContext>((sp, o) =>
                 o.UseSqlServer(sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal") ?? "",
                     sql => sql.MigrationsAssembly(SqlServerAppDbContext.MigrationsAssembly).EnableRetryOnFailure()));
             Register<SqlServerAppDbContext>(builder.Services);
         }
         else
         {
-            builder.Services.AddDbContextFactory<SqliteAppDbContext>((sp, o) =>
+            builder.Services.AddPooledDbContextFactory<SqliteAppDbContext>((sp, o) =>
                 o.UseSqlite(SqliteConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal"), contentRoot),
-                    s => s.MigrationsAssembly(SqliteAppDbContext.MigrationsAssembly)));
+                    s => s.MigrationsAssembly(SqliteAppDbContext.MigrationsAssembly)).AddInterceptors(SqlitePragmas));
             Register<SqliteAppDbContext>(builder.Services);
         }
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<SettingsStore>();
         return builder;
     }
+
+    private static readonly SqliteConnectionPragmas SqlitePragmas = new();
 
     private static void Register<TContext>(IServiceCollection services) where TContext : AppDbContext
     {
