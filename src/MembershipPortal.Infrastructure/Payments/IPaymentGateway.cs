@@ -44,6 +44,13 @@ public interface IPaymentGateway
 
     /// <summary>Stripe: creates the product and any missing prices; returns the gateway ids to store.</summary>
     Task<CatalogSyncResult> SyncProductAsync(ProductSyncRequest request, CancellationToken ct = default);
+    /// <summary>
+    /// Stripe: makes sure a coupon with these terms exists at the gateway and returns its id (the same terms always give the
+    /// same id). Gateways that price checkouts themselves (the test gateway) apply the portal's coupon directly.
+    /// </summary>
+    Task<string> EnsureCouponAsync(CouponSyncRequest request, CancellationToken ct = default) =>
+        throw new NotSupportedException($"{Name} applies the portal's coupons itself.");
+
     /// <summary>Checks the gateway answers with our credentials: null when it does, else what went wrong.</summary>
     Task<string?> CheckConnectionAsync(CancellationToken ct = default) => Task.FromResult<string?>(null);
 }
@@ -69,7 +76,12 @@ public sealed record CheckoutLine(string GatewayPriceId, int Quantity);
 
 public sealed record CheckoutSessionRequest(
     string MemberId, string CustomerId, IReadOnlyList<CheckoutLine> Lines, string? GatewayCouponId, int TrialDays,
-    bool CollectShippingAddress, string SuccessUrl, string CancelUrl, string IdempotencyKey);
+    bool CollectShippingAddress, string SuccessUrl, string CancelUrl, string IdempotencyKey, string? CouponCode = null);
+
+/// <summary>A portal coupon as the gateway needs it: terms, expiry and the gateway products it is restricted to (none = all).</summary>
+public sealed record CouponSyncRequest(
+    Guid CouponId, string Code, decimal? PercentOff, long? AmountOffMinor, string? Currency, string Duration, int? DurationInMonths,
+    DateTimeOffset? RedeemBy, IReadOnlyList<string> GatewayProductIds);
 
 public sealed record SubscriptionItemChange(string? GatewayItemId, string GatewayPriceId, int Quantity, bool Remove = false);
 

@@ -47,6 +47,31 @@ public sealed class StripeBillingWebhookTests(StripePortalFactory factory) : ICl
         Assert.Equal(Start, record.LastGatewayEventAt);
     }
 
+    [Fact]
+    public async Task SubscriptionCreated_WithOurCouponInMetadata_LocalItemsCarryTheDiscountAndTheCouponCountsAUse()
+    {
+        var w = await factory.SeedAsync();
+        var code = "HALF" + w.CustomerId[^6..].ToUpperInvariant();
+        await using (var db = await factory.DbAsync())
+        {
+            var coupon = MembershipPortal.Domain.Catalog.Coupon.Create(
+                MembershipPortal.Domain.Catalog.CouponTerms.Percent(code, 50, MembershipPortal.Domain.Catalog.CouponDuration.Forever));
+            db.Coupons.Add(coupon);
+            db.Entry(coupon).Property("NormalizedCode").CurrentValue = coupon.Code;
+            await db.SaveChangesAsync();
+        }
+        var sub = Sub(w);
+        sub["metadata"]!["coupon_code"] = code;
+
+        await SendAsync("evt_cc_" + w.CustomerId, "customer.subscription.created", Start, sub);
+
+        var subscription = await LoadAsync(w);
+        Assert.Equal(code, Assert.Single(subscription.Items).Coupon?.Code);
+        Assert.Equal(1000, subscription.MonthlyRecurringMinor());
+        await using var check = await factory.DbAsync();
+        Assert.Equal(1, (await check.Coupons.SingleAsync(c => EF.Property<string>(c, "NormalizedCode") == code)).TimesRedeemed);
+    }
+
     // Stripe does not guarantee order: the newest state must win whichever event arrives first.
     [Fact]
     public async Task SubscriptionUpdated_DeliveredBeforeCreated_EndsInTheUpdatedState()

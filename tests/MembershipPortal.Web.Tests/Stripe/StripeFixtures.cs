@@ -16,6 +16,23 @@ public static class StripeFixtures
 
     private const string Json = """
 {
+ "coupon": {
+  "amount_off": null,
+  "created": 1234567890,
+  "currency": "usd",
+  "duration": "forever",
+  "duration_in_months": 3,
+  "id": "Z4OV52SU",
+  "livemode": false,
+  "max_redemptions": null,
+  "metadata": {},
+  "name": "25.5% off",
+  "object": "coupon",
+  "percent_off": 25.5,
+  "redeem_by": 1234567890,
+  "times_redeemed": 0,
+  "valid": true
+ },
  "subscription": {
   "application": null,
   "application_fee_percent": null,

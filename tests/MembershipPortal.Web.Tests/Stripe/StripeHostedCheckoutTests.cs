@@ -1,3 +1,4 @@
+using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Web.Features.Billing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,15 +79,76 @@ public sealed class StripeHostedCheckoutTests : IDisposable
         Assert.False(await db.BillingProfiles.AnyAsync(p => p.MemberId == world.MemberId));
     }
 
+    private async Task<Guid> AddCouponAsync(string code, CouponTerms terms, Guid? onlyProduct = null, DateTimeOffset? expiresAt = null)
+    {
+        await using var db = await factory.DbAsync();
+        var coupon = Coupon.Create(terms, expiresAt, productIds: onlyProduct is { } p ? [p] : null);
+        db.Coupons.Add(coupon);
+        db.Entry(coupon).Property("NormalizedCode").CurrentValue = coupon.Code;
+        await db.SaveChangesAsync();
+        return coupon.Id;
+    }
+
     [Fact]
-    public async Task Start_WithCoupon_RefusedWithReason()
+    public async Task Start_WithCoupon_CreatesTheStripeCouponAndAppliesItToTheSession()
+    {
+        var world = await factory.SeedAsync();
+        var code = "SAVE" + world.CustomerId[^6..].ToUpperInvariant();
+        await AddCouponAsync(code, CouponTerms.Percent(code, 25, CouponDuration.Repeating, 3), onlyProduct: world.ProductId);
+        await using (var db = await factory.DbAsync())
+        {
+            var product = await db.Products.SingleAsync(p => p.Id == world.ProductId);
+            product.StripeProductId = "prod_" + world.CustomerId;
+            await db.SaveChangesAsync();
+        }
+        factory.StripeApi
+            .Reply(HttpMethod.Post, "/v1/coupons", StripeFixtures.Resource("coupon"))
+            .Reply(HttpMethod.Post, "/v1/customers", StripeFixtures.Resource("customer"))
+            .Reply(HttpMethod.Post, "/v1/checkout/sessions", StripeFixtures.Resource("checkout.session"));
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var (url, error) = await Scoped<StripeCheckout>(scope).StartAsync(world.MemberId, "m@example.test",
+            new CheckoutChoice { PriceId = world.PriceId, CouponCode = code.ToLowerInvariant() }, "https://portal.test");
+
+        Assert.Null(error);
+        Assert.NotNull(url);
+        Assert.Equal(["/v1/coupons", "/v1/customers", "/v1/checkout/sessions"], factory.StripeApi.Requests.Select(r => r.Path));
+        var coupon = factory.StripeApi.Requests[0];
+        Assert.StartsWith($"mp_{code}_", coupon.Form["id"]);
+        Assert.Equal($"coupon-create:{coupon.Form["id"]}", coupon.IdempotencyKey);
+        Assert.Equal("25", coupon.Form["percent_off"]);
+        Assert.Equal("repeating", coupon.Form["duration"]);
+        Assert.Equal("3", coupon.Form["duration_in_months"]);
+        Assert.Equal("prod_" + world.CustomerId, coupon.Form["applies_to[products][0]"]);
+        var session = factory.StripeApi.Requests[^1];
+        // The fixture's coupon id is what Stripe answered; the session uses the id Stripe returned.
+        Assert.Equal((string)StripeFixtures.Resource("coupon")["id"]!, session.Form["discounts[0][coupon]"]);
+        Assert.Equal(code, session.Form["subscription_data[metadata][coupon_code]"]);
+    }
+
+    [Fact]
+    public async Task Start_ExpiredCoupon_ClearMessageAndNoStripeCall()
+    {
+        var world = await factory.SeedAsync();
+        var code = "OLD" + world.CustomerId[^6..].ToUpperInvariant();
+        await AddCouponAsync(code, CouponTerms.Percent(code, 10, CouponDuration.Once), expiresAt: factory.Clock.GetUtcNow().AddDays(-1));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var (url, error) = await Scoped<StripeCheckout>(scope).StartAsync(world.MemberId, "m@example.test",
+            new CheckoutChoice { PriceId = world.PriceId, CouponCode = code }, "https://portal.test");
+        Assert.Null(url);
+        Assert.Contains($"Coupon {code} expired", error);
+        Assert.Empty(factory.StripeApi.Requests);
+    }
+
+    [Fact]
+    public async Task Start_UnknownCoupon_ClearMessageAndNoStripeCall()
     {
         var world = await factory.SeedAsync();
         await using var scope = factory.Services.CreateAsyncScope();
         var (url, error) = await Scoped<StripeCheckout>(scope).StartAsync(world.MemberId, "m@example.test",
-            new CheckoutChoice { PriceId = world.PriceId, CouponCode = "WELCOME" }, "https://portal.test");
+            new CheckoutChoice { PriceId = world.PriceId, CouponCode = "NOSUCHCODE" }, "https://portal.test");
         Assert.Null(url);
-        Assert.Contains("Coupon", error);
+        Assert.Equal("The coupon code NOSUCHCODE is not valid.", error);
         Assert.Empty(factory.StripeApi.Requests);
     }
 

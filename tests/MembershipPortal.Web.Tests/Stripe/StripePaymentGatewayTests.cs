@@ -83,6 +83,56 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
+    public async Task EnsureCoupon_AmountOff_SendsTermsUnderAnIdThatFollowsTheTerms()
+    {
+        api.Reply(HttpMethod.Post, "/v1/coupons", StripeFixtures.Resource("coupon"))
+            .Reply(HttpMethod.Post, "/v1/coupons", StripeFixtures.Resource("coupon"))
+            .Reply(HttpMethod.Post, "/v1/coupons", StripeFixtures.Resource("coupon"));
+        var couponId = Guid.NewGuid();
+        var request = new CouponSyncRequest(couponId, "FIVEOFF", null, 500, "USD", "Once", null,
+            new DateTimeOffset(2027, 1, 31, 0, 0, 0, TimeSpan.Zero), []);
+
+        await gateway.EnsureCouponAsync(request);
+        await gateway.EnsureCouponAsync(request);
+        await gateway.EnsureCouponAsync(request with { AmountOffMinor = 600 });
+
+        var (first, second, edited) = (api.Requests[0], api.Requests[1], api.Requests[2]);
+        Assert.Equal(("POST", "/v1/coupons"), (first.Method, first.Path));
+        Assert.Equal("500", first.Form["amount_off"]);
+        Assert.Equal("usd", first.Form["currency"]);
+        Assert.Equal("once", first.Form["duration"]);
+        Assert.Equal("1801353600", first.Form["redeem_by"]);
+        Assert.Equal(couponId.ToString(), first.Form["metadata[coupon_id]"]);
+        Assert.DoesNotContain(first.Form.Keys, k => k.StartsWith("percent_off", StringComparison.Ordinal) || k.StartsWith("applies_to", StringComparison.Ordinal));
+        Assert.Equal(first.Form["id"], second.Form["id"]);
+        Assert.Equal(first.IdempotencyKey, second.IdempotencyKey);
+        Assert.NotEqual(first.Form["id"], edited.Form["id"]);
+    }
+
+    [Fact]
+    public async Task EnsureCoupon_AlreadyAtStripe_ReturnsOurId()
+    {
+        api.Reply(HttpMethod.Post, "/v1/coupons",
+            StubStripeApi.Error("invalid_request_error", "resource_already_exists", "Coupon already exists."), System.Net.HttpStatusCode.BadRequest);
+
+        var id = await gateway.EnsureCouponAsync(new CouponSyncRequest(Guid.NewGuid(), "TEN", 10m, null, null, "forever", null, null, []));
+
+        Assert.StartsWith("mp_TEN_", id);
+        Assert.Equal(id, Sent.Form["id"]);
+    }
+
+    [Fact]
+    public async Task EnsureCoupon_StripeRefuses_ThrowsWithStripesMessage()
+    {
+        api.Reply(HttpMethod.Post, "/v1/coupons",
+            StubStripeApi.Error("invalid_request_error", "parameter_invalid_integer", "Invalid amount_off."), System.Net.HttpStatusCode.BadRequest);
+
+        var ex = await Assert.ThrowsAsync<PaymentGatewayException>(() =>
+            gateway.EnsureCouponAsync(new CouponSyncRequest(Guid.NewGuid(), "BAD", null, 1, "USD", "once", null, null, [])));
+        Assert.Equal("Invalid amount_off.", ex.Message);
+    }
+
+    [Fact]
     public async Task EnsureCustomer_NewMember_CreatesCustomerTaggedWithMemberId()
     {
         api.Reply(HttpMethod.Post, "/v1/customers", StripeFixtures.Resource("customer"));

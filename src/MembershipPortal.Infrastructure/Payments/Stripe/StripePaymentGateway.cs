@@ -23,6 +23,9 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
     /// <summary>The metadata key linking Stripe customers and subscriptions back to the portal's member.</summary>
     public const string MemberIdKey = "member_id";
 
+    /// <summary>Subscription metadata naming the portal coupon the checkout used, so the local ledger applies the same terms.</summary>
+    public const string CouponCodeKey = "coupon_code";
+
     public string Name => "Stripe";
 
     public bool UsesHostedPages => true;
@@ -104,6 +107,8 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
     {
         if (request.Lines.Count == 0) throw new ArgumentException("A checkout needs at least one line.", nameof(request));
         var memberMetadata = new Dictionary<string, string> { [MemberIdKey] = request.MemberId };
+        var subscriptionMetadata = new Dictionary<string, string>(memberMetadata);
+        if (request.CouponCode is { Length: > 0 } code) subscriptionMetadata[CouponCodeKey] = code;
         var options = new CheckoutSessionCreateOptions
         {
             Mode = "subscription",
@@ -112,7 +117,7 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
             LineItems = [.. request.Lines.Select(l => new CheckoutSessionLineItemOptions { Price = l.GatewayPriceId, Quantity = l.Quantity })],
             SubscriptionData = new CheckoutSubscriptionDataOptions
             {
-                Metadata = memberMetadata,
+                Metadata = subscriptionMetadata,
                 TrialPeriodDays = request.TrialDays > 0 ? request.TrialDays : null,
             },
             Metadata = new Dictionary<string, string>(memberMetadata),
@@ -210,6 +215,50 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
         }
 
         return new CatalogSyncResult(product.Id, priceIds);
+    }
+
+    /// <summary>
+    /// Coupons are immutable at Stripe, so the id carries a digest of the terms: the same terms reuse one Stripe coupon,
+    /// edited terms make a new one. A create that finds the id taken (an earlier run beyond the idempotency key's 24 hours)
+    /// is the coupon we want.
+    /// </summary>
+    public async Task<string> EnsureCouponAsync(CouponSyncRequest request, CancellationToken ct = default)
+    {
+        if (request.PercentOff is null == request.AmountOffMinor is null)
+            throw new ArgumentException("A coupon is either percent-off or amount-off.", nameof(request));
+        var duration = request.Duration.Trim().ToLowerInvariant();
+        if (duration is not ("once" or "repeating" or "forever"))
+            throw new ArgumentException($"'{request.Duration}' is not a Stripe coupon duration (once, repeating or forever).", nameof(request));
+        var products = request.GatewayProductIds.Order(StringComparer.Ordinal).ToList();
+        var fingerprint = string.Join("|", request.CouponId, request.Code, request.PercentOff?.ToString(CultureInfo.InvariantCulture),
+            request.AmountOffMinor, request.Currency, duration, request.DurationInMonths, request.RedeemBy?.ToUnixTimeSeconds(), string.Join(",", products));
+        var id = $"mp_{request.Code}_{Hash(fingerprint)[..10]}";
+        var options = new CouponCreateOptions
+        {
+            Id = id,
+            Name = request.Code.Length <= 40 ? request.Code : request.Code[..40],
+            PercentOff = request.PercentOff,
+            AmountOff = request.AmountOffMinor,
+            Currency = request.AmountOffMinor is null ? null : request.Currency?.ToLowerInvariant(),
+            Duration = duration,
+            DurationInMonths = duration == "repeating" ? request.DurationInMonths : null,
+            RedeemBy = request.RedeemBy?.UtcDateTime,
+            AppliesTo = products.Count > 0 ? new CouponAppliesToOptions { Products = products } : null,
+            Metadata = new Dictionary<string, string> { ["coupon_id"] = request.CouponId.ToString() },
+        };
+        try
+        {
+            return (await client.V1.Coupons.CreateAsync(options, Key($"coupon-create:{id}"), ct)).Id;
+        }
+        catch (StripeException ex) when (ex.StripeError?.Code == "resource_already_exists")
+        {
+            return id;
+        }
+        catch (StripeException ex)
+        {
+            var (code, message) = Failure(ex);
+            throw new PaymentGatewayException(code, message, ex);
+        }
     }
 
     /// <summary>Reads the account balance, the cheapest call that proves the secret key works.</summary>

@@ -171,7 +171,7 @@ public sealed partial class CheckoutService(
         return (items, [mainProduct, .. products.Where(p => p.Id != mainProduct.Id)]);
     }
 
-    private static async Task<(Coupon? Coupon, string? Error)> FindCouponAsync(
+    internal static async Task<(Coupon? Coupon, string? Error)> FindCouponAsync(
         AppDbContext db, string? code, IReadOnlyList<NewSubscriptionItem> items, DateTimeOffset now, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(code)) return (null, null);

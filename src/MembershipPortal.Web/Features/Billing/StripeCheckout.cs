@@ -70,7 +70,8 @@ public sealed class StripeCatalogSync(IDbContextFactory<AppDbContext> dbFactory,
 }
 
 /// <summary>Checkout on Stripe's hosted page: the member's choice becomes a Checkout Session in subscription mode.</summary>
-public sealed class StripeCheckout(IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, StripeCatalogSync sync, ILogger<StripeCheckout> logger)
+public sealed class StripeCheckout(
+    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, StripeCatalogSync sync, TimeProvider clock, ILogger<StripeCheckout> logger)
 {
     public bool Enabled => gateway.UsesHostedPages;
 
@@ -78,8 +79,6 @@ public sealed class StripeCheckout(IDbContextFactory<AppDbContext> dbFactory, IP
     public async Task<(string? Url, string? Error)> StartAsync(string memberId, string email, CheckoutChoice choice, string baseUri, CancellationToken ct = default)
     {
         if (!Enabled) return (null, "Card payments are taken on this page with the test gateway.");
-        if (!string.IsNullOrWhiteSpace(choice.CouponCode))
-            return (null, "Coupon codes cannot be used with Stripe checkout yet. Remove the code to continue.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         List<Domain.Billing.NewSubscriptionItem> items;
         List<Product> products;
@@ -91,6 +90,11 @@ public sealed class StripeCheckout(IDbContextFactory<AppDbContext> dbFactory, IP
         {
             return (null, ex.Message);
         }
+
+        // The portal checks the code (expiry, redemption limit, products) exactly as on the test gateway, then hands
+        // Stripe a coupon with the same terms; Stripe's page shows the discount and its invoices carry it.
+        var (coupon, couponError) = await CheckoutService.FindCouponAsync(db, choice.CouponCode, items, clock.GetUtcNow(), ct);
+        if (couponError is not null) return (null, couponError);
 
         var priceIds = items.Select(i => i.Price.Id).ToList();
         var mapped = await GatewayPriceIdsAsync(db, priceIds, ct);
@@ -104,13 +108,28 @@ public sealed class StripeCheckout(IDbContextFactory<AppDbContext> dbFactory, IP
             if (mapped.Count < priceIds.Count) return (null, "Payments are not set up for this plan yet. Please try again later.");
         }
 
+        string? gatewayCoupon = null;
+        if (coupon is not null)
+        {
+            try
+            {
+                gatewayCoupon = await gateway.EnsureCouponAsync(await CouponRequestAsync(db, coupon, ct), ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Stripe coupon for {Coupon} could not be created.", coupon.Code);
+                return (null, $"The coupon {coupon.Code} could not be applied just now. Please try again in a moment, or continue without it.");
+            }
+        }
+
         var customerId = await db.BillingProfiles.Where(p => p.MemberId == memberId).Select(p => p.CustomerId).FirstOrDefaultAsync(ct)
             ?? await gateway.EnsureCustomerAsync(new CustomerRequest(memberId, email, null, $"customer:{memberId}"), ct);
         var root = baseUri.TrimEnd('/');
         var request = new CheckoutSessionRequest(memberId, customerId,
-            [.. items.Select(i => new CheckoutLine(mapped[i.Price.Id], i.Quantity))], null, items[0].Price.Terms.TrialDays,
+            [.. items.Select(i => new CheckoutLine(mapped[i.Price.Id], i.Quantity))], gatewayCoupon, items[0].Price.Terms.TrialDays,
             products.Any(p => p.NeedsShipping),
-            $"{root}/account/billing?welcome=true", $"{root}/checkout?price={choice.PriceId}", $"checkout-session:{memberId}:{choice.AttemptId}");
+            $"{root}/account/billing?welcome=true", $"{root}/checkout?price={choice.PriceId}", $"checkout-session:{memberId}:{choice.AttemptId}",
+            coupon?.Code);
         try
         {
             return (await gateway.CreateCheckoutSessionAsync(request, ct), null);
@@ -120,6 +139,21 @@ public sealed class StripeCheckout(IDbContextFactory<AppDbContext> dbFactory, IP
             logger.LogWarning(ex, "Stripe checkout session for member {Member} failed.", memberId);
             return (null, "The payment page could not be opened. Please try again in a moment.");
         }
+    }
+
+    /// <summary>The coupon's terms for Stripe; a restriction names the Stripe products of the synced products it covers.</summary>
+    private static async Task<CouponSyncRequest> CouponRequestAsync(AppDbContext db, Domain.Catalog.Coupon coupon, CancellationToken ct)
+    {
+        var restricted = coupon.ProductIds.ToList();
+        var gatewayProducts = restricted.Count == 0
+            ? []
+            : (await db.Products.AsNoTracking().Where(p => restricted.Contains(p.Id)).Select(p => p.StripeProductId).ToListAsync(ct))
+                .OfType<string>().ToList();
+        // Never widen a restricted coupon to every product: the checkout's own products were synced just before.
+        if (restricted.Count > 0 && gatewayProducts.Count == 0)
+            throw new InvalidOperationException($"None of the products coupon {coupon.Code} is restricted to is synced to Stripe.");
+        return new CouponSyncRequest(coupon.Id, coupon.Code, coupon.PercentOff, coupon.AmountOff?.Minor, coupon.AmountOff?.Currency,
+            coupon.Duration.ToString().ToLowerInvariant(), coupon.DurationInMonths, coupon.ExpiresAt, gatewayProducts);
     }
 
     private static async Task<Dictionary<Guid, string>> GatewayPriceIdsAsync(AppDbContext db, List<Guid> priceIds, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Infrastructure.Billing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using StripeSubscription = Stripe.Subscription;
 
@@ -44,8 +45,11 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
             }
 
             // Started at Stripe's start date, so the first period computed by the domain is the one Stripe billed.
-            local = Subscription.Start(memberId, [.. state.Items.Select(i => new NewSubscriptionItem(i.Price, i.Quantity))],
-                StripeTime.Utc(remote.StartDate), paymentConfirmed: remote.Status is not ("incomplete" or "incomplete_expired"));
+            var newItems = state.Items.Select(i => new NewSubscriptionItem(i.Price, i.Quantity)).ToList();
+            var start = StripeTime.Utc(remote.StartDate);
+            var coupon = await CouponAsync(context, remote, newItems, start, ct);
+            local = Subscription.Start(memberId, newItems, start, paymentConfirmed: remote.Status is not ("incomplete" or "incomplete_expired"), coupon);
+            coupon?.Redeem();
             record = new SubscriptionRecord { SubscriptionId = local.Id, Gateway = StripeLedger.Gateway, GatewaySubscriptionId = remote.Id };
             db.Subscriptions.Add(local);
             db.SubscriptionRecords.Add(record);
@@ -90,6 +94,22 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
             remote.CancelAtPeriodEnd || remote.CancelAt is not null,
             CancelReason(remote),
             StripeTime.Utc(remote.PauseCollection?.ResumesAt));
+    }
+
+    /// <summary>
+    /// The portal coupon our checkout put in the subscription's metadata, so the local items carry the discount Stripe
+    /// applies (MRR and the billing page agree with Stripe's invoices). One that no longer applies here (deleted, or
+    /// exhausted since the checkout started) is logged and left out: Stripe's invoices stay the record of what was paid.
+    /// </summary>
+    private async Task<Domain.Catalog.Coupon?> CouponAsync(
+        StripeEventContext context, StripeSubscription remote, IReadOnlyList<NewSubscriptionItem> items, DateTimeOffset start, CancellationToken ct)
+    {
+        if (remote.Metadata?.GetValueOrDefault(StripePaymentGateway.CouponCodeKey) is not { Length: > 0 } code) return null;
+        var normalized = code.Trim().ToUpperInvariant();
+        var coupon = await context.Db.Coupons.FirstOrDefaultAsync(c => EF.Property<string>(c, "NormalizedCode") == normalized, ct);
+        if (coupon is not null && items.Any(i => coupon.CanApply(i.Price.ProductId, start).IsValid)) return coupon;
+        logger.LogWarning("Stripe subscription {Subscription} used coupon {Coupon}, which no longer applies in the portal; recorded without it.", remote.Id, code);
+        return null;
     }
 
     /// <summary>The member from the metadata our checkout sets, else from the customer linked at checkout.</summary>
