@@ -76,6 +76,7 @@ public static class DependencyInjection
             .AddPolicy(PortalPolicies.Owner, p => p.RequireRole(PortalRoles.Owner));
 
         services.AddScoped<IEmailSender<ApplicationUser>, IdentityEmailSender>();
+        services.AddMemoryCache();
         services.AddScoped<AccountService>();
         return builder;
     }

@@ -25,13 +25,34 @@ public sealed class MarkdownRenderer
         "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td",
     ];
 
+    /// <summary>Total characters of Markdown kept as keys of the cache before it starts afresh (about 16 MB with the HTML).</summary>
+    public const long CacheCharacters = 4_000_000;
+
+    // The output depends only on the text, and gated pages render the same lesson bodies on every request: parsing and
+    // sanitising cost more than the rest of a lesson page's own work. Keyed by the text itself, so an edit is a new key.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> cache = new(StringComparer.Ordinal);
+    private long cachedCharacters;
+
     public MarkupString Render(string? markdown)
     {
         if (string.IsNullOrWhiteSpace(markdown)) return new MarkupString("");
+        if (cache.TryGetValue(markdown, out var cached)) return new MarkupString(cached);
+        var html = RenderUncached(markdown);
+        if (Interlocked.Add(ref cachedCharacters, markdown.Length) > CacheCharacters)
+        {
+            cache.Clear();
+            Interlocked.Exchange(ref cachedCharacters, markdown.Length);
+        }
+        cache.TryAdd(markdown, html);
+        return new MarkupString(html);
+    }
+
+    private static string RenderUncached(string markdown)
+    {
         var document = Markdown.Parse(markdown, Pipeline);
         foreach (var heading in document.Descendants<HeadingBlock>())
             heading.Level = Math.Min(6, heading.Level + 1);
-        return new MarkupString(CreateSanitizer().Sanitize(document.ToHtml(Pipeline)));
+        return CreateSanitizer().Sanitize(document.ToHtml(Pipeline));
     }
 
     // A new sanitizer per call: its Sanitize is documented thread-safe only while nobody touches its settings or events,

@@ -23,14 +23,27 @@ public sealed record MemberAccess(string? MemberId, bool IsStaff, MemberAccessCo
 /// Builds the access context per request from current subscription state and comps. Never from claims: the sign-in
 /// cookie outlives a cancellation or a failed payment.
 /// </summary>
-public sealed class AccessService(IDbContextFactory<AppDbContext> dbFactory, BillingSettings settings)
+public sealed class AccessService(IDbContextFactory<AppDbContext> dbFactory, BillingSettings settings, IHttpContextAccessor http)
 {
+    private static readonly object MemoKey = new();
+
+    /// <summary>
+    /// The member's access for this request. One server render asks more than once (the page, and the layout's past-due
+    /// banner), so within one plain HTTP request the first answer is shared. Inside an interactive circuit every call
+    /// reads the database again: the circuit outlives any request, and each click must see the current state.
+    /// </summary>
     public async Task<MemberAccess> ForAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
         var memberId = user.FindFirstValue(ClaimTypes.NameIdentifier);
         if (user.Identity?.IsAuthenticated != true || memberId is null) return MemberAccess.Anonymous;
+        var isStaff = user.IsInRole(PortalRoles.Owner) || user.IsInRole(PortalRoles.Staff);
+        var request = http.HttpContext is { } context && !context.WebSockets.IsWebSocketRequest
+            && !context.Request.Path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase) ? context : null;
+        if (request?.Items[MemoKey] is MemberAccess memo && memo.MemberId == memberId && memo.IsStaff == isStaff) return memo;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ForMemberAsync(db, memberId, user.IsInRole(PortalRoles.Owner) || user.IsInRole(PortalRoles.Staff), ct);
+        var access = await ForMemberAsync(db, memberId, isStaff, ct);
+        if (request is not null) request.Items[MemoKey] = access;
+        return access;
     }
 
     public async Task<MemberAccess> ForMemberAsync(AppDbContext db, string memberId, bool isStaff, CancellationToken ct = default)
