@@ -48,12 +48,25 @@ public sealed class AnalyticsService(
         var metricsSettings = await settings.MetricsSettingsAsync(today, ct);
         var book = await ScheduledAsync(ct);
         var current = YearMonth.Of(today);
+        var settingsKey = SettingsKey(metricsSettings);
         var (months, cohorts, forecast, rate, products, intervals, customers) = await store.ReadAsync(s =>
         {
             var engine = s.For(request.Filter);
-            var rows = MetricsReport.Build(engine, request.From, request.To, metricsSettings);
-            var cohortRows = CohortTable.Build(engine, request.From, request.To, today);
-            var trailing = MetricsReport.Build(engine, current.AddMonths(-6), current.AddMonths(-1), metricsSettings);
+            var key = (request.Filter, request.From, request.To, today, settingsKey);
+            if (s.Dashboards.GetValueOrDefault(key) is not EngineParts parts)
+            {
+                var rows = MetricsReport.Build(engine, request.From, request.To, metricsSettings);
+                // A month's row is the same whatever range it is built in, so the forecast's six trailing months come from
+                // the rows when the range covers them (the default dashboard does): one pass over the customers, not two.
+                var (trailingFrom, trailingTo) = (current.AddMonths(-6), current.AddMonths(-1));
+                var trailingRows = request.From <= trailingFrom && request.To >= trailingTo
+                    ? rows.Where(r => r.Month >= trailingFrom && r.Month <= trailingTo).ToList()
+                    : MetricsReport.Build(engine, trailingFrom, trailingTo, metricsSettings);
+                if (s.Dashboards.Count >= 64) s.Dashboards.Clear(); // an Owner browsing many ranges: keep the memo small
+                s.Dashboards[key] = parts = new EngineParts(rows, CohortTable.Build(engine, request.From, request.To, today), trailingRows,
+                    engine.Customers.Count(c => c.Movements.Count > 0));
+            }
+            var (rowsOut, cohortRows, trailing) = (parts.Rows, parts.Cohorts, parts.Trailing);
             var conversion = ConversionRate(s, request.Filter, today);
             var scheduled = book
                 .Where(b => request.Filter.Matches(s.Segments.GetValueOrDefault(b.SubscriptionId)))
@@ -62,13 +75,23 @@ public sealed class AnalyticsService(
                 .ToList();
             var projection = MrrForecast.Project(engine.MrrAtEndOf(today), current.AddMonths(1), trailing, scheduled);
             var (productOptions, intervalOptions) = s.Options(request.Filter.Kind);
-            return (rows, cohortRows, projection, conversion, productOptions, intervalOptions, engine.Customers.Count(c => c.Movements.Count > 0));
+            return (rowsOut, cohortRows, projection, conversion, productOptions, intervalOptions, parts.Customers);
         }, ct);
         var cash = await CashAsync(request, ct);
         var reasons = await CancelReasonsAsync(request, ct);
         return new DashboardData(request, Currency, today, months, cash, cohorts, forecast, rate, products, intervals, customers,
             metricsSettings.GrossMargin * 100, reasons);
     }
+
+    private sealed record EngineParts(IReadOnlyList<MonthlyMetrics> Rows, IReadOnlyList<CohortRow> Cohorts, IReadOnlyList<MonthlyMetrics> Trailing, int Customers);
+
+    /// <summary>What of the Owner's settings enters the rows: gross margin, acquisition spend, the as-of day.</summary>
+    private static string SettingsKey(MetricsSettings s) =>
+        string.Join(";", s.GrossMargin.ToString(System.Globalization.CultureInfo.InvariantCulture), s.AsOf?.ToString("O") ?? "",
+            string.Join(",", s.AcquisitionSpend.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}")));
+
+    /// <summary>The dashboard /admin opens with: the twelve months to the current one, every segment.</summary>
+    public DashboardRequest DefaultDashboard => new(CurrentMonth.AddMonths(-11), CurrentMonth, AnalyticsFilter.All);
 
     /// <summary>Trials that ended in the last six months: the share that converted; null when none ended.</summary>
     private static decimal? ConversionRate(AnalyticsSnapshot s, AnalyticsFilter filter, DateOnly today)

@@ -51,10 +51,18 @@ public sealed class AnalyticsSnapshot
 
     private readonly Dictionary<int, (IReadOnlyList<FilterOption>, IReadOnlyList<FilterOption>)> options = [];
 
+    /// <summary>
+    /// Engine-derived dashboard parts (monthly rows, cohorts, the trailing months for the forecast) per request, settings
+    /// and day, so the warm-up's answer serves the Owner's first dashboard and a repeated view is not recomputed. Cleared
+    /// whenever the engine changes.
+    /// </summary>
+    internal Dictionary<(AnalyticsFilter Filter, YearMonth From, YearMonth To, DateOnly Today, string Settings), object> Dashboards { get; } = [];
+
     internal void ForgetFiltered()
     {
         filtered.Clear();
         options.Clear();
+        Dashboards.Clear();
     }
 }
 
@@ -218,11 +226,39 @@ public sealed class AnalyticsStore(IDbContextFactory<AppDbContext> dbFactory, IO
             snapshot.Trials[key] = to == SubscriptionStatus.Active ? trial with { ConvertedAt = at, EndedAt = at } : trial with { EndedAt = at };
     }
 
-    /// <summary>Imported history goes through the same replay as at import time, then into the same engine.</summary>
+    /// <summary>
+    /// Imported history goes through the same replay as at import time, then into the same engine. The replay's result is
+    /// kept in <see cref="ImportedHistoryCache"/> (keyed by the imports, currency and products), so a cold start after the
+    /// first one reads it instead of every imported row.
+    /// </summary>
     private async Task<List<SubscriptionMrrChange>> ImportedChangesAsync(
         AppDbContext db, AnalyticsSnapshot snapshot, Dictionary<Guid, ProductInfo> products, long upTo, CancellationToken ct)
     {
         if (upTo == 0) return [];
+        var imports = await db.HistoryImports.AsNoTracking().Select(i => new { i.Id, i.Sha256 }).ToListAsync(ct);
+        var key = ImportedHistoryCache.Key(Currency, imports.Select(i => (i.Id, i.Sha256)), products.Values.Select(p => (p.Id, p.Slug, p.Name, p.Kind)))
+            + ":" + upTo.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var path = ImportedHistoryCache.PathFor(db.Database.GetConnectionString(), db.Database.IsSqlite());
+        var part = path is null ? null : ImportedHistoryCache.TryLoad(path, key);
+        if (part is null)
+        {
+            part = await ReplayImportedAsync(db, products, upTo, ct);
+            if (path is not null)
+            {
+                try { ImportedHistoryCache.Save(path, key, part); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    logger.LogWarning(ex, "The metrics cache {Path} could not be written; the next cold start replays the imports again.", path);
+                }
+            }
+        }
+        foreach (var (id, segment) in part.Segments) snapshot.Segments[id] = segment;
+        foreach (var (id, trial) in part.Trials) snapshot.Trials[id] = trial;
+        return [.. part.Changes];
+    }
+
+    private async Task<ImportedHistoryPart> ReplayImportedAsync(AppDbContext db, Dictionary<Guid, ProductInfo> products, long upTo, CancellationToken ct)
+    {
         var members = await db.ImportedCustomers.AsNoTracking().ToDictionaryAsync(c => c.CustomerId, c => (c.MemberId, c.Email), ct);
         // Every column but the key, without change tracking: this is the bulk of a cold start on a large import.
         var rows = await db.ImportedEvents.AsNoTracking().Where(e => e.Id <= upTo)
@@ -240,17 +276,19 @@ public sealed class AnalyticsStore(IDbContextFactory<AppDbContext> dbFactory, IO
         if (!result.Succeeded)
             logger.LogWarning("Imported history does not replay cleanly: {Problems}", string.Join("; ", result.Problems.Take(5)));
 
+        var segments = new Dictionary<string, SubscriptionSegment>(StringComparer.Ordinal);
+        var trials = new Dictionary<string, TrialRecord>(StringComparer.Ordinal);
         foreach (var sub in result.Subscriptions)
         {
             var code = sub.Item.ProductCode;
             var product = bySlug.GetValueOrDefault(code);
-            snapshot.Segments[sub.SubscriptionId] = new SubscriptionSegment(product?.Kind, product?.Id.ToString() ?? "code:" + code,
+            segments[sub.SubscriptionId] = new SubscriptionSegment(product?.Kind, product?.Id.ToString() ?? "code:" + code,
                 product?.Name ?? code, Intervals.Label(sub.Item.Interval, sub.Item.IntervalCount), Imported: true);
             if (sub.TrialStartedAt is { } started)
-                snapshot.Trials[sub.SubscriptionId] = new TrialRecord(started, sub.ConvertedAt,
+                trials[sub.SubscriptionId] = new TrialRecord(started, sub.ConvertedAt,
                     sub.ConvertedAt ?? (sub.Status == SubscriptionStatus.Trialing ? null : sub.LastEventAt));
         }
-        return [.. result.Changes];
+        return new ImportedHistoryPart(result.Changes, segments, trials);
     }
 
     internal static HistoryReplayOptions ReplayOptions(IReadOnlyDictionary<string, ProductKind> kindsBySlug, Func<string, string> customerKey) => new()

@@ -15,8 +15,11 @@ public static class DependencyInjection
     }
 }
 
-/// <summary>Folds the history once after start-up, so the Owner's first dashboard does not wait for it (Analytics:WarmUp, default true).</summary>
-public sealed class AnalyticsWarmUp(AnalyticsStore store, IConfiguration configuration, ILogger<AnalyticsWarmUp> logger) : BackgroundService
+/// <summary>
+/// Folds the history once after start-up and computes the dashboard /admin opens with, so the Owner's first dashboard
+/// neither folds the history nor builds its tables (Analytics:WarmUp, default true).
+/// </summary>
+public sealed class AnalyticsWarmUp(AnalyticsStore store, IServiceScopeFactory scopes, IConfiguration configuration, ILogger<AnalyticsWarmUp> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,6 +28,9 @@ public sealed class AnalyticsWarmUp(AnalyticsStore store, IConfiguration configu
         try
         {
             await store.ReadAsync(s => s.Engine.ChangeCount, stoppingToken);
+            await using var scope = scopes.CreateAsyncScope();
+            var analytics = scope.ServiceProvider.GetRequiredService<AnalyticsService>();
+            await analytics.DashboardAsync(analytics.DefaultDashboard, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

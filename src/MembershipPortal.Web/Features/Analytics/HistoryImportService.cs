@@ -123,6 +123,9 @@ public sealed class HistoryImportService(
         await tx.CommitAsync(ct);
         store.Invalidate();
         logger.LogInformation("Imported {Events} history events from {File}; {Members} new members.", fresh.Count, import.FileName, newMembers);
+        // Fold the new history now, while the Owner waits for the import anyway: this also writes the replay cache, so the
+        // next dashboard or `metrics` run (a new process) starts from it instead of replaying every imported row.
+        await store.ReadAsync(_ => 0, ct);
         return new ImportOutcome(true, [], parsed.Rows, fresh.Count, parsed.Rows - fresh.Count, newMembers, matched);
     }
 
