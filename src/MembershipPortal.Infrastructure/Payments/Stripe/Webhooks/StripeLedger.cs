@@ -32,9 +32,13 @@ internal static class StripeLedger
     /// <summary>Catalog prices by their Stripe price id; ids the catalog does not know are absent.</summary>
     public static async Task<Dictionary<string, CatalogPrice>> PricesAsync(AppDbContext db, IReadOnlyCollection<string> stripePriceIds, CancellationToken ct)
     {
-        // Read-only here (items copy the terms), so not tracked.
-        var prices = await db.Prices.AsNoTracking()
-            .Where(p => stripePriceIds.Contains(EF.Property<string>(p, PriceIdColumn)))
+        // Read-only here (items copy the terms), so not tracked. Most subscriptions have one price: an equality is a plain
+        // indexed look-up, where a list goes through a JSON parameter.
+        var single = stripePriceIds.Count == 1 ? stripePriceIds.First() : null;
+        var query = single is not null
+            ? db.Prices.AsNoTracking().Where(p => EF.Property<string>(p, PriceIdColumn) == single)
+            : db.Prices.AsNoTracking().Where(p => stripePriceIds.Contains(EF.Property<string>(p, PriceIdColumn)));
+        var prices = await query
             .Select(p => new { Price = p, StripeId = EF.Property<string>(p, PriceIdColumn) })
             .ToListAsync(ct);
         return prices.ToDictionary(p => p.StripeId, p => p.Price, StringComparer.Ordinal);
