@@ -77,9 +77,17 @@ public sealed class StripeWebhookProcessor
 
         handlers.TryGetValue(stripeEvent.Type, out var handler);
         var now = clock.GetUtcNow();
+        var gated = false;
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
+            // SQLite has one writer: concurrent deliveries queue here (woken the moment the previous one commits) rather
+            // than in SQLite's busy handler, which polls with sleeps. Verification and parsing above still run in parallel.
+            if (db.Database.IsSqlite())
+            {
+                await sqliteWriter.WaitAsync(ct);
+                gated = true;
+            }
             // SQL Server's retrying strategy needs the whole transaction as one retriable unit; SQLite's is a pass-through.
             return await db.Database.CreateExecutionStrategy().ExecuteAsync(
                 token => ApplyAsync(db, stripeEvent, handler, now, token), ct);
@@ -97,7 +105,13 @@ public sealed class StripeWebhookProcessor
                 logger.LogError(ex, "Stripe event {EventId} ({Type}) failed; rolled back for Stripe to retry.", stripeEvent.Id, stripeEvent.Type);
             return new WebhookResult(WebhookOutcome.Failed, ex.Message, stripeEvent.Id);
         }
+        finally
+        {
+            if (gated) sqliteWriter.Release();
+        }
     }
+
+    private readonly SemaphoreSlim sqliteWriter = new(1, 1);
 
     private (StripeEvent? Event, WebhookResult? Rejection) Verify(string payload, string? signatureHeader)
     {
