@@ -39,4 +39,9 @@ public class BoxSkip
     public Guid SubscriptionId { get; set; }
     public required string Cycle { get; set; }
     public DateTimeOffset At { get; set; }
+    /// <summary>
+    /// The start of the period whose renewal this skip waived (test gateway), set by the first renewal attempt that uses
+    /// it, so retries of that renewal waive the same items and no skip is used twice. Null while unused.
+    /// </summary>
+    public DateTimeOffset? WaivedPeriodStart { get; set; }
 }

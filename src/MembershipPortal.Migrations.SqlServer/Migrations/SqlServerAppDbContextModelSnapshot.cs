@@ -519,6 +519,9 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("WaivedPeriodStart")
+                        .HasColumnType("datetimeoffset");
+
                     b.HasKey("SubscriptionId", "Cycle");
 
                     b.ToTable("BoxSkips", (string)null);

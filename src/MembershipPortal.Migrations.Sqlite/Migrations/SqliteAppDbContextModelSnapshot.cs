@@ -509,6 +509,9 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("WaivedPeriodStart")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("SubscriptionId", "Cycle");
 
                     b.ToTable("BoxSkips", (string)null);

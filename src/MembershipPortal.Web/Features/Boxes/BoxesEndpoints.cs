@@ -8,6 +8,7 @@ public static class BoxesEndpoints
     public static IHostApplicationBuilder AddPortalBoxes(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<ShipmentService>();
+        builder.Services.AddSingleton<BoxRenewals>();
         return builder;
     }
 

@@ -45,7 +45,7 @@ public sealed class ShipmentService(
             .Select(p => new BoxProductView(p.Id, p.Name, Schedule(p, zone))).ToList();
     }
 
-    private static BoxSchedule Schedule(Product p, TimeZoneInfo zone) =>
+    internal static BoxSchedule Schedule(Product p, TimeZoneInfo zone) =>
         new(Math.Clamp(p.BoxCutoffDay, 1, 31), Math.Clamp(Math.Max(p.BoxShipDay, p.BoxCutoffDay), 1, 31), zone);
 
     public async Task<GenerationReport> GenerateAsync(Guid productId, CycleKey cycle, CancellationToken ct = default)
