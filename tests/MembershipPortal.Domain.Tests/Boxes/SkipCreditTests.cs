@@ -44,3 +44,31 @@ public sealed class SkipCreditTests
         Assert.Equal("The 2026-12 box was skipped; nothing charged; renewed through 2027-01-23.", sub.History[^1].Detail);
     }
 }
+
+public sealed class BoxEligibilityTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset PeriodEnd = Now.AddDays(-3);
+
+    [Theory]
+    [InlineData(SubscriptionStatus.Active, false, null, true)]
+    [InlineData(SubscriptionStatus.Trialing, false, null, true)]
+    [InlineData(SubscriptionStatus.PastDue, false, 1, false)]     // the Owner's option is off by default
+    [InlineData(SubscriptionStatus.PastDue, true, 1, true)]       // inside the 7-day grace
+    [InlineData(SubscriptionStatus.PastDue, true, 7, false)]      // grace over at exactly 7 days
+    [InlineData(SubscriptionStatus.PastDue, true, 13, false)]
+    [InlineData(SubscriptionStatus.Unpaid, true, 1, false)]
+    [InlineData(SubscriptionStatus.Paused, true, null, false)]
+    [InlineData(SubscriptionStatus.Canceled, true, null, false)]
+    [InlineData(SubscriptionStatus.Incomplete, true, null, false)]
+    public void GetsABox_ByStatusGraceAndOption(SubscriptionStatus status, bool shipPastDue, int? failedDaysAgo, bool expected) =>
+        Assert.Equal(expected, BoxEligibility.GetsABox(status, failedDaysAgo is { } d ? Now.AddDays(-d) : null, PeriodEnd, shipPastDue, 7, Now));
+
+    [Fact]
+    public void GetsABox_PastDueOneSecondBeforeGraceEnds_Yes_AtGraceEnd_No()
+    {
+        var failed = Now.AddDays(-7);
+        Assert.True(BoxEligibility.GetsABox(SubscriptionStatus.PastDue, failed, PeriodEnd, true, 7, failed.AddDays(7).AddSeconds(-1)));
+        Assert.False(BoxEligibility.GetsABox(SubscriptionStatus.PastDue, failed, PeriodEnd, true, 7, failed.AddDays(7)));
+    }
+}

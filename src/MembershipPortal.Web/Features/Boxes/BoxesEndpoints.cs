@@ -9,6 +9,7 @@ public static class BoxesEndpoints
     {
         builder.Services.AddScoped<ShipmentService>();
         builder.Services.AddSingleton<BoxRenewals>();
+        builder.Services.AddSingleton<BoxSettings>();
         return builder;
     }
 

@@ -10,6 +10,7 @@ using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Audit;
+using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Members.Admin;
 using MembershipPortal.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -29,11 +30,13 @@ public sealed record ShipmentRow(Guid Id, string MemberId, string Name, string C
 /// <summary>
 /// Box cycles for the Owner: which cycle is open, generating a cycle's shipments at its cut-off (once: a second run
 /// creates nothing), the fulfilment CSV, marking shipments shipped (the member gets the "box shipped" email once).
-/// Eligible for a box: an active or trialing subscription to the box with a shipping address and no skip for the cycle;
-/// past due, unpaid, paused, canceled and incomplete subscriptions get none.
+/// Eligible for a box (<see cref="BoxEligibility"/>): an active or trialing subscription to the box with a shipping address
+/// and no skip for the cycle; past due ones inside the grace period only when the Owner allows it; unpaid, paused, canceled
+/// and incomplete subscriptions get none.
 /// </summary>
 public sealed class ShipmentService(
-    IDbContextFactory<AppDbContext> dbFactory, BusinessSettings business, NoticeQueue notices, AuditLog audit, CurrentActor actor, TimeProvider clock)
+    IDbContextFactory<AppDbContext> dbFactory, BusinessSettings business, BoxSettings boxSettings, BillingSettings billing, NoticeQueue notices,
+    AuditLog audit, CurrentActor actor, TimeProvider clock)
 {
     private static readonly SubscriptionStatus[] Eligible = [SubscriptionStatus.Active, SubscriptionStatus.Trialing];
 
@@ -64,8 +67,10 @@ public sealed class ShipmentService(
         var shipping = (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.AddOn && p.ShipsPhysically).Select(p => new { p.Id, p.Name }).ToListAsync(ct))
             .ToDictionary(p => p.Id, p => p.Name);
         var candidates = await db.Subscriptions.AsNoTracking().Where(s => s.Items.Any(i => i.ProductId == productId))
-            .Select(s => new { s.Id, s.MemberId, s.Status, Items = s.Items.Select(i => new { i.ProductId, i.Quantity }).ToList() })
+            .Select(s => new { s.Id, s.MemberId, s.Status, s.FirstFailedPaymentAt, s.CurrentPeriodEnd, Items = s.Items.Select(i => new { i.ProductId, i.Quantity }).ToList() })
             .ToListAsync(ct);
+        var shipPastDue = await boxSettings.ShipPastDueInGraceAsync(ct);
+        var graceDays = (await billing.GetDunningAsync(ct)).GraceDays;
         var addresses = await db.SubscriptionRecords.AsNoTracking().Where(r => r.ShippingAddress != null && db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.Items.Any(i => i.ProductId == productId)))
             .Select(r => new { r.SubscriptionId, r.ShippingAddress }).ToDictionaryAsync(r => r.SubscriptionId, r => r.ShippingAddress!, ct);
 
@@ -74,7 +79,7 @@ public sealed class ShipmentService(
         foreach (var sub in candidates)
         {
             if (existing.Contains(sub.Id)) { already++; continue; }
-            if (!Eligible.Contains(sub.Status)) { ineligible++; continue; }
+            if (!BoxEligibility.GetsABox(sub.Status, sub.FirstFailedPaymentAt, sub.CurrentPeriodEnd, shipPastDue, graceDays, now)) { ineligible++; continue; }
             if (skipped.Contains(sub.Id)) { skips++; continue; }
             if (!addresses.TryGetValue(sub.Id, out var address)) { noAddress++; continue; }
             var lines = sub.Items.Where(i => i.ProductId == productId).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = product.Name, Quantity = i.Quantity })
