@@ -45,3 +45,17 @@ public class BoxSkip
     /// </summary>
     public DateTimeOffset? WaivedPeriodStart { get; set; }
 }
+
+/// <summary>
+/// A box product's cycle whose shipments have been generated (by the cut-off job or the Owner), so the scheduled job
+/// generates each cycle once instead of re-reading every subscription on every run.
+/// </summary>
+public class BoxCycleGeneration
+{
+    public Guid ProductId { get; set; }
+    /// <summary>yyyy-MM.</summary>
+    public required string Cycle { get; set; }
+    public DateTimeOffset GeneratedAt { get; set; }
+    /// <summary>Shipments created by the first run.</summary>
+    public int Created { get; set; }
+}

@@ -54,6 +54,7 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<Members.MemberNote> MemberNotes => Set<Members.MemberNote>();
     public DbSet<Boxes.Shipment> Shipments => Set<Boxes.Shipment>();
     public DbSet<Boxes.BoxSkip> BoxSkips => Set<Boxes.BoxSkip>();
+    public DbSet<Boxes.BoxCycleGeneration> BoxCycleGenerations => Set<Boxes.BoxCycleGeneration>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -103,3 +103,13 @@ internal sealed class BoxSkipConfiguration : IEntityTypeConfiguration<Boxes.BoxS
         b.Property(x => x.Cycle).HasMaxLength(7);
     }
 }
+
+internal sealed class BoxCycleGenerationConfiguration : IEntityTypeConfiguration<Boxes.BoxCycleGeneration>
+{
+    public void Configure(EntityTypeBuilder<Boxes.BoxCycleGeneration> b)
+    {
+        b.ToTable("BoxCycleGenerations");
+        b.HasKey(x => new { x.ProductId, x.Cycle });
+        b.Property(x => x.Cycle).HasMaxLength(7);
+    }
+}

@@ -14,9 +14,11 @@ public sealed class PastDueShipmentTests(MemberAdminFixture fixture) : IClassFix
     [Fact]
     public async Task Generate_PastDue_OnlyInsideGraceAndOnlyWhenTheOwnerAllows()
     {
-        var now = fixture.Factory.Clock.GetUtcNow();
+        var cycle = BoxTimeline.Open(fixture.Factory);
         var inGrace = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
         var graceOver = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        BoxTimeline.PastCutoff(fixture.Factory, cycle);
+        var now = fixture.Factory.Clock.GetUtcNow();
         Guid box;
         await using (var db = await fixture.Db())
         {
@@ -29,31 +31,32 @@ public sealed class PastDueShipmentTests(MemberAdminFixture fixture) : IClassFix
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
         var boxes = scope.ServiceProvider.GetRequiredService<ShipmentService>();
         var options = scope.ServiceProvider.GetRequiredService<BoxSettings>();
-        var november = new CycleKey(2026, 11);
 
         Assert.False(await options.ShipPastDueInGraceAsync());
-        await boxes.GenerateAsync(box, november);
-        Assert.Empty(await ShippedAsync(inGrace.SubscriptionId, graceOver.SubscriptionId));
+        await boxes.GenerateAsync(box, cycle);
+        Assert.Empty(await ShippedAsync(cycle, inGrace.SubscriptionId, graceOver.SubscriptionId));
 
         Assert.Equal("Only the Owner can change this.", await options.SetShipPastDueInGraceAsync(true, fixture.StaffActor));
         Assert.False(await options.ShipPastDueInGraceAsync());
         Assert.Null(await options.SetShipPastDueInGraceAsync(true, new AuditActor("owner", "owner@example.test", PortalRoles.Owner)));
-        await boxes.GenerateAsync(box, november);
-        Assert.Equal([inGrace.SubscriptionId], await ShippedAsync(inGrace.SubscriptionId, graceOver.SubscriptionId));
+        await boxes.GenerateAsync(box, cycle);
+        Assert.Equal([inGrace.SubscriptionId], await ShippedAsync(cycle, inGrace.SubscriptionId, graceOver.SubscriptionId));
     }
 
     [Fact]
     public async Task BoxesPage_OwnerGetsTheSwitch_StaffReadsTheChoice()
     {
-        Assert.Contains("Ship to past-due members inside the grace period", await fixture.Owner.GetStringAsync("/admin/boxes"));
-        var staff = await fixture.Staff.GetStringAsync("/admin/boxes");
+        using var owner = await BoxTimeline.SignedInAsync(fixture.Factory, PortalRoles.Owner);
+        using var staffClient = await BoxTimeline.SignedInAsync(fixture.Factory, PortalRoles.Staff);
+        Assert.Contains("Ship to past-due members inside the grace period", await owner.GetStringAsync("/admin/boxes"));
+        var staff = await staffClient.GetStringAsync("/admin/boxes");
         Assert.Contains("(the Owner&#x27;s choice)", staff);
         Assert.DoesNotContain("Ship to past-due members inside the grace period", staff);
     }
 
-    private async Task<List<Guid>> ShippedAsync(params Guid[] subscriptions)
+    private async Task<List<Guid>> ShippedAsync(CycleKey cycle, params Guid[] subscriptions)
     {
         await using var db = await fixture.Db();
-        return await db.Shipments.Where(s => s.Cycle == "2026-11" && subscriptions.Contains(s.SubscriptionId)).Select(s => s.SubscriptionId).ToListAsync();
+        return await db.Shipments.Where(s => s.Cycle == cycle.ToString() && subscriptions.Contains(s.SubscriptionId)).Select(s => s.SubscriptionId).ToListAsync();
     }
 }

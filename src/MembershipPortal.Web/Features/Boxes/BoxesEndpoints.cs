@@ -10,6 +10,7 @@ public static class BoxesEndpoints
         builder.Services.AddScoped<ShipmentService>();
         builder.Services.AddSingleton<BoxRenewals>();
         builder.Services.AddSingleton<BoxSettings>();
+        builder.Services.AddScoped<BoxCutoffRun>();
         return builder;
     }
 

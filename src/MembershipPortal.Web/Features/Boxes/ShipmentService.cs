@@ -8,6 +8,7 @@ using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Boxes;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Web.Features.Billing;
@@ -17,7 +18,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Boxes;
 
-public sealed record GenerationReport(int Created, int AlreadyThere, int Skipped, int NotEligible, int NoAddress);
+public sealed record GenerationReport(int Created, int AlreadyThere, int Skipped, int NotEligible, int NoAddress, int JoinedAfterCutoff = 0);
 
 public sealed record BoxProductView(Guid Id, string Name, BoxSchedule Schedule);
 
@@ -67,18 +68,21 @@ public sealed class ShipmentService(
         var shipping = (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.AddOn && p.ShipsPhysically).Select(p => new { p.Id, p.Name }).ToListAsync(ct))
             .ToDictionary(p => p.Id, p => p.Name);
         var candidates = await db.Subscriptions.AsNoTracking().Where(s => s.Items.Any(i => i.ProductId == productId))
-            .Select(s => new { s.Id, s.MemberId, s.Status, s.FirstFailedPaymentAt, s.CurrentPeriodEnd, Items = s.Items.Select(i => new { i.ProductId, i.Quantity }).ToList() })
+            .Select(s => new { s.Id, s.MemberId, s.Status, s.StartedAt, s.FirstFailedPaymentAt, s.CurrentPeriodEnd, Items = s.Items.Select(i => new { i.ProductId, i.Quantity }).ToList() })
             .ToListAsync(ct);
         var shipPastDue = await boxSettings.ShipPastDueInGraceAsync(ct);
         var graceDays = (await billing.GetDunningAsync(ct)).GraceDays;
         var addresses = await db.SubscriptionRecords.AsNoTracking().Where(r => r.ShippingAddress != null && db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.Items.Any(i => i.ProductId == productId)))
             .Select(r => new { r.SubscriptionId, r.ShippingAddress }).ToDictionaryAsync(r => r.SubscriptionId, r => r.ShippingAddress!, ct);
 
-        int created = 0, already = 0, skips = 0, ineligible = 0, noAddress = 0;
+        var cutoff = schedule.CutoffOf(cycle);
+        int created = 0, already = 0, skips = 0, ineligible = 0, noAddress = 0, later = 0;
         db.ChangeTracker.AutoDetectChangesEnabled = false; // only Adds below: nothing to detect, and 50,000 entities make it slow
         foreach (var sub in candidates)
         {
             if (existing.Contains(sub.Id)) { already++; continue; }
+            // A member who subscribed after the cut-off paid for the next cycle's box, not this one.
+            if (sub.StartedAt >= cutoff) { later++; continue; }
             if (!BoxEligibility.GetsABox(sub.Status, sub.FirstFailedPaymentAt, sub.CurrentPeriodEnd, shipPastDue, graceDays, now)) { ineligible++; continue; }
             if (skipped.Contains(sub.Id)) { skips++; continue; }
             if (!addresses.TryGetValue(sub.Id, out var address)) { noAddress++; continue; }
@@ -90,11 +94,26 @@ public sealed class ShipmentService(
                 SubscriptionId = sub.Id, MemberId = sub.MemberId, ProductId = productId, Cycle = key, CreatedAt = now, Lines = lines,
                 Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
             });
-            if (++created % 1000 == 0) { await db.SaveChangesAsync(ct); db.ChangeTracker.Clear(); }
+            if (++created % 1000 == 0) { await SaveAsync(); db.ChangeTracker.Clear(); }
         }
+        // Recorded last: a run cut off half-way is finished by the next one (the scheduled job looks for this row).
+        if (!await db.BoxCycleGenerations.AnyAsync(g => g.ProductId == productId && g.Cycle == key, ct))
+            db.BoxCycleGenerations.Add(new BoxCycleGeneration { ProductId = productId, Cycle = key, GeneratedAt = now, Created = created });
         audit.Add(db, await actor.GetAsync(), "boxes.generate", $"Generated {created} shipment(s) of {product.Name} for {key}", "product", productId.ToString());
-        await db.SaveChangesAsync(ct);
-        return new GenerationReport(created, already, skips, ineligible, noAddress);
+        await SaveAsync();
+        return new GenerationReport(created, already, skips, ineligible, noAddress, later);
+
+        async Task SaveAsync()
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (Outbox.IsUniqueViolation(ex))
+            {
+                throw new DomainException($"Another run was generating {product.Name} for {key} at the same moment; run it again to finish (it creates nothing twice).");
+            }
+        }
     }
 
     public async Task<IReadOnlyList<ShipmentRow>> ShipmentsAsync(Guid productId, CycleKey cycle, CancellationToken ct = default)
