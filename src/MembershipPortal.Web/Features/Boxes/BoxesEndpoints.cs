@@ -11,6 +11,7 @@ public static class BoxesEndpoints
         builder.Services.AddSingleton<BoxRenewals>();
         builder.Services.AddSingleton<BoxSettings>();
         builder.Services.AddScoped<BoxCutoffRun>();
+        builder.Services.AddScoped<TrackingImport>();
         return builder;
     }
 

@@ -148,15 +148,21 @@ public sealed class ShipmentService(
         var shipment = await db.Shipments.FirstOrDefaultAsync(s => s.Id == shipmentId, ct);
         if (shipment is null) return "This shipment no longer exists.";
         var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstAsync(s => s.Id == shipment.SubscriptionId, ct);
-        var now = clock.GetUtcNow();
+        await ShipAsync(notices, db, shipment, sub, carrier, tracking, clock.GetUtcNow(), ct);
+        audit.Add(db, await actor.GetAsync(), "boxes.ship", $"Marked the {shipment.Cycle} box shipped ({carrier})", "member", shipment.MemberId);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>Sets the tracking and queues the "box shipped" email; the dedup key sends it once per shipment.</summary>
+    internal static async Task ShipAsync(NoticeQueue notices, AppDbContext db, Shipment shipment, Subscription sub, string carrier, string tracking,
+        DateTimeOffset now, CancellationToken ct)
+    {
         (shipment.Status, shipment.Carrier, shipment.TrackingNumber, shipment.ShippedAt) = (ShipmentStatus.Shipped, carrier, tracking, shipment.ShippedAt ?? now);
         await notices.QueueAsync(db, NoticeKind.BoxShipped, $"box-shipped:{shipment.Id}", sub, now, new Dictionary<string, string>
         {
             ["carrier"] = carrier, ["tracking_number"] = tracking, ["tracking_url"] = TrackingUrl(carrier, tracking),
         }, ct);
-        audit.Add(db, await actor.GetAsync(), "boxes.ship", $"Marked the {shipment.Cycle} box shipped ({carrier})", "member", shipment.MemberId);
-        await db.SaveChangesAsync(ct);
-        return null;
     }
 
     /// <summary>A carrier's public tracking page for the common carriers; otherwise a web search for the number.</summary>
