@@ -39,6 +39,8 @@ public class BoxSkip
     public Guid SubscriptionId { get; set; }
     public required string Cycle { get; set; }
     public DateTimeOffset At { get; set; }
+    /// <summary>Part of a pause of 1–3 cycles rather than a single skip (same effect: no box, no charge).</summary>
+    public bool ByPause { get; set; }
     /// <summary>
     /// The start of the period whose renewal this skip waived (test gateway), set by the first renewal attempt that uses
     /// it, so retries of that renewal waive the same items and no skip is used twice. Null while unused.
@@ -58,4 +60,32 @@ public class BoxCycleGeneration
     public DateTimeOffset GeneratedAt { get; set; }
     /// <summary>Shipments created by the first run.</summary>
     public int Created { get; set; }
+}
+
+public enum BoxExtraStatus { Pending, Packed, Removed }
+
+/// <summary>
+/// A one-time extra ("add a mug to my next box") for one box subscription: paid when added (test gateway), meant for
+/// the cycle open then, and carried by exactly one shipment (<see cref="ShipmentId"/>): that cycle's box, or the next one
+/// sent when that box was skipped. Removed before its cut-off, it is refunded.
+/// </summary>
+public class BoxExtra
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid SubscriptionId { get; set; }
+    public required string MemberId { get; set; }
+    public Guid ProductId { get; set; }
+    public Guid PriceId { get; set; }
+    public required string Description { get; set; }
+    public int Quantity { get; set; } = 1;
+    public long AmountMinor { get; set; }
+    public required string Currency { get; set; }
+    /// <summary>yyyy-MM: the cycle it was added for.</summary>
+    public required string Cycle { get; set; }
+    public BoxExtraStatus Status { get; set; }
+    public Guid? InvoiceId { get; set; }
+    public string? GatewayPaymentId { get; set; }
+    public Guid? ShipmentId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? RemovedAt { get; set; }
 }

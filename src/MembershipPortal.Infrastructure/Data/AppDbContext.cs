@@ -55,6 +55,7 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<Boxes.Shipment> Shipments => Set<Boxes.Shipment>();
     public DbSet<Boxes.BoxSkip> BoxSkips => Set<Boxes.BoxSkip>();
     public DbSet<Boxes.BoxCycleGeneration> BoxCycleGenerations => Set<Boxes.BoxCycleGeneration>();
+    public DbSet<Boxes.BoxExtra> BoxExtras => Set<Boxes.BoxExtra>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -113,3 +113,20 @@ internal sealed class BoxCycleGenerationConfiguration : IEntityTypeConfiguration
         b.Property(x => x.Cycle).HasMaxLength(7);
     }
 }
+
+internal sealed class BoxExtraConfiguration : IEntityTypeConfiguration<Boxes.BoxExtra>
+{
+    public void Configure(EntityTypeBuilder<Boxes.BoxExtra> b)
+    {
+        b.ToTable("BoxExtras");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.MemberId).HasMaxLength(450);
+        b.Property(x => x.Description).HasMaxLength(200);
+        b.Property(x => x.Currency).HasMaxLength(3);
+        b.Property(x => x.Cycle).HasMaxLength(7);
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(x => x.GatewayPaymentId).HasMaxLength(128);
+        b.HasIndex(x => new { x.SubscriptionId, x.Status });
+        b.HasIndex(x => x.ShipmentId);
+    }
+}

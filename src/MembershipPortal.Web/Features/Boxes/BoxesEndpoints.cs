@@ -12,6 +12,7 @@ public static class BoxesEndpoints
         builder.Services.AddSingleton<BoxSettings>();
         builder.Services.AddScoped<BoxCutoffRun>();
         builder.Services.AddScoped<TrackingImport>();
+        builder.Services.AddScoped<BoxControls>();
         return builder;
     }
 

@@ -23,7 +23,20 @@ public sealed record GenerationReport(int Created, int AlreadyThere, int Skipped
 public sealed record BoxProductView(Guid Id, string Name, BoxSchedule Schedule);
 
 public sealed record MemberBox(Guid SubscriptionId, string ProductName, CycleKey Upcoming, DateOnly ShipDate, DateTimeOffset Cutoff, bool Skipped,
-    bool Live, IReadOnlyList<ShipmentRow> Past);
+    bool Live, IReadOnlyList<ShipmentRow> Past)
+{
+    public Guid BoxProductId { get; init; }
+    public string Currency { get; init; } = "USD";
+    public bool CanPause { get; init; }
+    /// <summary>Skipped or paused cycles from the upcoming one on.</summary>
+    public IReadOnlyList<SkipView> Skips { get; init; } = [];
+    /// <summary>One-time extras not yet packed.</summary>
+    public IReadOnlyList<ExtraView> Extras { get; init; } = [];
+}
+
+public sealed record SkipView(CycleKey Cycle, bool ByPause, bool CanUndo);
+
+public sealed record ExtraView(Guid Id, string Description, int Quantity, Money Amount, CycleKey Cycle, bool CanRemove);
 
 public sealed record ShipmentRow(Guid Id, string MemberId, string Name, string Cycle, ShippingAddress Address, IReadOnlyList<ShipmentLine> Lines,
     ShipmentStatus Status, string? Carrier, string? TrackingNumber, DateTimeOffset? ShippedAt);
@@ -72,6 +85,10 @@ public sealed class ShipmentService(
             .ToListAsync(ct);
         var shipPastDue = await boxSettings.ShipPastDueInGraceAsync(ct);
         var graceDays = (await billing.GetDunningAsync(ct)).GraceDays;
+        var extras = (await db.BoxExtras.AsNoTracking()
+                .Where(e => e.Status == BoxExtraStatus.Pending && e.ShipmentId == null && db.Subscriptions.Any(s => s.Id == e.SubscriptionId && s.Items.Any(i => i.ProductId == productId)))
+                .ToListAsync(ct))
+            .GroupBy(e => e.SubscriptionId).ToDictionary(g => g.Key, g => g.ToList());
         var addresses = await db.SubscriptionRecords.AsNoTracking().Where(r => r.ShippingAddress != null && db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.Items.Any(i => i.ProductId == productId)))
             .Select(r => new { r.SubscriptionId, r.ShippingAddress }).ToDictionaryAsync(r => r.SubscriptionId, r => r.ShippingAddress!, ct);
 
@@ -89,11 +106,23 @@ public sealed class ShipmentService(
             var lines = sub.Items.Where(i => i.ProductId == productId).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = product.Name, Quantity = i.Quantity })
                 .Concat(sub.Items.Where(i => shipping.ContainsKey(i.ProductId)).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = shipping[i.ProductId], Quantity = i.Quantity }))
                 .ToList();
-            db.Shipments.Add(new Shipment
+            var shipment = new Shipment
             {
                 SubscriptionId = sub.Id, MemberId = sub.MemberId, ProductId = productId, Cycle = key, CreatedAt = now, Lines = lines,
                 Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
-            });
+            };
+            if (extras.TryGetValue(sub.Id, out var pending))
+            {
+                // Each one-time extra travels in exactly one box: this one, when meant for this cycle or a skipped earlier one.
+                var carried = OneTimeExtras.CarriedBy(cycle, pending.Select(e => new PendingExtra(e.Id, CycleKey.Parse(e.Cycle), e.ShipmentId))).Select(e => e.Id).ToHashSet();
+                foreach (var extra in pending.Where(e => carried.Contains(e.Id)))
+                {
+                    lines.Add(new ShipmentLine { ProductId = extra.ProductId, Description = $"{extra.Description} (one-time)", Quantity = extra.Quantity });
+                    (extra.ShipmentId, extra.Status) = (shipment.Id, BoxExtraStatus.Packed);
+                    db.BoxExtras.Update(extra);
+                }
+            }
+            db.Shipments.Add(shipment);
             if (++created % 1000 == 0) { await SaveAsync(); db.ChangeTracker.Clear(); }
         }
         // Recorded last: a run cut off half-way is finished by the next one (the scheduled job looks for this row).
@@ -190,7 +219,9 @@ public sealed class ShipmentService(
         var subs = await db.Subscriptions.AsNoTracking().Where(s => s.MemberId == memberId && s.Items.Any(i => boxIds.Contains(i.ProductId)))
             .Select(s => new { s.Id, s.Status, Products = s.Items.Select(i => i.ProductId).ToList() }).ToListAsync(ct);
         var ids = subs.Select(s => s.Id).ToList();
-        var skips = await db.BoxSkips.AsNoTracking().Where(k => ids.Contains(k.SubscriptionId)).Select(k => new { k.SubscriptionId, k.Cycle }).ToListAsync(ct);
+        var skips = await db.BoxSkips.AsNoTracking().Where(k => ids.Contains(k.SubscriptionId)).Select(k => new { k.SubscriptionId, k.Cycle, k.ByPause, k.WaivedPeriodStart }).ToListAsync(ct);
+        var extras = await db.BoxExtras.AsNoTracking().Where(e => ids.Contains(e.SubscriptionId) && e.Status == BoxExtraStatus.Pending).OrderBy(e => e.CreatedAt).ToListAsync(ct);
+        var currencies = (await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.Id)).Include(s => s.Items).ToListAsync(ct)).ToDictionary(s => s.Id, s => s.Currency);
         var shipments = await db.Shipments.AsNoTracking().Where(s => ids.Contains(s.SubscriptionId)).OrderByDescending(s => s.Cycle).ToListAsync(ct);
         var now = clock.GetUtcNow();
         return subs.Select(s =>
@@ -200,7 +231,18 @@ public sealed class ShipmentService(
             var upcoming = schedule.CycleFor(now);
             return new MemberBox(s.Id, product.Name, upcoming, schedule.ShipDateOf(upcoming), schedule.CutoffOf(upcoming),
                 skips.Any(k => k.SubscriptionId == s.Id && k.Cycle == upcoming.ToString()), Eligible.Contains(s.Status),
-                shipments.Where(x => x.SubscriptionId == s.Id).Select(x => new ShipmentRow(x.Id, x.MemberId, x.Address.Name, x.Cycle, x.Address, x.Lines, x.Status, x.Carrier, x.TrackingNumber, x.ShippedAt)).ToList());
+                shipments.Where(x => x.SubscriptionId == s.Id).Select(x => new ShipmentRow(x.Id, x.MemberId, x.Address.Name, x.Cycle, x.Address, x.Lines, x.Status, x.Carrier, x.TrackingNumber, x.ShippedAt)).ToList())
+            {
+                BoxProductId = product.Id,
+                Currency = currencies[s.Id],
+                CanPause = product.AllowPause,
+                Skips = [.. skips.Where(k => k.SubscriptionId == s.Id && CycleKey.TryParse(k.Cycle, out var c) && c.CompareTo(upcoming) >= 0)
+                    .Select(k => CycleKey.Parse(k.Cycle)).Order()
+                    .Select(c => new SkipView(c, skips.First(k => k.SubscriptionId == s.Id && k.Cycle == c.ToString()).ByPause,
+                        schedule.IsOpen(c, now) && skips.First(k => k.SubscriptionId == s.Id && k.Cycle == c.ToString()).WaivedPeriodStart is null))],
+                Extras = [.. extras.Where(e => e.SubscriptionId == s.Id).Select(e => new ExtraView(e.Id, e.Description, e.Quantity, new Money(e.AmountMinor, e.Currency),
+                    CycleKey.Parse(e.Cycle), OneTimeExtras.CanRemove(schedule, CycleKey.Parse(e.Cycle), now)))],
+            };
         }).ToList();
     }
 
