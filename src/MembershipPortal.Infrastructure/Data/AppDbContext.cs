@@ -56,6 +56,8 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<Boxes.BoxSkip> BoxSkips => Set<Boxes.BoxSkip>();
     public DbSet<Boxes.BoxCycleGeneration> BoxCycleGenerations => Set<Boxes.BoxCycleGeneration>();
     public DbSet<Boxes.BoxExtra> BoxExtras => Set<Boxes.BoxExtra>();
+    public DbSet<Boxes.MemberAddress> MemberAddresses => Set<Boxes.MemberAddress>();
+    public DbSet<Boxes.ShippingRate> ShippingRates => Set<Boxes.ShippingRate>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

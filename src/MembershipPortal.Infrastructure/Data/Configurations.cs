@@ -130,3 +130,33 @@ internal sealed class BoxExtraConfiguration : IEntityTypeConfiguration<Boxes.Box
         b.HasIndex(x => x.ShipmentId);
     }
 }
+
+internal sealed class MemberAddressConfiguration : IEntityTypeConfiguration<Boxes.MemberAddress>
+{
+    public void Configure(EntityTypeBuilder<Boxes.MemberAddress> b)
+    {
+        b.ToTable("MemberAddresses");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.MemberId).HasMaxLength(450);
+        b.Property(x => x.Label).HasMaxLength(40);
+        b.Property(x => x.Name).HasMaxLength(120);
+        b.Property(x => x.Line1).HasMaxLength(200);
+        b.Property(x => x.Line2).HasMaxLength(200);
+        b.Property(x => x.City).HasMaxLength(100);
+        b.Property(x => x.Region).HasMaxLength(100);
+        b.Property(x => x.PostalCode).HasMaxLength(20);
+        b.Property(x => x.Country).HasMaxLength(2);
+        b.HasIndex(x => x.MemberId);
+    }
+}
+
+internal sealed class ShippingRateConfiguration : IEntityTypeConfiguration<Boxes.ShippingRate>
+{
+    public void Configure(EntityTypeBuilder<Boxes.ShippingRate> b)
+    {
+        b.ToTable("ShippingRates");
+        b.HasKey(x => x.Country);
+        b.Property(x => x.Country).HasMaxLength(2);
+        b.Property(x => x.Currency).HasMaxLength(3);
+    }
+}

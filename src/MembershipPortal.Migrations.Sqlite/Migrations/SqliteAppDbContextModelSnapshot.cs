@@ -463,6 +463,9 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.Property<Guid>("SubscriptionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AddressId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CancelFeedback")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -611,6 +614,67 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.ToTable("BoxSkips", (string)null);
                 });
 
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.MemberAddress", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("City")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Country")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Line1")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Line2")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MemberId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PostalCode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("MemberAddresses", (string)null);
+                });
+
             modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.Shipment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -660,6 +724,28 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Shipments", (string)null);
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.ShippingRate", b =>
+                {
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Country");
+
+                    b.ToTable("ShippingRates", (string)null);
                 });
 
             modelBuilder.Entity("MembershipPortal.Infrastructure.Catalog.Product", b =>

@@ -13,6 +13,8 @@ public static class BoxesEndpoints
         builder.Services.AddScoped<BoxCutoffRun>();
         builder.Services.AddScoped<TrackingImport>();
         builder.Services.AddScoped<BoxControls>();
+        builder.Services.AddScoped<AddressBook>();
+        builder.Services.AddSingleton<ShippingRates>();
         return builder;
     }
 

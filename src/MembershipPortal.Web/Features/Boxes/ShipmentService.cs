@@ -28,6 +28,9 @@ public sealed record MemberBox(Guid SubscriptionId, string ProductName, CycleKey
     public Guid BoxProductId { get; init; }
     public string Currency { get; init; } = "USD";
     public bool CanPause { get; init; }
+    /// <summary>The address-book entry the box ships to, and the copy boxes are generated from.</summary>
+    public Guid? AddressId { get; init; }
+    public ShippingAddress? ShipTo { get; init; }
     /// <summary>Skipped or paused cycles from the upcoming one on.</summary>
     public IReadOnlyList<SkipView> Skips { get; init; } = [];
     /// <summary>One-time extras not yet packed.</summary>
@@ -221,6 +224,7 @@ public sealed class ShipmentService(
         var ids = subs.Select(s => s.Id).ToList();
         var skips = await db.BoxSkips.AsNoTracking().Where(k => ids.Contains(k.SubscriptionId)).Select(k => new { k.SubscriptionId, k.Cycle, k.ByPause, k.WaivedPeriodStart }).ToListAsync(ct);
         var extras = await db.BoxExtras.AsNoTracking().Where(e => ids.Contains(e.SubscriptionId) && e.Status == BoxExtraStatus.Pending).OrderBy(e => e.CreatedAt).ToListAsync(ct);
+        var records = await db.SubscriptionRecords.AsNoTracking().Where(r => ids.Contains(r.SubscriptionId)).ToDictionaryAsync(r => r.SubscriptionId, ct);
         var currencies = (await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.Id)).Include(s => s.Items).ToListAsync(ct)).ToDictionary(s => s.Id, s => s.Currency);
         var shipments = await db.Shipments.AsNoTracking().Where(s => ids.Contains(s.SubscriptionId)).OrderByDescending(s => s.Cycle).ToListAsync(ct);
         var now = clock.GetUtcNow();
@@ -236,6 +240,8 @@ public sealed class ShipmentService(
                 BoxProductId = product.Id,
                 Currency = currencies[s.Id],
                 CanPause = product.AllowPause,
+                AddressId = records.GetValueOrDefault(s.Id)?.AddressId,
+                ShipTo = records.GetValueOrDefault(s.Id)?.ShippingAddress,
                 Skips = [.. skips.Where(k => k.SubscriptionId == s.Id && CycleKey.TryParse(k.Cycle, out var c) && c.CompareTo(upcoming) >= 0)
                     .Select(k => CycleKey.Parse(k.Cycle)).Order()
                     .Select(c => new SkipView(c, skips.First(k => k.SubscriptionId == s.Id && k.Cycle == c.ToString()).ByPause,

@@ -12,10 +12,12 @@ public partial class AccountBoxes
 {
     [Inject] private ShipmentService Boxes { get; set; } = default!;
     [Inject] private BoxControls Controls { get; set; } = default!;
+    [Inject] private AddressBook Book { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private IReadOnlyList<MemberBox>? boxes;
+    private IReadOnlyList<AddressView> book = [];
     private readonly Dictionary<Guid, IReadOnlyList<ExtraOption>> options = [];
     private string memberId = "";
     private bool busy;
@@ -32,6 +34,7 @@ public partial class AccountBoxes
 
     private async Task ReloadAsync()
     {
+        book = await Book.ListAsync(memberId); // first: adopts addresses of subscriptions from before the address book
         boxes = await Boxes.MemberBoxesAsync(memberId);
         options.Clear();
         foreach (var box in boxes.Where(b => b.Live))
@@ -76,6 +79,10 @@ public partial class AccountBoxes
             $"Added to your {Month(box.Upcoming)} box and charged; the receipt is on its way.");
         if (boxes?.Any(b => b.Extras.Any(x => x.Id == attempt)) == true) (extraAttempt, extraQuantity) = (Guid.NewGuid(), 1);
     }
+
+    private Task ShipToAsync(MemberBox box, Guid addressId) =>
+        addressId == Guid.Empty ? Task.CompletedTask
+            : RunAsync(() => Book.ShipToAsync(memberId, box.SubscriptionId, addressId), "Address changed: your next boxes go there.");
 
     private Task RemoveExtraAsync(ExtraView extra) =>
         RunAsync(() => Controls.RemoveExtraAsync(memberId, extra.Id), $"{extra.Description} removed and refunded.");
