@@ -24,6 +24,10 @@ public class Shipment
     public string? TrackingNumber { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? ShippedAt { get; set; }
+    /// <summary>The subscription's currency, for unit economics (null on boxes generated before they were recorded).</summary>
+    public string? Currency { get; set; }
+    /// <summary>The flat shipping rate the member pays for this box (minor units).</summary>
+    public long ShippingChargedMinor { get; set; }
 }
 
 public class ShipmentLine
@@ -31,6 +35,8 @@ public class ShipmentLine
     public Guid ProductId { get; set; }
     public required string Description { get; set; }
     public int Quantity { get; set; } = 1;
+    /// <summary>What the member pays for one unit of this line for this box (minor units; see <c>CycleEconomics</c>).</summary>
+    public long UnitPriceMinor { get; set; }
 }
 
 /// <summary>A member's "skip this cycle" for one box subscription: no box and no charge for that cycle.</summary>
@@ -88,4 +94,16 @@ public class BoxExtra
     public Guid? ShipmentId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? RemovedAt { get; set; }
+}
+
+/// <summary>The Owner's cost of one unit of a product (a box or an add-on) in one cycle: goods and postage, minor units.</summary>
+public class BoxCycleCost
+{
+    public Guid ProductId { get; set; }
+    /// <summary>yyyy-MM.</summary>
+    public required string Cycle { get; set; }
+    public long CostOfGoodsMinor { get; set; }
+    public long ShippingCostMinor { get; set; }
+    public required string Currency { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -58,6 +58,7 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<Boxes.BoxExtra> BoxExtras => Set<Boxes.BoxExtra>();
     public DbSet<Boxes.MemberAddress> MemberAddresses => Set<Boxes.MemberAddress>();
     public DbSet<Boxes.ShippingRate> ShippingRates => Set<Boxes.ShippingRate>();
+    public DbSet<Boxes.BoxCycleCost> BoxCycleCosts => Set<Boxes.BoxCycleCost>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -70,6 +70,7 @@ internal sealed class ShipmentConfiguration : IEntityTypeConfiguration<Boxes.Shi
         b.Property(x => x.Cycle).HasMaxLength(7);
         b.Property(x => x.Carrier).HasMaxLength(64);
         b.Property(x => x.TrackingNumber).HasMaxLength(128);
+        b.Property(x => x.Currency).HasMaxLength(3);
         b.HasIndex(x => new { x.SubscriptionId, x.Cycle }).IsUnique();
         b.HasIndex(x => new { x.ProductId, x.Cycle });
         b.HasIndex(x => x.MemberId);
@@ -157,6 +158,17 @@ internal sealed class ShippingRateConfiguration : IEntityTypeConfiguration<Boxes
         b.ToTable("ShippingRates");
         b.HasKey(x => x.Country);
         b.Property(x => x.Country).HasMaxLength(2);
+        b.Property(x => x.Currency).HasMaxLength(3);
+    }
+}
+
+internal sealed class BoxCycleCostConfiguration : IEntityTypeConfiguration<Boxes.BoxCycleCost>
+{
+    public void Configure(EntityTypeBuilder<Boxes.BoxCycleCost> b)
+    {
+        b.ToTable("BoxCycleCosts");
+        b.HasKey(x => new { x.ProductId, x.Cycle });
+        b.Property(x => x.Cycle).HasMaxLength(7);
         b.Property(x => x.Currency).HasMaxLength(3);
     }
 }

@@ -510,6 +510,34 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                     b.ToTable("SubscriptionRecords", (string)null);
                 });
 
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.BoxCycleCost", b =>
+                {
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Cycle")
+                        .HasMaxLength(7)
+                        .HasColumnType("nvarchar(7)");
+
+                    b.Property<long>("CostOfGoodsMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nvarchar(3)");
+
+                    b.Property<long>("ShippingCostMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("ProductId", "Cycle");
+
+                    b.ToTable("BoxCycleCosts", (string)null);
+                });
+
             modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.BoxCycleGeneration", b =>
                 {
                     b.Property<Guid>("ProductId")
@@ -698,6 +726,10 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("nvarchar(3)");
+
                     b.Property<string>("Cycle")
                         .IsRequired()
                         .HasMaxLength(7)
@@ -713,6 +745,9 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
 
                     b.Property<DateTimeOffset?>("ShippedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("ShippingChargedMinor")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("Status")
                         .HasColumnType("int");
@@ -1988,6 +2023,9 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
 
                             b1.Property<Guid>("ShipmentId")
                                 .HasColumnType("uniqueidentifier");
+
+                            b1.Property<long>("UnitPriceMinor")
+                                .HasColumnType("bigint");
 
                             b1.HasKey("Id");
 

@@ -500,6 +500,34 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.ToTable("SubscriptionRecords", (string)null);
                 });
 
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.BoxCycleCost", b =>
+                {
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cycle")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CostOfGoodsMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ShippingCostMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProductId", "Cycle");
+
+                    b.ToTable("BoxCycleCosts", (string)null);
+                });
+
             modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.BoxCycleGeneration", b =>
                 {
                     b.Property<Guid>("ProductId")
@@ -688,6 +716,10 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Cycle")
                         .IsRequired()
                         .HasMaxLength(7)
@@ -702,6 +734,9 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ShippedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ShippingChargedMinor")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Status")
@@ -1962,6 +1997,9 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
 
                             b1.Property<Guid>("ShipmentId")
                                 .HasColumnType("TEXT");
+
+                            b1.Property<long>("UnitPriceMinor")
+                                .HasColumnType("INTEGER");
 
                             b1.HasKey("Id");
 

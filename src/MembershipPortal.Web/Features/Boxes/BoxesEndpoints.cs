@@ -15,6 +15,7 @@ public static class BoxesEndpoints
         builder.Services.AddScoped<BoxControls>();
         builder.Services.AddScoped<AddressBook>();
         builder.Services.AddSingleton<ShippingRates>();
+        builder.Services.AddScoped<BoxEconomics>();
         return builder;
     }
 

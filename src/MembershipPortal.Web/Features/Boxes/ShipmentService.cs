@@ -84,8 +84,9 @@ public sealed class ShipmentService(
         var shipping = (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.AddOn && p.ShipsPhysically).Select(p => new { p.Id, p.Name }).ToListAsync(ct))
             .ToDictionary(p => p.Id, p => p.Name);
         var candidates = await db.Subscriptions.AsNoTracking().Where(s => s.Items.Any(i => i.ProductId == productId))
-            .Select(s => new { s.Id, s.MemberId, s.Status, s.StartedAt, s.FirstFailedPaymentAt, s.CurrentPeriodEnd, Items = s.Items.Select(i => new { i.ProductId, i.Quantity }).ToList() })
+            .Select(s => new { s.Id, s.MemberId, s.Status, s.StartedAt, s.TrialEnd, s.FirstFailedPaymentAt, s.CurrentPeriodStart, s.CurrentPeriodEnd, Items = s.Items.ToList() })
             .ToListAsync(ct);
+        var rates = await db.ShippingRates.AsNoTracking().ToDictionaryAsync(r => r.Country, ct);
         var shipPastDue = await boxSettings.ShipPastDueInGraceAsync(ct);
         var graceDays = (await billing.GetDunningAsync(ct)).GraceDays;
         var extras = (await db.BoxExtras.AsNoTracking()
@@ -106,12 +107,16 @@ public sealed class ShipmentService(
             if (!BoxEligibility.GetsABox(sub.Status, sub.FirstFailedPaymentAt, sub.CurrentPeriodEnd, shipPastDue, graceDays, now)) { ineligible++; continue; }
             if (skipped.Contains(sub.Id)) { skips++; continue; }
             if (!addresses.TryGetValue(sub.Id, out var address)) { noAddress++; continue; }
-            var lines = sub.Items.Where(i => i.ProductId == productId).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = product.Name, Quantity = i.Quantity })
-                .Concat(sub.Items.Where(i => shipping.ContainsKey(i.ProductId)).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = shipping[i.ProductId], Quantity = i.Quantity }))
+            // What one unit earns for this box: the item's monthly share after recurring discounts (unit economics).
+            long Unit(SubscriptionItem i) => (long)decimal.Round(i.MonthlyRecurring(sub.CurrentPeriodStart, sub.TrialEnd ?? sub.StartedAt) / i.Quantity, 0, MidpointRounding.AwayFromZero);
+            var lines = sub.Items.Where(i => i.ProductId == productId).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = product.Name, Quantity = i.Quantity, UnitPriceMinor = Unit(i) })
+                .Concat(sub.Items.Where(i => shipping.ContainsKey(i.ProductId)).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = shipping[i.ProductId], Quantity = i.Quantity, UnitPriceMinor = Unit(i) }))
                 .ToList();
+            var currency = sub.Items[0].Terms.Currency;
             var shipment = new Shipment
             {
-                SubscriptionId = sub.Id, MemberId = sub.MemberId, ProductId = productId, Cycle = key, CreatedAt = now, Lines = lines,
+                SubscriptionId = sub.Id, MemberId = sub.MemberId, ProductId = productId, Cycle = key, CreatedAt = now, Lines = lines, Currency = currency,
+                ShippingChargedMinor = rates.TryGetValue(address.Country, out var rate) && rate.Currency == currency ? rate.AmountMinor : 0,
                 Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
             };
             if (extras.TryGetValue(sub.Id, out var pending))
@@ -120,7 +125,11 @@ public sealed class ShipmentService(
                 var carried = OneTimeExtras.CarriedBy(cycle, pending.Select(e => new PendingExtra(e.Id, CycleKey.Parse(e.Cycle), e.ShipmentId))).Select(e => e.Id).ToHashSet();
                 foreach (var extra in pending.Where(e => carried.Contains(e.Id)))
                 {
-                    lines.Add(new ShipmentLine { ProductId = extra.ProductId, Description = $"{extra.Description} (one-time)", Quantity = extra.Quantity });
+                    lines.Add(new ShipmentLine
+                    {
+                        ProductId = extra.ProductId, Description = $"{extra.Description} (one-time)", Quantity = extra.Quantity,
+                        UnitPriceMinor = extra.Currency == currency ? extra.AmountMinor / extra.Quantity : 0,
+                    });
                     (extra.ShipmentId, extra.Status) = (shipment.Id, BoxExtraStatus.Packed);
                     db.BoxExtras.Update(extra);
                 }
