@@ -12,6 +12,7 @@ using MembershipPortal.Infrastructure.Settings;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Audit;
+using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Boxes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,7 +67,8 @@ static class BoxBench
         var audit = new AuditLog(factory, clock);
         var settings = new SettingsStore(factory, clock, audit);
         var business = new BusinessSettings(settings, null!, null!, Options.Create(new AnalyticsOptions()));
-        var service = new ShipmentService(factory, business, null!, audit, new CurrentActor(new ServiceCollection().BuildServiceProvider()), clock);
+        var service = new ShipmentService(factory, business, new BoxSettings(settings), new BillingSettings(settings), null!, audit,
+            new CurrentActor(new ServiceCollection().BuildServiceProvider()), clock);
         var watch = Stopwatch.StartNew();
         var report = await service.GenerateAsync(productId, new CycleKey(2026, 11));
         Console.WriteLine($"generate 2026-11: {watch.Elapsed.TotalSeconds:N2} s, {report.Created:N0} shipments created");

@@ -7,6 +7,7 @@ public enum InvoiceLineKind
     Subscription,
     SetupFee,
     Discount,
+    Shipping,
 }
 
 /// <summary>

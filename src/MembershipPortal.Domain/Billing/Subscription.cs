@@ -130,7 +130,22 @@ public sealed class Subscription
     /// anchor: an incomplete subscription paying within its first period keeps it; anything else rolls on to
     /// the anchored period after max(now, current period end). Clears the failed-payment run.
     /// </summary>
-    public void RecordPaymentSucceeded(DateTimeOffset now, DateTimeOffset? paidThrough = null)
+    public void RecordPaymentSucceeded(DateTimeOffset now, DateTimeOffset? paidThrough = null) => Settle(now, paidThrough, null);
+
+    /// <summary>
+    /// A renewal with nothing to charge (the member skipped that cycle's box): the period rolls on exactly as after a
+    /// paid renewal, and the history says why nothing was charged. Only once the period has ended.
+    /// </summary>
+    public void RenewWithoutCharge(DateTimeOffset now, string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+            throw new DomainException("Say why the renewal is not charged.");
+        if (now < CurrentPeriodEnd)
+            throw new DomainException($"The period runs until {Day(CurrentPeriodEnd)}.");
+        Settle(now, null, reason.Trim());
+    }
+
+    private void Settle(DateTimeOffset now, DateTimeOffset? paidThrough, string? unchargedReason)
     {
         var to = SubscriptionStateMachine.Next(Status, SubscriptionTrigger.PaymentSucceeded);
         var newEnd = paidThrough
@@ -145,7 +160,10 @@ public sealed class Subscription
             throw new DomainException($"This subscription is already paid through {Day(CurrentPeriodEnd)}.");
 
         var kind = Status == SubscriptionStatus.Active ? SubscriptionChangeKind.Renewed : SubscriptionChangeKind.StatusChanged;
-        Change(now, kind, $"Payment succeeded; paid through {Day(newEnd)}.", () =>
+        var detail = unchargedReason is null
+            ? $"Payment succeeded; paid through {Day(newEnd)}."
+            : $"{unchargedReason.TrimEnd('.')}; nothing charged; renewed through {Day(newEnd)}.";
+        Change(now, kind, detail, () =>
         {
             Status = to;
             if (newEnd > CurrentPeriodEnd)

@@ -88,6 +88,8 @@ public class SubscriptionRecord
     public DateTimeOffset? LastGatewayEventAt { get; set; }
     public string? CancelFeedback { get; set; }
     public ShippingAddress? ShippingAddress { get; set; }
+    /// <summary>The address-book entry <see cref="ShippingAddress"/> was copied from (null for addresses from before the address book or from Stripe).</summary>
+    public Guid? AddressId { get; set; }
     public string? CouponCode { get; set; }
     /// <summary>A downgrade waiting for the period end: which item moves to which price.</summary>
     public Guid? PendingItemId { get; set; }

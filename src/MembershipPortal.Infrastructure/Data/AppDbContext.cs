@@ -54,6 +54,11 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<Members.MemberNote> MemberNotes => Set<Members.MemberNote>();
     public DbSet<Boxes.Shipment> Shipments => Set<Boxes.Shipment>();
     public DbSet<Boxes.BoxSkip> BoxSkips => Set<Boxes.BoxSkip>();
+    public DbSet<Boxes.BoxCycleGeneration> BoxCycleGenerations => Set<Boxes.BoxCycleGeneration>();
+    public DbSet<Boxes.BoxExtra> BoxExtras => Set<Boxes.BoxExtra>();
+    public DbSet<Boxes.MemberAddress> MemberAddresses => Set<Boxes.MemberAddress>();
+    public DbSet<Boxes.ShippingRate> ShippingRates => Set<Boxes.ShippingRate>();
+    public DbSet<Boxes.BoxCycleCost> BoxCycleCosts => Set<Boxes.BoxCycleCost>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

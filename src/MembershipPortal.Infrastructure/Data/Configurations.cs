@@ -70,6 +70,7 @@ internal sealed class ShipmentConfiguration : IEntityTypeConfiguration<Boxes.Shi
         b.Property(x => x.Cycle).HasMaxLength(7);
         b.Property(x => x.Carrier).HasMaxLength(64);
         b.Property(x => x.TrackingNumber).HasMaxLength(128);
+        b.Property(x => x.Currency).HasMaxLength(3);
         b.HasIndex(x => new { x.SubscriptionId, x.Cycle }).IsUnique();
         b.HasIndex(x => new { x.ProductId, x.Cycle });
         b.HasIndex(x => x.MemberId);
@@ -101,5 +102,73 @@ internal sealed class BoxSkipConfiguration : IEntityTypeConfiguration<Boxes.BoxS
         b.ToTable("BoxSkips");
         b.HasKey(x => new { x.SubscriptionId, x.Cycle });
         b.Property(x => x.Cycle).HasMaxLength(7);
+    }
+}
+
+internal sealed class BoxCycleGenerationConfiguration : IEntityTypeConfiguration<Boxes.BoxCycleGeneration>
+{
+    public void Configure(EntityTypeBuilder<Boxes.BoxCycleGeneration> b)
+    {
+        b.ToTable("BoxCycleGenerations");
+        b.HasKey(x => new { x.ProductId, x.Cycle });
+        b.Property(x => x.Cycle).HasMaxLength(7);
+    }
+}
+
+internal sealed class BoxExtraConfiguration : IEntityTypeConfiguration<Boxes.BoxExtra>
+{
+    public void Configure(EntityTypeBuilder<Boxes.BoxExtra> b)
+    {
+        b.ToTable("BoxExtras");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.MemberId).HasMaxLength(450);
+        b.Property(x => x.Description).HasMaxLength(200);
+        b.Property(x => x.Currency).HasMaxLength(3);
+        b.Property(x => x.Cycle).HasMaxLength(7);
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(x => x.GatewayPaymentId).HasMaxLength(128);
+        b.HasIndex(x => new { x.SubscriptionId, x.Status });
+        b.HasIndex(x => x.ShipmentId);
+    }
+}
+
+internal sealed class MemberAddressConfiguration : IEntityTypeConfiguration<Boxes.MemberAddress>
+{
+    public void Configure(EntityTypeBuilder<Boxes.MemberAddress> b)
+    {
+        b.ToTable("MemberAddresses");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.MemberId).HasMaxLength(450);
+        b.Property(x => x.Label).HasMaxLength(40);
+        b.Property(x => x.Name).HasMaxLength(120);
+        b.Property(x => x.Line1).HasMaxLength(200);
+        b.Property(x => x.Line2).HasMaxLength(200);
+        b.Property(x => x.City).HasMaxLength(100);
+        b.Property(x => x.Region).HasMaxLength(100);
+        b.Property(x => x.PostalCode).HasMaxLength(20);
+        b.Property(x => x.Country).HasMaxLength(2);
+        b.HasIndex(x => x.MemberId);
+    }
+}
+
+internal sealed class ShippingRateConfiguration : IEntityTypeConfiguration<Boxes.ShippingRate>
+{
+    public void Configure(EntityTypeBuilder<Boxes.ShippingRate> b)
+    {
+        b.ToTable("ShippingRates");
+        b.HasKey(x => x.Country);
+        b.Property(x => x.Country).HasMaxLength(2);
+        b.Property(x => x.Currency).HasMaxLength(3);
+    }
+}
+
+internal sealed class BoxCycleCostConfiguration : IEntityTypeConfiguration<Boxes.BoxCycleCost>
+{
+    public void Configure(EntityTypeBuilder<Boxes.BoxCycleCost> b)
+    {
+        b.ToTable("BoxCycleCosts");
+        b.HasKey(x => new { x.ProductId, x.Cycle });
+        b.Property(x => x.Cycle).HasMaxLength(7);
+        b.Property(x => x.Currency).HasMaxLength(3);
     }
 }

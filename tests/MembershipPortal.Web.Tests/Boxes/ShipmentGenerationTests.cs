@@ -3,6 +3,7 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Boxes;
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Infrastructure.Boxes;
+using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Web.Features.Boxes;
 using MembershipPortal.Web.Tests.Members;
 using Microsoft.EntityFrameworkCore;
@@ -12,13 +13,11 @@ namespace MembershipPortal.Web.Tests.Boxes;
 
 /// <summary>
 /// Generating a closed cycle's shipments: once per subscription (a second run creates nothing), never for a skipped,
-/// past-due or canceled subscription, with the address as it was; the export and the "shipped" email.
-/// The fixture's clock is 23 Nov 2026: the November cycle (cut-off end of the 12th) is closed, December is open.
+/// past-due or canceled subscription or one that started after the cut-off, with the address as it was; the export and
+/// the "shipped" email. Each test buys in the cycle open at the time and moves the clock past its cut-off.
 /// </summary>
 public sealed class ShipmentGenerationTests(MemberAdminFixture fixture) : IClassFixture<MemberAdminFixture>
 {
-    private static readonly CycleKey November = new(2026, 11), December = new(2026, 12);
-
     private async Task<T> BoxesAsync<T>(Func<ShipmentService, Task<T>> action)
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
@@ -35,34 +34,39 @@ public sealed class ShipmentGenerationTests(MemberAdminFixture fixture) : IClass
     public async Task Generate_TwiceForOneCycle_SecondRunCreatesNothing_IneligibleLeftOut()
     {
         var box = await BoxProductAsync();
+        var cycle = BoxTimeline.Open(fixture.Factory);
         var paying = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
         var skipper = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
         var late = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
         var gone = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
         await using (var db = await fixture.Db())
         {
-            db.BoxSkips.Add(new BoxSkip { SubscriptionId = skipper.SubscriptionId, Cycle = November.ToString(), At = fixture.Factory.Clock.GetUtcNow() });
+            db.BoxSkips.Add(new BoxSkip { SubscriptionId = skipper.SubscriptionId, Cycle = cycle.ToString(), At = fixture.Factory.Clock.GetUtcNow() });
             var pastDue = await db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == late.SubscriptionId);
             pastDue.RecordPaymentFailed(fixture.Factory.Clock.GetUtcNow());
             var canceled = await db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == gone.SubscriptionId);
             canceled.CancelNow(fixture.Factory.Clock.GetUtcNow());
             await db.SaveChangesAsync();
         }
+        BoxTimeline.PastCutoff(fixture.Factory, cycle);
+        var newcomer = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly); // after the cut-off: next cycle's box
 
-        var first = await BoxesAsync(b => b.GenerateAsync(box, November));
-        var second = await BoxesAsync(b => b.GenerateAsync(box, November));
+        var first = await BoxesAsync(b => b.GenerateAsync(box, cycle));
+        var second = await BoxesAsync(b => b.GenerateAsync(box, cycle));
 
         Assert.True(first.Created >= 1);
         Assert.Equal(0, second.Created);
         Assert.Equal(first.Created + first.AlreadyThere, second.AlreadyThere);
         await using var check = await fixture.Db();
-        var mine = await check.Shipments.Where(s => s.Cycle == "2026-11").Select(s => s.SubscriptionId).ToListAsync();
+        var mine = await check.Shipments.Where(s => s.Cycle == cycle.ToString()).Select(s => s.SubscriptionId).ToListAsync();
         Assert.Contains(paying.SubscriptionId, mine);
         Assert.DoesNotContain(skipper.SubscriptionId, mine);
         Assert.DoesNotContain(late.SubscriptionId, mine);
         Assert.DoesNotContain(gone.SubscriptionId, mine);
+        Assert.DoesNotContain(newcomer.SubscriptionId, mine);
+        Assert.True(first.JoinedAfterCutoff >= 1);
         Assert.Equal(mine.Count, mine.Distinct().Count());
-        var shipment = await check.Shipments.SingleAsync(s => s.SubscriptionId == paying.SubscriptionId && s.Cycle == "2026-11");
+        var shipment = await check.Shipments.SingleAsync(s => s.SubscriptionId == paying.SubscriptionId && s.Cycle == cycle.ToString());
         Assert.Equal(("1 Main Street", "US"), (shipment.Address.Line1, shipment.Address.Country));
         Assert.Equal(1, Assert.Single(shipment.Lines).Quantity);
     }
@@ -71,15 +75,17 @@ public sealed class ShipmentGenerationTests(MemberAdminFixture fixture) : IClass
     public async Task Generate_OpenCycle_Refused()
     {
         var box = await BoxProductAsync();
-        await Assert.ThrowsAsync<DomainException>(() => BoxesAsync(b => b.GenerateAsync(box, December)));
+        await Assert.ThrowsAsync<DomainException>(() => BoxesAsync(b => b.GenerateAsync(box, BoxTimeline.Open(fixture.Factory))));
     }
 
     [Fact]
     public async Task AddressChangedAfterGeneration_ShipmentKeepsTheSnapshot()
     {
         var box = await BoxProductAsync();
+        var cycle = BoxTimeline.Open(fixture.Factory);
         var buyer = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
-        await BoxesAsync(b => b.GenerateAsync(box, November));
+        BoxTimeline.PastCutoff(fixture.Factory, cycle);
+        await BoxesAsync(b => b.GenerateAsync(box, cycle));
         await using (var db = await fixture.Db())
         {
             var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == buyer.SubscriptionId);
@@ -93,11 +99,12 @@ public sealed class ShipmentGenerationTests(MemberAdminFixture fixture) : IClass
     [Fact]
     public async Task Skip_OpenCycleAccepted_ClosedCycleRefused()
     {
+        var open = BoxTimeline.Open(fixture.Factory);
         var buyer = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
-        Assert.Null(await BoxesAsync(b => b.SkipAsync(buyer.Id, buyer.SubscriptionId, December)));
-        Assert.Null(await BoxesAsync(b => b.SkipAsync(buyer.Id, buyer.SubscriptionId, December))); // twice: still one skip
-        Assert.Contains("can no longer be skipped", await BoxesAsync(b => b.SkipAsync(buyer.Id, buyer.SubscriptionId, November)));
-        Assert.Equal("Subscription not found.", await BoxesAsync(b => b.SkipAsync(fixture.MemberId, buyer.SubscriptionId, December)));
+        Assert.Null(await BoxesAsync(b => b.SkipAsync(buyer.Id, buyer.SubscriptionId, open)));
+        Assert.Null(await BoxesAsync(b => b.SkipAsync(buyer.Id, buyer.SubscriptionId, open))); // twice: still one skip
+        Assert.Contains("can no longer be skipped", await BoxesAsync(b => b.SkipAsync(buyer.Id, buyer.SubscriptionId, open.Previous())));
+        Assert.Equal("Subscription not found.", await BoxesAsync(b => b.SkipAsync(fixture.MemberId, buyer.SubscriptionId, open)));
         await using var db = await fixture.Db();
         Assert.Equal(1, await db.BoxSkips.CountAsync(s => s.SubscriptionId == buyer.SubscriptionId));
     }
@@ -106,6 +113,7 @@ public sealed class ShipmentGenerationTests(MemberAdminFixture fixture) : IClass
     public async Task ExportAndShip_CsvEscaped_ShippedEmailQueuedOnce()
     {
         var box = await BoxProductAsync();
+        var cycle = BoxTimeline.Open(fixture.Factory);
         var buyer = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
         await using (var db = await fixture.Db())
         {
@@ -113,13 +121,16 @@ public sealed class ShipmentGenerationTests(MemberAdminFixture fixture) : IClass
             record.ShippingAddress!.Name = "=Ada, \"the\" Countess";
             await db.SaveChangesAsync();
         }
-        await BoxesAsync(b => b.GenerateAsync(box, November));
+        BoxTimeline.PastCutoff(fixture.Factory, cycle);
+        await BoxesAsync(b => b.GenerateAsync(box, cycle));
 
-        var csv = await fixture.Staff.GetStringAsync($"/admin/boxes/{box}/2026-11/export.csv");
+        using var staff = await BoxTimeline.SignedInAsync(fixture.Factory, PortalRoles.Staff);
+        using var member = await BoxTimeline.SignedInAsync(fixture.Factory);
+        var csv = await staff.GetStringAsync($"/admin/boxes/{box}/{cycle}/export.csv");
         var lines = csv.TrimEnd('\n').Split('\n');
         Assert.Equal("shipment_id,cycle,name,line1,line2,city,region,postal_code,country,items,status,carrier,tracking_number", lines[0]);
-        Assert.Contains(lines, l => l.Contains(",2026-11,\"'=Ada, \"\"the\"\" Countess\",1 Main Street,,Springfield,IL,62701,US,", StringComparison.Ordinal));
-        Assert.NotEqual(HttpStatusCode.OK, (await fixture.Member.GetAsync($"/admin/boxes/{box}/2026-11/export.csv")).StatusCode);
+        Assert.Contains(lines, l => l.Contains($",{cycle},\"'=Ada, \"\"the\"\" Countess\",1 Main Street,,Springfield,IL,62701,US,", StringComparison.Ordinal));
+        Assert.NotEqual(HttpStatusCode.OK, (await member.GetAsync($"/admin/boxes/{box}/{cycle}/export.csv")).StatusCode);
 
         Guid shipmentId;
         await using (var db = await fixture.Db())
@@ -142,29 +153,32 @@ public sealed class MemberBoxesTests(MemberAdminFixture fixture) : IClassFixture
     [Fact]
     public async Task MemberBoxes_NextBoxSkipAndShipments()
     {
+        var cycle = BoxTimeline.Open(fixture.Factory);
         var buyer = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
         var boxes = scope.ServiceProvider.GetRequiredService<ShipmentService>();
         Guid box;
         await using (var db = await fixture.Db())
             box = await db.Prices.Where(p => p.Id == fixture.Catalog.BoxMonthly).Select(p => p.ProductId).SingleAsync();
-        await boxes.GenerateAsync(box, new CycleKey(2026, 11));
+        BoxTimeline.PastCutoff(fixture.Factory, cycle);
+        await boxes.GenerateAsync(box, cycle);
 
         var view = Assert.Single(await boxes.MemberBoxesAsync(buyer.Id));
-        Assert.Equal(("2026-12", false, true), (view.Upcoming.ToString(), view.Skipped, view.Live));
-        Assert.Equal(new DateOnly(2026, 12, 15), view.ShipDate);
-        Assert.Equal("2026-11", Assert.Single(view.Past).Cycle);
+        Assert.Equal((cycle.Next(), false, true), (view.Upcoming, view.Skipped, view.Live));
+        Assert.Equal(BoxTimeline.Schedule.ShipDateOf(cycle.Next()), view.ShipDate);
+        Assert.Equal(cycle.ToString(), Assert.Single(view.Past).Cycle);
         Assert.Null(await boxes.SkipAsync(buyer.Id, buyer.SubscriptionId, view.Upcoming));
         Assert.True(Assert.Single(await boxes.MemberBoxesAsync(buyer.Id)).Skipped);
 
         var detail = await scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Members.Admin.MemberAdminService>().DetailAsync(buyer.Id);
-        Assert.Equal("2026-11", Assert.Single(detail!.Shipments).Cycle);
+        Assert.Equal(cycle.ToString(), Assert.Single(detail!.Shipments).Cycle);
     }
 
     [Fact]
     public async Task AccountBoxesPage_SignedIn_Renders_Anonymous_SentToLogin()
     {
-        var page = await fixture.Member.GetAsync("/account/boxes");
+        using var member = await BoxTimeline.SignedInAsync(fixture.Factory);
+        var page = await member.GetAsync("/account/boxes");
         Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("You have no box subscription.", await page.Content.ReadAsStringAsync());
         var anonymous = await fixture.Anonymous.GetAsync("/account/boxes");

@@ -1,11 +1,12 @@
-using System.Text.RegularExpressions;
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
+using MembershipPortal.Domain.Shipping;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Web.Features.Boxes;
 using MembershipPortal.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,7 @@ namespace MembershipPortal.Web.Features.Billing;
 /// Checkout on the portal's own page (test gateway): price the choice, attach the card, charge the first invoice,
 /// then write the subscription, invoice, payment and billing profile in one transaction. A decline writes nothing.
 /// </summary>
-public sealed partial class CheckoutService(
+public sealed class CheckoutService(
     IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, NoticeQueue notices, ILogger<CheckoutService> logger)
 {
     public async Task<CheckoutOffer?> GetPageAsync(Guid priceId, CancellationToken ct = default)
@@ -46,9 +47,32 @@ public sealed partial class CheckoutService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
-        var (items, _) = await LoadItemsAsync(db, choice, ct);
+        var (items, products) = await LoadItemsAsync(db, choice, ct);
         var (coupon, couponError) = await FindCouponAsync(db, choice.CouponCode, items, now, ct);
-        return new CheckoutQuote(InvoiceCalculator.ForCheckout(items, now, coupon), couponError, coupon is not null);
+        var invoice = InvoiceCalculator.ForCheckout(items, now, coupon);
+        if (products.Any(p => p.NeedsShipping) && choice.Shipping is { } to)
+            invoice = await WithShippingAsync(db, invoice, AddressRules.Normalize(ToPostal(to)).Country, ct);
+        return new CheckoutQuote(invoice, couponError, coupon is not null);
+    }
+
+    /// <summary>The countries the checkout's address form offers (the Owner's, or every one the address rules know).</summary>
+    public async Task<IReadOnlyList<string>> ShippingCountriesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ShippingRates.CountriesAsync(db, ct) is { } set ? [.. AddressRules.SupportedCountries.Where(set.Contains)] : AddressRules.SupportedCountries;
+    }
+
+    /// <summary>Adds the Owner's flat rate for the country: today when today's charge pays the first period, else with the first charge after the trial.</summary>
+    private static async Task<FirstInvoice> WithShippingAsync(AppDbContext db, FirstInvoice invoice, string country, CancellationToken ct)
+    {
+        var chargedNow = invoice.TrialEndsAt is null;
+        if (await ShippingRates.LineAsync(db, country, invoice.FirstCharge.Currency, chargedNow, ct) is not { } line) return invoice;
+        return invoice with
+        {
+            Lines = [.. invoice.Lines, line],
+            FirstCharge = chargedNow ? invoice.FirstCharge + line.Amount : invoice.FirstCharge,
+            RecurringAmount = invoice.RecurringAmount + line.Amount,
+        };
     }
 
     public async Task<CheckoutOutcome> CheckoutAsync(string memberId, string email, CheckoutChoice choice, CardDetails card, CancellationToken ct = default)
@@ -74,12 +98,14 @@ public sealed partial class CheckoutService(
             return CheckoutOutcome.Fail(ex.Message);
         }
 
-        ShippingAddress? address = null;
+        PostalAddress? address = null;
         if (products.Any(p => p.NeedsShipping))
         {
-            var problem = ValidateAddress(choice.Shipping);
-            if (problem is not null) return CheckoutOutcome.Fail(problem);
-            address = ToAddress(choice.Shipping!);
+            if (choice.Shipping is null) return CheckoutOutcome.Fail("A shipping address is needed for physical items.");
+            var problems = AddressRules.Validate(ToPostal(choice.Shipping), await ShippingRates.CountriesAsync(db, ct));
+            if (problems.Count > 0) return CheckoutOutcome.Fail(string.Join(" ", problems));
+            address = AddressRules.Normalize(ToPostal(choice.Shipping));
+            invoice = await WithShippingAsync(db, invoice, address.Country, ct);
         }
 
         var profile = await db.BillingProfiles.FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
@@ -103,7 +129,9 @@ public sealed partial class CheckoutService(
         coupon?.Redeem();
         db.SubscriptionRecords.Add(new SubscriptionRecord
         {
-            SubscriptionId = subscription.Id, Gateway = gateway.Name, ShippingAddress = address, CouponCode = coupon?.Code,
+            SubscriptionId = subscription.Id, Gateway = gateway.Name, CouponCode = coupon?.Code,
+            ShippingAddress = address is null ? null : AddressBook.ToShipping(address),
+            AddressId = address is null ? null : (await AddressBook.FindOrAddAsync(db, memberId, address, now, ct)).Id,
         });
         if (profile is null)
         {
@@ -184,38 +212,5 @@ public sealed partial class CheckoutService(
         return checks.Any(c => c.IsValid) ? (coupon, null) : (null, checks[0].Reason ?? $"The coupon {normalized} cannot be used here.");
     }
 
-    /// <summary>Required fields and the postal-code shape of the countries we know; other countries need a code.</summary>
-    public static string? ValidateAddress(AddressInput? a)
-    {
-        if (a is null) return "A shipping address is needed for physical items.";
-        if (string.IsNullOrWhiteSpace(a.Name) || string.IsNullOrWhiteSpace(a.Line1) || string.IsNullOrWhiteSpace(a.City))
-            return "Enter the name, street address and city to ship to.";
-        var country = (a.Country ?? "").Trim().ToUpperInvariant();
-        if (!PostalPatterns.TryGetValue(country, out var pattern))
-            return $"We do not ship to '{a.Country}' yet.";
-        var postal = (a.PostalCode ?? "").Trim().ToUpperInvariant();
-        if (!pattern.IsMatch(postal)) return $"'{a.PostalCode}' is not a valid postal code for {country}.";
-        if (country is "US" or "CA" or "AU" && string.IsNullOrWhiteSpace(a.Region)) return "Enter the state or province.";
-        return null;
-    }
-
-    private static ShippingAddress ToAddress(AddressInput a) => new()
-    {
-        Name = a.Name.Trim(), Line1 = a.Line1.Trim(), Line2 = string.IsNullOrWhiteSpace(a.Line2) ? null : a.Line2.Trim(),
-        City = a.City.Trim(), Region = a.Region?.Trim(), PostalCode = a.PostalCode.Trim().ToUpperInvariant(), Country = a.Country.Trim().ToUpperInvariant(),
-    };
-
-    public static readonly IReadOnlyDictionary<string, Regex> PostalPatterns = new Dictionary<string, Regex>
-    {
-        ["US"] = UsZip(), ["CA"] = CaPostal(), ["GB"] = GbPostcode(), ["DE"] = FiveDigits(), ["FR"] = FiveDigits(),
-        ["AU"] = FourDigits(), ["NL"] = NlPostal(), ["IE"] = IeEircode(),
-    };
-
-    [GeneratedRegex(@"^\d{5}(-\d{4})?$")] private static partial Regex UsZip();
-    [GeneratedRegex(@"^[A-Z]\d[A-Z] ?\d[A-Z]\d$")] private static partial Regex CaPostal();
-    [GeneratedRegex(@"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")] private static partial Regex GbPostcode();
-    [GeneratedRegex(@"^\d{5}$")] private static partial Regex FiveDigits();
-    [GeneratedRegex(@"^\d{4}$")] private static partial Regex FourDigits();
-    [GeneratedRegex(@"^\d{4} ?[A-Z]{2}$")] private static partial Regex NlPostal();
-    [GeneratedRegex(@"^[A-Z]\d[\dW] ?[A-Z\d]{4}$")] private static partial Regex IeEircode();
+    private static PostalAddress ToPostal(AddressInput a) => new(a.Name, a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country);
 }

@@ -5,6 +5,7 @@ using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Web.Features.Boxes;
 using MembershipPortal.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
@@ -20,9 +21,12 @@ public sealed record RenewalReport(int Renewed, int Failed, int Ended, int Resum
 /// transaction, and every charge has an idempotency key tied to the period and attempt, so a rerun charges nothing twice.
 /// The notices each step causes (receipt, payment failed, reminder, final notice, suspended, recovered) are queued in
 /// the same SaveChanges, under dedup keys, so a rerun queues nothing twice either.
+/// A box cycle the member skipped is not charged (<see cref="BoxRenewals"/>): the box and its mailed add-ons are left
+/// off that renewal; when nothing else is left the period rolls on with a zero invoice and no charge.
 /// </summary>
 public sealed class RenewalRun(
-    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BillingSettings settings, NoticeQueue notices, ILogger<RenewalRun> logger)
+    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BillingSettings settings, NoticeQueue notices, BoxRenewals boxes,
+    ILogger<RenewalRun> logger)
 {
     public async Task<RenewalReport> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default)
     {
@@ -98,7 +102,7 @@ public sealed class RenewalRun(
                 sub.ChangePlan(itemId, price, sub.CurrentPeriodEnd);
                 record.PendingItemId = record.PendingPriceId = null;
             }
-            outcome = await CollectAsync(db, sub, now, $"renewal:{sub.Id}:{sub.CurrentPeriodEnd.UtcTicks}", "subscription_cycle", ct)
+            outcome = await CollectAsync(db, sub, now, $"renewal:{sub.Id}:{sub.CurrentPeriodEnd.UtcTicks}", "subscription_cycle", ct, bindSkip: true)
                 ? Outcome.Renewed : Outcome.Failed;
         }
         await db.SaveChangesAsync(ct);
@@ -129,15 +133,38 @@ public sealed class RenewalRun(
     /// <summary>
     /// Charges the renewal amount for the coming period and records the invoice, the payment and the result on the
     /// subscription, with its notices: a receipt (and "recovered" when it was overdue) or the dunning notice now due.
+    /// The items of a skipped box are left off; with nothing left to charge, no charge is made: a zero invoice records
+    /// the skip and the period rolls on (no receipt).
     /// </summary>
+    /// <param name="bindSkip">A renewal's first attempt: an unused box skip may waive it (retries use the skip already bound).</param>
     internal async Task<bool> CollectAsync(AppDbContext db, Subscription sub, DateTimeOffset now, string idempotencyKey, string reason, CancellationToken ct,
-        DunningPolicy? policy = null)
+        DunningPolicy? policy = null, bool bindSkip = false)
     {
         policy ??= await settings.GetDunningAsync(ct);
         var wasOverdue = sub.Status is SubscriptionStatus.PastDue or SubscriptionStatus.Unpaid;
         var episode = sub.FirstFailedPaymentAt;
-        var lines = RenewalInvoice.Lines(sub);
+        var lines = RenewalInvoice.Lines(sub).ToList();
+        var waiver = await boxes.WaiverAsync(db, sub, bindSkip, ct);
+        if (waiver is not null)
+        {
+            lines.RemoveAll(l => l.ProductId is { } p && waiver.ProductIds.Contains(p));
+            lines.Insert(0, new InvoiceLine(InvoiceLineKind.Subscription, waiver.BoxProductId, $"{waiver.BoxName}: {waiver.Cycle} box skipped, not charged", 1,
+                Money.Zero(sub.Currency), true));
+        }
+        else if (await ShippingRates.ShipsAsync(db, sub, ct))
+        {
+            var country = await db.SubscriptionRecords.AsNoTracking().Where(r => r.SubscriptionId == sub.Id).Select(r => r.ShippingAddress!.Country).FirstOrDefaultAsync(ct);
+            if (await ShippingRates.LineAsync(db, country, sub.Currency, true, ct) is { } shippingLine) lines.Add(shippingLine);
+        }
         var total = lines.Aggregate(Money.Zero(sub.Currency), (sum, l) => sum + l.Amount);
+        if (waiver is not null && total.Minor <= 0)
+        {
+            var skipped = Ledger.PaidInvoice(sub.MemberId, sub.Id, lines, Money.Zero(sub.Currency), now, sub.CurrentPeriodEnd, null, "box_skipped");
+            sub.RenewWithoutCharge(now, $"The {waiver.Cycle} box was skipped");
+            (skipped.PeriodStart, skipped.PeriodEnd) = (sub.CurrentPeriodStart, sub.CurrentPeriodEnd);
+            db.Invoices.Add(skipped);
+            return true;
+        }
         var profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == sub.MemberId, ct);
         var charge = profile?.CustomerId is null
             ? ChargeResult.Declined("no_payment_method", "There is no card on file.")

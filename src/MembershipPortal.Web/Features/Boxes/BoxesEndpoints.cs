@@ -8,6 +8,14 @@ public static class BoxesEndpoints
     public static IHostApplicationBuilder AddPortalBoxes(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<ShipmentService>();
+        builder.Services.AddSingleton<BoxRenewals>();
+        builder.Services.AddSingleton<BoxSettings>();
+        builder.Services.AddScoped<BoxCutoffRun>();
+        builder.Services.AddScoped<TrackingImport>();
+        builder.Services.AddScoped<BoxControls>();
+        builder.Services.AddScoped<AddressBook>();
+        builder.Services.AddSingleton<ShippingRates>();
+        builder.Services.AddScoped<BoxEconomics>();
         return builder;
     }
 

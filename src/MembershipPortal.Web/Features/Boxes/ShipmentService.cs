@@ -8,20 +8,38 @@ using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Boxes;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Audit;
+using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Members.Admin;
 using MembershipPortal.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Boxes;
 
-public sealed record GenerationReport(int Created, int AlreadyThere, int Skipped, int NotEligible, int NoAddress);
+public sealed record GenerationReport(int Created, int AlreadyThere, int Skipped, int NotEligible, int NoAddress, int JoinedAfterCutoff = 0);
 
 public sealed record BoxProductView(Guid Id, string Name, BoxSchedule Schedule);
 
 public sealed record MemberBox(Guid SubscriptionId, string ProductName, CycleKey Upcoming, DateOnly ShipDate, DateTimeOffset Cutoff, bool Skipped,
-    bool Live, IReadOnlyList<ShipmentRow> Past);
+    bool Live, IReadOnlyList<ShipmentRow> Past)
+{
+    public Guid BoxProductId { get; init; }
+    public string Currency { get; init; } = "USD";
+    public bool CanPause { get; init; }
+    /// <summary>The address-book entry the box ships to, and the copy boxes are generated from.</summary>
+    public Guid? AddressId { get; init; }
+    public ShippingAddress? ShipTo { get; init; }
+    /// <summary>Skipped or paused cycles from the upcoming one on.</summary>
+    public IReadOnlyList<SkipView> Skips { get; init; } = [];
+    /// <summary>One-time extras not yet packed.</summary>
+    public IReadOnlyList<ExtraView> Extras { get; init; } = [];
+}
+
+public sealed record SkipView(CycleKey Cycle, bool ByPause, bool CanUndo);
+
+public sealed record ExtraView(Guid Id, string Description, int Quantity, Money Amount, CycleKey Cycle, bool CanRemove);
 
 public sealed record ShipmentRow(Guid Id, string MemberId, string Name, string Cycle, ShippingAddress Address, IReadOnlyList<ShipmentLine> Lines,
     ShipmentStatus Status, string? Carrier, string? TrackingNumber, DateTimeOffset? ShippedAt);
@@ -29,11 +47,13 @@ public sealed record ShipmentRow(Guid Id, string MemberId, string Name, string C
 /// <summary>
 /// Box cycles for the Owner: which cycle is open, generating a cycle's shipments at its cut-off (once: a second run
 /// creates nothing), the fulfilment CSV, marking shipments shipped (the member gets the "box shipped" email once).
-/// Eligible for a box: an active or trialing subscription to the box with a shipping address and no skip for the cycle;
-/// past due, unpaid, paused, canceled and incomplete subscriptions get none.
+/// Eligible for a box (<see cref="BoxEligibility"/>): an active or trialing subscription to the box with a shipping address
+/// and no skip for the cycle; past due ones inside the grace period only when the Owner allows it; unpaid, paused, canceled
+/// and incomplete subscriptions get none.
 /// </summary>
 public sealed class ShipmentService(
-    IDbContextFactory<AppDbContext> dbFactory, BusinessSettings business, NoticeQueue notices, AuditLog audit, CurrentActor actor, TimeProvider clock)
+    IDbContextFactory<AppDbContext> dbFactory, BusinessSettings business, BoxSettings boxSettings, BillingSettings billing, NoticeQueue notices,
+    AuditLog audit, CurrentActor actor, TimeProvider clock)
 {
     private static readonly SubscriptionStatus[] Eligible = [SubscriptionStatus.Active, SubscriptionStatus.Trialing];
 
@@ -45,7 +65,7 @@ public sealed class ShipmentService(
             .Select(p => new BoxProductView(p.Id, p.Name, Schedule(p, zone))).ToList();
     }
 
-    private static BoxSchedule Schedule(Product p, TimeZoneInfo zone) =>
+    internal static BoxSchedule Schedule(Product p, TimeZoneInfo zone) =>
         new(Math.Clamp(p.BoxCutoffDay, 1, 31), Math.Clamp(Math.Max(p.BoxShipDay, p.BoxCutoffDay), 1, 31), zone);
 
     public async Task<GenerationReport> GenerateAsync(Guid productId, CycleKey cycle, CancellationToken ct = default)
@@ -64,32 +84,77 @@ public sealed class ShipmentService(
         var shipping = (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.AddOn && p.ShipsPhysically).Select(p => new { p.Id, p.Name }).ToListAsync(ct))
             .ToDictionary(p => p.Id, p => p.Name);
         var candidates = await db.Subscriptions.AsNoTracking().Where(s => s.Items.Any(i => i.ProductId == productId))
-            .Select(s => new { s.Id, s.MemberId, s.Status, Items = s.Items.Select(i => new { i.ProductId, i.Quantity }).ToList() })
+            .Select(s => new { s.Id, s.MemberId, s.Status, s.StartedAt, s.TrialEnd, s.FirstFailedPaymentAt, s.CurrentPeriodStart, s.CurrentPeriodEnd, Items = s.Items.ToList() })
             .ToListAsync(ct);
+        var rates = await db.ShippingRates.AsNoTracking().ToDictionaryAsync(r => r.Country, ct);
+        var shipPastDue = await boxSettings.ShipPastDueInGraceAsync(ct);
+        var graceDays = (await billing.GetDunningAsync(ct)).GraceDays;
+        var extras = (await db.BoxExtras.AsNoTracking()
+                .Where(e => e.Status == BoxExtraStatus.Pending && e.ShipmentId == null && db.Subscriptions.Any(s => s.Id == e.SubscriptionId && s.Items.Any(i => i.ProductId == productId)))
+                .ToListAsync(ct))
+            .GroupBy(e => e.SubscriptionId).ToDictionary(g => g.Key, g => g.ToList());
         var addresses = await db.SubscriptionRecords.AsNoTracking().Where(r => r.ShippingAddress != null && db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.Items.Any(i => i.ProductId == productId)))
             .Select(r => new { r.SubscriptionId, r.ShippingAddress }).ToDictionaryAsync(r => r.SubscriptionId, r => r.ShippingAddress!, ct);
 
-        int created = 0, already = 0, skips = 0, ineligible = 0, noAddress = 0;
+        var cutoff = schedule.CutoffOf(cycle);
+        int created = 0, already = 0, skips = 0, ineligible = 0, noAddress = 0, later = 0;
         db.ChangeTracker.AutoDetectChangesEnabled = false; // only Adds below: nothing to detect, and 50,000 entities make it slow
         foreach (var sub in candidates)
         {
             if (existing.Contains(sub.Id)) { already++; continue; }
-            if (!Eligible.Contains(sub.Status)) { ineligible++; continue; }
+            // A member who subscribed after the cut-off paid for the next cycle's box, not this one.
+            if (sub.StartedAt >= cutoff) { later++; continue; }
+            if (!BoxEligibility.GetsABox(sub.Status, sub.FirstFailedPaymentAt, sub.CurrentPeriodEnd, shipPastDue, graceDays, now)) { ineligible++; continue; }
             if (skipped.Contains(sub.Id)) { skips++; continue; }
             if (!addresses.TryGetValue(sub.Id, out var address)) { noAddress++; continue; }
-            var lines = sub.Items.Where(i => i.ProductId == productId).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = product.Name, Quantity = i.Quantity })
-                .Concat(sub.Items.Where(i => shipping.ContainsKey(i.ProductId)).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = shipping[i.ProductId], Quantity = i.Quantity }))
+            // What one unit earns for this box: the item's monthly share after recurring discounts (unit economics).
+            long Unit(SubscriptionItem i) => (long)decimal.Round(i.MonthlyRecurring(sub.CurrentPeriodStart, sub.TrialEnd ?? sub.StartedAt) / i.Quantity, 0, MidpointRounding.AwayFromZero);
+            var lines = sub.Items.Where(i => i.ProductId == productId).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = product.Name, Quantity = i.Quantity, UnitPriceMinor = Unit(i) })
+                .Concat(sub.Items.Where(i => shipping.ContainsKey(i.ProductId)).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = shipping[i.ProductId], Quantity = i.Quantity, UnitPriceMinor = Unit(i) }))
                 .ToList();
-            db.Shipments.Add(new Shipment
+            var currency = sub.Items[0].Terms.Currency;
+            var shipment = new Shipment
             {
-                SubscriptionId = sub.Id, MemberId = sub.MemberId, ProductId = productId, Cycle = key, CreatedAt = now, Lines = lines,
+                SubscriptionId = sub.Id, MemberId = sub.MemberId, ProductId = productId, Cycle = key, CreatedAt = now, Lines = lines, Currency = currency,
+                ShippingChargedMinor = rates.TryGetValue(address.Country, out var rate) && rate.Currency == currency ? rate.AmountMinor : 0,
                 Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
-            });
-            if (++created % 1000 == 0) { await db.SaveChangesAsync(ct); db.ChangeTracker.Clear(); }
+            };
+            if (extras.TryGetValue(sub.Id, out var pending))
+            {
+                // Each one-time extra travels in exactly one box: this one, when meant for this cycle or a skipped earlier one.
+                var carried = OneTimeExtras.CarriedBy(cycle, pending.Select(e => new PendingExtra(e.Id, CycleKey.Parse(e.Cycle), e.ShipmentId))).Select(e => e.Id).ToHashSet();
+                foreach (var extra in pending.Where(e => carried.Contains(e.Id)))
+                {
+                    lines.Add(new ShipmentLine
+                    {
+                        ProductId = extra.ProductId, Description = $"{extra.Description} (one-time)", Quantity = extra.Quantity,
+                        UnitPriceMinor = extra.Currency == currency ? extra.AmountMinor / extra.Quantity : 0,
+                    });
+                    (extra.ShipmentId, extra.Status) = (shipment.Id, BoxExtraStatus.Packed);
+                    db.BoxExtras.Update(extra);
+                }
+            }
+            db.Shipments.Add(shipment);
+            if (++created % 1000 == 0) { await SaveAsync(); db.ChangeTracker.Clear(); }
         }
+        // Recorded last: a run cut off half-way is finished by the next one (the scheduled job looks for this row).
+        if (!await db.BoxCycleGenerations.AnyAsync(g => g.ProductId == productId && g.Cycle == key, ct))
+            db.BoxCycleGenerations.Add(new BoxCycleGeneration { ProductId = productId, Cycle = key, GeneratedAt = now, Created = created });
         audit.Add(db, await actor.GetAsync(), "boxes.generate", $"Generated {created} shipment(s) of {product.Name} for {key}", "product", productId.ToString());
-        await db.SaveChangesAsync(ct);
-        return new GenerationReport(created, already, skips, ineligible, noAddress);
+        await SaveAsync();
+        return new GenerationReport(created, already, skips, ineligible, noAddress, later);
+
+        async Task SaveAsync()
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (Outbox.IsUniqueViolation(ex))
+            {
+                throw new DomainException($"Another run was generating {product.Name} for {key} at the same moment; run it again to finish (it creates nothing twice).");
+            }
+        }
     }
 
     public async Task<IReadOnlyList<ShipmentRow>> ShipmentsAsync(Guid productId, CycleKey cycle, CancellationToken ct = default)
@@ -124,15 +189,21 @@ public sealed class ShipmentService(
         var shipment = await db.Shipments.FirstOrDefaultAsync(s => s.Id == shipmentId, ct);
         if (shipment is null) return "This shipment no longer exists.";
         var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstAsync(s => s.Id == shipment.SubscriptionId, ct);
-        var now = clock.GetUtcNow();
+        await ShipAsync(notices, db, shipment, sub, carrier, tracking, clock.GetUtcNow(), ct);
+        audit.Add(db, await actor.GetAsync(), "boxes.ship", $"Marked the {shipment.Cycle} box shipped ({carrier})", "member", shipment.MemberId);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>Sets the tracking and queues the "box shipped" email; the dedup key sends it once per shipment.</summary>
+    internal static async Task ShipAsync(NoticeQueue notices, AppDbContext db, Shipment shipment, Subscription sub, string carrier, string tracking,
+        DateTimeOffset now, CancellationToken ct)
+    {
         (shipment.Status, shipment.Carrier, shipment.TrackingNumber, shipment.ShippedAt) = (ShipmentStatus.Shipped, carrier, tracking, shipment.ShippedAt ?? now);
         await notices.QueueAsync(db, NoticeKind.BoxShipped, $"box-shipped:{shipment.Id}", sub, now, new Dictionary<string, string>
         {
             ["carrier"] = carrier, ["tracking_number"] = tracking, ["tracking_url"] = TrackingUrl(carrier, tracking),
         }, ct);
-        audit.Add(db, await actor.GetAsync(), "boxes.ship", $"Marked the {shipment.Cycle} box shipped ({carrier})", "member", shipment.MemberId);
-        await db.SaveChangesAsync(ct);
-        return null;
     }
 
     /// <summary>A carrier's public tracking page for the common carriers; otherwise a web search for the number.</summary>
@@ -160,7 +231,10 @@ public sealed class ShipmentService(
         var subs = await db.Subscriptions.AsNoTracking().Where(s => s.MemberId == memberId && s.Items.Any(i => boxIds.Contains(i.ProductId)))
             .Select(s => new { s.Id, s.Status, Products = s.Items.Select(i => i.ProductId).ToList() }).ToListAsync(ct);
         var ids = subs.Select(s => s.Id).ToList();
-        var skips = await db.BoxSkips.AsNoTracking().Where(k => ids.Contains(k.SubscriptionId)).Select(k => new { k.SubscriptionId, k.Cycle }).ToListAsync(ct);
+        var skips = await db.BoxSkips.AsNoTracking().Where(k => ids.Contains(k.SubscriptionId)).Select(k => new { k.SubscriptionId, k.Cycle, k.ByPause, k.WaivedPeriodStart }).ToListAsync(ct);
+        var extras = await db.BoxExtras.AsNoTracking().Where(e => ids.Contains(e.SubscriptionId) && e.Status == BoxExtraStatus.Pending).OrderBy(e => e.CreatedAt).ToListAsync(ct);
+        var records = await db.SubscriptionRecords.AsNoTracking().Where(r => ids.Contains(r.SubscriptionId)).ToDictionaryAsync(r => r.SubscriptionId, ct);
+        var currencies = (await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.Id)).Include(s => s.Items).ToListAsync(ct)).ToDictionary(s => s.Id, s => s.Currency);
         var shipments = await db.Shipments.AsNoTracking().Where(s => ids.Contains(s.SubscriptionId)).OrderByDescending(s => s.Cycle).ToListAsync(ct);
         var now = clock.GetUtcNow();
         return subs.Select(s =>
@@ -170,7 +244,20 @@ public sealed class ShipmentService(
             var upcoming = schedule.CycleFor(now);
             return new MemberBox(s.Id, product.Name, upcoming, schedule.ShipDateOf(upcoming), schedule.CutoffOf(upcoming),
                 skips.Any(k => k.SubscriptionId == s.Id && k.Cycle == upcoming.ToString()), Eligible.Contains(s.Status),
-                shipments.Where(x => x.SubscriptionId == s.Id).Select(x => new ShipmentRow(x.Id, x.MemberId, x.Address.Name, x.Cycle, x.Address, x.Lines, x.Status, x.Carrier, x.TrackingNumber, x.ShippedAt)).ToList());
+                shipments.Where(x => x.SubscriptionId == s.Id).Select(x => new ShipmentRow(x.Id, x.MemberId, x.Address.Name, x.Cycle, x.Address, x.Lines, x.Status, x.Carrier, x.TrackingNumber, x.ShippedAt)).ToList())
+            {
+                BoxProductId = product.Id,
+                Currency = currencies[s.Id],
+                CanPause = product.AllowPause,
+                AddressId = records.GetValueOrDefault(s.Id)?.AddressId,
+                ShipTo = records.GetValueOrDefault(s.Id)?.ShippingAddress,
+                Skips = [.. skips.Where(k => k.SubscriptionId == s.Id && CycleKey.TryParse(k.Cycle, out var c) && c.CompareTo(upcoming) >= 0)
+                    .Select(k => CycleKey.Parse(k.Cycle)).Order()
+                    .Select(c => new SkipView(c, skips.First(k => k.SubscriptionId == s.Id && k.Cycle == c.ToString()).ByPause,
+                        schedule.IsOpen(c, now) && skips.First(k => k.SubscriptionId == s.Id && k.Cycle == c.ToString()).WaivedPeriodStart is null))],
+                Extras = [.. extras.Where(e => e.SubscriptionId == s.Id).Select(e => new ExtraView(e.Id, e.Description, e.Quantity, new Money(e.AmountMinor, e.Currency),
+                    CycleKey.Parse(e.Cycle), OneTimeExtras.CanRemove(schedule, CycleKey.Parse(e.Cycle), now)))],
+            };
         }).ToList();
     }
 

@@ -389,6 +389,8 @@ public sealed class MemberAdminService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var shipping = await db.SubscriptionRecords.AsNoTracking().Where(r => db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.MemberId == memberId))
             .Select(r => r.ShippingAddress).Where(a => a != null).ToListAsync(ct);
+        var addressBook = await db.MemberAddresses.AsNoTracking().Where(a => a.MemberId == memberId).OrderBy(a => a.CreatedAt)
+            .Select(a => new { a.Label, a.Name, a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country }).ToListAsync(ct);
         Audit(db, await WhoAsync(), "member.export", "Exported the member's data", memberId);
         await db.SaveChangesAsync(ct);
         var document = new
@@ -400,6 +402,7 @@ public sealed class MemberAdminService(
             invoices = detail.Invoices.Select(i => new { i.Number, i.CreatedAt, total = i.Total.Display(), refunded = i.Refunded.Display(), i.Status }),
             payments = detail.Payments.Select(p => new { p.At, amount = p.Amount.Display(), p.Outcome, p.Card }),
             shippingAddresses = shipping,
+            addressBook,
             comps = detail.Comps.Select(c => new { c.Product, c.Until, c.GrantedAt }),
             courses = detail.Courses,
             emails = detail.Emails.Select(e => new { e.Kind, e.Subject, e.CreatedAt, e.SentAt }),
@@ -435,8 +438,10 @@ public sealed class MemberAdminService(
         foreach (var record in await db.SubscriptionRecords.Where(r => db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.MemberId == memberId)).ToListAsync(ct))
         {
             record.ShippingAddress = null;
+            record.AddressId = null;
             record.CancelFeedback = null;
         }
+        db.MemberAddresses.RemoveRange(await db.MemberAddresses.Where(a => a.MemberId == memberId).ToListAsync(ct));
         if (await db.BillingProfiles.FirstOrDefaultAsync(p => p.MemberId == memberId, ct) is { } profile)
         {
             profile.CardBrand = profile.CardLast4 = profile.TestCardToken = null;

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Boxes;
 using Quartz;
 
 namespace MembershipPortal.Web.Features.Notifications.Jobs;
@@ -26,6 +27,7 @@ public sealed class JobsOptions
     [Range(1, 1440)] public int RenewalMinutes { get; set; } = 1;
     [Range(1, 3600)] public int DispatchSeconds { get; set; } = 10;
     [Range(1, 1440)] public int NoticeMinutes { get; set; } = 60;
+    [Range(1, 1440)] public int BoxCutoffMinutes { get; set; } = 5;
 }
 
 /// <summary>Quartz job: sends due outbox rows.</summary>
@@ -108,6 +110,9 @@ public static class PortalJobs
             q.ScheduleJob<NoticeScheduleJob>(t => t.WithIdentity("scheduled-notices-trigger", "notifications").StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(options.NoticeMinutes)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
                 j => j.WithIdentity(NoticeScheduleJob.Key));
+            q.ScheduleJob<BoxCutoffJob>(t => t.WithIdentity("box-cutoff-trigger", "boxes").StartNow()
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(options.BoxCutoffMinutes)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
+                j => j.WithIdentity(BoxCutoffJob.Key));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;

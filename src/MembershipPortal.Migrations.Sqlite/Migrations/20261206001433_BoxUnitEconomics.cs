@@ -1,0 +1,71 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MembershipPortal.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class BoxUnitEconomics : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Currency",
+                table: "Shipments",
+                type: "TEXT",
+                maxLength: 3,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "ShippingChargedMinor",
+                table: "Shipments",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AddColumn<long>(
+                name: "UnitPriceMinor",
+                table: "ShipmentLines",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.CreateTable(
+                name: "BoxCycleCosts",
+                columns: table => new
+                {
+                    ProductId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Cycle = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
+                    CostOfGoodsMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    ShippingCostMinor = table.Column<long>(type: "INTEGER", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BoxCycleCosts", x => new { x.ProductId, x.Cycle });
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "BoxCycleCosts");
+
+            migrationBuilder.DropColumn(
+                name: "Currency",
+                table: "Shipments");
+
+            migrationBuilder.DropColumn(
+                name: "ShippingChargedMinor",
+                table: "Shipments");
+
+            migrationBuilder.DropColumn(
+                name: "UnitPriceMinor",
+                table: "ShipmentLines");
+        }
+    }
+}

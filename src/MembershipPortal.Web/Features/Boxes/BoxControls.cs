@@ -1,0 +1,180 @@
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Boxes;
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Billing;
+using MembershipPortal.Infrastructure.Boxes;
+using MembershipPortal.Infrastructure.Catalog;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Web.Features.Admin;
+using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Web.Features.Boxes;
+
+/// <summary>A one-time extra a member can add to a box: its price in the subscription's currency.</summary>
+public sealed record ExtraOption(Guid PriceId, Guid ProductId, string Name, Money Price);
+
+/// <summary>
+/// The member's box controls at /account/boxes beyond a single skip: pause for 1–3 cycles (a skip of each, so none of
+/// them is shipped or charged), undo a skip or pause while its cycle is open, and one-time extras. An extra is charged
+/// at once on the card on file (test gateway; a declined card adds nothing) and goes into the next cycle not yet cut off;
+/// removed before that cut-off it is refunded. Every call checks the subscription is the signed-in member's own.
+/// </summary>
+public sealed class BoxControls(
+    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BusinessSettings business, NoticeQueue notices, TimeProvider clock,
+    ILogger<BoxControls> logger)
+{
+    public const int MaxExtraQuantity = 5;
+
+    private sealed record Box(Subscription Subscription, Product Product, BoxSchedule Schedule);
+
+    private async Task<(Box? Box, string? Problem)> FindAsync(AppDbContext db, string memberId, Guid subscriptionId, bool tracked, CancellationToken ct)
+    {
+        var query = db.Subscriptions.Include(s => s.Items).Where(s => s.Id == subscriptionId && s.MemberId == memberId);
+        var sub = await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync(ct);
+        if (sub is null) return (null, "Subscription not found.");
+        var productIds = sub.Items.Select(i => i.ProductId).ToList();
+        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => productIds.Contains(p.Id) && p.Kind == ProductKind.Box, ct);
+        if (product is null) return (null, "This subscription has no box.");
+        if (sub.Status is not (SubscriptionStatus.Active or SubscriptionStatus.Trialing))
+            return (null, "This subscription is not active, so its boxes cannot be changed.");
+        return (new Box(sub, product, ShipmentService.Schedule(product, await business.TimeZoneAsync(ct))), null);
+    }
+
+    /// <summary>Pauses the box for the next <paramref name="cycles"/> cycles still open (1–3): no box and no charge for each.</summary>
+    public async Task<string?> PauseAsync(string memberId, Guid subscriptionId, int cycles, CancellationToken ct = default)
+    {
+        if (cycles is < 1 or > 3) return "A pause lasts 1 to 3 boxes.";
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (box, problem) = await FindAsync(db, memberId, subscriptionId, false, ct);
+        if (box is null) return problem;
+        if (!box.Product.AllowPause) return $"{box.Product.Name} cannot be paused; you can skip a box instead.";
+        var now = clock.GetUtcNow();
+        var keys = box.Schedule.PauseCycles(cycles, now).Select(c => c.ToString()).ToList();
+        var existing = await db.BoxSkips.Where(s => s.SubscriptionId == subscriptionId && keys.Contains(s.Cycle)).Select(s => s.Cycle).ToListAsync(ct);
+        foreach (var key in keys.Except(existing))
+            db.BoxSkips.Add(new BoxSkip { SubscriptionId = subscriptionId, Cycle = key, At = now, ByPause = true });
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>Takes back a skip (or one cycle of a pause) while that cycle is open and the skip has not yet waived a renewal.</summary>
+    public async Task<string?> UnskipAsync(string memberId, Guid subscriptionId, CycleKey cycle, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (box, problem) = await FindAsync(db, memberId, subscriptionId, false, ct);
+        if (box is null) return problem;
+        if (!box.Schedule.IsOpen(cycle, clock.GetUtcNow())) return $"The {cycle} box is already being packed; its skip stays.";
+        var key = cycle.ToString();
+        var skip = await db.BoxSkips.FirstOrDefaultAsync(s => s.SubscriptionId == subscriptionId && s.Cycle == key, ct);
+        if (skip is null) return null;
+        if (skip.WaivedPeriodStart is not null) return $"The {cycle} box was skipped and a payment already left out for it; the skip stays.";
+        db.BoxSkips.Remove(skip);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>The one-time add-ons for sale that can go into this box, priced in the subscription's currency.</summary>
+    public async Task<IReadOnlyList<ExtraOption>> ExtraOptionsAsync(Guid boxProductId, string currency, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await OptionsAsync(db, boxProductId, currency, ct);
+    }
+
+    private static async Task<List<ExtraOption>> OptionsAsync(AppDbContext db, Guid boxProductId, string currency, CancellationToken ct)
+    {
+        var products = (await db.Products.AsNoTracking()
+                .Where(p => p.Kind == ProductKind.AddOn && p.AddOnBilling == AddOnBilling.OneTime && p.IsVisible).ToListAsync(ct))
+            .Where(p => p.AttachableTo.Count == 0 || p.AttachableTo.Contains(boxProductId)).ToList();
+        var ids = products.Select(p => p.Id).ToList();
+        var prices = (await db.Prices.AsNoTracking().Where(p => ids.Contains(p.ProductId) && !p.IsArchived).ToListAsync(ct))
+            .Where(p => p.Terms.Currency == currency).ToList();
+        return [.. products.OrderBy(p => p.Name)
+            .Select(p => (Product: p, Price: prices.Where(x => x.ProductId == p.Id).OrderBy(x => x.Terms.Amount.Minor).FirstOrDefault()))
+            .Where(x => x.Price is not null)
+            .Select(x => new ExtraOption(x.Price!.Id, x.Product.Id, x.Product.Name, x.Price.Terms.Amount))];
+    }
+
+    /// <summary>
+    /// Adds a one-time extra to the next box still open and charges it now on the card on file. <paramref name="attemptId"/>
+    /// is one per form: it is the extra's id and the charge's idempotency key, so a double click charges and adds once.
+    /// </summary>
+    public async Task<string?> AddExtraAsync(string memberId, Guid subscriptionId, Guid priceId, int quantity, Guid attemptId, CancellationToken ct = default)
+    {
+        if (quantity is < 1 or > MaxExtraQuantity) return $"Choose a quantity from 1 to {MaxExtraQuantity}.";
+        if (gateway.UsesHostedPages) return "One-time extras cannot be added while payments go through Stripe yet.";
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (box, problem) = await FindAsync(db, memberId, subscriptionId, false, ct);
+        if (box is null) return problem;
+        if (await db.BoxExtras.AnyAsync(e => e.Id == attemptId, ct)) return null;
+        var option = (await OptionsAsync(db, box.Product.Id, box.Subscription.Currency, ct)).FirstOrDefault(o => o.PriceId == priceId);
+        if (option is null) return "This extra is not available for your box.";
+        var profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
+        if (profile?.CustomerId is null) return "Add a card in Billing first.";
+
+        var now = clock.GetUtcNow();
+        var cycle = OneTimeExtras.TargetCycle(box.Schedule, now);
+        var amount = option.Price * quantity;
+        var charge = await gateway.ChargeAsync(new ChargeRequest(profile.CustomerId, profile.TestCardToken, amount,
+            $"{option.Name} for your {cycle} box", $"box-extra:{attemptId}", IsRenewal: false), ct);
+        if (!charge.Succeeded) return charge.FailureMessage ?? "Your card was declined; nothing was added.";
+
+        var line = new InvoiceLine(InvoiceLineKind.Subscription, option.ProductId, $"{option.Name} (one-time, {cycle} box)", quantity, amount, true);
+        var invoice = Ledger.PaidInvoice(memberId, subscriptionId, [line], amount, now, null, null, "box_extra");
+        db.Invoices.Add(invoice);
+        db.Payments.Add(Ledger.Payment(invoice, charge.PaymentId, profile.CardLast4, now));
+        db.BoxExtras.Add(new BoxExtra
+        {
+            Id = attemptId, SubscriptionId = subscriptionId, MemberId = memberId, ProductId = option.ProductId, PriceId = option.PriceId,
+            Description = option.Name, Quantity = quantity, AmountMinor = amount.Minor, Currency = amount.Currency, Cycle = cycle.ToString(),
+            InvoiceId = invoice.Id, GatewayPaymentId = charge.PaymentId, CreatedAt = now,
+        });
+        await RenewalRun.QueueReceiptAsync(notices, db, box.Subscription, invoice, now, ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex)
+        {
+            logger.LogError(ex, "Box extra {Extra} could not be saved; refunding {Payment}.", attemptId, charge.PaymentId);
+            if (charge.PaymentId is not null)
+                await gateway.RefundAsync(new RefundRequest(charge.PaymentId, amount, $"refund:box-extra:{attemptId}"), CancellationToken.None);
+            return "Something went wrong while adding the extra; you have not been charged. Please try again.";
+        }
+        return null;
+    }
+
+    /// <summary>Takes an extra off the box before its cycle's cut-off and refunds it.</summary>
+    public async Task<string?> RemoveExtraAsync(string memberId, Guid extraId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var extra = await db.BoxExtras.FirstOrDefaultAsync(e => e.Id == extraId && e.MemberId == memberId, ct);
+        if (extra is null || extra.Status == BoxExtraStatus.Removed) return "This extra is not on your box.";
+        var productIds = await db.Subscriptions.Where(s => s.Id == extra.SubscriptionId).SelectMany(s => s.Items.Select(i => i.ProductId)).ToListAsync(ct);
+        var product = await db.Products.AsNoTracking().FirstAsync(p => productIds.Contains(p.Id) && p.Kind == ProductKind.Box, ct);
+        var schedule = ShipmentService.Schedule(product, await business.TimeZoneAsync(ct));
+        var cycle = CycleKey.Parse(extra.Cycle);
+        if (extra.Status != BoxExtraStatus.Pending || !OneTimeExtras.CanRemove(schedule, cycle, clock.GetUtcNow()))
+            return $"The {cycle} box is already being packed; the {extra.Description} stays in it.";
+
+        var now = clock.GetUtcNow();
+        var amount = new Money(extra.AmountMinor, extra.Currency);
+        if (extra.GatewayPaymentId is { } paymentId)
+        {
+            var refund = await gateway.RefundAsync(new RefundRequest(paymentId, amount, $"refund:box-extra:{extra.Id}"), ct);
+            if (!refund.Succeeded) return refund.FailureMessage ?? "The refund did not go through; the extra stays. Please try again.";
+            if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == extra.InvoiceId, ct) is { } invoice)
+            {
+                db.Payments.Add(new Payment { InvoiceId = invoice.Id, MemberId = memberId, AmountMinor = -amount.Minor, Currency = amount.Currency, Outcome = PaymentOutcome.Refunded, At = now, GatewayPaymentId = refund.RefundId });
+                invoice.AmountRefundedMinor = invoice.AmountPaidMinor;
+                invoice.Status = InvoiceStatus.Refunded;
+            }
+        }
+        (extra.Status, extra.RemovedAt) = (BoxExtraStatus.Removed, now);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+}

@@ -1,0 +1,46 @@
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Boxes;
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Web.Features.Admin;
+using Microsoft.EntityFrameworkCore;
+
+namespace MembershipPortal.Web.Features.Boxes;
+
+/// <summary>A renewal's box waived by a skip: which cycle, and the items not charged (the box and the add-ons that ship in it).</summary>
+public sealed record BoxWaiver(CycleKey Cycle, Guid BoxProductId, string BoxName, IReadOnlySet<Guid> ProductIds);
+
+/// <summary>
+/// Where box skips meet the test gateway's renewals (<see cref="SkipCredit"/>): finds the skip that waives the renewal of a
+/// monthly box subscription's next period and binds it to that period, so the first attempt and every retry of that renewal
+/// leave out the same items and a skip is used once. Subscriptions on other cadences pay for their boxes up front; a skip
+/// only stops the box.
+/// </summary>
+public sealed class BoxRenewals(BusinessSettings business)
+{
+    /// <param name="bindNew">True on a renewal's first attempt: an unused skip may be bound to it. Retries only find the one bound.</param>
+    public async Task<BoxWaiver?> WaiverAsync(AppDbContext db, Subscription sub, bool bindNew, CancellationToken ct = default)
+    {
+        if (sub.Items.Count == 0 || sub.Items[0].Terms is not { Interval: BillingInterval.Month, IntervalCount: 1 }) return null;
+        var productIds = sub.Items.Select(i => i.ProductId).ToList();
+        var shipping = await db.Products.AsNoTracking()
+            .Where(p => productIds.Contains(p.Id) && (p.Kind == ProductKind.Box || (p.Kind == ProductKind.AddOn && p.ShipsPhysically))).ToListAsync(ct);
+        var box = shipping.FirstOrDefault(p => p.Kind == ProductKind.Box);
+        if (box is null) return null;
+
+        var periodStart = sub.CurrentPeriodEnd;
+        var skips = await db.BoxSkips.Where(s => s.SubscriptionId == sub.Id && (s.WaivedPeriodStart == null || s.WaivedPeriodStart == periodStart)).ToListAsync(ct);
+        var bound = skips.FirstOrDefault(s => s.WaivedPeriodStart == periodStart);
+        if (bound is null && bindNew)
+        {
+            var schedule = ShipmentService.Schedule(box, await business.TimeZoneAsync(ct));
+            var unused = skips.Where(s => s.WaivedPeriodStart is null && CycleKey.TryParse(s.Cycle, out _)).ToList();
+            if (SkipCredit.SkipWaiving(SkipCredit.CyclePaidBy(schedule, periodStart), unused.Select(s => CycleKey.Parse(s.Cycle))) is { } cycle)
+            {
+                bound = unused.First(s => s.Cycle == cycle.ToString());
+                bound.WaivedPeriodStart = periodStart;
+            }
+        }
+        return bound is null ? null : new BoxWaiver(CycleKey.Parse(bound.Cycle), box.Id, box.Name, shipping.Select(p => p.Id).ToHashSet());
+    }
+}

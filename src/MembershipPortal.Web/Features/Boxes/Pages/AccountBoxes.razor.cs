@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Security.Claims;
+using MembershipPortal.Domain.Boxes;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace MembershipPortal.Web.Features.Boxes.Pages;
+
+/// <summary>The member's boxes: next box, skip, pause, one-time extras, boxes sent. The member id comes from the sign-in only.</summary>
+public partial class AccountBoxes
+{
+    [Inject] private ShipmentService Boxes { get; set; } = default!;
+    [Inject] private BoxControls Controls { get; set; } = default!;
+    [Inject] private AddressBook Book { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
+
+    private IReadOnlyList<MemberBox>? boxes;
+    private IReadOnlyList<AddressView> book = [];
+    private readonly Dictionary<Guid, IReadOnlyList<ExtraOption>> options = [];
+    private string memberId = "";
+    private bool busy;
+    private int pauseCycles = 1, extraQuantity = 1;
+    private Guid extraPrice;
+    // One per form: the extra's id and the charge's idempotency key, so a double click adds and charges once.
+    private Guid extraAttempt = Guid.NewGuid();
+
+    protected override async Task OnInitializedAsync()
+    {
+        memberId = (await AuthState).User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        await ReloadAsync();
+    }
+
+    private async Task ReloadAsync()
+    {
+        book = await Book.ListAsync(memberId); // first: adopts addresses of subscriptions from before the address book
+        boxes = await Boxes.MemberBoxesAsync(memberId);
+        options.Clear();
+        foreach (var box in boxes.Where(b => b.Live))
+            options[box.SubscriptionId] = await Controls.ExtraOptionsAsync(box.BoxProductId, box.Currency);
+        if (extraPrice == Guid.Empty) extraPrice = options.Values.SelectMany(o => o).Select(o => o.PriceId).FirstOrDefault();
+    }
+
+    private static string Month(CycleKey c) => new DateTime(c.Year, c.Month, 1).ToString("MMMM yyyy", CultureInfo.InvariantCulture);
+
+    private string AddLabel(IReadOnlyList<ExtraOption> choices) =>
+        choices.FirstOrDefault(o => o.PriceId == extraPrice) is { } o ? $"Add for {(o.Price * Math.Clamp(extraQuantity, 1, BoxControls.MaxExtraQuantity)).Display()}" : "Add";
+
+    private async Task RunAsync(Func<Task<string?>> action, string success)
+    {
+        busy = true;
+        try
+        {
+            var problem = await action();
+            Snackbar.Add(problem ?? success, problem is null ? Severity.Success : Severity.Error);
+            await ReloadAsync();
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    private Task SkipAsync(MemberBox box) =>
+        RunAsync(() => Boxes.SkipAsync(memberId, box.SubscriptionId, box.Upcoming), $"Skipped: no {Month(box.Upcoming)} box, and no charge for it.");
+
+    private Task UnskipAsync(MemberBox box, CycleKey cycle) =>
+        RunAsync(() => Controls.UnskipAsync(memberId, box.SubscriptionId, cycle), $"The {Month(cycle)} box is back on.");
+
+    private Task PauseAsync(MemberBox box) =>
+        RunAsync(() => Controls.PauseAsync(memberId, box.SubscriptionId, pauseCycles),
+            pauseCycles == 1 ? "Paused for one box: you will not get or pay for it." : $"Paused for {pauseCycles} boxes: you will not get or pay for them.");
+
+    private async Task AddExtraAsync(MemberBox box)
+    {
+        var attempt = extraAttempt;
+        await RunAsync(() => Controls.AddExtraAsync(memberId, box.SubscriptionId, extraPrice, extraQuantity, attempt),
+            $"Added to your {Month(box.Upcoming)} box and charged; the receipt is on its way.");
+        if (boxes?.Any(b => b.Extras.Any(x => x.Id == attempt)) == true) (extraAttempt, extraQuantity) = (Guid.NewGuid(), 1);
+    }
+
+    private Task ShipToAsync(MemberBox box, Guid addressId) =>
+        addressId == Guid.Empty ? Task.CompletedTask
+            : RunAsync(() => Book.ShipToAsync(memberId, box.SubscriptionId, addressId), "Address changed: your next boxes go there.");
+
+    private Task RemoveExtraAsync(ExtraView extra) =>
+        RunAsync(() => Controls.RemoveExtraAsync(memberId, extra.Id), $"{extra.Description} removed and refunded.");
+}

@@ -1,0 +1,60 @@
+using MembershipPortal.Domain.Shipping;
+using MembershipPortal.Infrastructure.Audit;
+using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Boxes;
+using MembershipPortal.Web.Tests.Members;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MembershipPortal.Web.Tests.Boxes;
+
+/// <summary>The Owner's shipping countries and flat rates: only those countries are accepted, and the rate is charged per box.</summary>
+public sealed class ShippingRateTests(MemberAdminFixture fixture) : IClassFixture<MemberAdminFixture>
+{
+    private static readonly AuditActor Owner = new("owner", "owner@example.test", PortalRoles.Owner);
+
+    [Fact]
+    public async Task Rates_OwnerOnly_LimitCountries_ChargedAtCheckoutAndRenewal_NotForASkippedBox()
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var rates = scope.ServiceProvider.GetRequiredService<ShippingRates>();
+        Assert.Equal("Only the Owner can change where boxes ship.", await rates.SetAsync("US", 500, "USD", fixture.StaffActor));
+        Assert.StartsWith("Choose one of the countries", await rates.SetAsync("JP", 500, "USD", Owner));
+        Assert.Null(await rates.SetAsync("US", 500, "USD", Owner));
+        Assert.Null(await rates.SetAsync("CA", 900, "USD", Owner));
+        Assert.Equal(["CA", "US"], (await rates.OfferedCountriesAsync()).Order());
+
+        var (_, problems) = await scope.ServiceProvider.GetRequiredService<AddressBook>().SaveAsync(fixture.MemberId, null, null,
+            new PostalAddress("Ada", "Unter den Linden 1", null, "Berlin", null, "10117", "DE"));
+        Assert.Equal(["We do not ship to Germany at the moment."], problems);
+
+        var quote = await scope.ServiceProvider.GetRequiredService<CheckoutService>().QuoteAsync(new CheckoutChoice
+        {
+            PriceId = fixture.Catalog.BoxMonthly, Shipping = new AddressInput { Country = "CA" },
+        });
+        Assert.Equal((3400L, 3400L), (quote.Invoice.FirstCharge.Minor, quote.Invoice.RecurringAmount.Minor));
+
+        var payer = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly); // ships to the US
+        var skipper = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        await using (var db = await fixture.Db())
+            Assert.Equal(3000, (await db.Invoices.SingleAsync(i => i.SubscriptionId == payer.SubscriptionId)).TotalMinor);
+        var next = BoxTimeline.Open(fixture.Factory).Next();
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<ShipmentService>().SkipAsync(skipper.Id, skipper.SubscriptionId, next));
+        Assert.Equal(3000, Assert.Single((await scope.ServiceProvider.GetRequiredService<BillingService>().OverviewAsync(payer.Id)).Subscriptions).NextAmount.Minor);
+
+        DateTimeOffset renewal;
+        await using (var db = await fixture.Db())
+            renewal = await db.Subscriptions.Where(s => s.Id == payer.SubscriptionId).Select(s => s.CurrentPeriodEnd).SingleAsync();
+        fixture.Factory.Clock.SetUtcNow(renewal.AddMinutes(1));
+        await scope.ServiceProvider.GetRequiredService<RenewalRun>().RunOnceAsync(fixture.Factory.Clock.GetUtcNow());
+
+        await using var check = await fixture.Db();
+        var renewed = await check.Invoices.Where(i => i.SubscriptionId == payer.SubscriptionId).OrderByDescending(i => i.CreatedAt).FirstAsync();
+        Assert.Equal(3000, renewed.TotalMinor);
+        Assert.Contains(renewed.Lines, l => l.Description == "Shipping to United States" && l.AmountMinor == 500);
+        var waived = await check.Invoices.Where(i => i.SubscriptionId == skipper.SubscriptionId).OrderByDescending(i => i.CreatedAt).FirstAsync();
+        Assert.Equal(("box_skipped", 0L), (waived.Reason, waived.TotalMinor));
+    }
+}
