@@ -28,6 +28,9 @@ public sealed class AnalyticsSnapshot
 
     internal long ImportWatermark { get; set; }
 
+    /// <summary>Whether skipped boxes count as pauses, and which skips and ended skip windows were folded in.</summary>
+    internal string SkipFingerprint { get; set; } = "";
+
     /// <summary>The engine restricted to the filter's subscriptions (a segment), built once per snapshot.</summary>
     public MrrEngine For(AnalyticsFilter filter)
     {
@@ -71,8 +74,12 @@ public sealed class AnalyticsSnapshot
 /// history); later reads append only the subscription history rows written since (the engine's incremental path) and
 /// refold everything only after an import. Reads are serialised, so the engine is never read while it changes.
 /// </summary>
-public sealed class AnalyticsStore(IDbContextFactory<AppDbContext> dbFactory, IOptions<AnalyticsOptions> options, ILogger<AnalyticsStore> logger)
+public sealed class AnalyticsStore(
+    IDbContextFactory<AppDbContext> dbFactory, IOptions<AnalyticsOptions> options, ILogger<AnalyticsStore> logger, TimeProvider? clock = null)
 {
+    /// <summary>The settings key of the Owner's "a skipped box counts as a pause" option (Boxes.BoxSettings).</summary>
+    public const string SkipCountsAsPauseKey = Boxes.BoxSettings.SkipCountsAsPauseKey;
+
     public const string ImportPrefix = "import:";
     private readonly SemaphoreSlim gate = new(1, 1);
     private AnalyticsSnapshot? snapshot;
@@ -113,10 +120,13 @@ public sealed class AnalyticsStore(IDbContextFactory<AppDbContext> dbFactory, IO
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var importMax = await db.ImportedEvents.MaxAsync(e => (long?)e.Id, ct) ?? 0;
         var historyMax = await db.Subscriptions.SelectMany(s => s.History).MaxAsync(h => (long?)EF.Property<long>(h, "Id"), ct) ?? 0;
-        if (current is null || stale || importMax != current.ImportWatermark)
+        var skips = await SkipFingerprintAsync(db, ct);
+        if (current is null || stale || importMax != current.ImportWatermark || skips != current.SkipFingerprint)
         {
             stale = false;
-            return await LoadAsync(db, historyMax, importMax, ct);
+            var loaded = await LoadAsync(db, historyMax, importMax, skips != "off", ct);
+            loaded.SkipFingerprint = skips;
+            return loaded;
         }
         if (historyMax > current.HistoryWatermark)
         {
@@ -127,13 +137,15 @@ public sealed class AnalyticsStore(IDbContextFactory<AppDbContext> dbFactory, IO
         return current;
     }
 
-    private async Task<AnalyticsSnapshot> LoadAsync(AppDbContext db, long historyMax, long importMax, CancellationToken ct)
+    private async Task<AnalyticsSnapshot> LoadAsync(AppDbContext db, long historyMax, long importMax, bool skipsArePauses, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var snapshot = new AnalyticsSnapshot(new MrrEngine()) { HistoryWatermark = historyMax, ImportWatermark = importMax };
         var products = await Products(db, ct);
         var changes = new List<SubscriptionMrrChange>();
-        changes.AddRange(await LiveChangesAsync(db, snapshot, products, 0, historyMax, ct));
+        var live = await LiveChangesAsync(db, snapshot, products, 0, historyMax, ct);
+        changes.AddRange(live);
+        if (skipsArePauses) changes.AddRange(await SkipPausesAsync(db, live, ct));
         changes.AddRange(await ImportedChangesAsync(db, snapshot, products, importMax, ct));
         changes.Sort(SubscriptionMrrChange.Order);
         snapshot.Engine.Append(changes);
@@ -148,6 +160,54 @@ public sealed class AnalyticsStore(IDbContextFactory<AppDbContext> dbFactory, IO
         var changes = await LiveChangesAsync(db, snapshot, products, after, upTo, ct);
         changes.Sort(SubscriptionMrrChange.Order);
         snapshot.Engine.Append(changes);
+    }
+
+    private DateTimeOffset Now => (clock ?? TimeProvider.System).GetUtcNow();
+
+    /// <summary>
+    /// "off" unless the Owner counts skipped boxes as pauses; then which skips have been used by a renewal and how many of
+    /// their windows have ended, so a new skip, or a skipped month coming to its end, refolds the history.
+    /// </summary>
+    private async Task<string> SkipFingerprintAsync(AppDbContext db, CancellationToken ct)
+    {
+        var setting = await db.Settings.AsNoTracking().Where(s => s.Key == SkipCountsAsPauseKey).Select(s => s.Value).FirstOrDefaultAsync(ct);
+        if (!bool.TryParse(setting, out var on) || !on) return "off";
+        var used = db.BoxSkips.AsNoTracking().Where(s => s.WaivedPeriodStart != null);
+        var endedBefore = Now.AddMonths(-1);
+        var count = await used.CountAsync(ct);
+        var ended = await used.CountAsync(s => s.WaivedPeriodStart <= endedBefore, ct);
+        var latest = await used.MaxAsync(s => s.WaivedPeriodStart, ct);
+        return $"on:{count}:{ended}:{latest?.UtcTicks}";
+    }
+
+    /// <summary>
+    /// With the Owner's option on, a skipped box is a pause for its cycle (METRICS.md: paused is 0 MRR): the subscription
+    /// drops to 0 at the start of the period whose renewal the skip waived and returns to its MRR a month later (once that
+    /// has happened). Only skips a renewal has used count: a skip not yet reached changes nothing yet.
+    /// </summary>
+    private async Task<List<SubscriptionMrrChange>> SkipPausesAsync(AppDbContext db, List<SubscriptionMrrChange> live, CancellationToken ct)
+    {
+        var skips = await db.BoxSkips.AsNoTracking().Where(s => s.WaivedPeriodStart != null)
+            .Select(s => new { s.SubscriptionId, s.WaivedPeriodStart }).ToListAsync(ct);
+        if (skips.Count == 0) return [];
+        var history = live.GroupBy(c => c.SubscriptionId).ToDictionary(g => g.Key, g => g.OrderBy(c => c, SubscriptionMrrChange.Order).ToList());
+        var now = Now;
+        var sequence = long.MaxValue / 2; // after the portal's own rows at the same instant
+        var result = new List<SubscriptionMrrChange>();
+        foreach (var skip in skips.OrderBy(s => s.WaivedPeriodStart!.Value.UtcTicks))
+        {
+            var key = skip.SubscriptionId.ToString();
+            var start = skip.WaivedPeriodStart!.Value;
+            if (!history.TryGetValue(key, out var changes)) continue; // no MRR history here (another currency)
+            var before = changes.LastOrDefault(c => c.At <= start);
+            if (before is null || before.MrrAfter == 0) continue;
+            result.Add(new SubscriptionMrrChange(before.CustomerId, key, start, sequence++, 0m, MrrChangeReason.Other, "Box skipped: counted as a pause"));
+            var end = start.AddMonths(1);
+            if (end > now) continue;
+            var back = changes.LastOrDefault(c => c.At <= end) ?? before;
+            result.Add(new SubscriptionMrrChange(before.CustomerId, key, end, sequence++, back.MrrAfter, MrrChangeReason.Other, "Box resumed after a skipped cycle"));
+        }
+        return result;
     }
 
     private sealed record ProductInfo(Guid Id, string Name, string Slug, ProductKind Kind);
