@@ -26,7 +26,10 @@ public sealed class Startup(IServiceProvider services, ILogger<Startup> logger) 
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
         var db = services.GetRequiredService<AppDbContext>();
-        await db.Database.MigrateAsync(ct);
+        // Migrate takes a database-wide lock first; an up-to-date database (every start, every CLI command) needs only the
+        // history table read.
+        if ((await db.Database.GetPendingMigrationsAsync(ct)).Any())
+            await db.Database.MigrateAsync(ct);
         // WAL lets readers go on while one writer commits (webhooks, renewals, page views); the mode is stored in the file.
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
