@@ -23,6 +23,7 @@ public partial class AccountBoxes
     private bool busy;
     private int pauseCycles = 1, extraQuantity = 1;
     private Guid extraPrice;
+    private readonly HashSet<Guid> opened = []; // boxes sent whose content is unfolded
     // One per form: the extra's id and the charge's idempotency key, so a double click adds and charges once.
     private Guid extraAttempt = Guid.NewGuid();
 
@@ -43,6 +44,13 @@ public partial class AccountBoxes
     }
 
     private static string Month(CycleKey c) => new DateTime(c.Year, c.Month, 1).ToString("MMMM yyyy", CultureInfo.InvariantCulture);
+
+    private static string MonthName(CycleKey c) => new DateTime(c.Year, c.Month, 1).ToString("MMMM", CultureInfo.InvariantCulture);
+
+    private void Toggle(Guid shipmentId)
+    {
+        if (!opened.Add(shipmentId)) opened.Remove(shipmentId);
+    }
 
     private string AddLabel(IReadOnlyList<ExtraOption> choices) =>
         choices.FirstOrDefault(o => o.PriceId == extraPrice) is { } o ? $"Add for {(o.Price * Math.Clamp(extraQuantity, 1, BoxControls.MaxExtraQuantity)).Display()}" : "Add";
