@@ -107,3 +107,20 @@ public class BoxCycleCost
     public required string Currency { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
+
+/// <summary>
+/// What one box product's cycle holds, as the Owner describes it to members ("what's in your December box"): a title, a
+/// Markdown description (sanitised when shown), an uploaded picture (a <c>StoredFile</c>, served by /files/{id} to the
+/// box's members) and the contents, one line per item in order. One per product and cycle.
+/// </summary>
+public class BoxCycleContent
+{
+    public Guid ProductId { get; set; }
+    /// <summary>yyyy-MM.</summary>
+    public required string Cycle { get; set; }
+    public required string Title { get; set; }
+    public string? DescriptionMarkdown { get; set; }
+    public Guid? ImageFileId { get; set; }
+    public List<string> Contents { get; set; } = [];
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -59,6 +59,7 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<Boxes.MemberAddress> MemberAddresses => Set<Boxes.MemberAddress>();
     public DbSet<Boxes.ShippingRate> ShippingRates => Set<Boxes.ShippingRate>();
     public DbSet<Boxes.BoxCycleCost> BoxCycleCosts => Set<Boxes.BoxCycleCost>();
+    public DbSet<Boxes.BoxCycleContent> BoxCycleContents => Set<Boxes.BoxCycleContent>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

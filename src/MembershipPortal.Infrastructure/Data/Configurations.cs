@@ -172,3 +172,18 @@ internal sealed class BoxCycleCostConfiguration : IEntityTypeConfiguration<Boxes
         b.Property(x => x.Currency).HasMaxLength(3);
     }
 }
+
+internal sealed class BoxCycleContentConfiguration : IEntityTypeConfiguration<Boxes.BoxCycleContent>
+{
+    public void Configure(EntityTypeBuilder<Boxes.BoxCycleContent> b)
+    {
+        b.ToTable("BoxCycleContents");
+        b.HasKey(x => new { x.ProductId, x.Cycle });
+        b.Property(x => x.Cycle).HasMaxLength(7);
+        b.Property(x => x.Title).HasMaxLength(Domain.Boxes.CycleContentRules.TitleMax);
+        b.Property(x => x.DescriptionMarkdown).HasMaxLength(Domain.Boxes.CycleContentRules.DescriptionMax);
+        // A JSON list: at most 30 lines of 200 characters (CycleContentRules), quoted and escaped.
+        b.PrimitiveCollection(x => x.Contents);
+        b.HasIndex(x => x.ImageFileId);
+    }
+}

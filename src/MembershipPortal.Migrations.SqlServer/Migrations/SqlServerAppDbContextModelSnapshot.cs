@@ -510,6 +510,41 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                     b.ToTable("SubscriptionRecords", (string)null);
                 });
 
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.BoxCycleContent", b =>
+                {
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Cycle")
+                        .HasMaxLength(7)
+                        .HasColumnType("nvarchar(7)");
+
+                    b.PrimitiveCollection<string>("Contents")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("DescriptionMarkdown")
+                        .HasMaxLength(10000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid?>("ImageFileId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("nvarchar(120)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("ProductId", "Cycle");
+
+                    b.HasIndex("ImageFileId");
+
+                    b.ToTable("BoxCycleContents", (string)null);
+                });
+
             modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.BoxCycleCost", b =>
                 {
                     b.Property<Guid>("ProductId")

@@ -500,6 +500,41 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.ToTable("SubscriptionRecords", (string)null);
                 });
 
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.BoxCycleContent", b =>
+                {
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cycle")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Contents")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DescriptionMarkdown")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ImageFileId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProductId", "Cycle");
+
+                    b.HasIndex("ImageFileId");
+
+                    b.ToTable("BoxCycleContents", (string)null);
+                });
+
             modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.BoxCycleCost", b =>
                 {
                     b.Property<Guid>("ProductId")

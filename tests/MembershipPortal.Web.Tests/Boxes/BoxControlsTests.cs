@@ -138,4 +138,28 @@ public sealed class BoxControlsTests(MemberAdminFixture fixture) : IClassFixture
         Assert.Equal(cycle.Next().ToString(), shipment.Cycle);
         Assert.Contains(shipment.Lines, l => l.Description == "Mug (one-time)");
     }
+
+    [Fact]
+    public async Task SkipALaterBox_TheUpcomingOneStillShips_TheSkippedOneDoesNot()
+    {
+        var (box, _) = await CatalogAsync();
+        var cycle = BoxTimeline.Open(fixture.Factory);
+        var buyer = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        using var client = fixture.Factory.CreateBrowserlessClient();
+        await MembershipPortal.Tests.Support.PortalFactory.LoginAsync(client, buyer.Email, "a long member passphrase");
+        Assert.Contains("Skip a later box", await client.GetStringAsync("/account/boxes"));
+
+        Assert.Null(await Use((_, s) => s.SkipAsync(buyer.Id, buyer.SubscriptionId, cycle.Next())));
+        var view = Assert.Single(await Use((_, s) => s.MemberBoxesAsync(buyer.Id)));
+        Assert.False(view.Skipped);
+        var skip = Assert.Single(view.Skips);
+        Assert.Equal((cycle.Next(), false, true), (skip.Cycle, skip.ByPause, skip.CanUndo));
+
+        BoxTimeline.PastCutoff(fixture.Factory, cycle);
+        await Use((_, s) => s.GenerateAsync(box, cycle));
+        BoxTimeline.PastCutoff(fixture.Factory, cycle.Next());
+        await Use((_, s) => s.GenerateAsync(box, cycle.Next()));
+        await using var db = await fixture.Db();
+        Assert.Equal(cycle.ToString(), (await db.Shipments.SingleAsync(s => s.SubscriptionId == buyer.SubscriptionId)).Cycle);
+    }
 }

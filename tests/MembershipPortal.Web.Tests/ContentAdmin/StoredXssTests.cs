@@ -74,7 +74,7 @@ public sealed class StoredXssFixture : IAsyncLifetime
     /// The team's copy of SecLists' XSS-Jhaddix list lives in the shared data folder outside the repository, so the tests
     /// read the copy checked in beside them (TestData/README.md names the source).
     /// </summary>
-    private static IReadOnlyList<string> ReadPayloads()
+    internal static IReadOnlyList<string> ReadPayloads()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MembershipPortal.sln"))) dir = dir.Parent;

@@ -16,6 +16,7 @@ public static class BoxesEndpoints
         builder.Services.AddScoped<AddressBook>();
         builder.Services.AddSingleton<ShippingRates>();
         builder.Services.AddScoped<BoxEconomics>();
+        builder.Services.AddScoped<CycleContents>();
         return builder;
     }
 

@@ -35,6 +35,8 @@ public sealed record MemberBox(Guid SubscriptionId, string ProductName, CycleKey
     public IReadOnlyList<SkipView> Skips { get; init; } = [];
     /// <summary>One-time extras not yet packed.</summary>
     public IReadOnlyList<ExtraView> Extras { get; init; } = [];
+    /// <summary>The Owner's description of this box's upcoming cycle and of the cycles it was sent in, by cycle (yyyy-MM), where written.</summary>
+    public IReadOnlyDictionary<string, CycleContentView> Contents { get; init; } = new Dictionary<string, CycleContentView>();
 }
 
 public sealed record SkipView(CycleKey Cycle, bool ByPause, bool CanUndo);
@@ -237,6 +239,8 @@ public sealed class ShipmentService(
         var currencies = (await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.Id)).Include(s => s.Items).ToListAsync(ct)).ToDictionary(s => s.Id, s => s.Currency);
         var shipments = await db.Shipments.AsNoTracking().Where(s => ids.Contains(s.SubscriptionId)).OrderByDescending(s => s.Cycle).ToListAsync(ct);
         var now = clock.GetUtcNow();
+        var upcomingCycles = boxes.Values.Select(p => Schedule(p, zone).CycleFor(now).ToString());
+        var contents = await CycleContents.ForAsync(db, boxIds, [.. upcomingCycles.Concat(shipments.Select(x => x.Cycle)).Distinct()], ct);
         return subs.Select(s =>
         {
             var product = boxes[s.Products.First(boxIds.Contains)];
@@ -257,6 +261,7 @@ public sealed class ShipmentService(
                         schedule.IsOpen(c, now) && skips.First(k => k.SubscriptionId == s.Id && k.Cycle == c.ToString()).WaivedPeriodStart is null))],
                 Extras = [.. extras.Where(e => e.SubscriptionId == s.Id).Select(e => new ExtraView(e.Id, e.Description, e.Quantity, new Money(e.AmountMinor, e.Currency),
                     CycleKey.Parse(e.Cycle), OneTimeExtras.CanRemove(schedule, CycleKey.Parse(e.Cycle), now)))],
+                Contents = contents.Where(c => c.Key.ProductId == product.Id).ToDictionary(c => c.Key.Cycle, c => c.Value),
             };
         }).ToList();
     }

@@ -193,7 +193,7 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
             .ToList();
     }
 
-    /// <summary>The file and whether the asker may have it: allowed when any published item or lesson using it is open to them.</summary>
+    /// <summary>The file and whether the asker may have it: allowed when any published item or lesson using it is open to them, or it is the picture of a box they subscribe to.</summary>
     public async Task<(StoredFile? File, bool Allowed)> FileAsync(Guid fileId, MemberAccess access, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
@@ -203,6 +203,10 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (access.IsStaff) return (file, true);
         var items = await db.ContentItems.AsNoTracking().Where(c => c.FileId == fileId && c.PublishAt <= now).ToListAsync(ct);
         if (items.Any(i => access.Decide(AccessService.RuleFor(i.Access, i.RequiredProductIds), now).Allowed)) return (file, true);
+        // A box cycle's picture: for the box's members (any subscription to it, so past boxes keep theirs), as /account/boxes shows it.
+        if (access.MemberId is { } memberId && await db.BoxCycleContents.AnyAsync(c => c.ImageFileId == fileId
+                && db.Subscriptions.Any(s => s.MemberId == memberId && s.Items.Any(i => i.ProductId == c.ProductId)), ct))
+            return (file, true);
         var lessons = await db.Lessons.AsNoTracking().Where(l => l.FileId == fileId).ToListAsync(ct);
         foreach (var lesson in lessons)
         {

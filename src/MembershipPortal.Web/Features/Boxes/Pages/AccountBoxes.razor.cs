@@ -23,6 +23,8 @@ public partial class AccountBoxes
     private bool busy;
     private int pauseCycles = 1, extraQuantity = 1;
     private Guid extraPrice;
+    private const int LaterSkips = 2;
+    private readonly HashSet<Guid> opened = []; // boxes sent whose content is unfolded
     // One per form: the extra's id and the charge's idempotency key, so a double click adds and charges once.
     private Guid extraAttempt = Guid.NewGuid();
 
@@ -44,6 +46,21 @@ public partial class AccountBoxes
 
     private static string Month(CycleKey c) => new DateTime(c.Year, c.Month, 1).ToString("MMMM yyyy", CultureInfo.InvariantCulture);
 
+    private static string MonthName(CycleKey c) => new DateTime(c.Year, c.Month, 1).ToString("MMMM", CultureInfo.InvariantCulture);
+
+    /// <summary>The boxes after the upcoming one a member can skip from here (the upcoming one has its own button).</summary>
+    private static IReadOnlyList<CycleKey> LaterCycles(MemberBox box)
+    {
+        var later = new List<CycleKey> { box.Upcoming.Next() };
+        while (later.Count < LaterSkips) later.Add(later[^1].Next());
+        return [.. later.Where(c => box.Skips.All(k => k.Cycle != c))];
+    }
+
+    private void Toggle(Guid shipmentId)
+    {
+        if (!opened.Add(shipmentId)) opened.Remove(shipmentId);
+    }
+
     private string AddLabel(IReadOnlyList<ExtraOption> choices) =>
         choices.FirstOrDefault(o => o.PriceId == extraPrice) is { } o ? $"Add for {(o.Price * Math.Clamp(extraQuantity, 1, BoxControls.MaxExtraQuantity)).Display()}" : "Add";
 
@@ -62,8 +79,8 @@ public partial class AccountBoxes
         }
     }
 
-    private Task SkipAsync(MemberBox box) =>
-        RunAsync(() => Boxes.SkipAsync(memberId, box.SubscriptionId, box.Upcoming), $"Skipped: no {Month(box.Upcoming)} box, and no charge for it.");
+    private Task SkipAsync(MemberBox box, CycleKey cycle) =>
+        RunAsync(() => Boxes.SkipAsync(memberId, box.SubscriptionId, cycle), $"Skipped: no {Month(cycle)} box, and no charge for it.");
 
     private Task UnskipAsync(MemberBox box, CycleKey cycle) =>
         RunAsync(() => Controls.UnskipAsync(memberId, box.SubscriptionId, cycle), $"The {Month(cycle)} box is back on.");
