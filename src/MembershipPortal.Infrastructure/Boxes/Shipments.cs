@@ -52,6 +52,8 @@ public class BoxSkip
     /// it, so retries of that renewal waive the same items and no skip is used twice. Null while unused.
     /// </summary>
     public DateTimeOffset? WaivedPeriodStart { get; set; }
+    /// <summary>Stripe-billed subscriptions: the credit (negative invoice item) taking the box off the next invoice.</summary>
+    public string? GatewayCreditId { get; set; }
 }
 
 /// <summary>

@@ -102,6 +102,7 @@ internal sealed class BoxSkipConfiguration : IEntityTypeConfiguration<Boxes.BoxS
         b.ToTable("BoxSkips");
         b.HasKey(x => new { x.SubscriptionId, x.Cycle });
         b.Property(x => x.Cycle).HasMaxLength(7);
+        b.Property(x => x.GatewayCreditId).HasMaxLength(100);
     }
 }
 

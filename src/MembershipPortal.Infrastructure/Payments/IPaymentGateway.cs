@@ -51,6 +51,14 @@ public interface IPaymentGateway
     Task<string> EnsureCouponAsync(CouponSyncRequest request, CancellationToken ct = default) =>
         throw new NotSupportedException($"{Name} applies the portal's coupons itself.");
 
+    /// <summary>Stripe: a credit (a negative invoice item) on the subscription's next invoice; returns its id.</summary>
+    Task<string> CreditNextInvoiceAsync(InvoiceCreditRequest request, CancellationToken ct = default) =>
+        throw new NotSupportedException($"{Name} bills renewals itself and leaves skipped items off them.");
+
+    /// <summary>Stripe: takes back a credit not yet on an invoice; false when it already is (it stays).</summary>
+    Task<bool> RemoveCreditAsync(string gatewayCreditId, CancellationToken ct = default) =>
+        throw new NotSupportedException($"{Name} has no gateway credits.");
+
     /// <summary>Checks the gateway answers with our credentials: null when it does, else what went wrong.</summary>
     Task<string?> CheckConnectionAsync(CancellationToken ct = default) => Task.FromResult<string?>(null);
 }
@@ -77,6 +85,9 @@ public sealed record CheckoutLine(string GatewayPriceId, int Quantity);
 public sealed record CheckoutSessionRequest(
     string MemberId, string CustomerId, IReadOnlyList<CheckoutLine> Lines, string? GatewayCouponId, int TrialDays,
     bool CollectShippingAddress, string SuccessUrl, string CancelUrl, string IdempotencyKey, string? CouponCode = null);
+
+/// <summary>A positive amount to take off the subscription's next invoice.</summary>
+public sealed record InvoiceCreditRequest(string CustomerId, string GatewaySubscriptionId, Money Amount, string Description, string IdempotencyKey);
 
 /// <summary>A portal coupon as the gateway needs it: terms, expiry and the gateway products it is restricted to (none = all).</summary>
 public sealed record CouponSyncRequest(

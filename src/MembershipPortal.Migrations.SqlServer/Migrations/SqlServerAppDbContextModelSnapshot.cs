@@ -679,6 +679,10 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                     b.Property<bool>("ByPause")
                         .HasColumnType("bit");
 
+                    b.Property<string>("GatewayCreditId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
                     b.Property<DateTimeOffset?>("WaivedPeriodStart")
                         .HasColumnType("datetimeoffset");
 

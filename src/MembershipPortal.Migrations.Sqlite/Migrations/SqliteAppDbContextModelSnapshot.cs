@@ -669,6 +669,10 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.Property<bool>("ByPause")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("GatewayCreditId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("WaivedPeriodStart")
                         .HasColumnType("INTEGER");
 

@@ -16,6 +16,41 @@ public static class StripeFixtures
 
     private const string Json = """
 {
+ "invoiceitem": {
+  "amount": 1000,
+  "currency": "usd",
+  "customer": "cus_QXg1o8vcGmoR32",
+  "date": 1234567890,
+  "description": "My First Invoice Item (created for API docs)",
+  "discountable": true,
+  "discounts": [],
+  "id": "ii_1Pgc6sB7WZ01zgkWrG16hkdl",
+  "invoice": null,
+  "livemode": false,
+  "metadata": {},
+  "object": "invoiceitem",
+  "period": {
+   "end": 1721954054,
+   "start": 1721954054
+  },
+  "proration": false,
+  "quantity": 1,
+  "tax_rates": [],
+  "test_clock": null,
+  "parent": {
+   "subscription_details": {
+    "subscription": "subscription"
+   },
+   "type": "subscription_details"
+  },
+  "pricing": {
+   "type": "price_details",
+   "unit_amount_decimal": null
+  },
+  "net_amount": 708769478,
+  "customer_account": null,
+  "quantity_decimal": "174352450"
+ },
  "coupon": {
   "amount_off": null,
   "created": 1234567890,

@@ -261,6 +261,43 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
         }
     }
 
+    /// <summary>A negative invoice item on the subscription: Stripe takes it off the subscription's next invoice.</summary>
+    public async Task<string> CreditNextInvoiceAsync(InvoiceCreditRequest request, CancellationToken ct = default)
+    {
+        if (request.Amount.Minor <= 0) throw new ArgumentException("A credit is a positive amount.", nameof(request));
+        var options = new InvoiceItemCreateOptions
+        {
+            Customer = request.CustomerId,
+            Subscription = request.GatewaySubscriptionId,
+            Amount = -request.Amount.Minor,
+            Currency = request.Amount.Currency.ToLowerInvariant(),
+            Description = request.Description,
+        };
+        return (await Call(() => client.V1.InvoiceItems.CreateAsync(options, Key(request.IdempotencyKey), ct))).Id;
+    }
+
+    public async Task<bool> RemoveCreditAsync(string gatewayCreditId, CancellationToken ct = default)
+    {
+        try
+        {
+            await client.V1.InvoiceItems.DeleteAsync(gatewayCreditId, cancellationToken: ct);
+            return true;
+        }
+        catch (StripeException ex) when (ex.StripeError?.Code == "resource_missing")
+        {
+            return true; // already gone: nothing left to take back
+        }
+        catch (StripeException ex) when (ex.StripeError?.Code == "invoice_item_already_invoiced" || ex.StripeError?.Message?.Contains("invoiced", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return false;
+        }
+        catch (StripeException ex)
+        {
+            var (code, message) = Failure(ex);
+            throw new PaymentGatewayException(code, message, ex);
+        }
+    }
+
     /// <summary>Reads the account balance, the cheapest call that proves the secret key works.</summary>
     public async Task<string?> CheckConnectionAsync(CancellationToken ct = default)
     {

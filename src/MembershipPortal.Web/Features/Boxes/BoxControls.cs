@@ -25,7 +25,7 @@ public sealed record ExtraOption(Guid PriceId, Guid ProductId, string Name, Mone
 /// </summary>
 public sealed class BoxControls(
     IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BusinessSettings business, NoticeQueue notices, TimeProvider clock,
-    ILogger<BoxControls> logger)
+    ILogger<BoxControls> logger, StripeSkipCredits credits)
 {
     public const int MaxExtraQuantity = 5;
 
@@ -55,8 +55,9 @@ public sealed class BoxControls(
         var now = clock.GetUtcNow();
         var keys = box.Schedule.PauseCycles(cycles, now).Select(c => c.ToString()).ToList();
         var existing = await db.BoxSkips.Where(s => s.SubscriptionId == subscriptionId && keys.Contains(s.Cycle)).Select(s => s.Cycle).ToListAsync(ct);
-        foreach (var key in keys.Except(existing))
-            db.BoxSkips.Add(new BoxSkip { SubscriptionId = subscriptionId, Cycle = key, At = now, ByPause = true });
+        var added = keys.Except(existing).Select(key => new BoxSkip { SubscriptionId = subscriptionId, Cycle = key, At = now, ByPause = true }).ToList();
+        if (await credits.CreditAsync(db, subscriptionId, added, ct) is { } creditProblem) return creditProblem;
+        db.BoxSkips.AddRange(added);
         await db.SaveChangesAsync(ct);
         return null;
     }
@@ -72,6 +73,7 @@ public sealed class BoxControls(
         var skip = await db.BoxSkips.FirstOrDefaultAsync(s => s.SubscriptionId == subscriptionId && s.Cycle == key, ct);
         if (skip is null) return null;
         if (skip.WaivedPeriodStart is not null) return $"The {cycle} box was skipped and a payment already left out for it; the skip stays.";
+        if (await credits.RemoveAsync(skip, ct) is { } creditProblem) return creditProblem;
         db.BoxSkips.Remove(skip);
         await db.SaveChangesAsync(ct);
         return null;

@@ -13,6 +13,7 @@ public static class BoxesEndpoints
         builder.Services.AddScoped<BoxCutoffRun>();
         builder.Services.AddScoped<TrackingImport>();
         builder.Services.AddScoped<BoxControls>();
+        builder.Services.AddScoped<StripeSkipCredits>();
         builder.Services.AddScoped<AddressBook>();
         builder.Services.AddSingleton<ShippingRates>();
         builder.Services.AddScoped<BoxEconomics>();

@@ -55,7 +55,7 @@ public sealed record ShipmentRow(Guid Id, string MemberId, string Name, string C
 /// </summary>
 public sealed class ShipmentService(
     IDbContextFactory<AppDbContext> dbFactory, BusinessSettings business, BoxSettings boxSettings, BillingSettings billing, NoticeQueue notices,
-    AuditLog audit, CurrentActor actor, TimeProvider clock)
+    AuditLog audit, CurrentActor actor, TimeProvider clock, StripeSkipCredits credits)
 {
     private static readonly SubscriptionStatus[] Eligible = [SubscriptionStatus.Active, SubscriptionStatus.Trialing];
 
@@ -279,7 +279,9 @@ public sealed class ShipmentService(
         if (!schedule.IsOpen(cycle, clock.GetUtcNow())) return $"The {cycle} box is already being packed; it can no longer be skipped.";
         var key = cycle.ToString();
         if (await db.BoxSkips.AnyAsync(s => s.SubscriptionId == subscriptionId && s.Cycle == key, ct)) return null;
-        db.BoxSkips.Add(new BoxSkip { SubscriptionId = subscriptionId, Cycle = key, At = clock.GetUtcNow() });
+        var skip = new BoxSkip { SubscriptionId = subscriptionId, Cycle = key, At = clock.GetUtcNow() };
+        if (await credits.CreditAsync(db, subscriptionId, [skip], ct) is { } problem) return problem;
+        db.BoxSkips.Add(skip);
         await db.SaveChangesAsync(ct);
         return null;
     }
