@@ -70,6 +70,29 @@ public sealed class NoticeTemplateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueuedNotice_AfterSaveAndReset_UsesTheTemplateOfThatMoment()
+    {
+        var queue = factory.Services.GetRequiredService<NoticeQueue>();
+        async Task<string> QueueSubjectAsync(string key)
+        {
+            await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+            var row = await queue.QueueToAsync(db, NoticeKind.PaymentFailed, key, new Recipient("cache@example.test", "Ada", null),
+                new Dictionary<string, string> { ["plan.name"] = "Pro", ["amount"] = "$20.00", ["update_payment_url"] = "https://x.test/b" }, factory.Clock.GetUtcNow());
+            return row!.Subject;
+        }
+
+        var builtIn = await QueueSubjectAsync("cache-1");
+        Assert.True((await Service().SaveAsync(NoticeKind.PaymentFailed, "Edited {{plan.name}}", "Body {{update_payment_url}}")).Saved);
+        var edited = await QueueSubjectAsync("cache-2");
+        await Service().ResetAsync(NoticeKind.PaymentFailed);
+        var reset = await QueueSubjectAsync("cache-3");
+
+        Assert.Equal("Edited Pro", edited);
+        Assert.Equal(builtIn, reset);
+        Assert.NotEqual(builtIn, edited);
+    }
+
+    [Fact]
     public void Preview_ScriptInTemplate_RendersInert()
     {
         var (preview, errors) = Service().Preview(NoticeKind.Welcome, "<script>alert(1)</script>", "<img src=x onerror=alert(1)> {{plan.name}}");

@@ -47,7 +47,8 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links)
         if (member?.Email is null) return false;
         var values = await SubscriptionValuesAsync(db, subscription, ct);
         foreach (var (k, v) in extra ?? new Dictionary<string, string>()) values[k] = v;
-        return await QueueToAsync(db, kind, dedupKey, new Recipient(member.Email, member.FirstName, subscription.MemberId), values, now, subscription.Id, ct) is not null;
+        return await QueueToAsync(db, kind, dedupKey, new Recipient(member.Email, member.FirstName, subscription.MemberId), values, now, subscription.Id, ct,
+            dedupChecked: true) is not null;
     }
 
     /// <summary>Queues a dunning step with the dates the policy gives: the next retry and the suspension day.</summary>
@@ -74,8 +75,9 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links)
     }
 
     /// <summary>Queues a notice to any address with the given values (account emails, tests); returns the row, or null when skipped.</summary>
+    /// <param name="dedupChecked">The caller has just looked the key up in this context (saves the second look-up).</param>
     public async Task<OutboxMessage?> QueueToAsync(AppDbContext db, NoticeKind kind, string dedupKey, Recipient to,
-        IDictionary<string, string> values, DateTimeOffset now, Guid? subscriptionId = null, CancellationToken ct = default)
+        IDictionary<string, string> values, DateTimeOffset now, Guid? subscriptionId = null, CancellationToken ct = default, bool dedupChecked = false)
     {
         var notice = NoticeCatalog.Get(kind);
         string? unsubscribe = null;
@@ -91,13 +93,36 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links)
         values.TryAdd("business.name", renderer.BusinessName);
         values.TryAdd("account_url", links.Account);
 
-        var template = await db.NoticeTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Kind == notice.Key, ct);
+        var template = await TemplateAsync(db, notice.Key, ct);
         var rendered = renderer.Render(notice, template?.Subject ?? notice.DefaultSubject, template?.Body ?? notice.DefaultBody,
             values.AsReadOnly(), unsubscribe);
         var row = OutboxMessage.Create(dedupKey, notice.Key, new EmailMessage(to.Email, rendered.Subject, rendered.HtmlDocument, rendered.Text, ToName: to.FirstName),
             now, to.MemberId, subscriptionId, unsubscribe);
+        if (dedupChecked)
+        {
+            db.Outbox.Add(row); // the unique index on the key still refuses a row queued meanwhile by another instance
+            return row;
+        }
         return await Outbox.EnqueueAsync(db, row, ct) ? row : null;
     }
+
+    /// <summary>How long an Owner's template edit can take to reach another instance (this one drops its copy at once).</summary>
+    public static readonly TimeSpan TemplateCacheTime = TimeSpan.FromSeconds(15);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (NoticeTemplateRecord? Template, DateTimeOffset Until)> templates = new(StringComparer.Ordinal);
+
+    /// <summary>The Owner's template for a notice (null: the built-in one), kept for <see cref="TemplateCacheTime"/>: every receipt reads it.</summary>
+    private async Task<NoticeTemplateRecord?> TemplateAsync(AppDbContext db, string key, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (templates.TryGetValue(key, out var cached) && cached.Until > now) return cached.Template;
+        var template = await db.NoticeTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Kind == key, ct);
+        templates[key] = (template, now + TemplateCacheTime);
+        return template;
+    }
+
+    /// <summary>Called when the Owner saves or resets a template on this instance.</summary>
+    public void ForgetTemplate(string key) => templates.TryRemove(key, out _);
 
     private static async Task<bool> AlreadyQueuedAsync(AppDbContext db, string key, CancellationToken ct) =>
         db.Outbox.Local.Any(o => o.DedupKey == key) || await db.Outbox.AnyAsync(o => o.DedupKey == key, ct);

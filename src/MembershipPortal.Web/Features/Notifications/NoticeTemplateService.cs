@@ -19,7 +19,7 @@ public sealed record OutboxSummary(int Queued, int Sending, int SentLast24Hours,
 
 /// <summary>The Owner's notice texts: list, validate, save, reset, preview and send a test.</summary>
 public sealed class NoticeTemplateService(
-    IDbContextFactory<AppDbContext> dbFactory, NoticeRenderer renderer, OutboxDispatcher dispatcher, TimeProvider clock, AuditLog audit)
+    IDbContextFactory<AppDbContext> dbFactory, NoticeRenderer renderer, OutboxDispatcher dispatcher, TimeProvider clock, AuditLog audit, NoticeQueue queue)
 {
     public const int MaxSubjectLength = 200;
     public const int MaxBodyLength = 10_000;
@@ -62,6 +62,7 @@ public sealed class NoticeTemplateService(
         row.Body = body!.Replace("\r\n", "\n").Trim();
         row.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        queue.ForgetTemplate(notice.Key);
         return TemplateSaveResult.Ok;
     }
 
@@ -75,6 +76,7 @@ public sealed class NoticeTemplateService(
         db.NoticeTemplates.Remove(row);
         audit.Add(db, AuditAmbient.Current ?? AuditActor.System, "email.template.reset", $"Email “{key}” reset to the built-in text", "email-template", key, row.Subject, null);
         await db.SaveChangesAsync(ct);
+        queue.ForgetTemplate(key);
     }
 
     /// <summary>The notice rendered with sample values, or the errors that stop it rendering.</summary>
