@@ -17,7 +17,7 @@ public sealed record Recipient(string Email, string? FirstName, string? MemberId
 /// causes it. Each notice has a dedup key; a key already queued is skipped. The text is rendered now, from the Owner's
 /// template (or the built-in one) and the active theme.
 /// </summary>
-public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links)
+public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, TimeProvider clock)
 {
     public string InvoiceUrl(Guid invoiceId) => links.Invoice(invoiceId);
 
@@ -114,8 +114,8 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links)
     /// <summary>The Owner's template for a notice (null: the built-in one), kept for <see cref="TemplateCacheTime"/>: every receipt reads it.</summary>
     private async Task<NoticeTemplateRecord?> TemplateAsync(AppDbContext db, string key, CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
-        if (templates.TryGetValue(key, out var cached) && cached.Until > now) return cached.Template;
+        var now = clock.GetUtcNow();
+        if (templates.TryGetValue(key, out var cached) && cached.Until > now && cached.Until - now <= TemplateCacheTime) return cached.Template;
         var template = await db.NoticeTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Kind == key, ct);
         templates[key] = (template, now + TemplateCacheTime);
         return template;
