@@ -105,8 +105,11 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
         StripeEventContext context, StripeSubscription remote, IReadOnlyList<NewSubscriptionItem> items, DateTimeOffset start, CancellationToken ct)
     {
         if (remote.Metadata?.GetValueOrDefault(StripePaymentGateway.CouponCodeKey) is not { Length: > 0 } code) return null;
-        var normalized = code.Trim().ToUpperInvariant();
-        var coupon = await context.Db.Coupons.FirstOrDefaultAsync(c => EF.Property<string>(c, "NormalizedCode") == normalized, ct);
+        string normalized;
+        try { normalized = Domain.Catalog.CouponTerms.NormalizeCode(code); }
+        catch (Domain.Common.DomainException) { normalized = ""; }
+        var coupon = normalized.Length == 0 ? null
+            : await context.Db.Coupons.FirstOrDefaultAsync(c => EF.Property<string>(c, Data.Configurations.CouponConfiguration.CodeColumn) == normalized, ct);
         if (coupon is not null && items.Any(i => coupon.CanApply(i.Price.ProductId, start).IsValid)) return coupon;
         logger.LogWarning("Stripe subscription {Subscription} used coupon {Coupon}, which no longer applies in the portal; recorded without it.", remote.Id, code);
         return null;
