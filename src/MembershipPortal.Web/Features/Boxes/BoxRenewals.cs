@@ -1,6 +1,7 @@
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Boxes;
 using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Web.Features.Admin;
 using Microsoft.EntityFrameworkCore;
@@ -21,10 +22,8 @@ public sealed class BoxRenewals(BusinessSettings business)
     /// <param name="bindNew">True on a renewal's first attempt: an unused skip may be bound to it. Retries only find the one bound.</param>
     public async Task<BoxWaiver?> WaiverAsync(AppDbContext db, Subscription sub, bool bindNew, CancellationToken ct = default)
     {
-        if (sub.Items.Count == 0 || sub.Items[0].Terms is not { Interval: BillingInterval.Month, IntervalCount: 1 }) return null;
-        var productIds = sub.Items.Select(i => i.ProductId).ToList();
-        var shipping = await db.Products.AsNoTracking()
-            .Where(p => productIds.Contains(p.Id) && (p.Kind == ProductKind.Box || (p.Kind == ProductKind.AddOn && p.ShipsPhysically))).ToListAsync(ct);
+        if (!IsMonthly(sub)) return null;
+        var shipping = await ShippingProductsAsync(db, sub, ct);
         var box = shipping.FirstOrDefault(p => p.Kind == ProductKind.Box);
         if (box is null) return null;
 
@@ -42,5 +41,17 @@ public sealed class BoxRenewals(BusinessSettings business)
             }
         }
         return bound is null ? null : new BoxWaiver(CycleKey.Parse(bound.Cycle), box.Id, box.Name, shipping.Select(p => p.Id).ToHashSet());
+    }
+
+    /// <summary>Monthly boxes pay for each box at its renewal; other cadences pay up front, so a skip only stops the box.</summary>
+    internal static bool IsMonthly(Subscription sub) =>
+        sub.Items.Count > 0 && sub.Items[0].Terms is { Interval: BillingInterval.Month, IntervalCount: 1 };
+
+    /// <summary>The subscription's products that a skip leaves out: the box and the add-ons that ship in it.</summary>
+    internal static Task<List<Product>> ShippingProductsAsync(AppDbContext db, Subscription sub, CancellationToken ct)
+    {
+        var productIds = sub.Items.Select(i => i.ProductId).ToList();
+        return db.Products.AsNoTracking()
+            .Where(p => productIds.Contains(p.Id) && (p.Kind == ProductKind.Box || (p.Kind == ProductKind.AddOn && p.ShipsPhysically))).ToListAsync(ct);
     }
 }

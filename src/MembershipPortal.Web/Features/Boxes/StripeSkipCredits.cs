@@ -26,11 +26,8 @@ public sealed class StripeSkipCredits(IPaymentGateway gateway)
         var record = await db.SubscriptionRecords.AsNoTracking().FirstOrDefaultAsync(r => r.SubscriptionId == subscriptionId, ct);
         if (record is not { Gateway: Gateway, GatewaySubscriptionId: { Length: > 0 } gatewaySubscription }) return null;
         var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstAsync(s => s.Id == subscriptionId, ct);
-        if (sub.Items.Count == 0 || sub.Items[0].Terms is not { Interval: BillingInterval.Month, IntervalCount: 1 }) return null;
-        var productIds = sub.Items.Select(i => i.ProductId).ToList();
-        var shipping = (await db.Products.AsNoTracking()
-                .Where(p => productIds.Contains(p.Id) && (p.Kind == ProductKind.Box || (p.Kind == ProductKind.AddOn && p.ShipsPhysically)))
-                .Select(p => p.Id).ToListAsync(ct)).ToHashSet();
+        if (!BoxRenewals.IsMonthly(sub)) return null;
+        var shipping = (await BoxRenewals.ShippingProductsAsync(db, sub, ct)).Select(p => p.Id).ToHashSet();
         var amount = sub.Items.Where(i => shipping.Contains(i.ProductId)).Sum(i => i.Terms.Amount.Minor * i.Quantity);
         if (amount <= 0) return null;
         var customer = await db.BillingProfiles.AsNoTracking().Where(p => p.MemberId == sub.MemberId).Select(p => p.CustomerId).FirstOrDefaultAsync(ct);
