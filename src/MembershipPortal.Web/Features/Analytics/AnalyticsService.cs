@@ -91,7 +91,10 @@ public sealed class AnalyticsService(
             string.Join(",", s.AcquisitionSpend.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}")));
 
     /// <summary>The dashboard /admin opens with: the twelve months to the current one, every segment.</summary>
-    public DashboardRequest DefaultDashboard => new(CurrentMonth.AddMonths(-11), CurrentMonth, AnalyticsFilter.All);
+    public DashboardRequest DefaultDashboard => new(DefaultFrom(CurrentMonth), CurrentMonth, AnalyticsFilter.All);
+
+    /// <summary>The first month the dashboard shows when only the last is chosen: twelve months in all.</summary>
+    public static YearMonth DefaultFrom(YearMonth to) => to.AddMonths(-11);
 
     /// <summary>Trials that ended in the last six months: the share that converted; null when none ended.</summary>
     private static decimal? ConversionRate(AnalyticsSnapshot s, AnalyticsFilter filter, DateOnly today)

@@ -172,12 +172,11 @@ public sealed class AnalyticsStore(
     {
         var setting = await db.Settings.AsNoTracking().Where(s => s.Key == SkipCountsAsPauseKey).Select(s => s.Value).FirstOrDefaultAsync(ct);
         if (!bool.TryParse(setting, out var on) || !on) return "off";
-        var used = db.BoxSkips.AsNoTracking().Where(s => s.WaivedPeriodStart != null);
         var endedBefore = Now.AddMonths(-1);
-        var count = await used.CountAsync(ct);
-        var ended = await used.CountAsync(s => s.WaivedPeriodStart <= endedBefore, ct);
-        var latest = await used.MaxAsync(s => s.WaivedPeriodStart, ct);
-        return $"on:{count}:{ended}:{latest?.UtcTicks}";
+        var used = await db.BoxSkips.AsNoTracking().Where(s => s.WaivedPeriodStart != null).GroupBy(_ => 1)
+            .Select(g => new { Count = g.Count(), Ended = g.Count(s => s.WaivedPeriodStart <= endedBefore), Latest = g.Max(s => s.WaivedPeriodStart) })
+            .FirstOrDefaultAsync(ct);
+        return $"on:{used?.Count ?? 0}:{used?.Ended ?? 0}:{used?.Latest?.UtcTicks}";
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public partial class AnalyticsDashboard
     {
         var current = Analytics.CurrentMonth;
         To = YearMonth.TryParse(InitialTo, out var to) && to <= current ? to : current;
-        From = YearMonth.TryParse(InitialFrom, out var from) && from <= To ? from : To.AddMonths(-11);
+        From = YearMonth.TryParse(InitialFrom, out var from) && from <= To ? from : AnalyticsService.DefaultFrom(To);
         // The numbers are computed once, in the circuit; the prerendered page shows the progress bar meanwhile.
         if (RendererInfo.IsInteractive) await LoadAsync();
     }
