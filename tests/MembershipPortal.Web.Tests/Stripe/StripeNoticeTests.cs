@@ -69,6 +69,36 @@ public sealed class StripeNoticeTests(StripePortalFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task PaidInvoiceDeliveredUnderTwoEventIds_OneReceipt_NamingThePlanAmountAndSavedCard()
+    {
+        // The first delivery inserts the invoice, so its receipt key cannot exist yet and is not looked up; the second
+        // event (another id, the same invoice) finds the invoice and must find the receipt too.
+        var w = await factory.SeedAsync();
+        await using (var db = await factory.DbAsync())
+        {
+            db.BillingProfiles.Add(new MembershipPortal.Infrastructure.Billing.BillingProfile
+            {
+                MemberId = w.MemberId, Gateway = "Stripe", CustomerId = w.CustomerId, CardLast4 = "4444", CardExpMonth = 8, CardExpYear = 2031, UpdatedAt = Now,
+            });
+            await db.SaveChangesAsync();
+        }
+        await SendAsync("evt_2c_" + w.CustomerId, "customer.subscription.created", Start,
+            StripeEvents.Subscription(w.SubscriptionId, w.CustomerId, w.MemberId, w.StripePriceId, "active", Start, Start.AddMonths(1)));
+        var paid = StripeEvents.Invoice("in_2_" + w.CustomerId, w.SubscriptionId, w.CustomerId, w.MemberId, 2000, paid: true, attemptCount: 1, Start.AddMonths(1), Start.AddMonths(2), Now);
+
+        await SendAsync("evt_2p_" + w.CustomerId, "invoice.paid", Now, paid);
+        await SendAsync("evt_2q_" + w.CustomerId, "invoice.paid", Now, paid.DeepClone().AsObject());
+
+        Assert.Equal(["receipt"], await KindsAsync(w));
+        await using var check = await factory.DbAsync();
+        var receipt = await check.Outbox.SingleAsync(o => o.MemberId == w.MemberId);
+        Assert.Contains("Pro", receipt.Subject + receipt.TextBody);
+        Assert.Contains("$20.00", receipt.TextBody);
+        Assert.Contains("card ending 4444", receipt.TextBody);
+        Assert.Equal(2, await check.Payments.CountAsync(p => p.MemberId == w.MemberId));
+    }
+
+    [Fact]
     public async Task StripeGivesUp_PastDueBecomesUnpaid_AccessSuspendedEmailOnce()
     {
         var w = await factory.SeedAsync();

@@ -192,14 +192,14 @@ public sealed class RenewalRun(
         return charge.Succeeded;
     }
 
-    /// <summary>Queues the receipt for a paid invoice (one per invoice).</summary>
+    /// <summary>Queues the receipt for a paid invoice (one per invoice; an invoice this context is inserting has none yet).</summary>
     internal static Task<bool> QueueReceiptAsync(NoticeQueue notices, AppDbContext db, Subscription sub, Invoice invoice, DateTimeOffset now, CancellationToken ct) =>
         notices.QueueAsync(db, NoticeKind.Receipt, NoticeQueue.Keys.Receipt(invoice.Id), sub, now, new Dictionary<string, string>
         {
             ["amount"] = new Money(invoice.TotalMinor, invoice.Currency).Display(),
             ["invoice_number"] = invoice.Number,
             ["invoice_url"] = notices.InvoiceUrl(invoice.Id),
-        }, ct);
+        }, ct, keyIsNew: db.Entry(invoice).State == EntityState.Added);
 }
 
 /// <summary>Quartz job: runs <see cref="RenewalRun"/> on the injected clock (every minute; see the Jobs settings).</summary>

@@ -38,14 +38,14 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
     }
 
     /// <summary>Queues a notice about <paramref name="subscription"/> for its member; false when already queued, the member has no address, or opted out (marketing).</summary>
+    /// <param name="keyIsNew">The key names something this context is inserting (a receipt for a new invoice), so no saved row can have it.</param>
     public async Task<bool> QueueAsync(AppDbContext db, NoticeKind kind, string dedupKey, Subscription subscription, DateTimeOffset now,
-        IReadOnlyDictionary<string, string>? extra = null, CancellationToken ct = default)
+        IReadOnlyDictionary<string, string>? extra = null, CancellationToken ct = default, bool keyIsNew = false)
     {
-        if (await AlreadyQueuedAsync(db, dedupKey, ct)) return false;
-        var member = await db.Users.AsNoTracking().Where(u => u.Id == subscription.MemberId)
-            .Select(u => new { u.Email, u.FirstName }).FirstOrDefaultAsync(ct);
+        if (keyIsNew ? QueuedHere(db, dedupKey) : await AlreadyQueuedAsync(db, dedupKey, ct)) return false;
+        var member = await MemberWithCard(db, subscription.MemberId, ct);
         if (member?.Email is null) return false;
-        var values = await SubscriptionValuesAsync(db, subscription, ct);
+        var values = await SubscriptionValuesAsync(db, subscription, member, ct);
         foreach (var (k, v) in extra ?? new Dictionary<string, string>()) values[k] = v;
         return await QueueToAsync(db, kind, dedupKey, new Recipient(member.Email, member.FirstName, subscription.MemberId), values, now, subscription.Id, ct,
             dedupChecked: true) is not null;
@@ -124,18 +124,41 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
     /// <summary>Called when the Owner saves or resets a template on this instance.</summary>
     public void ForgetTemplate(string key) => templates.TryRemove(key, out _);
 
-    private static async Task<bool> AlreadyQueuedAsync(AppDbContext db, string key, CancellationToken ct) =>
-        db.Outbox.Local.Any(o => o.DedupKey == key) || await db.Outbox.AnyAsync(o => o.DedupKey == key, ct);
+    // Receipts and dunning notices are queued inside the webhook's and the renewal run's transactions, so their
+    // look-ups are compiled once (EF skips translating and caching the LINQ tree on every call).
 
-    private async Task<Dictionary<string, string>> SubscriptionValuesAsync(AppDbContext db, Subscription sub, CancellationToken ct)
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<bool>> KeyQueued =
+        EF.CompileAsyncQuery((AppDbContext db, string key, CancellationToken ct) => db.Outbox.Any(o => o.DedupKey == key));
+
+    /// <summary>The member's address and saved card in one query (a member has at most one billing profile).</summary>
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<MemberContact?>> MemberWithCard =
+        EF.CompileAsyncQuery((AppDbContext db, string memberId, CancellationToken ct) =>
+            (from u in db.Users.AsNoTracking()
+             where u.Id == memberId
+             from p in db.BillingProfiles.AsNoTracking().Where(p => p.MemberId == u.Id).DefaultIfEmpty()
+             select new MemberContact(u.Email, u.FirstName, p == null ? null : p.CardLast4, p == null ? null : p.CardExpMonth, p == null ? null : p.CardExpYear))
+            .FirstOrDefault());
+
+    private static readonly Func<AppDbContext, Guid[], IAsyncEnumerable<ProductLabel>> ProductLabels =
+        EF.CompileAsyncQuery((AppDbContext db, Guid[] ids) =>
+            db.Products.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new ProductLabel(p.Id, p.Name, p.Kind)));
+
+    private sealed record MemberContact(string? Email, string? FirstName, string? CardLast4, int? CardExpMonth, int? CardExpYear);
+
+    private sealed record ProductLabel(Guid Id, string Name, ProductKind Kind);
+
+    private static bool QueuedHere(AppDbContext db, string key) => db.Outbox.Local.Any(o => o.DedupKey == key);
+
+    private static async Task<bool> AlreadyQueuedAsync(AppDbContext db, string key, CancellationToken ct) =>
+        QueuedHere(db, key) || await KeyQueued(db, key, ct);
+
+    private async Task<Dictionary<string, string>> SubscriptionValuesAsync(AppDbContext db, Subscription sub, MemberContact member, CancellationToken ct)
     {
-        var productIds = sub.Items.Select(i => i.ProductId).ToList();
-        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id))
-            .Select(p => new { p.Id, p.Name, p.Kind }).ToListAsync(ct);
+        var products = new List<ProductLabel>();
+        await foreach (var product in ProductLabels(db, [.. sub.Items.Select(i => i.ProductId).Distinct()]).WithCancellation(ct))
+            products.Add(product);
         var names = sub.Items.Select(i => products.FirstOrDefault(p => p.Id == i.ProductId))
             .Where(p => p is not null).OrderBy(p => p!.Kind == ProductKind.AddOn ? 1 : 0).Select(p => p!.Name).ToList();
-        var card = await db.BillingProfiles.AsNoTracking().Where(p => p.MemberId == sub.MemberId)
-            .Select(p => new { p.CardLast4, p.CardExpMonth, p.CardExpYear }).FirstOrDefaultAsync(ct);
         var values = new Dictionary<string, string>
         {
             ["plan.name"] = names.Count == 0 ? "your subscription" : string.Join(" + ", names),
@@ -144,8 +167,8 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
             ["access_end_date"] = DateText(sub.CurrentPeriodEnd),
             ["update_payment_url"] = links.Billing,
             ["pricing_url"] = links.Pricing,
-            ["card_last4"] = card?.CardLast4 ?? "—",
-            ["card_expiry"] = card?.CardExpMonth is { } m && card.CardExpYear is { } y ? $"{m:00}/{y}" : "—",
+            ["card_last4"] = member.CardLast4 ?? "—",
+            ["card_expiry"] = member.CardExpMonth is { } m && member.CardExpYear is { } y ? $"{m:00}/{y}" : "—",
         };
         if (sub.TrialEnd is { } trialEnd) values["trial_end_date"] = DateText(trialEnd);
         return values;
