@@ -199,6 +199,26 @@ public sealed class StripeBillingWebhookTests(StripePortalFactory factory) : ICl
     }
 
     [Fact]
+    public async Task InvoicePaid_WithExpandedCustomerAndSubscription_ReadsTheirIds()
+    {
+        // Stripe sends references as ids, or as whole objects when an endpoint asks for them expanded.
+        var w = await factory.SeedAsync();
+        await SendAsync("evt_c_" + w.CustomerId, "customer.subscription.created", Start, Sub(w));
+        var invoice = StripeEvents.Invoice("in_x_" + w.CustomerId, w.SubscriptionId, w.CustomerId, memberId: null, 2000, paid: true, attemptCount: 1,
+            Start.AddMonths(1), Start.AddMonths(2), Now);
+        invoice["customer"] = new JsonObject { ["id"] = w.CustomerId, ["object"] = "customer", ["metadata"] = new JsonObject { ["id"] = "not this one" } };
+        invoice["parent"]!["subscription_details"]!["subscription"] = Sub(w);
+
+        await SendAsync("evt_x_" + w.CustomerId, "invoice.paid", Now, invoice);
+
+        await using var db = await factory.DbAsync();
+        var saved = await db.Invoices.SingleAsync(i => i.GatewayInvoiceId == "in_x_" + w.CustomerId);
+        Assert.Equal(w.MemberId, saved.MemberId);
+        Assert.Equal((await LoadAsync(w)).Id, saved.SubscriptionId);
+        Assert.Equal(Start.AddMonths(2), (await LoadAsync(w)).CurrentPeriodEnd);
+    }
+
+    [Fact]
     public async Task InvoicePaid_SubscriptionNotRecordedYet_FailsUntilItIs()
     {
         var w = await factory.SeedAsync();

@@ -81,6 +81,21 @@ public sealed class StripeWebhookEndpointTests(StripePortalFactory factory) : IC
         await AssertNothingStoredAsync("evt_oldapi_" + world.CustomerId, world);
     }
 
+    [Theory]
+    [InlineData("""{"id":"evt_noobject","object":"event","api_version":"2026-10-28.endive","created":1,"type":"invoice.paid","data":{}}""")]
+    [InlineData("""{"id":"evt_notevent","object":"invoice","api_version":"2026-10-28.endive","created":1,"type":"invoice.paid","data":{"object":{}}}""")]
+    [InlineData("""{"id":"","object":"event","api_version":"2026-10-28.endive","created":1,"type":"invoice.paid","data":{"object":{}}}""")]
+    [InlineData("""[1,2,3]""")]
+    [InlineData("""{"id":"evt_badjson","object":"event",""")]
+    public async Task Post_SignedButNotAnEvent_Returns400AndStoresNothing(string payload)
+    {
+        var response = await factory.PostEventAsync(payload);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await using var db = await factory.DbAsync();
+        Assert.False(await db.ProcessedWebhookEvents.AnyAsync(e => e.EventId == "evt_noobject" || e.EventId == "evt_notevent" || e.EventId == "evt_badjson"));
+    }
+
     [Fact]
     public async Task Post_BodyOverOneMegabyte_Returns413()
     {

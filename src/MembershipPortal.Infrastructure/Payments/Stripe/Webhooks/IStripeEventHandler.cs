@@ -1,5 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using MembershipPortal.Infrastructure.Data;
-using StripeEvent = Stripe.Event;
+using StripeEntity = Stripe.StripeEntity;
 
 namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 
@@ -15,16 +17,22 @@ public interface IStripeEventHandler
     Task HandleAsync(StripeEventContext context, CancellationToken ct);
 }
 
-/// <param name="Event">The verified event; <c>Data.Object</c> is the typed Stripe object.</param>
+/// <param name="Event">The verified event; <c>Data.Object</c> is the event's object, still as JSON.</param>
 /// <param name="Db">The context whose transaction also records the event id.</param>
 /// <param name="Now">Processing time, from the injected clock.</param>
-public sealed record StripeEventContext(StripeEvent Event, AppDbContext Db, DateTimeOffset Now)
+public sealed record StripeEventContext(StripeWebhookEvent Event, AppDbContext Db, DateTimeOffset Now)
 {
     /// <summary>When Stripe created the event: the order key for out-of-order deliveries.</summary>
-    public DateTimeOffset CreatedAt => StripeTime.Utc(Event.Created);
+    public DateTimeOffset CreatedAt => StripeTime.FromUnix(Event.Created);
 
-    public T Object<T>() where T : class =>
-        Event.Data?.Object as T
+    /// <summary>The object as Stripe.net's full type (for the rarer events, whose handlers use more of it).</summary>
+    public T Object<T>() where T : StripeEntity =>
+        StripeEntity.FromJson<T>(Event.Data!.Object.GetRawText())
+        ?? throw new InvalidOperationException($"Event {Event.Id} ({Event.Type}) does not carry a {typeof(T).Name}.");
+
+    /// <summary>The object as one of the lean webhook shapes (<see cref="StripeWebhookJson"/>) the busiest handlers read.</summary>
+    internal T Read<T>(JsonTypeInfo<T> shape) where T : class =>
+        Event.Data!.Object.Deserialize(shape)
         ?? throw new InvalidOperationException($"Event {Event.Id} ({Event.Type}) does not carry a {typeof(T).Name}.");
 }
 
@@ -36,8 +44,8 @@ public sealed class WebhookRetryLaterException(string message) : Exception(messa
 
 internal static class StripeTime
 {
-    /// <summary>Stripe.net gives UTC <see cref="DateTime"/>s; the ledger stores <see cref="DateTimeOffset"/>s.</summary>
-    public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    /// <summary>Stripe's JSON times are Unix seconds; the ledger stores <see cref="DateTimeOffset"/>s.</summary>
+    public static DateTimeOffset FromUnix(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);
 
-    public static DateTimeOffset? Utc(DateTime? value) => value is { } v ? Utc(v) : null;
+    public static DateTimeOffset? FromUnix(long? seconds) => seconds is { } s ? FromUnix(s) : null;
 }

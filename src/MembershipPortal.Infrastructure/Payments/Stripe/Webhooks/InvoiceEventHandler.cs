@@ -3,7 +3,6 @@ using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using StripeInvoice = Stripe.Invoice;
 
 namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 
@@ -25,7 +24,7 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
         // Renewal reminders are emails, and emails belong to the email feature; the event is acknowledged here.
         if (context.Event.Type == Upcoming) return;
 
-        var remote = context.Object<StripeInvoice>();
+        var remote = context.Read(StripeWebhookJson.Default.WebhookInvoice);
         var db = context.Db;
         var succeeded = context.Event.Type == Paid;
         var gatewaySubscriptionId = remote.Parent?.SubscriptionDetails?.SubscriptionId;
@@ -73,7 +72,7 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
             await notices.PaymentFailedAsync(db, local, context.Now, ct);
     }
 
-    private static void RecordPaid(Subscription local, StripeInvoice remote, DateTimeOffset now)
+    private static void RecordPaid(Subscription local, WebhookInvoice remote, DateTimeOffset now)
     {
         // A zero invoice (the one opening a trial) proves no card works; the subscription events carry the status then.
         if (remote.AmountPaid <= 0 || !SubscriptionStateMachine.IsAllowed(local.Status, SubscriptionTrigger.PaymentSucceeded)) return;
@@ -83,7 +82,7 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
         local.RecordPaymentSucceeded(now, paidThrough);
     }
 
-    private static void RecordFailed(Subscription local, StripeInvoice remote, DateTimeOffset now)
+    private static void RecordFailed(Subscription local, WebhookInvoice remote, DateTimeOffset now)
     {
         // Stripe counts attempts per invoice; a failure already mirrored (by customer.subscription.updated → past_due, or
         // an earlier delivery of this attempt) is not counted twice.
@@ -93,18 +92,18 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
     }
 
     private static async Task<Invoice> UpsertInvoiceAsync(
-        AppDbContext db, StripeInvoice remote, string memberId, Guid? subscriptionId, bool succeeded, CancellationToken ct)
+        AppDbContext db, WebhookInvoice remote, string memberId, Guid? subscriptionId, bool succeeded, CancellationToken ct)
     {
-        var invoice = await db.Invoices.SingleOrDefaultAsync(i => i.GatewayInvoiceId == remote.Id, ct);
+        var invoice = await StripeLedger.FindInvoiceAsync(db, remote.Id, ct);
         if (invoice is null)
         {
             invoice = new Invoice
             {
                 Number = remote.Number is { Length: > 0 and <= 32 } number ? number : remote.Id,
                 MemberId = memberId,
-                Currency = remote.Currency.ToUpperInvariant(),
+                Currency = remote.Currency?.ToUpperInvariant() ?? throw new InvalidOperationException($"Stripe invoice {remote.Id} has no currency."),
                 GatewayInvoiceId = remote.Id,
-                CreatedAt = StripeTime.Utc(remote.Created),
+                CreatedAt = StripeTime.FromUnix(remote.Created),
             };
             db.Invoices.Add(invoice);
         }
@@ -124,11 +123,11 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
             _ when succeeded => InvoiceStatus.Paid,
             _ => InvoiceStatus.Failed,
         };
-        invoice.PaidAt = invoice.Status == InvoiceStatus.Paid ? StripeTime.Utc(remote.StatusTransitions?.PaidAt) ?? invoice.PaidAt : invoice.PaidAt;
+        invoice.PaidAt = invoice.Status == InvoiceStatus.Paid ? StripeTime.FromUnix(remote.StatusTransitions?.PaidAt) ?? invoice.PaidAt : invoice.PaidAt;
 
         var subscriptionLines = (remote.Lines?.Data ?? []).Where(l => l.Parent?.SubscriptionItemDetails is not null && l.Period is not null).ToList();
-        invoice.PeriodStart = subscriptionLines.Count > 0 ? StripeTime.Utc(subscriptionLines.Min(l => l.Period.Start)) : StripeTime.Utc(remote.PeriodStart);
-        invoice.PeriodEnd = subscriptionLines.Count > 0 ? StripeTime.Utc(subscriptionLines.Max(l => l.Period.End)) : StripeTime.Utc(remote.PeriodEnd);
+        invoice.PeriodStart = StripeTime.FromUnix(subscriptionLines.Count > 0 ? subscriptionLines.Min(l => l.Period!.Start) : remote.PeriodStart);
+        invoice.PeriodEnd = StripeTime.FromUnix(subscriptionLines.Count > 0 ? subscriptionLines.Max(l => l.Period!.End) : remote.PeriodEnd);
         invoice.Lines = [.. (remote.Lines?.Data ?? []).Select(l => new InvoiceLineRecord
         {
             Description = Truncate(l.Description ?? "Subscription", 300),
@@ -139,16 +138,16 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
     }
 
     /// <summary>End of the service period paid for: the latest end among the invoice's (non-proration) subscription lines.</summary>
-    private static DateTimeOffset? PaidThrough(StripeInvoice remote)
+    private static DateTimeOffset? PaidThrough(WebhookInvoice remote)
     {
         var ends = (remote.Lines?.Data ?? [])
             .Where(l => l.Parent?.SubscriptionItemDetails is { Proration: false } && l.Period is not null)
-            .Select(l => StripeTime.Utc(l.Period.End))
+            .Select(l => StripeTime.FromUnix(l.Period!.End))
             .ToList();
         return ends.Count > 0 ? ends.Max() : null;
     }
 
-    private static async Task<string?> MemberAsync(AppDbContext db, StripeInvoice remote, CancellationToken ct)
+    private static async Task<string?> MemberAsync(AppDbContext db, WebhookInvoice remote, CancellationToken ct)
     {
         // Stripe copies the subscription's metadata (member_id, set by our checkout) onto its invoices.
         var fromMetadata = remote.Parent?.SubscriptionDetails?.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey)
@@ -157,7 +156,7 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
         return await StripeLedger.MemberForCustomerAsync(db, remote.CustomerId, ct);
     }
 
-    private static string? GatewayPaymentId(StripeInvoice remote)
+    private static string? GatewayPaymentId(WebhookInvoice remote)
     {
         var payment = remote.Payments?.Data?.FirstOrDefault(p => p.IsDefault)?.Payment ?? remote.Payments?.Data?.FirstOrDefault()?.Payment;
         return payment?.PaymentIntentId ?? payment?.ChargeId;

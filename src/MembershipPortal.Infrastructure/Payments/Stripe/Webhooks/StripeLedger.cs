@@ -14,31 +14,59 @@ internal static class StripeLedger
     /// <summary>Shadow column of the Prices table holding the Stripe price id (set by the catalog sync).</summary>
     public const string PriceIdColumn = "StripePriceId";
 
-    public static Task<SubscriptionRecord?> FindRecordAsync(AppDbContext db, string gatewaySubscriptionId, CancellationToken ct) =>
-        db.SubscriptionRecords.SingleOrDefaultAsync(r => r.GatewaySubscriptionId == gatewaySubscriptionId, ct);
+    // Every event runs several of these inside SQLite's one-writer section, so they are compiled once: EF then skips
+    // translating the LINQ tree and looking it up in its query cache on every call (about half the cost of a look-up).
+
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<SubscriptionRecord?>> RecordByGatewayId =
+        EF.CompileAsyncQuery((AppDbContext db, string id, CancellationToken ct) =>
+            db.SubscriptionRecords.SingleOrDefault(r => r.GatewaySubscriptionId == id));
 
     /// <summary>One query: a subscription has a handful of items and history rows, so the joined rows stay few.</summary>
+    private static readonly Func<AppDbContext, Guid, CancellationToken, Task<Subscription>> SubscriptionById =
+        EF.CompileAsyncQuery((AppDbContext db, Guid id, CancellationToken ct) =>
+            db.Subscriptions.Include(s => s.Items).AsSingleQuery().Single(s => s.Id == id));
+
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<string?>> MemberByCustomerId =
+        EF.CompileAsyncQuery((AppDbContext db, string customerId, CancellationToken ct) =>
+            db.BillingProfiles.Where(p => p.CustomerId == customerId).Select(p => p.MemberId).FirstOrDefault());
+
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<bool>> MemberById =
+        EF.CompileAsyncQuery((AppDbContext db, string memberId, CancellationToken ct) => db.Users.Any(u => u.Id == memberId));
+
+    /// <summary>Read-only (items copy the terms), so not tracked; an equality is a plain indexed look-up.</summary>
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<CatalogPrice?>> PriceByStripeId =
+        EF.CompileAsyncQuery((AppDbContext db, string stripePriceId, CancellationToken ct) =>
+            db.Prices.AsNoTracking().FirstOrDefault(p => EF.Property<string>(p, PriceIdColumn) == stripePriceId));
+
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<Invoice?>> InvoiceByGatewayId =
+        EF.CompileAsyncQuery((AppDbContext db, string id, CancellationToken ct) => db.Invoices.SingleOrDefault(i => i.GatewayInvoiceId == id));
+
+    public static Task<SubscriptionRecord?> FindRecordAsync(AppDbContext db, string gatewaySubscriptionId, CancellationToken ct) =>
+        RecordByGatewayId(db, gatewaySubscriptionId, ct);
+
     public static Task<Subscription> LoadSubscriptionAsync(AppDbContext db, Guid subscriptionId, CancellationToken ct) =>
-        db.Subscriptions.Include(s => s.Items).AsSingleQuery().SingleAsync(s => s.Id == subscriptionId, ct);
+        SubscriptionById(db, subscriptionId, ct);
 
     public static async Task<string?> MemberForCustomerAsync(AppDbContext db, string? customerId, CancellationToken ct) =>
-        string.IsNullOrEmpty(customerId)
-            ? null
-            : await db.BillingProfiles.Where(p => p.CustomerId == customerId).Select(p => p.MemberId).FirstOrDefaultAsync(ct);
+        string.IsNullOrEmpty(customerId) ? null : await MemberByCustomerId(db, customerId, ct);
 
-    public static Task<bool> MemberExistsAsync(AppDbContext db, string memberId, CancellationToken ct) =>
-        db.Users.AnyAsync(u => u.Id == memberId, ct);
+    public static Task<bool> MemberExistsAsync(AppDbContext db, string memberId, CancellationToken ct) => MemberById(db, memberId, ct);
+
+    public static Task<Invoice?> FindInvoiceAsync(AppDbContext db, string gatewayInvoiceId, CancellationToken ct) =>
+        InvoiceByGatewayId(db, gatewayInvoiceId, ct);
 
     /// <summary>Catalog prices by their Stripe price id; ids the catalog does not know are absent.</summary>
     public static async Task<Dictionary<string, CatalogPrice>> PricesAsync(AppDbContext db, IReadOnlyCollection<string> stripePriceIds, CancellationToken ct)
     {
-        // Read-only here (items copy the terms), so not tracked. Most subscriptions have one price: an equality is a plain
-        // indexed look-up, where a list goes through a JSON parameter.
-        var single = stripePriceIds.Count == 1 ? stripePriceIds.First() : null;
-        var query = single is not null
-            ? db.Prices.AsNoTracking().Where(p => EF.Property<string>(p, PriceIdColumn) == single)
-            : db.Prices.AsNoTracking().Where(p => stripePriceIds.Contains(EF.Property<string>(p, PriceIdColumn)));
-        var prices = await query
+        // Most subscriptions have one price (a list would go through a JSON parameter); several are looked up as a list.
+        if (stripePriceIds.Count == 1)
+        {
+            var id = stripePriceIds.First();
+            return await PriceByStripeId(db, id, ct) is { } price
+                ? new Dictionary<string, CatalogPrice>(StringComparer.Ordinal) { [id] = price }
+                : new Dictionary<string, CatalogPrice>(StringComparer.Ordinal);
+        }
+        var prices = await db.Prices.AsNoTracking().Where(p => stripePriceIds.Contains(EF.Property<string>(p, PriceIdColumn)))
             .Select(p => new { Price = p, StripeId = EF.Property<string>(p, PriceIdColumn) })
             .ToListAsync(ct);
         return prices.ToDictionary(p => p.StripeId, p => p.Price, StringComparer.Ordinal);

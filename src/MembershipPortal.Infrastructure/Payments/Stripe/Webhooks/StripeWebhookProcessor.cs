@@ -5,8 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using EventUtility = Stripe.EventUtility;
-using StripeEvent = Stripe.Event;
-using StripeException = Stripe.StripeException;
+using StripeConfiguration = Stripe.StripeConfiguration;
 
 namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 
@@ -113,7 +112,7 @@ public sealed class StripeWebhookProcessor
 
     private readonly SemaphoreSlim sqliteWriter = new(1, 1);
 
-    private (StripeEvent? Event, WebhookResult? Rejection) Verify(string payload, string? signatureHeader)
+    private (StripeWebhookEvent? Event, WebhookResult? Rejection) Verify(string payload, string? signatureHeader)
     {
         if (string.IsNullOrWhiteSpace(signatureHeader))
             return (null, new WebhookResult(WebhookOutcome.Rejected, "The Stripe-Signature header is missing."));
@@ -121,18 +120,22 @@ public sealed class StripeWebhookProcessor
         {
             // The signature is checked here (Stripe's scheme: HMAC-SHA256 of "{t}.{payload}", any v1 may match, within
             // 300 s of our clock) before anything is parsed; Stripe.net's ConstructEvent does the same but costs more
-            // than the rest of the event's parsing. Then Stripe.net parses it (and refuses another API version).
+            // than the rest of the event's parsing. Then only the envelope is parsed; each handler reads the object it needs.
             if (SignatureProblem(payload, signatureHeader) is { } problem)
                 return (null, new WebhookResult(WebhookOutcome.Rejected, problem));
-            var stripeEvent = EventUtility.ParseEvent(payload, throwOnApiVersionMismatch: true);
-            if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
+            var stripeEvent = JsonSerializer.Deserialize(payload, StripeWebhookJson.Default.StripeWebhookEvent);
+            if (stripeEvent is not { Id.Length: > 0, Type.Length: > 0, Data.Object.ValueKind: JsonValueKind.Object } || stripeEvent.Object is not (null or "event"))
                 return (null, new WebhookResult(WebhookOutcome.Rejected, "The payload is not a Stripe event."));
+            // Stripe.net's rule (the one its ParseEvent applies): the objects are only read right in the API version it is built for.
+            if (stripeEvent.ApiVersion is not { Length: > 0 } version || !EventUtility.IsCompatibleApiVersion(version))
+                return (null, new WebhookResult(WebhookOutcome.Rejected,
+                    $"The event is in API version {stripeEvent.ApiVersion ?? "(none)"}; this portal reads {StripeConfiguration.ApiVersion}. Set the webhook endpoint's API version in Stripe's dashboard."));
             return (stripeEvent, null);
         }
-        catch (Exception ex) when (ex is StripeException or JsonException or ArgumentException or FormatException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or FormatException)
         {
             logger.LogWarning("Rejected a Stripe webhook: {Reason}", ex.Message);
-            return (null, new WebhookResult(WebhookOutcome.Rejected, ex is StripeException ? ex.Message : "The payload is not valid JSON."));
+            return (null, new WebhookResult(WebhookOutcome.Rejected, "The payload is not valid JSON."));
         }
     }
 
@@ -172,11 +175,13 @@ public sealed class StripeWebhookProcessor
     }
 
     private static async Task<WebhookResult> ApplyAsync(
-        AppDbContext db, StripeEvent stripeEvent, IStripeEventHandler? handler, DateTimeOffset now, CancellationToken ct)
+        AppDbContext db, StripeWebhookEvent stripeEvent, IStripeEventHandler? handler, DateTimeOffset now, CancellationToken ct)
     {
         db.ChangeTracker.Clear(); // a retried attempt starts from the database, not from the failed attempt's changes
+        // The whole event is one transaction that fails as a unit, so SaveChanges needs no savepoint of its own inside it.
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (await db.ProcessedWebhookEvents.AnyAsync(e => e.EventId == stripeEvent.Id, ct))
+        if (await Recorded(db, stripeEvent.Id, ct))
             return new WebhookResult(WebhookOutcome.Duplicate, "Already processed.", stripeEvent.Id);
 
         db.ProcessedWebhookEvents.Add(new ProcessedWebhookEvent { EventId = stripeEvent.Id, Type = stripeEvent.Type, ReceivedAt = now });
@@ -189,9 +194,12 @@ public sealed class StripeWebhookProcessor
             : new WebhookResult(WebhookOutcome.Processed, $"Applied {stripeEvent.Type}.", stripeEvent.Id);
     }
 
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<bool>> Recorded =
+        EF.CompileAsyncQuery((AppDbContext db, string id, CancellationToken ct) => db.ProcessedWebhookEvents.Any(e => e.EventId == id));
+
     private async Task<bool> IsRecordedAsync(string eventId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.ProcessedWebhookEvents.AnyAsync(e => e.EventId == eventId, ct);
+        return await Recorded(db, eventId, ct);
     }
 }

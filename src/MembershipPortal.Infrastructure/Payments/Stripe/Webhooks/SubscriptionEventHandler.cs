@@ -2,7 +2,6 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Infrastructure.Billing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using StripeSubscription = Stripe.Subscription;
 
 namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 
@@ -24,7 +23,7 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
 
     public async Task HandleAsync(StripeEventContext context, CancellationToken ct)
     {
-        var remote = context.Object<StripeSubscription>();
+        var remote = context.Read(StripeWebhookJson.Default.WebhookSubscription);
         var db = context.Db;
         var record = await StripeLedger.FindRecordAsync(db, remote.Id, ct);
         if (record is not null && StripeLedger.IsStale(record, context.CreatedAt))
@@ -46,7 +45,7 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
 
             // Started at Stripe's start date, so the first period computed by the domain is the one Stripe billed.
             var newItems = state.Items.Select(i => new NewSubscriptionItem(i.Price, i.Quantity)).ToList();
-            var start = StripeTime.Utc(remote.StartDate);
+            var start = StripeTime.FromUnix(remote.StartDate);
             var coupon = await CouponAsync(context, remote, newItems, start, ct);
             local = Subscription.Start(memberId, newItems, start, paymentConfirmed: remote.Status is not ("incomplete" or "incomplete_expired"), coupon);
             coupon?.Redeem();
@@ -67,7 +66,7 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
             await notices.SuspendedAsync(db, local, first, context.Now, ct);
     }
 
-    private static async Task<GatewaySubscriptionState> ToStateAsync(StripeEventContext context, StripeSubscription remote, CancellationToken ct)
+    private static async Task<GatewaySubscriptionState> ToStateAsync(StripeEventContext context, WebhookSubscription remote, CancellationToken ct)
     {
         var stripeItems = remote.Items?.Data ?? [];
         var priceIds = stripeItems.Select(i => i.Price?.Id).OfType<string>().Distinct().ToList();
@@ -80,7 +79,7 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
             if (item.Price?.Id is not { } priceId || !prices.TryGetValue(priceId, out var price))
                 throw new InvalidOperationException(
                     $"Stripe subscription {remote.Id} uses price {item.Price?.Id ?? "(none)"}, which no catalog price maps to. Sync the catalog with Stripe.");
-            items.Add(new GatewaySubscriptionItem(price, checked((int)item.Quantity)));
+            items.Add(new GatewaySubscriptionItem(price, checked((int)(item.Quantity ?? 1))));
         }
         if (items.Count == 0) throw new InvalidOperationException($"Stripe subscription {remote.Id} has no items.");
 
@@ -90,10 +89,10 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
             collectionPaused ? SubscriptionStatus.Paused : status,
             collectionPaused ? $"{remote.Status} (collection paused)" : remote.Status ?? "(none)",
             items,
-            stripeItems.Count > 0 ? StripeTime.Utc(stripeItems.Max(i => i.CurrentPeriodEnd)) : null,
+            stripeItems.Count > 0 ? StripeTime.FromUnix(stripeItems.Max(i => i.CurrentPeriodEnd)) : null,
             remote.CancelAtPeriodEnd || remote.CancelAt is not null,
             CancelReason(remote),
-            StripeTime.Utc(remote.PauseCollection?.ResumesAt));
+            StripeTime.FromUnix(remote.PauseCollection?.ResumesAt));
     }
 
     /// <summary>
@@ -102,7 +101,7 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
     /// exhausted since the checkout started) is logged and left out: Stripe's invoices stay the record of what was paid.
     /// </summary>
     private async Task<Domain.Catalog.Coupon?> CouponAsync(
-        StripeEventContext context, StripeSubscription remote, IReadOnlyList<NewSubscriptionItem> items, DateTimeOffset start, CancellationToken ct)
+        StripeEventContext context, WebhookSubscription remote, IReadOnlyList<NewSubscriptionItem> items, DateTimeOffset start, CancellationToken ct)
     {
         if (remote.Metadata?.GetValueOrDefault(StripePaymentGateway.CouponCodeKey) is not { Length: > 0 } code) return null;
         string normalized;
@@ -116,7 +115,7 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
     }
 
     /// <summary>The member from the metadata our checkout sets, else from the customer linked at checkout.</summary>
-    private static async Task<string?> MemberAsync(StripeEventContext context, StripeSubscription remote, CancellationToken ct)
+    private static async Task<string?> MemberAsync(StripeEventContext context, WebhookSubscription remote, CancellationToken ct)
     {
         if (remote.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey) is { Length: > 0 } memberId
             && await StripeLedger.MemberExistsAsync(context.Db, memberId, ct))
@@ -124,7 +123,7 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
         return await StripeLedger.MemberForCustomerAsync(context.Db, remote.CustomerId, ct);
     }
 
-    private static string? CancelReason(StripeSubscription remote)
+    private static string? CancelReason(WebhookSubscription remote)
     {
         var details = remote.CancellationDetails;
         var reason = details?.Comment ?? details?.Feedback ?? details?.Reason;
