@@ -40,6 +40,7 @@ public static class DependencyInjection
                 o.UseSqlite(SqliteConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal"), contentRoot),
                     s => s.MigrationsAssembly(SqliteAppDbContext.MigrationsAssembly)).AddInterceptors(SqlitePragmas));
             Register<SqliteAppDbContext>(builder.Services);
+            builder.Services.AddHostedService<SqliteCheckpointer>();
         }
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<SettingsStore>();
