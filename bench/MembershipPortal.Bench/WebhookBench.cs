@@ -52,13 +52,15 @@ internal sealed class WebhookBench(int count, int parallel, bool direct, string 
         var waves = Waves(WarmupSubscriptions, subscriptions, now, count);
         var latencies = new long[count];
         var outcomes = new int[6];
+        var gcBefore = GcFigures.Now();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await SendAsync(waves, client, processor, latencies, outcomes);
         clock.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var gc = GcFigures.Now() - gcBefore;
 
-        return await ReportAsync(clock.Elapsed, cpu, latencies, outcomes, subscriptions);
+        return await ReportAsync(clock.Elapsed, cpu, gc, latencies, outcomes, subscriptions);
     }
 
     /// <summary>Events grouped in waves; a wave finishes before the next starts, so each subscription's events stay in order.</summary>
@@ -149,7 +151,7 @@ internal sealed class WebhookBench(int count, int parallel, bool direct, string 
         await db.SaveChangesAsync();
     }
 
-    private async Task<BenchReport> ReportAsync(TimeSpan elapsed, TimeSpan cpu, long[] latencies, int[] outcomes, int subscriptions)
+    private async Task<BenchReport> ReportAsync(TimeSpan elapsed, TimeSpan cpu, GcFigures gc, long[] latencies, int[] outcomes, int subscriptions)
     {
         await using var db = await Db();
         Array.Sort(latencies);
@@ -162,6 +164,7 @@ internal sealed class WebhookBench(int count, int parallel, bool direct, string 
             Parallel: parallel,
             Elapsed: elapsed,
             Cpu: cpu,
+            Gc: gc,
             P50Ms: Percentile(0.50), P95Ms: Percentile(0.95), P99Ms: Percentile(0.99),
             Ok: outcomes[(int)WebhookOutcome.Processed] + outcomes[(int)WebhookOutcome.Ignored] + outcomes[(int)WebhookOutcome.Duplicate],
             Failed: outcomes[(int)WebhookOutcome.Failed] + outcomes[(int)WebhookOutcome.Rejected] + outcomes[(int)WebhookOutcome.Disabled],
@@ -225,8 +228,17 @@ internal sealed class WebhookBench(int count, int parallel, bool direct, string 
     }
 }
 
+/// <summary>The garbage collector's counters (the bench's own payloads are built before the first reading).</summary>
+internal readonly record struct GcFigures(TimeSpan Pause, long AllocatedBytes, int Gen0, int Gen1, int Gen2)
+{
+    public static GcFigures Now() => new(GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+
+    public static GcFigures operator -(GcFigures a, GcFigures b) =>
+        new(a.Pause - b.Pause, a.AllocatedBytes - b.AllocatedBytes, a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2);
+}
+
 internal sealed record BenchReport(
-    string Mode, string Journal, string LoadAverage, int Events, int Parallel, TimeSpan Elapsed, TimeSpan Cpu, double P50Ms, double P95Ms, double P99Ms, int Ok, int Failed,
+    string Mode, string Journal, string LoadAverage, int Events, int Parallel, TimeSpan Elapsed, TimeSpan Cpu, GcFigures Gc, double P50Ms, double P95Ms, double P99Ms, int Ok, int Failed,
     int RecordedEvents, int ActiveSubscriptions, int Invoices, int Payments, int TimedSubscriptions, long DatabaseBytes, string DatabasePath)
 {
     public double EventsPerSecond => Events / Elapsed.TotalSeconds;
@@ -240,6 +252,7 @@ internal sealed record BenchReport(
           total time      {Elapsed.TotalSeconds:F2} s
           throughput      {EventsPerSecond:F0} events/s
           CPU             {Cpu.TotalMilliseconds / Events:F2} ms of process CPU per event (all threads, app and sender), {Cpu.TotalSeconds / Elapsed.TotalSeconds * 100:F0} % of one core on average
+          memory          {Gc.AllocatedBytes / 1024.0 / Events:F0} KB allocated per event; GC paused {Gc.Pause.TotalMilliseconds:F0} ms ({Gc.Pause.TotalSeconds / Elapsed.TotalSeconds * 100:F1} % of the run) in {Gc.Gen0} gen0, {Gc.Gen1} gen1, {Gc.Gen2} gen2 collections ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC)
           latency         p50 {P50Ms:F2} ms, p95 {P95Ms:F2} ms, p99 {P99Ms:F2} ms
           answers         {Ok} ok (200), {Failed} failed
           ledger after    {RecordedEvents} event ids recorded (incl. warm-up), {ActiveSubscriptions} active subscriptions, {Invoices} invoices, {Payments} payments
