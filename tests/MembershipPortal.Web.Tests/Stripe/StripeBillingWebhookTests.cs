@@ -270,6 +270,54 @@ public sealed class StripeBillingWebhookTests(StripePortalFactory factory) : ICl
     }
 
     [Fact]
+    public async Task CustomerUpdated_WithExpandedDefaultPaymentMethod_RefreshesTheCardShownToTheMember()
+    {
+        var w = await factory.SeedAsync();
+        await SendAsync("evt_cs_" + w.CustomerId, "checkout.session.completed", Start,
+            StripeEvents.CheckoutSession("cs_" + w.CustomerId, w.MemberId, w.CustomerId, subscriptionId: null));
+        var customer = StripeFixtures.Resource("customer");
+        customer["id"] = w.CustomerId;
+        customer["email"] = "someone-else@example.test";
+        customer["invoice_settings"]!["default_payment_method"] = new JsonObject
+        {
+            ["id"] = "pm_" + w.CustomerId, ["object"] = "payment_method", ["type"] = "card",
+            ["card"] = new JsonObject { ["brand"] = "visa", ["display_brand"] = "visa", ["last4"] = "1881", ["exp_month"] = 4, ["exp_year"] = 2030 },
+        };
+
+        await SendAsync("evt_cu_" + w.CustomerId, "customer.updated", Now, customer);
+
+        await using var db = await factory.DbAsync();
+        var profile = await db.BillingProfiles.SingleAsync(p => p.MemberId == w.MemberId);
+        Assert.Equal(("visa", "1881", 4, 2030), (profile.CardBrand, profile.CardLast4, profile.CardExpMonth, profile.CardExpYear));
+        // The portal's login email is never taken from Stripe.
+        Assert.NotEqual("someone-else@example.test", (await db.Users.SingleAsync(u => u.Id == w.MemberId)).Email);
+    }
+
+    [Fact]
+    public async Task CustomerUpdated_WithLegacyDefaultCardSource_RefreshesTheCard_AndAnUnknownCustomerChangesNothing()
+    {
+        var w = await factory.SeedAsync();
+        await SendAsync("evt_cs_" + w.CustomerId, "checkout.session.completed", Start,
+            StripeEvents.CheckoutSession("cs_" + w.CustomerId, w.MemberId, w.CustomerId, subscriptionId: null));
+        var customer = StripeFixtures.Resource("customer");
+        customer["id"] = w.CustomerId;
+        customer["default_source"] = new JsonObject
+        {
+            ["id"] = "card_" + w.CustomerId, ["object"] = "card", ["brand"] = "MasterCard", ["last4"] = "4444", ["exp_month"] = 12, ["exp_year"] = 2029,
+        };
+        var stranger = customer.DeepClone().AsObject();
+        stranger["id"] = "cus_nobody_" + w.CustomerId;
+
+        await SendAsync("evt_cu_" + w.CustomerId, "customer.updated", Now, customer);
+        await SendAsync("evt_cx_" + w.CustomerId, "customer.updated", Now, stranger);
+
+        await using var db = await factory.DbAsync();
+        var profile = await db.BillingProfiles.SingleAsync(p => p.MemberId == w.MemberId);
+        Assert.Equal(("MasterCard", "4444", 12, 2029), (profile.CardBrand, profile.CardLast4, profile.CardExpMonth, profile.CardExpYear));
+        Assert.False(await db.BillingProfiles.AnyAsync(p => p.CustomerId == "cus_nobody_" + w.CustomerId));
+    }
+
+    [Fact]
     public async Task InvoiceUpcoming_IsAcknowledgedWithoutChanges()
     {
         var w = await factory.SeedAsync();
