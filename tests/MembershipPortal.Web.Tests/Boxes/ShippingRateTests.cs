@@ -4,6 +4,7 @@ using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Boxes;
+using MembershipPortal.Web.Features.Notifications;
 using MembershipPortal.Web.Tests.Members;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,7 @@ public sealed class ShippingRateTests(MemberAdminFixture fixture) : IClassFixtur
     private static readonly AuditActor Owner = new("owner", "owner@example.test", PortalRoles.Owner);
 
     [Fact]
-    public async Task Rates_OwnerOnly_LimitCountries_ChargedAtCheckoutAndRenewal_NotForASkippedBox()
+    public async Task Rates_OwnerOnly_LimitCountries_ChargedAtCheckoutAndRenewal_StatedInTheReminder_NotForASkippedBox()
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
         var rates = scope.ServiceProvider.GetRequiredService<ShippingRates>();
@@ -47,6 +48,12 @@ public sealed class ShippingRateTests(MemberAdminFixture fixture) : IClassFixtur
         DateTimeOffset renewal;
         await using (var db = await fixture.Db())
             renewal = await db.Subscriptions.Where(s => s.Id == payer.SubscriptionId).Select(s => s.CurrentPeriodEnd).SingleAsync();
+        // The reminder a week before states what the renewal will charge: the box and its shipping.
+        fixture.Factory.Clock.SetUtcNow(renewal.AddDays(-7));
+        await scope.ServiceProvider.GetRequiredService<NoticeRun>().RunOnceAsync(fixture.Factory.Clock.GetUtcNow());
+        await using (var db = await fixture.Db())
+            Assert.Contains("$30.00 will be charged", (await db.Outbox.SingleAsync(o => o.SubscriptionId == payer.SubscriptionId && o.Kind == "renewal-reminder")).TextBody);
+
         fixture.Factory.Clock.SetUtcNow(renewal.AddMinutes(1));
         await scope.ServiceProvider.GetRequiredService<RenewalRun>().RunOnceAsync(fixture.Factory.Clock.GetUtcNow());
 

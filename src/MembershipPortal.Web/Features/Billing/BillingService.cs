@@ -42,13 +42,10 @@ public sealed class BillingService(
         var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
         var pendingPriceIds = records.Values.Where(r => r.PendingPriceId != null).Select(r => r.PendingPriceId!.Value).ToList();
         var pendingPrices = await db.Prices.AsNoTracking().Where(p => pendingPriceIds.Contains(p.Id)).ToListAsync(ct);
-        var rates = await db.ShippingRates.AsNoTracking().ToDictionaryAsync(r => r.Country, ct);
         // The next payment includes the flat shipping rate for subscriptions that mail something (as the renewal charges it).
-        Money Next(Subscription s, SubscriptionRecord? record) =>
-            s.Items.Any(i => products.GetValueOrDefault(i.ProductId)?.NeedsShipping == true) && record?.ShippingAddress?.Country is { } country
-                && rates.TryGetValue(country, out var rate) && rate.Currency == s.Currency
-                ? RenewalInvoice.Total(s) + new Money(rate.AmountMinor, rate.Currency)
-                : RenewalInvoice.Total(s);
+        var next = new Dictionary<Guid, Money>();
+        foreach (var s in subs)
+            next[s.Id] = await Boxes.ShippingRates.NextRenewalTotalAsync(db, s, ct);
 
         var views = subs.OrderBy(s => s.Status is SubscriptionStatus.Canceled ? 1 : 0).ThenByDescending(s => s.StartedAt).Select(s =>
         {
@@ -58,7 +55,7 @@ public sealed class BillingService(
                 pending = $"Changes to {target.Name} ({Describe.Price(price.Terms)}) on {s.CurrentPeriodEnd:d MMM yyyy}";
             return new SubscriptionView(s.Id, s.Status,
                 s.Items.Select(i => ToItemView(i, products.GetValueOrDefault(i.ProductId))).OrderBy(i => i.Kind == ProductKind.AddOn).ThenBy(i => i.ProductName).ToList(),
-                s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.PausedUntil, Next(s, record),
+                s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.PausedUntil, next[s.Id],
                 s.Items.Any(i => products.GetValueOrDefault(i.ProductId)?.AllowPause == true), pending,
                 s.History.OrderByDescending(h => h.At).ToList());
         }).ToList();

@@ -151,10 +151,9 @@ public sealed class RenewalRun(
             lines.Insert(0, new InvoiceLine(InvoiceLineKind.Subscription, waiver.BoxProductId, $"{waiver.BoxName}: {waiver.Cycle} box skipped, not charged", 1,
                 Money.Zero(sub.Currency), true));
         }
-        else if (await ShippingRates.ShipsAsync(db, sub, ct))
+        else if (await ShippingRates.RenewalLineAsync(db, sub, ct) is { } shippingLine)
         {
-            var country = await db.SubscriptionRecords.AsNoTracking().Where(r => r.SubscriptionId == sub.Id).Select(r => r.ShippingAddress!.Country).FirstOrDefaultAsync(ct);
-            if (await ShippingRates.LineAsync(db, country, sub.Currency, true, ct) is { } shippingLine) lines.Add(shippingLine);
+            lines.Add(shippingLine);
         }
         var total = lines.Aggregate(Money.Zero(sub.Currency), (sum, l) => sum + l.Amount);
         if (waiver is not null && total.Minor <= 0)

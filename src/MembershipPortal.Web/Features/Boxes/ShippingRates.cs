@@ -56,6 +56,21 @@ public sealed class ShippingRates(IDbContextFactory<AppDbContext> dbFactory, Aud
             : new InvoiceLine(InvoiceLineKind.Shipping, null, $"Shipping to {AddressRules.CountryName(country)}", 1, new Money(rate.AmountMinor, rate.Currency), chargedNow);
     }
 
+    /// <summary>
+    /// The shipping line a renewal of <paramref name="sub"/> adds: the rate for its shipping address's country when it mails
+    /// something, or null. The renewal charges it, the billing page's next amount and the renewal reminder state it.
+    /// </summary>
+    internal static async Task<InvoiceLine?> RenewalLineAsync(AppDbContext db, Subscription sub, CancellationToken ct)
+    {
+        if (!await ShipsAsync(db, sub, ct)) return null;
+        var country = await db.SubscriptionRecords.AsNoTracking().Where(r => r.SubscriptionId == sub.Id).Select(r => r.ShippingAddress!.Country).FirstOrDefaultAsync(ct);
+        return await LineAsync(db, country, sub.Currency, true, ct);
+    }
+
+    /// <summary>What the next renewal charges: the items' renewal total plus <see cref="RenewalLineAsync"/>.</summary>
+    internal static async Task<Money> NextRenewalTotalAsync(AppDbContext db, Subscription sub, CancellationToken ct) =>
+        await RenewalLineAsync(db, sub, ct) is { } shipping ? RenewalInvoice.Total(sub) + shipping.Amount : RenewalInvoice.Total(sub);
+
     /// <summary>Whether a subscription's items include something that is mailed (a box or a mailed add-on).</summary>
     internal static Task<bool> ShipsAsync(AppDbContext db, Subscription sub, CancellationToken ct)
     {

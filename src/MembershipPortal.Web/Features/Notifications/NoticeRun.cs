@@ -36,7 +36,10 @@ public sealed class NoticeRun(IDbContextFactory<AppDbContext> dbFactory, NoticeQ
                 var due = policy.Due(sub.Items[0].Terms, sub.BillingCycleAnchor, now);
                 // Only for the renewal the subscription is actually heading for (a pending plan change can move it).
                 if (due is null || due.RenewalAt != sub.CurrentPeriodEnd) return false;
-                return await notices.QueueAsync(db, NoticeKind.RenewalReminder, NoticeQueue.Keys.RenewalReminder(sub.Id, due.RenewalAt, due.DaysBefore), sub, now, ct: ct);
+                // The amount the renewal will charge, shipping included (the items' total alone is the default).
+                var amount = await Boxes.ShippingRates.NextRenewalTotalAsync(db, sub, ct);
+                return await notices.QueueAsync(db, NoticeKind.RenewalReminder, NoticeQueue.Keys.RenewalReminder(sub.Id, due.RenewalAt, due.DaysBefore), sub, now,
+                    new Dictionary<string, string> { ["amount"] = amount.Display() }, ct);
             }, ct);
     }
 
