@@ -17,7 +17,7 @@ public sealed class ShippingRateTests(MemberAdminFixture fixture) : IClassFixtur
     private static readonly AuditActor Owner = new("owner", "owner@example.test", PortalRoles.Owner);
 
     [Fact]
-    public async Task Rates_OwnerOnly_LimitCountries_ChargedAtCheckoutAndRenewal_StatedInTheReminder_NotForASkippedBox()
+    public async Task Rates_OwnerOnly_LimitCountries_ChargedAtCheckoutAndRenewal_StatedInTheReminder_NothingForASkippedBox()
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
         var rates = scope.ServiceProvider.GetRequiredService<ShippingRates>();
@@ -52,7 +52,13 @@ public sealed class ShippingRateTests(MemberAdminFixture fixture) : IClassFixtur
         fixture.Factory.Clock.SetUtcNow(renewal.AddDays(-7));
         await scope.ServiceProvider.GetRequiredService<NoticeRun>().RunOnceAsync(fixture.Factory.Clock.GetUtcNow());
         await using (var db = await fixture.Db())
+        {
             Assert.Contains("$30.00 will be charged", (await db.Outbox.SingleAsync(o => o.SubscriptionId == payer.SubscriptionId && o.Kind == "renewal-reminder")).TextBody);
+            // The skipped box's renewal charges nothing: no reminder, the billing page says so, and looking ahead bound no skip.
+            Assert.False(await db.Outbox.AnyAsync(o => o.SubscriptionId == skipper.SubscriptionId && o.Kind == "renewal-reminder"));
+            Assert.All(await db.BoxSkips.Where(k => k.SubscriptionId == skipper.SubscriptionId).ToListAsync(), k => Assert.Null(k.WaivedPeriodStart));
+        }
+        Assert.Equal(0, Assert.Single((await scope.ServiceProvider.GetRequiredService<BillingService>().OverviewAsync(skipper.Id)).Subscriptions).NextAmount.Minor);
 
         fixture.Factory.Clock.SetUtcNow(renewal.AddMinutes(1));
         await scope.ServiceProvider.GetRequiredService<RenewalRun>().RunOnceAsync(fixture.Factory.Clock.GetUtcNow());

@@ -42,10 +42,10 @@ public sealed class BillingService(
         var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
         var pendingPriceIds = records.Values.Where(r => r.PendingPriceId != null).Select(r => r.PendingPriceId!.Value).ToList();
         var pendingPrices = await db.Prices.AsNoTracking().Where(p => pendingPriceIds.Contains(p.Id)).ToListAsync(ct);
-        // The next payment includes the flat shipping rate for subscriptions that mail something (as the renewal charges it).
+        // The next payment as the renewal will charge it: shipping included, a skipped box left out.
         var next = new Dictionary<Guid, Money>();
         foreach (var s in subs)
-            next[s.Id] = await Boxes.ShippingRates.NextRenewalTotalAsync(db, s, ct);
+            next[s.Id] = await renewals.NextChargeAsync(db, s, ct);
 
         var views = subs.OrderBy(s => s.Status is SubscriptionStatus.Canceled ? 1 : 0).ThenByDescending(s => s.StartedAt).Select(s =>
         {

@@ -131,6 +131,31 @@ public sealed class RenewalRun(
     }
 
     /// <summary>
+    /// The lines the next renewal charges: the items (with their coupons); a skipped monthly box leaves out the box and
+    /// its mailed add-ons (a zero line says why), otherwise a shipped subscription adds its country's shipping rate.
+    /// </summary>
+    internal async Task<(List<InvoiceLine> Lines, BoxWaiver? Waiver)> RenewalLinesAsync(AppDbContext db, Subscription sub, SkipBinding binding, CancellationToken ct)
+    {
+        var lines = RenewalInvoice.Lines(sub).ToList();
+        var waiver = await boxes.WaiverAsync(db, sub, binding, ct);
+        if (waiver is not null)
+        {
+            lines.RemoveAll(l => l.ProductId is { } p && waiver.ProductIds.Contains(p));
+            lines.Insert(0, new InvoiceLine(InvoiceLineKind.Subscription, waiver.BoxProductId, $"{waiver.BoxName}: {waiver.Cycle} box skipped, not charged", 1,
+                Money.Zero(sub.Currency), true));
+        }
+        else if (await ShippingRates.RenewalLineAsync(db, sub, ct) is { } shippingLine)
+        {
+            lines.Add(shippingLine);
+        }
+        return (lines, waiver);
+    }
+
+    /// <summary>What the next renewal will charge (the billing page's next amount, the renewal reminder); changes nothing.</summary>
+    public async Task<Money> NextChargeAsync(AppDbContext db, Subscription sub, CancellationToken ct) =>
+        (await RenewalLinesAsync(db, sub, SkipBinding.Preview, ct)).Lines.Aggregate(Money.Zero(sub.Currency), (sum, l) => sum + l.Amount);
+
+    /// <summary>
     /// Charges the renewal amount for the coming period and records the invoice, the payment and the result on the
     /// subscription, with its notices: a receipt (and "recovered" when it was overdue) or the dunning notice now due.
     /// The items of a skipped box are left off; with nothing left to charge, no charge is made: a zero invoice records
@@ -143,18 +168,7 @@ public sealed class RenewalRun(
         policy ??= await settings.GetDunningAsync(ct);
         var wasOverdue = sub.Status is SubscriptionStatus.PastDue or SubscriptionStatus.Unpaid;
         var episode = sub.FirstFailedPaymentAt;
-        var lines = RenewalInvoice.Lines(sub).ToList();
-        var waiver = await boxes.WaiverAsync(db, sub, bindSkip, ct);
-        if (waiver is not null)
-        {
-            lines.RemoveAll(l => l.ProductId is { } p && waiver.ProductIds.Contains(p));
-            lines.Insert(0, new InvoiceLine(InvoiceLineKind.Subscription, waiver.BoxProductId, $"{waiver.BoxName}: {waiver.Cycle} box skipped, not charged", 1,
-                Money.Zero(sub.Currency), true));
-        }
-        else if (await ShippingRates.RenewalLineAsync(db, sub, ct) is { } shippingLine)
-        {
-            lines.Add(shippingLine);
-        }
+        var (lines, waiver) = await RenewalLinesAsync(db, sub, bindSkip ? SkipBinding.BindNew : SkipBinding.BoundOnly, ct);
         var total = lines.Aggregate(Money.Zero(sub.Currency), (sum, l) => sum + l.Amount);
         if (waiver is not null && total.Minor <= 0)
         {

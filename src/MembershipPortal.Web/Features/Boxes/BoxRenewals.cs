@@ -8,6 +8,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Boxes;
 
+/// <summary>How <see cref="BoxRenewals.WaiverAsync"/> treats a skip not yet bound to the renewal.</summary>
+public enum SkipBinding
+{
+    /// <summary>A retry: only the skip bound at the first attempt counts.</summary>
+    BoundOnly,
+
+    /// <summary>A renewal's first attempt: an unused skip that waives it is bound to it.</summary>
+    BindNew,
+
+    /// <summary>A look ahead: the skip the first attempt would bind, left unbound.</summary>
+    Preview,
+}
+
 /// <summary>A renewal's box waived by a skip: which cycle, and the items not charged (the box and the add-ons that ship in it).</summary>
 public sealed record BoxWaiver(CycleKey Cycle, Guid BoxProductId, string BoxName, IReadOnlySet<Guid> ProductIds);
 
@@ -19,8 +32,9 @@ public sealed record BoxWaiver(CycleKey Cycle, Guid BoxProductId, string BoxName
 /// </summary>
 public sealed class BoxRenewals(BusinessSettings business)
 {
-    /// <param name="bindNew">True on a renewal's first attempt: an unused skip may be bound to it. Retries only find the one bound.</param>
-    public async Task<BoxWaiver?> WaiverAsync(AppDbContext db, Subscription sub, bool bindNew, CancellationToken ct = default)
+    /// <param name="binding">A renewal's first attempt binds an unused skip to it; retries only find the one bound; a preview
+    /// (the billing page, the renewal reminder) finds the skip the first attempt would bind, and binds nothing.</param>
+    public async Task<BoxWaiver?> WaiverAsync(AppDbContext db, Subscription sub, SkipBinding binding, CancellationToken ct = default)
     {
         if (!IsMonthly(sub)) return null;
         var shipping = await ShippingProductsAsync(db, sub, ct);
@@ -30,14 +44,14 @@ public sealed class BoxRenewals(BusinessSettings business)
         var periodStart = sub.CurrentPeriodEnd;
         var skips = await db.BoxSkips.Where(s => s.SubscriptionId == sub.Id && (s.WaivedPeriodStart == null || s.WaivedPeriodStart == periodStart)).ToListAsync(ct);
         var bound = skips.FirstOrDefault(s => s.WaivedPeriodStart == periodStart);
-        if (bound is null && bindNew)
+        if (bound is null && binding != SkipBinding.BoundOnly)
         {
             var schedule = ShipmentService.Schedule(box, await business.TimeZoneAsync(ct));
             var unused = skips.Where(s => s.WaivedPeriodStart is null && CycleKey.TryParse(s.Cycle, out _)).ToList();
             if (SkipCredit.SkipWaiving(SkipCredit.CyclePaidBy(schedule, periodStart), unused.Select(s => CycleKey.Parse(s.Cycle))) is { } cycle)
             {
                 bound = unused.First(s => s.Cycle == cycle.ToString());
-                bound.WaivedPeriodStart = periodStart;
+                if (binding == SkipBinding.BindNew) bound.WaivedPeriodStart = periodStart;
             }
         }
         return bound is null ? null : new BoxWaiver(CycleKey.Parse(bound.Cycle), box.Id, box.Name, shipping.Select(p => p.Id).ToHashSet());

@@ -58,18 +58,18 @@ public sealed class ShippingRates(IDbContextFactory<AppDbContext> dbFactory, Aud
 
     /// <summary>
     /// The shipping line a renewal of <paramref name="sub"/> adds: the rate for its shipping address's country when it mails
-    /// something, or null. The renewal charges it, the billing page's next amount and the renewal reminder state it.
+    /// something, or null. The portal's own renewal charges it; a subscription Stripe bills gets none (Stripe Checkout
+    /// collects the address but charges no rate: not built, see the README).
     /// </summary>
     internal static async Task<InvoiceLine?> RenewalLineAsync(AppDbContext db, Subscription sub, CancellationToken ct)
     {
         if (!await ShipsAsync(db, sub, ct)) return null;
-        var country = await db.SubscriptionRecords.AsNoTracking().Where(r => r.SubscriptionId == sub.Id).Select(r => r.ShippingAddress!.Country).FirstOrDefaultAsync(ct);
-        return await LineAsync(db, country, sub.Currency, true, ct);
+        var record = await db.SubscriptionRecords.AsNoTracking().Where(r => r.SubscriptionId == sub.Id)
+            .Select(r => new { r.Gateway, r.ShippingAddress!.Country }).FirstOrDefaultAsync(ct);
+        return record is null || record.Gateway == StripeGatewayName ? null : await LineAsync(db, record.Country, sub.Currency, true, ct);
     }
 
-    /// <summary>What the next renewal charges: the items' renewal total plus <see cref="RenewalLineAsync"/>.</summary>
-    internal static async Task<Money> NextRenewalTotalAsync(AppDbContext db, Subscription sub, CancellationToken ct) =>
-        await RenewalLineAsync(db, sub, ct) is { } shipping ? RenewalInvoice.Total(sub) + shipping.Amount : RenewalInvoice.Total(sub);
+    private const string StripeGatewayName = "Stripe";
 
     /// <summary>Whether a subscription's items include something that is mailed (a box or a mailed add-on).</summary>
     internal static Task<bool> ShipsAsync(AppDbContext db, Subscription sub, CancellationToken ct)

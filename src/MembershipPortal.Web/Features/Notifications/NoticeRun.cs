@@ -13,7 +13,9 @@ public sealed record NoticeRunReport(int RenewalReminders, int TrialEnding, int 
 /// win-back. Run hourly by a job; every notice has a dedup key per subscription and cycle, so runs can overlap, repeat
 /// or be missed for a while and each member still gets each notice once.
 /// </summary>
-public sealed class NoticeRun(IDbContextFactory<AppDbContext> dbFactory, NoticeQueue notices, NoticeSettings settings, Billing.BillingSettings billing, ILogger<NoticeRun> logger)
+public sealed class NoticeRun(
+    IDbContextFactory<AppDbContext> dbFactory, NoticeQueue notices, NoticeSettings settings, Billing.BillingSettings billing, Billing.RenewalRun renewals,
+    ILogger<NoticeRun> logger)
 {
     public async Task<NoticeRunReport> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default)
     {
@@ -36,8 +38,9 @@ public sealed class NoticeRun(IDbContextFactory<AppDbContext> dbFactory, NoticeQ
                 var due = policy.Due(sub.Items[0].Terms, sub.BillingCycleAnchor, now);
                 // Only for the renewal the subscription is actually heading for (a pending plan change can move it).
                 if (due is null || due.RenewalAt != sub.CurrentPeriodEnd) return false;
-                // The amount the renewal will charge, shipping included (the items' total alone is the default).
-                var amount = await Boxes.ShippingRates.NextRenewalTotalAsync(db, sub, ct);
+                // The amount the renewal will charge (shipping included, a skipped box left out); nothing to charge, no reminder.
+                var amount = await renewals.NextChargeAsync(db, sub, ct);
+                if (amount.Minor <= 0) return false;
                 return await notices.QueueAsync(db, NoticeKind.RenewalReminder, NoticeQueue.Keys.RenewalReminder(sub.Id, due.RenewalAt, due.DaysBefore), sub, now,
                     new Dictionary<string, string> { ["amount"] = amount.Display() }, ct);
             }, ct);
