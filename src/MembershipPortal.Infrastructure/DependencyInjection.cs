@@ -23,6 +23,8 @@ public static class DependencyInjection
         builder.Services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
+        // Queries load collections in one statement (EF's default, stated so EF stops warning on every subscription query:
+        // its items and its owned history are two collections, both a handful of rows).
         // The provider decides which context type exists, so it is read now; the connection string is read when the
         // first context is made, so hosts and tests can still change it after registration.
         var provider = builder.Configuration.GetValue(DatabaseOptions.Section + ":Provider", DatabaseProvider.Sqlite);
@@ -31,14 +33,16 @@ public static class DependencyInjection
         {
             builder.Services.AddPooledDbContextFactory<SqlServerAppDbContext>((sp, o) =>
                 o.UseSqlServer(sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal") ?? "",
-                    sql => sql.MigrationsAssembly(SqlServerAppDbContext.MigrationsAssembly).EnableRetryOnFailure()));
+                    sql => sql.MigrationsAssembly(SqlServerAppDbContext.MigrationsAssembly).EnableRetryOnFailure()
+                        .UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
             Register<SqlServerAppDbContext>(builder.Services);
         }
         else
         {
             builder.Services.AddPooledDbContextFactory<SqliteAppDbContext>((sp, o) =>
                 o.UseSqlite(SqliteConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal"), contentRoot),
-                    s => s.MigrationsAssembly(SqliteAppDbContext.MigrationsAssembly)).AddInterceptors(SqlitePragmas));
+                    s => s.MigrationsAssembly(SqliteAppDbContext.MigrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
+                    .AddInterceptors(SqlitePragmas));
             Register<SqliteAppDbContext>(builder.Services);
             builder.Services.AddHostedService<SqliteCheckpointer>();
         }
