@@ -269,14 +269,21 @@ public sealed class StripeBillingWebhookTests(StripePortalFactory factory) : ICl
         Assert.Equal(SubscriptionStatus.Active, (await LoadAsync(w)).Status);
     }
 
-    [Fact]
-    public async Task CustomerUpdated_WithExpandedDefaultPaymentMethod_RefreshesTheCardShownToTheMember()
+    /// <summary>A member linked to a Stripe customer by checkout, and that customer's object as Stripe sends it.</summary>
+    private async Task<(StripeWorld World, JsonObject Customer)> LinkedCustomerAsync()
     {
         var w = await factory.SeedAsync();
         await SendAsync("evt_cs_" + w.CustomerId, "checkout.session.completed", Start,
             StripeEvents.CheckoutSession("cs_" + w.CustomerId, w.MemberId, w.CustomerId, subscriptionId: null));
         var customer = StripeFixtures.Resource("customer");
         customer["id"] = w.CustomerId;
+        return (w, customer);
+    }
+
+    [Fact]
+    public async Task CustomerUpdated_WithExpandedDefaultPaymentMethod_RefreshesTheCardShownToTheMember()
+    {
+        var (w, customer) = await LinkedCustomerAsync();
         customer["email"] = "someone-else@example.test";
         customer["invoice_settings"]!["default_payment_method"] = new JsonObject
         {
@@ -296,11 +303,7 @@ public sealed class StripeBillingWebhookTests(StripePortalFactory factory) : ICl
     [Fact]
     public async Task CustomerUpdated_WithLegacyDefaultCardSource_RefreshesTheCard_AndAnUnknownCustomerChangesNothing()
     {
-        var w = await factory.SeedAsync();
-        await SendAsync("evt_cs_" + w.CustomerId, "checkout.session.completed", Start,
-            StripeEvents.CheckoutSession("cs_" + w.CustomerId, w.MemberId, w.CustomerId, subscriptionId: null));
-        var customer = StripeFixtures.Resource("customer");
-        customer["id"] = w.CustomerId;
+        var (w, customer) = await LinkedCustomerAsync();
         customer["default_source"] = new JsonObject
         {
             ["id"] = "card_" + w.CustomerId, ["object"] = "card", ["brand"] = "MasterCard", ["last4"] = "4444", ["exp_month"] = 12, ["exp_year"] = 2029,
