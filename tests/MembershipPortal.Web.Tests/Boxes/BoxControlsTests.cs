@@ -90,6 +90,33 @@ public sealed class BoxControlsTests(MemberAdminFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task CanceledBeforeTheCutoff_TheExtraIsRefundedWhenItsBoxIsGenerated_Once()
+    {
+        var (box, mug) = await CatalogAsync();
+        var cycle = BoxTimeline.Open(fixture.Factory);
+        var buyer = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        var attempt = Guid.NewGuid();
+        Assert.Null(await Use((c, _) => c.AddExtraAsync(buyer.Id, buyer.SubscriptionId, mug, 1, attempt)));
+        await using (var db = await fixture.Db())
+        {
+            var subscription = await db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == buyer.SubscriptionId);
+            subscription.CancelNow(fixture.Factory.Clock.GetUtcNow(), "Moving abroad");
+            await db.SaveChangesAsync();
+        }
+
+        BoxTimeline.PastCutoff(fixture.Factory, cycle);
+        await Use((_, s) => s.GenerateAsync(box, cycle));
+        await Use((_, s) => s.GenerateAsync(box, cycle)); // a second run refunds nothing twice
+
+        await using var check = await fixture.Db();
+        Assert.False(await check.Shipments.AnyAsync(s => s.SubscriptionId == buyer.SubscriptionId));
+        var extra = await check.BoxExtras.SingleAsync(e => e.Id == attempt);
+        Assert.Equal(BoxExtraStatus.Removed, extra.Status);
+        Assert.Equal(InvoiceStatus.Refunded, (await check.Invoices.SingleAsync(i => i.Id == extra.InvoiceId)).Status);
+        Assert.Equal([-1200L], await check.Payments.Where(p => p.InvoiceId == extra.InvoiceId && p.Outcome == PaymentOutcome.Refunded).Select(p => p.AmountMinor).ToListAsync());
+    }
+
+    [Fact]
     public async Task AccountBoxesPage_ShowsPauseExtrasAndSkips()
     {
         var (_, mug) = await CatalogAsync();

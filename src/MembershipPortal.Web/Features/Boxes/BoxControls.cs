@@ -162,21 +162,55 @@ public sealed class BoxControls(
         if (extra.Status != BoxExtraStatus.Pending || !OneTimeExtras.CanRemove(schedule, cycle, clock.GetUtcNow()))
             return $"The {cycle} box is already being packed; the {extra.Description} stays in it.";
 
-        var now = clock.GetUtcNow();
+        if (await RefundAsync(db, extra, clock.GetUtcNow(), ct) is { } failure) return failure;
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>
+    /// Refunds the one-time extras a canceled subscription will never receive: those still waiting for a box when the
+    /// cycle that would carry them is generated (<see cref="ShipmentService.GenerateAsync"/>). A subscription that is only
+    /// behind on payment keeps its extras for the next box it gets.
+    /// </summary>
+    internal async Task<int> RefundStrandedExtrasAsync(Guid boxProductId, CycleKey cycle, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pending = await db.BoxExtras.Where(e => e.Status == BoxExtraStatus.Pending && e.ShipmentId == null
+                && db.Subscriptions.Any(s => s.Id == e.SubscriptionId && s.Status == SubscriptionStatus.Canceled && s.Items.Any(i => i.ProductId == boxProductId)))
+            .ToListAsync(ct);
+        var carried = OneTimeExtras.CarriedBy(cycle, pending.Select(e => new PendingExtra(e.Id, CycleKey.Parse(e.Cycle), e.ShipmentId))).Select(e => e.Id).ToHashSet();
+        var refunded = 0;
+        foreach (var extra in pending.Where(e => carried.Contains(e.Id)))
+        {
+            // One at a time: each refund that went through is recorded even if a later one fails (that one is tried again next run).
+            if (await RefundAsync(db, extra, clock.GetUtcNow(), ct) is { } failure)
+            {
+                logger.LogWarning("The {Extra} of canceled subscription {Subscription} could not be refunded: {Reason}", extra.Description, extra.SubscriptionId, failure);
+                continue;
+            }
+            await db.SaveChangesAsync(ct);
+            refunded++;
+        }
+        return refunded;
+    }
+
+    /// <summary>Refunds an extra's charge and takes it off its box (saved by the caller); null when done, else why not.</summary>
+    private async Task<string?> RefundAsync(AppDbContext db, BoxExtra extra, DateTimeOffset now, CancellationToken ct)
+    {
         var amount = new Money(extra.AmountMinor, extra.Currency);
         if (extra.GatewayPaymentId is { } paymentId)
         {
+            // The same key whoever asks (the member, or the generation of a canceled member's cycle): refunded once.
             var refund = await gateway.RefundAsync(new RefundRequest(paymentId, amount, $"refund:box-extra:{extra.Id}"), ct);
             if (!refund.Succeeded) return refund.FailureMessage ?? "The refund did not go through; the extra stays. Please try again.";
             if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == extra.InvoiceId, ct) is { } invoice)
             {
-                db.Payments.Add(new Payment { InvoiceId = invoice.Id, MemberId = memberId, AmountMinor = -amount.Minor, Currency = amount.Currency, Outcome = PaymentOutcome.Refunded, At = now, GatewayPaymentId = refund.RefundId });
+                db.Payments.Add(new Payment { InvoiceId = invoice.Id, MemberId = extra.MemberId, AmountMinor = -amount.Minor, Currency = amount.Currency, Outcome = PaymentOutcome.Refunded, At = now, GatewayPaymentId = refund.RefundId });
                 invoice.AmountRefundedMinor = invoice.AmountPaidMinor;
                 invoice.Status = InvoiceStatus.Refunded;
             }
         }
         (extra.Status, extra.RemovedAt) = (BoxExtraStatus.Removed, now);
-        await db.SaveChangesAsync(ct);
         return null;
     }
 }

@@ -55,7 +55,7 @@ public sealed record ShipmentRow(Guid Id, string MemberId, string Name, string C
 /// </summary>
 public sealed class ShipmentService(
     IDbContextFactory<AppDbContext> dbFactory, BusinessSettings business, BoxSettings boxSettings, BillingSettings billing, NoticeQueue notices,
-    AuditLog audit, CurrentActor actor, TimeProvider clock, StripeSkipCredits credits)
+    AuditLog audit, CurrentActor actor, TimeProvider clock, StripeSkipCredits credits, BoxControls controls)
 {
     private static readonly SubscriptionStatus[] Eligible = [SubscriptionStatus.Active, SubscriptionStatus.Trialing];
 
@@ -144,6 +144,8 @@ public sealed class ShipmentService(
             db.BoxCycleGenerations.Add(new BoxCycleGeneration { ProductId = productId, Cycle = key, GeneratedAt = now, Created = created });
         audit.Add(db, await actor.GetAsync(), "boxes.generate", $"Generated {created} shipment(s) of {product.Name} for {key}", "product", productId.ToString());
         await SaveAsync();
+        // Extras bought for this box (or an earlier one) by members who have since canceled will never ship: refunded now.
+        await controls.RefundStrandedExtrasAsync(productId, cycle, ct);
         return new GenerationReport(created, already, skips, ineligible, noAddress, later);
 
         async Task SaveAsync()
