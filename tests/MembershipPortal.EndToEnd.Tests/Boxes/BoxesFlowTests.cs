@@ -214,7 +214,7 @@ public sealed class BoxesFlowTests(BrowserAppWithMail fixture) : IClassFixture<B
         await app.Portal.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync();
         var mails = (await fixture.Mail.EmailsAsync())
             .Where(m => m.GetProperty("to").EnumerateArray().Any(t => t.GetProperty("address").GetString() == email)).ToList();
-        var shipped = Assert.Single(mails, m => m.GetProperty("subject").GetString() == $"Your {prefix}Tea Box + {prefix}Honey box is on its way");
+        var shipped = Assert.Single(mails, m => m.GetProperty("subject").GetString() == $"Your {prefix}Tea Box is on its way");
         Assert.Contains("UPS", shipped.GetProperty("text").GetString());
         Assert.Contains("1Z999AA10123456784", shipped.GetProperty("text").GetString());
         Assert.Contains("https://www.ups.com/track?tracknum=1Z999AA10123456784", shipped.GetProperty("html").GetString());

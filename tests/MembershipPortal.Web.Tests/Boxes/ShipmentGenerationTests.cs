@@ -142,6 +142,7 @@ public sealed class ShipmentGenerationTests(MemberAdminFixture fixture) : IClass
         var shipped = await check.Shipments.SingleAsync(s => s.Id == shipmentId);
         Assert.Equal((ShipmentStatus.Shipped, "USPS"), (shipped.Status, shipped.Carrier));
         var email = Assert.Single(await check.Outbox.Where(o => o.MemberId == buyer.Id && o.Kind == "box-shipped").ToListAsync());
+        Assert.Equal("Your Tea Box is on its way", email.Subject);
         Assert.Contains("9400 1000 0000 0000 0000 00", email.TextBody);
         Assert.Contains("tools.usps.com", email.HtmlBody);
     }

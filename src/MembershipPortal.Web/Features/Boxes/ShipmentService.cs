@@ -204,10 +204,13 @@ public sealed class ShipmentService(
         DateTimeOffset now, CancellationToken ct)
     {
         (shipment.Status, shipment.Carrier, shipment.TrackingNumber, shipment.ShippedAt) = (ShipmentStatus.Shipped, carrier, tracking, shipment.ShippedAt ?? now);
-        await notices.QueueAsync(db, NoticeKind.BoxShipped, $"box-shipped:{shipment.Id}", sub, now, new Dictionary<string, string>
+        var extra = new Dictionary<string, string>
         {
             ["carrier"] = carrier, ["tracking_number"] = tracking, ["tracking_url"] = TrackingUrl(carrier, tracking),
-        }, ct);
+        };
+        // The parcel is the box ("Your Tea Box is on its way"), not the whole plan with its add-ons ("Tea Box + Honey").
+        if (shipment.Lines.FirstOrDefault(l => l.ProductId == shipment.ProductId)?.Description is { Length: > 0 } boxName) extra["plan.name"] = boxName;
+        await notices.QueueAsync(db, NoticeKind.BoxShipped, $"box-shipped:{shipment.Id}", sub, now, extra, ct);
     }
 
     /// <summary>A carrier's public tracking page for the common carriers; otherwise a web search for the number.</summary>

@@ -127,7 +127,7 @@ public static class NoticeCatalog
             "Hi {{member.first_name}},\n\nIt's been a while since your {{plan.name}} subscription ended. A lot has happened since; come and see what's new.",
             [.. Subscription, "pricing_url", "unsubscribe_url"], "See the plans", "pricing_url"),
         new(NoticeKind.BoxShipped, "box-shipped", "Box shipped", "When a box is shipped", false,
-            "Your {{plan.name}} box is on its way",
+            "Your {{plan.name}} is on its way",
             "Hi {{member.first_name}},\n\nGood news: your box has shipped with {{carrier}}. Tracking number: {{tracking_number}}.",
             [.. Subscription, "tracking_number", "tracking_url", "carrier"], "Track my box", "tracking_url"),
     ];
