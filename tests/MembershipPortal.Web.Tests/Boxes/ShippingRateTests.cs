@@ -59,6 +59,10 @@ public sealed class ShippingRateTests(MemberAdminFixture fixture) : IClassFixtur
             Assert.All(await db.BoxSkips.Where(k => k.SubscriptionId == skipper.SubscriptionId).ToListAsync(), k => Assert.Null(k.WaivedPeriodStart));
         }
         Assert.Equal(0, Assert.Single((await scope.ServiceProvider.GetRequiredService<BillingService>().OverviewAsync(skipper.Id)).Subscriptions).NextAmount.Minor);
+        // The Owner's member page states the same next charges.
+        var members = scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Members.Admin.MemberAdminService>();
+        Assert.Equal(3000, Assert.Single((await members.DetailAsync(payer.Id))!.Subscriptions).NextAmount.Minor);
+        Assert.Equal(0, Assert.Single((await members.DetailAsync(skipper.Id))!.Subscriptions).NextAmount.Minor);
 
         fixture.Factory.Clock.SetUtcNow(renewal.AddMinutes(1));
         await scope.ServiceProvider.GetRequiredService<RenewalRun>().RunOnceAsync(fixture.Factory.Clock.GetUtcNow());

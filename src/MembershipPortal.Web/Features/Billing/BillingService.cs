@@ -43,9 +43,7 @@ public sealed class BillingService(
         var pendingPriceIds = records.Values.Where(r => r.PendingPriceId != null).Select(r => r.PendingPriceId!.Value).ToList();
         var pendingPrices = await db.Prices.AsNoTracking().Where(p => pendingPriceIds.Contains(p.Id)).ToListAsync(ct);
         // The next payment as the renewal will charge it: shipping included, a skipped box left out.
-        var next = new Dictionary<Guid, Money>();
-        foreach (var s in subs)
-            next[s.Id] = await renewals.NextChargeAsync(db, s, ct);
+        var next = await renewals.NextChargesAsync(db, subs, ct);
 
         var views = subs.OrderBy(s => s.Status is SubscriptionStatus.Canceled ? 1 : 0).ThenByDescending(s => s.StartedAt).Select(s =>
         {

@@ -151,9 +151,22 @@ public sealed class RenewalRun(
         return (lines, waiver);
     }
 
-    /// <summary>What the next renewal will charge (the billing page's next amount, the renewal reminder); changes nothing.</summary>
+    /// <summary>
+    /// What the next renewal will charge (the member's and the Owner's "next charge", the renewal reminder); changes
+    /// nothing. A canceled subscription has no next renewal: its items' total, without looking anything up.
+    /// </summary>
     public async Task<Money> NextChargeAsync(AppDbContext db, Subscription sub, CancellationToken ct) =>
-        (await RenewalLinesAsync(db, sub, SkipBinding.Preview, ct)).Lines.Aggregate(Money.Zero(sub.Currency), (sum, l) => sum + l.Amount);
+        sub.Status == SubscriptionStatus.Canceled
+            ? RenewalInvoice.Total(sub)
+            : (await RenewalLinesAsync(db, sub, SkipBinding.Preview, ct)).Lines.Aggregate(Money.Zero(sub.Currency), (sum, l) => sum + l.Amount);
+
+    /// <summary><see cref="NextChargeAsync"/> for each of a member's subscriptions, by subscription id.</summary>
+    public async Task<Dictionary<Guid, Money>> NextChargesAsync(AppDbContext db, IEnumerable<Subscription> subs, CancellationToken ct)
+    {
+        var next = new Dictionary<Guid, Money>();
+        foreach (var sub in subs) next[sub.Id] = await NextChargeAsync(db, sub, ct);
+        return next;
+    }
 
     /// <summary>
     /// Charges the renewal amount for the coming period and records the invoice, the payment and the result on the

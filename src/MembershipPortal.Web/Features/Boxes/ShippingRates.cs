@@ -66,10 +66,8 @@ public sealed class ShippingRates(IDbContextFactory<AppDbContext> dbFactory, Aud
         if (!await ShipsAsync(db, sub, ct)) return null;
         var record = await db.SubscriptionRecords.AsNoTracking().Where(r => r.SubscriptionId == sub.Id)
             .Select(r => new { r.Gateway, r.ShippingAddress!.Country }).FirstOrDefaultAsync(ct);
-        return record is null || record.Gateway == StripeGatewayName ? null : await LineAsync(db, record.Country, sub.Currency, true, ct);
+        return record is null || record.Gateway == StripeSkipCredits.Gateway ? null : await LineAsync(db, record.Country, sub.Currency, true, ct);
     }
-
-    private const string StripeGatewayName = "Stripe";
 
     /// <summary>Whether a subscription's items include something that is mailed (a box or a mailed add-on).</summary>
     internal static Task<bool> ShipsAsync(AppDbContext db, Subscription sub, CancellationToken ct)

@@ -55,7 +55,7 @@ public sealed class NoticeRun(
         var policy = await billing.GetDunningAsync(ct);
         return await ForEachAsync(db => db.Subscriptions.Include(s => s.Items)
                 .Where(s => s.Status == SubscriptionStatus.PastDue && s.FirstFailedPaymentAt != null
-                    && db.SubscriptionRecords.Any(r => r.SubscriptionId == s.Id && r.Gateway == "Stripe")),
+                    && db.SubscriptionRecords.Any(r => r.SubscriptionId == s.Id && r.Gateway == Boxes.StripeSkipCredits.Gateway)),
             async (db, sub) => policy.NoticeDue(sub.Status, now - sub.FirstFailedPaymentAt!.Value, sub.FailedPaymentAttempts) is Domain.Dunning.DunningNotice.FinalNotice
                 && await notices.QueueDunningAsync(db, sub, Domain.Dunning.DunningNotice.FinalNotice, sub.FirstFailedPaymentAt!.Value, policy, now, ct), ct);
     }

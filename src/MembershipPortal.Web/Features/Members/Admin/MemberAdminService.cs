@@ -34,6 +34,7 @@ public sealed class MemberAdminService(
     CurrentActor actor,
     UserManager<ApplicationUser> users,
     IEmailSender<ApplicationUser> identityEmails,
+    Billing.RenewalRun renewals,
     TimeProvider clock)
 {
     public const int MaxNoteLength = 4000;
@@ -182,6 +183,8 @@ public sealed class MemberAdminService(
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == memberId select r.Name!).ToListAsync(ct);
         var profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
         var subs = await db.Subscriptions.AsNoTracking().Include(s => s.Items).Where(s => s.MemberId == memberId).ToListAsync(ct);
+        // The next charge as the renewal will make it (shipping included, a skipped box left out), as the member sees it.
+        var next = await renewals.NextChargesAsync(db, subs, ct);
         var productNames = await db.Products.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var invoices = await db.Invoices.AsNoTracking().Where(i => i.MemberId == memberId).OrderByDescending(i => i.CreatedAt).Take(100).ToListAsync(ct);
         var payments = await db.Payments.AsNoTracking().Where(p => p.MemberId == memberId).OrderByDescending(p => p.At).Take(100).ToListAsync(ct);
@@ -217,7 +220,7 @@ public sealed class MemberAdminService(
             profile?.CardLast4 is { } last4 ? $"{profile.CardBrand} ending {last4}, expires {profile.CardExpMonth:00}/{profile.CardExpYear}" : null,
             subs.OrderBy(s => Rank(s.Status)).ThenByDescending(s => s.StartedAt).Select(s => new SubscriptionDetail(s.Id, s.Status,
                 string.Join(" + ", s.Items.Select(i => productNames.GetValueOrDefault(i.ProductId, "?") + (i.Quantity > 1 ? $" × {i.Quantity}" : ""))),
-                RenewalInvoice.Total(s), s.CurrentPeriodEnd, s.CancelAtPeriodEnd, s.PausedUntil, s.History.OrderByDescending(h => h.At).ToList())).ToList(),
+                next[s.Id], s.CurrentPeriodEnd, s.CancelAtPeriodEnd, s.PausedUntil, s.History.OrderByDescending(h => h.At).ToList())).ToList(),
             invoices.Select(i => new InvoiceLine(i.Id, i.Number, i.CreatedAt, new Money(i.TotalMinor, i.Currency), new Money(i.AmountRefundedMinor, i.Currency), i.Status.ToString(), i.Reason)).ToList(),
             payments.Select(p =>
             {
