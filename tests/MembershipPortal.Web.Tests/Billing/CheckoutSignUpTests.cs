@@ -10,13 +10,11 @@ namespace MembershipPortal.Web.Tests.Billing;
 /// <summary>Inline sign-up at checkout: the account, the one-time sign-in ticket and where it may lead.</summary>
 public sealed class CheckoutSignUpTests(PortalFactory factory) : IClassFixture<PortalFactory>
 {
-    private const string Base = "http://localhost/";
-
     private async Task<CheckoutSignUpResult> SignUpAsync(string email, string password = "a long inline passphrase", string returnUrl = "/checkout?price=1")
     {
         await using var scope = factory.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<CheckoutSignUp>()
-            .SignUpAsync(new CheckoutSignUpInput { Email = email, Password = password, FirstName = "Ada" }, returnUrl, Base);
+            .SignUpAsync(new CheckoutSignUpInput { Email = email, Password = password, FirstName = "Ada" }, returnUrl);
     }
 
     private async Task<ApplicationUser?> FindAsync(string email)

@@ -66,7 +66,7 @@ public sealed class DunningEmailTests(MailDevServer maildev) : IClassFixture<Mai
     [Fact]
     public async Task PaymentFailed_Email_HasThemedHtmlTextAndUpdateCardLink()
     {
-        await using var app = await new NotificationsApp(maildev.SmtpPort).StartAsync();
+        await using var app = await new NotificationsApp(maildev.SmtpPort, ("Portal:PublicUrl", "https://members.example.test")).StartAsync();
         var (_, email, _) = await app.BuyAsync(app.Catalog.ProMonthly, NotificationsApp.FailsOnRenewal);
         await app.AdvanceAndRunAsync(TimeSpan.FromDays(31));
 
@@ -75,8 +75,8 @@ public sealed class DunningEmailTests(MailDevServer maildev) : IClassFixture<Mai
         var text = failed.GetProperty("text").GetString()!;
         Assert.Contains("Hi Ada,", text);
         Assert.Contains("$19.00", text);
-        Assert.Contains("Update my card: http://localhost:5000/account/billing", text);
-        Assert.Contains("href=\"http://localhost:5000/account/billing\"", html);
+        Assert.Contains("Update my card: https://members.example.test/account/billing", text);
+        Assert.Contains("href=\"https://members.example.test/account/billing\"", html);
         Assert.Contains("background:#", html); // the theme's primary colour
         Assert.Matches("^<[0-9a-f]{32}@example.test>$", failed.MessageId());
     }

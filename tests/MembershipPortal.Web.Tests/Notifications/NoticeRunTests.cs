@@ -111,7 +111,7 @@ public sealed class NoticeRunTests(MailDevServer maildev) : IClassFixture<MailDe
     [Fact]
     public async Task WinBack_OffByDefault_WhenOnSendsWithOneClickUnsubscribe_AndUnsubscribeStopsIt()
     {
-        await using var app = await new NotificationsApp(maildev.SmtpPort).StartAsync();
+        await using var app = await new NotificationsApp(maildev.SmtpPort, ("Portal:PublicUrl", "https://members.example.test")).StartAsync();
         var (member, email, subId) = await app.BuyAsync(app.Catalog.BasicMonthly, NotificationsApp.Good);
         using (var scope = app.Factory.Services.CreateScope())
             Assert.True((await scope.ServiceProvider.GetRequiredService<BillingService>().CancelAsync(member, subId, "Too expensive", null)).Succeeded);
@@ -130,7 +130,7 @@ public sealed class NoticeRunTests(MailDevServer maildev) : IClassFixture<MailDe
         Assert.Contains("You keep access until", cancel.TextBody);
         var winBack = await maildev.SourceAsync((await maildev.EmailsToAsync(email)).Single(e => e.Subject() == "We miss you at MembershipPortal"));
         var listUnsubscribe = winBack.Headers["List-Unsubscribe"] ?? "";
-        Assert.StartsWith("<http://localhost:5000/email/unsubscribe?t=", listUnsubscribe);
+        Assert.StartsWith("<https://members.example.test/email/unsubscribe?t=", listUnsubscribe);
         Assert.Equal("List-Unsubscribe=One-Click", winBack.Headers["List-Unsubscribe-Post"]);
         Assert.Contains(">Unsubscribe</a>", winBack.HtmlBody);
         var transactional = await maildev.SourceAsync((await maildev.EmailsToAsync(email)).First(e => e.Subject().StartsWith("Your receipt")));

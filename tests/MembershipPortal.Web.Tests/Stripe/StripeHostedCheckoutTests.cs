@@ -11,7 +11,7 @@ namespace MembershipPortal.Web.Tests.Stripe;
 /// </summary>
 public sealed class StripeHostedCheckoutTests : IDisposable
 {
-    private readonly StripePortalFactory factory = new();
+    private readonly StripePortalFactory factory = (StripePortalFactory)new StripePortalFactory().WithSetting("Portal:PublicUrl", "https://portal.test");
 
     public void Dispose() => factory.Dispose();
 
@@ -29,7 +29,7 @@ public sealed class StripeHostedCheckoutTests : IDisposable
         var choice = new CheckoutChoice { PriceId = world.PriceId };
 
         await using var scope = factory.Services.CreateAsyncScope();
-        var (url, error) = await Scoped<StripeCheckout>(scope).StartAsync(world.MemberId, "member@example.test", choice, "https://portal.test/");
+        var (url, error) = await Scoped<StripeCheckout>(scope).StartAsync(world.MemberId, "member@example.test", choice);
 
         Assert.Null(error);
         Assert.StartsWith("https://checkout.stripe.com/", url);
@@ -58,7 +58,7 @@ public sealed class StripeHostedCheckoutTests : IDisposable
             .Reply(HttpMethod.Post, "/v1/checkout/sessions", StripeFixtures.Resource("checkout.session"));
 
         await using var scope = factory.Services.CreateAsyncScope();
-        var (url, _) = await Scoped<StripeCheckout>(scope).StartAsync(world.MemberId, "m@example.test", new CheckoutChoice { PriceId = world.PriceId }, "https://portal.test");
+        var (url, _) = await Scoped<StripeCheckout>(scope).StartAsync(world.MemberId, "m@example.test", new CheckoutChoice { PriceId = world.PriceId });
 
         Assert.NotNull(url);
         Assert.Equal(["/v1/customers", "/v1/checkout/sessions"], factory.StripeApi.Requests.Select(r => r.Path));
@@ -70,7 +70,7 @@ public sealed class StripeHostedCheckoutTests : IDisposable
     {
         var world = await factory.SeedAsync(mapPrice: false);
         await using var scope = factory.Services.CreateAsyncScope();
-        var (url, error) = await Scoped<StripeCheckout>(scope).StartAsync(world.MemberId, "m@example.test", new CheckoutChoice { PriceId = world.PriceId }, "https://portal.test");
+        var (url, error) = await Scoped<StripeCheckout>(scope).StartAsync(world.MemberId, "m@example.test", new CheckoutChoice { PriceId = world.PriceId });
 
         Assert.Null(url);
         Assert.Equal("Payments are not set up for this plan yet. Please try again later.", error);
@@ -108,7 +108,7 @@ public sealed class StripeHostedCheckoutTests : IDisposable
 
         await using var scope = factory.Services.CreateAsyncScope();
         var (url, error) = await Scoped<StripeCheckout>(scope).StartAsync(world.MemberId, "m@example.test",
-            new CheckoutChoice { PriceId = world.PriceId, CouponCode = code.ToLowerInvariant() }, "https://portal.test");
+            new CheckoutChoice { PriceId = world.PriceId, CouponCode = code.ToLowerInvariant() });
 
         Assert.Null(error);
         Assert.NotNull(url);
@@ -134,7 +134,7 @@ public sealed class StripeHostedCheckoutTests : IDisposable
         await AddCouponAsync(code, CouponTerms.Percent(code, 10, CouponDuration.Once), expiresAt: factory.Clock.GetUtcNow().AddDays(-1));
         await using var scope = factory.Services.CreateAsyncScope();
         var (url, error) = await Scoped<StripeCheckout>(scope).StartAsync(world.MemberId, "m@example.test",
-            new CheckoutChoice { PriceId = world.PriceId, CouponCode = code }, "https://portal.test");
+            new CheckoutChoice { PriceId = world.PriceId, CouponCode = code });
         Assert.Null(url);
         Assert.Contains($"Coupon {code} expired", error);
         Assert.Empty(factory.StripeApi.Requests);
@@ -146,7 +146,7 @@ public sealed class StripeHostedCheckoutTests : IDisposable
         var world = await factory.SeedAsync();
         await using var scope = factory.Services.CreateAsyncScope();
         var (url, error) = await Scoped<StripeCheckout>(scope).StartAsync(world.MemberId, "m@example.test",
-            new CheckoutChoice { PriceId = world.PriceId, CouponCode = "NOSUCHCODE" }, "https://portal.test");
+            new CheckoutChoice { PriceId = world.PriceId, CouponCode = "NOSUCHCODE" });
         Assert.Null(url);
         Assert.Equal("The coupon code NOSUCHCODE is not valid.", error);
         Assert.Empty(factory.StripeApi.Requests);

@@ -47,7 +47,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromForm] string returnUrl) =>
         {
             await signInManager.SignOutAsync();
-            return TypedResults.LocalRedirect($"~/{returnUrl}");
+            return TypedResults.LocalRedirect(MembershipPortal.Web.Components.Account.LocalUrls.Safe(returnUrl));
         });
 
         accountGroup.MapPost("/PasskeyCreationOptions", async (
@@ -56,7 +56,8 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] SignInManager<ApplicationUser> signInManager,
             [FromServices] IAntiforgery antiforgery) =>
         {
-            await antiforgery.ValidateRequestAsync(context);
+            // A missing or bad token is the caller's mistake (400), not the server's (500).
+            if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest("The request was missing its antiforgery token.");
 
             var user = await userManager.GetUserAsync(context.User);
             if (user is null)
@@ -82,7 +83,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] IAntiforgery antiforgery,
             [FromQuery] string? username) =>
         {
-            await antiforgery.ValidateRequestAsync(context);
+            if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest("The request was missing its antiforgery token.");
 
             var user = string.IsNullOrEmpty(username) ? null : await userManager.FindByNameAsync(username);
             var optionsJson = await signInManager.MakePasskeyRequestOptionsAsync(user);

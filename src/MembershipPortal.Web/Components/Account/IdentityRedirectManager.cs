@@ -18,16 +18,8 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
 
     public void RedirectTo(string? uri)
     {
-        uri ??= "";
-
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
-        {
-            uri = navigationManager.ToBaseRelativePath(uri);
-        }
-
-        navigationManager.NavigateTo(uri);
+        // Prevent open redirects: a hostile ReturnUrl (another host, //host, /\host) falls back to the home page.
+        navigationManager.NavigateTo(LocalUrls.Safe(uri, navigationManager.BaseUri));
     }
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)

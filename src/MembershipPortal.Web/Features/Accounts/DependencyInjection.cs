@@ -75,9 +75,12 @@ public static class DependencyInjection
             .AddPolicy(PortalPolicies.Admin, p => p.RequireRole(PortalRoles.Owner, PortalRoles.Staff))
             .AddPolicy(PortalPolicies.Owner, p => p.RequireRole(PortalRoles.Owner));
 
-        services.AddScoped<IEmailSender<ApplicationUser>, IdentityEmailSender>();
+        services.AddScoped<IEmailSender<ApplicationUser>>(sp => sp.GetRequiredService<IdentityEmailSender>());
         services.AddMemoryCache();
         services.AddScoped<AccountService>();
+        services.AddScoped<IdentityEmailSender>();
+        services.AddSingleton<AccountMailQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccountMailQueue>());
         return builder;
     }
 }

@@ -7,6 +7,9 @@ using MembershipPortal.Infrastructure.Identity;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Web.Features.Notifications;
+using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Billing;
 
@@ -33,6 +36,10 @@ public sealed class CheckoutSignUp(
     UserManager<ApplicationUser> users,
     IEmailSender<ApplicationUser> emails,
     IDataProtectionProvider protection,
+    AppDbContext identityDb,
+    PortalLinks links,
+    ClientSignUpLimiter limiter,
+    IHttpContextAccessor http,
     TimeProvider clock,
     ILogger<CheckoutSignUp> logger)
 {
@@ -40,15 +47,9 @@ public sealed class CheckoutSignUp(
     public static readonly TimeSpan TicketLifetime = TimeSpan.FromMinutes(5);
     private const string Purpose = "MembershipPortal.CheckoutSignIn.v1";
 
-    /// <summary>Bounds account creation through circuits, which the per-request POST limiter does not see.</summary>
-    private static readonly FixedWindowRateLimiter Limiter = new(new FixedWindowRateLimiterOptions
-    {
-        PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
-    });
-
     private IDataProtector Protector => protection.CreateProtector(Purpose);
 
-    public async Task<CheckoutSignUpResult> SignUpAsync(CheckoutSignUpInput input, string returnUrl, string baseUri, CancellationToken ct = default)
+    public async Task<CheckoutSignUpResult> SignUpAsync(CheckoutSignUpInput input, string returnUrl, CancellationToken ct = default)
     {
         if (!IsCheckoutUrl(returnUrl)) return Fail("This checkout link is not valid; open the plan again from the pricing page.");
         var email = (input.Email ?? "").Trim();
@@ -60,7 +61,8 @@ public sealed class CheckoutSignUp(
         if (firstName is { Length: > 100 }) errors.Add("The first name can be at most 100 characters.");
         if (errors.Count > 0) return new CheckoutSignUpResult(null, errors);
 
-        using var lease = Limiter.AttemptAcquire();
+        // The circuit's connection request carries the client's address (after the trusted-proxy rule).
+        using var lease = limiter.AttemptAcquire(http.HttpContext?.Connection.RemoteIpAddress);
         if (!lease.IsAcquired) return Fail("Too many sign-ups right now. Please wait a minute and try again.");
 
         if (await users.FindByEmailAsync(email) is not null)
@@ -72,7 +74,7 @@ public sealed class CheckoutSignUp(
         logger.LogInformation("Account {UserId} created during checkout.", user.Id);
 
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GenerateEmailConfirmationTokenAsync(user)));
-        var confirm = QueryHelpers.AddQueryString(new Uri(new Uri(baseUri), "Account/ConfirmEmail").AbsoluteUri,
+        var confirm = QueryHelpers.AddQueryString(links.Absolute("Account/ConfirmEmail"),
             new Dictionary<string, string?> { ["userId"] = user.Id, ["code"] = code, ["returnUrl"] = "/account" });
         await emails.SendConfirmationLinkAsync(user, email, HtmlEncoder.Default.Encode(confirm));
 
@@ -98,8 +100,14 @@ public sealed class CheckoutSignUp(
         if (clock.GetUtcNow() > DateTimeOffset.FromUnixTimeSeconds(expires) || !IsCheckoutUrl(parts[3])) return null;
         var user = await users.FindByIdAsync(parts[0]);
         if (user is null || await users.GetSecurityStampAsync(user) != parts[1] || await users.IsLockedOutAsync(user)) return null;
-        // A new stamp makes this ticket (and any copy of it) worthless from now on.
-        await users.UpdateSecurityStampAsync(user);
+        // One conditional update uses the ticket up: of any number of parallel redemptions exactly one changes the stamp
+        // the ticket names, and only that one signs in. A new stamp makes the ticket (and any copy) worthless from now on.
+        // (identityDb is the context UserManager's store uses in this scope, so the user is reloaded with the new stamp.)
+        var stamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
+        var used = await identityDb.Users.Where(u => u.Id == user.Id && u.SecurityStamp == parts[1])
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.SecurityStamp, stamp).SetProperty(x => x.ConcurrencyStamp, Guid.NewGuid().ToString()));
+        if (used != 1) return null;
+        await identityDb.Entry(user).ReloadAsync();
         return (user, parts[3]);
     }
 
@@ -125,4 +133,21 @@ public static class CheckoutSignInEndpoint
         }).DisableAntiforgery();
         return app;
     }
+}
+
+/// <summary>
+/// Bounds account creation through checkout circuits (which the per-request POST limiter does not see) per client
+/// address: one busy client cannot use up everyone's sign-ups. Clients without a known address share one bucket.
+/// </summary>
+public sealed class ClientSignUpLimiter(Microsoft.Extensions.Options.IOptions<Operations.RateLimitOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(client =>
+        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.CheckoutSignUpsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+        }));
+
+    public RateLimitLease AttemptAcquire(System.Net.IPAddress? client) => limiter.AttemptAcquire(client?.ToString() ?? "unknown");
+
+    public void Dispose() => limiter.Dispose();
 }

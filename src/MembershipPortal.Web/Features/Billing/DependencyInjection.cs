@@ -10,6 +10,8 @@ public static class DependencyInjection
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<BillingService>();
         builder.Services.AddScoped<CheckoutSignUp>();
+        builder.Services.AddSingleton<ClientSignUpLimiter>();
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<StripeCatalogSync>();
         builder.Services.AddScoped<StripeCheckout>();
         return builder;

@@ -71,12 +71,13 @@ public sealed class StripeCatalogSync(IDbContextFactory<AppDbContext> dbFactory,
 
 /// <summary>Checkout on Stripe's hosted page: the member's choice becomes a Checkout Session in subscription mode.</summary>
 public sealed class StripeCheckout(
-    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, StripeCatalogSync sync, TimeProvider clock, ILogger<StripeCheckout> logger)
+    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, StripeCatalogSync sync, Notifications.PortalLinks links, TimeProvider clock,
+    ILogger<StripeCheckout> logger)
 {
     public bool Enabled => gateway.UsesHostedPages;
 
     /// <summary>The Stripe page to send the member to, or a message saying why not.</summary>
-    public async Task<(string? Url, string? Error)> StartAsync(string memberId, string email, CheckoutChoice choice, string baseUri, CancellationToken ct = default)
+    public async Task<(string? Url, string? Error)> StartAsync(string memberId, string email, CheckoutChoice choice, CancellationToken ct = default)
     {
         if (!Enabled) return (null, "Card payments are taken on this page with the test gateway.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -124,7 +125,8 @@ public sealed class StripeCheckout(
 
         var customerId = await db.BillingProfiles.Where(p => p.MemberId == memberId).Select(p => p.CustomerId).FirstOrDefaultAsync(ct)
             ?? await gateway.EnsureCustomerAsync(new CustomerRequest(memberId, email, null, $"customer:{memberId}"), ct);
-        var root = baseUri.TrimEnd('/');
+        // Stripe sends the member back to the public address, never to the host a request named.
+        var root = links.Base;
         var request = new CheckoutSessionRequest(memberId, customerId,
             [.. items.Select(i => new CheckoutLine(mapped[i.Price.Id], i.Quantity))], gatewayCoupon, items[0].Price.Terms.TrialDays,
             products.Any(p => p.NeedsShipping),

@@ -18,6 +18,7 @@ public enum NoticeKind
     CancellationConfirmed,
     WinBack,
     BoxShipped,
+    AccountExists,
 }
 
 /// <summary>A placeholder the Owner can use, with what it stands for and the value previews show.</summary>
@@ -58,6 +59,8 @@ public static class NoticeCatalog
         new("tracking_number", "The parcel's tracking number", "1Z999AA10123456784"),
         new("tracking_url", "The carrier's tracking page", "https://tracking.example.com/1Z999AA10123456784"),
         new("carrier", "The carrier", "UPS"),
+        new("login_url", "The log-in page", "https://members.example.com/Account/Login"),
+        new("reset_url", "The forgot-password page", "https://members.example.com/Account/ForgotPassword"),
     ];
 
     private static readonly string[] Common = ["member.first_name", "member.email", "business.name", "account_url"];
@@ -130,6 +133,10 @@ public static class NoticeCatalog
             "Your {{plan.name}} is on its way",
             "Hi {{member.first_name}},\n\nGood news: your box has shipped with {{carrier}}. Tracking number: {{tracking_number}}.",
             [.. Subscription, "tracking_number", "tracking_url", "carrier"], "Track my box", "tracking_url"),
+        new(NoticeKind.AccountExists, "account-exists", "Someone registered with your address", "When the register form is sent with an address that already has an account", false,
+            "You already have an account at {{business.name}}",
+            "Hi {{member.first_name}},\n\nSomeone (perhaps you) tried to create a new account at {{business.name}} with this email address. You already have one, so nothing was changed.\n\nLog in at {{login_url}}. If you have forgotten your password, you can choose a new one with the button below. If this was not you, you can ignore this email.",
+            [.. Common, "login_url", "reset_url"], "Choose a new password", "reset_url"),
     ];
 
     public static NoticeDefinition Get(NoticeKind kind) => All.Single(d => d.Kind == kind);

@@ -1,20 +1,15 @@
 using Microsoft.AspNetCore.Diagnostics;
-using System.Threading.RateLimiting;
 using MembershipPortal.Infrastructure.Data;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpLogging;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.Extensions.Options;
 
 namespace MembershipPortal.Web.Features.Operations;
 
 public static class DependencyInjection
 {
-    /// <summary>Paths whose POSTs are rate limited per client address (credential stuffing, email bombing).</summary>
-    internal static readonly string[] LimitedPosts =
-        ["/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResetPassword",
-         "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/ResendEmailConfirmation", "/setup"];
-
     public static IHostApplicationBuilder AddPortalOperations(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -22,6 +17,25 @@ public static class DependencyInjection
         // 30 s (Quartz waits for its jobs), then stop. Work cut off after that was never committed and is retried.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Portal:ShutdownSeconds", 30)));
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
+        var development = builder.Environment.IsDevelopment();
+
+        // Outside Development only the public host (and loopback, for a health probe on the machine) is served: links
+        // never come from Host anyway, this just refuses requests for hosts the portal is not. An explicit AllowedHosts wins.
+        var publicUrl = builder.Configuration["Portal:PublicUrl"] is { Length: > 0 } p ? p : builder.Configuration["Portal:BaseUrl"];
+        if (!development && builder.Configuration["AllowedHosts"] is null or "*" && Uri.TryCreate(publicUrl, UriKind.Absolute, out var origin))
+            services.Configure<HostFilteringOptions>(o => o.AllowedHosts = [origin.Host, "localhost", "127.0.0.1", "[::1]"]);
+
+        var proxies = TrustedProxies.Read(builder.Configuration);
+        if (TrustedProxies.Problem(proxies) is { } proxyProblem) throw new OptionsValidationException(PortalOptions.Section, typeof(PortalOptions), [proxyProblem]);
+        if (proxies.Length > 0) services.Configure<ForwardedHeadersOptions>(o => TrustedProxies.Apply(o, proxies));
+
+        // Outside Development the antiforgery cookie is Secure with the __Host- prefix, like the sign-in cookie.
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            if (!development) o.Cookie.Name = "__Host-Portal.Antiforgery";
+        });
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddHttpLogging(o =>
@@ -46,34 +60,14 @@ public static class DependencyInjection
         });
         services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024);
 
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = (context, _) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                return ValueTask.CompletedTask;
-            };
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-            {
-                if (!HttpMethods.IsPost(http.Request.Method) ||
-                    !LimitedPosts.Any(p => http.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
-                    return RateLimitPartition.GetNoLimiter("unlimited");
-                var limits = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
-                var key = $"{http.Connection.RemoteIpAddress}|{http.Request.Path.Value?.ToLowerInvariant()}";
-                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = limits.PostsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-            });
-        });
+        services.AddRateLimiter(RateLimits.Configure);
         return builder;
     }
 
     public static WebApplication UsePortalOperations(this WebApplication app)
     {
+        // First, so the client address and scheme everything after sees are the real client's (trusted proxies only).
+        if (TrustedProxies.Read(app.Configuration).Length > 0) app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -87,6 +81,7 @@ public static class DependencyInjection
         app.UseRouting();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseHttpLogging();
+        app.Use((http, next) => RateLimits.FindTargetAccountAsync(http, () => next(http)));
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -19,6 +19,11 @@ public sealed class Startup(IServiceProvider services, ILogger<Startup> logger) 
         await scope.ServiceProvider.GetRequiredService<ThemeState>().InitializeAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<Admin.BusinessSettings>().ApplyAsync(cancellationToken);
         logger.LogInformation("Database ready ({Provider}).", scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.ProviderName);
+        var environment = scope.ServiceProvider.GetRequiredService<IHostEnvironment>();
+        var from = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Email.EmailOptions>>().Value.From;
+        if (!environment.IsDevelopment() && string.Equals(from, "portal@localhost", StringComparison.OrdinalIgnoreCase))
+            logger.LogWarning("Email:From is still the default portal@localhost: members' mail servers will reject or bin it. " +
+                              "Set Email:From to an address of your own domain.");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -11,6 +11,7 @@ public partial class AccountBilling
 {
     [Inject] private BillingService Billing { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private Notifications.PortalLinks Links { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
     [SupplyParameterFromQuery(Name = "welcome")] public bool Welcome { get; set; }
 
@@ -143,7 +144,7 @@ public partial class AccountBilling
 
     private async Task OpenCardDialog()
     {
-        var portal = await Billing.BillingPortalUrlAsync(MemberId, Navigation.Uri);
+        var portal = await Billing.BillingPortalUrlAsync(MemberId, Links.Billing);
         if (portal is not null)
         {
             Navigation.NavigateTo(portal, forceLoad: true);
