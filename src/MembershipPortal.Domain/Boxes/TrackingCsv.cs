@@ -100,11 +100,7 @@ public static class TrackingCsv
     }
 
     /// <summary>Trims, and drops the quote the export puts before a cell that would run as a spreadsheet formula.</summary>
-    private static string Cell(string value)
-    {
-        var v = value.Trim();
-        return v.Length > 1 && v[0] == '\'' && v[1] is '=' or '+' or '-' or '@' ? v[1..] : v;
-    }
+    private static string Cell(string value) => Common.Csv.Unguard(value);
 
     private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
 }

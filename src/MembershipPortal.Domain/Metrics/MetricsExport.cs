@@ -10,43 +10,41 @@ namespace MembershipPortal.Domain.Metrics;
 /// </summary>
 public static class MetricsExport
 {
-    public static readonly string[] Columns =
-    [
-        "month", "mrr_start", "new", "expansion", "contraction", "churn", "reactivation", "mrr_end", "customers_start",
-        "customers_end", "new_customers", "reactivated_customers", "churned_customers", "customer_churn_rate",
-        "gross_mrr_churn_rate", "net_mrr_churn_rate", "nrr_month", "grr_month", "nrr_12m", "grr_12m", "arr", "arpa",
-        "quick_ratio", "ltv",
-    ];
-
     private enum Kind { Text, Money, Count, Rate }
 
-    private static IEnumerable<(string Column, Kind Kind, object? Value)> Cells(MonthlyMetrics m) =>
+    /// <summary>The columns in their fixed order, each with its kind and value: the one list the header and rows come from.</summary>
+    private static readonly (string Column, Kind Kind, Func<MonthlyMetrics, object?> Value)[] Table =
     [
-        ("month", Kind.Text, m.Month.ToString()),
-        ("mrr_start", Kind.Money, m.MrrStart),
-        ("new", Kind.Money, m.New),
-        ("expansion", Kind.Money, m.Expansion),
-        ("contraction", Kind.Money, m.Contraction),
-        ("churn", Kind.Money, m.Churn),
-        ("reactivation", Kind.Money, m.Reactivation),
-        ("mrr_end", Kind.Money, m.MrrEnd),
-        ("customers_start", Kind.Count, m.CustomersStart),
-        ("customers_end", Kind.Count, m.CustomersEnd),
-        ("new_customers", Kind.Count, m.NewCustomers),
-        ("reactivated_customers", Kind.Count, m.ReactivatedCustomers),
-        ("churned_customers", Kind.Count, m.ChurnedCustomers),
-        ("customer_churn_rate", Kind.Rate, m.CustomerChurnRate),
-        ("gross_mrr_churn_rate", Kind.Rate, m.GrossMrrChurnRate),
-        ("net_mrr_churn_rate", Kind.Rate, m.NetMrrChurnRate),
-        ("nrr_month", Kind.Rate, m.NrrMonth),
-        ("grr_month", Kind.Rate, m.GrrMonth),
-        ("nrr_12m", Kind.Rate, m.Nrr12m),
-        ("grr_12m", Kind.Rate, m.Grr12m),
-        ("arr", Kind.Money, m.Arr),
-        ("arpa", Kind.Money, m.Arpa),
-        ("quick_ratio", Kind.Rate, m.QuickRatio),
-        ("ltv", Kind.Money, m.Ltv),
+        ("month", Kind.Text, m => m.Month.ToString()),
+        ("mrr_start", Kind.Money, m => m.MrrStart),
+        ("new", Kind.Money, m => m.New),
+        ("expansion", Kind.Money, m => m.Expansion),
+        ("contraction", Kind.Money, m => m.Contraction),
+        ("churn", Kind.Money, m => m.Churn),
+        ("reactivation", Kind.Money, m => m.Reactivation),
+        ("mrr_end", Kind.Money, m => m.MrrEnd),
+        ("customers_start", Kind.Count, m => m.CustomersStart),
+        ("customers_end", Kind.Count, m => m.CustomersEnd),
+        ("new_customers", Kind.Count, m => m.NewCustomers),
+        ("reactivated_customers", Kind.Count, m => m.ReactivatedCustomers),
+        ("churned_customers", Kind.Count, m => m.ChurnedCustomers),
+        ("customer_churn_rate", Kind.Rate, m => m.CustomerChurnRate),
+        ("gross_mrr_churn_rate", Kind.Rate, m => m.GrossMrrChurnRate),
+        ("net_mrr_churn_rate", Kind.Rate, m => m.NetMrrChurnRate),
+        ("nrr_month", Kind.Rate, m => m.NrrMonth),
+        ("grr_month", Kind.Rate, m => m.GrrMonth),
+        ("nrr_12m", Kind.Rate, m => m.Nrr12m),
+        ("grr_12m", Kind.Rate, m => m.Grr12m),
+        ("arr", Kind.Money, m => m.Arr),
+        ("arpa", Kind.Money, m => m.Arpa),
+        ("quick_ratio", Kind.Rate, m => m.QuickRatio),
+        ("ltv", Kind.Money, m => m.Ltv),
     ];
+
+    public static readonly string[] Columns = [.. Table.Select(c => c.Column)];
+
+    private static IEnumerable<(string Column, Kind Kind, object? Value)> Cells(MonthlyMetrics m) =>
+        Table.Select(c => (c.Column, c.Kind, c.Value(m)));
 
     public static string ToCsv(IEnumerable<MonthlyMetrics> months)
     {
@@ -94,7 +92,7 @@ public static class MetricsExport
         Kind.Money => Money((decimal?)value),
         Kind.Rate => Rate((decimal?)value),
         Kind.Count => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-        _ => Csv((string)value!),
+        _ => Common.Csv.Cell((string)value!),
     };
 
     private static decimal Round(Kind kind, decimal value) =>
@@ -111,7 +109,4 @@ public static class MetricsExport
         return decimal.Round(value, Math.Clamp(scale - 1, 0, 28), MidpointRounding.AwayFromZero) / 1.0000000000000000000000000000m; // drops trailing zeros
     }
 
-    /// <summary>Quotes a CSV cell when it needs it (RFC 4180).</summary>
-    public static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
 }

@@ -149,6 +149,17 @@ public sealed class AnalyticsServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public void DrillDownCsvs_GuardNamesThatWouldRunAsFormulas()
+    {
+        var at = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
+        var hostile = "=HYPERLINK(\"https://evil.example\",\"x\")";
+        Assert.Contains("\"'=HYPERLINK(", CsvTable.Invoices([new InvoiceRow("m1", hostile, "@evil.example", "INV-1", at, -1200)]));
+        Assert.Contains(",'@evil.example,", CsvTable.Invoices([new InvoiceRow("m1", "Ada", "@evil.example", "INV-1", at, 1200)]));
+        Assert.EndsWith(",-1200\n", CsvTable.Invoices([new InvoiceRow("m1", "Ada", "a@example.test", "INV-1", at, -1200)]));
+        Assert.Contains(",'+cmd,", CsvTable.Recoveries([new RecoveryRow("m1", "+cmd", "a@example.test", at, "s1", 10m, "d")]));
+    }
+
+    [Fact]
     public async Task MonthlyTable_ExportsInTheFormatOfSection6()
     {
         var data = await Analytics().DashboardAsync(new DashboardRequest(Jan, Jun, AnalyticsFilter.All));

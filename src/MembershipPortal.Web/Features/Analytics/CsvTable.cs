@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MembershipPortal.Domain.Common;
 using MembershipPortal.Domain.Metrics;
 
 namespace MembershipPortal.Web.Features.Analytics;
@@ -10,8 +11,9 @@ public static class CsvTable
     public static string Write(IEnumerable<string> header, IEnumerable<IEnumerable<string>> rows)
     {
         var csv = new StringBuilder();
-        csv.Append(string.Join(',', header.Select(MetricsExport.Csv))).Append('\n');
-        foreach (var row in rows) csv.Append(string.Join(',', row.Select(MetricsExport.Csv))).Append('\n');
+        // Names, emails, reasons and details are people's text: the shared rule quotes and formula-guards every cell.
+        csv.Append(Csv.Line(header)).Append('\n');
+        foreach (var row in rows) csv.Append(Csv.Line(row)).Append('\n');
         return csv.ToString();
     }
 

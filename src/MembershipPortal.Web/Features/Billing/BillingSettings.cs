@@ -70,8 +70,6 @@ public sealed class BillingSettings(SettingsStore settings)
         }, ct);
     }
 
-    public Task SetDowngradeAsync(DowngradeTiming timing, CancellationToken ct = default) => settings.SetAsync(DowngradeKey, timing.ToString(), ct);
-
     /// <summary>How downgrades take effect and what the cancel dialog offers, saved together.</summary>
     public Task SetPlanChangesAsync(DowngradeTiming timing, SaveOffer offer, CancellationToken ct = default)
     {

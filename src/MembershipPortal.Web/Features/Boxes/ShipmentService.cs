@@ -180,7 +180,7 @@ public sealed class ShipmentService(
         return csv.ToString();
     }
 
-    private static string Cell(string value) => MembersEndpoints.Cell(value);
+    private static string Cell(string value) => Domain.Common.Csv.Cell(value);
 
     /// <summary>Marks a box shipped with its tracking and queues the member's "box shipped" email (once per shipment).</summary>
     public async Task<string?> MarkShippedAsync(Guid shipmentId, string? carrier, string? tracking, CancellationToken ct = default)

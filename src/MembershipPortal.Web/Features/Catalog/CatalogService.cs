@@ -351,12 +351,6 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
     }
 
     /// <summary>Visible add-ons with a current price that can be attached to the product (those attachable to anything included).</summary>
-    public async Task<IReadOnlyList<PublicProduct>> ListAttachableAddOnsAsync(Guid productId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await AttachableAddOnsAsync(db, productId, ct);
-    }
-
     private static async Task<IReadOnlyList<PublicProduct>> AttachableAddOnsAsync(AppDbContext db, Guid productId, CancellationToken ct)
     {
         var addOns = db.Products.Where(p => p.IsVisible && p.Kind == ProductKind.AddOn && p.Id != productId
