@@ -2,10 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using MembershipPortal.Infrastructure.Email;
 using MembershipPortal.Infrastructure.Email.Outbox;
+using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Infrastructure.Telemetry;
 using MembershipPortal.Tests.Support;
+using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Operations;
 using MembershipPortal.Web.Tests.Stripe;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
@@ -127,6 +130,48 @@ public sealed class TelemetryTests
         var after = factory.Flush();
         Assert.Equal(before.GetValueOrDefault("portal.logins") + 6, after["portal.logins"]);
         Assert.True(after["portal.lockouts"] > before.GetValueOrDefault("portal.lockouts"));
+    }
+
+    [Fact]
+    public async Task Renewals_OneCardGoodOneDeclined_CountsChargedAndFailed()
+    {
+        using var factory = new InMemoryTelemetryFactory();
+        factory.WithSetting("Payments:Provider", "Test");
+        var catalog = await TestCatalog.CreateAsync(factory);
+        await BuyAsync(factory, catalog.BasicMonthly, TestPaymentGateway.Succeeds);
+        await BuyAsync(factory, catalog.BasicMonthly, TestPaymentGateway.FailsOnRenewal);
+        var before = factory.Flush();
+        factory.Clock.Advance(TimeSpan.FromDays(31));
+
+        var report = await factory.Services.GetRequiredService<RenewalRun>().RunOnceAsync(factory.Clock.GetUtcNow());
+
+        Assert.Equal((1, 1), (report.Renewed, report.Failed));
+        var after = factory.Flush();
+        Assert.Equal(before.GetValueOrDefault("portal.renewals.charged") + 1, after["portal.renewals.charged"]);
+        Assert.Equal(before.GetValueOrDefault("portal.renewals.failed") + 1, after["portal.renewals.failed"]);
+    }
+
+    [Fact]
+    public async Task Circuits_OpenedThenClosed_ActiveGoesUpAndBack()
+    {
+        using var factory = new InMemoryTelemetryFactory();
+        await using var scope = factory.Services.CreateAsyncScope();
+        var counter = Assert.Single(scope.ServiceProvider.GetServices<CircuitHandler>().OfType<CircuitCounter>());
+        var before = factory.Flush().GetValueOrDefault("portal.circuits.active");
+
+        await counter.OnCircuitOpenedAsync(null!, default);
+        Assert.Equal(before + 1, factory.Flush()["portal.circuits.active"]);
+        await counter.OnCircuitClosedAsync(null!, default);
+        Assert.Equal(before, factory.Flush()["portal.circuits.active"]);
+    }
+
+    private static async Task BuyAsync(PortalFactory factory, Guid priceId, string cardNumber)
+    {
+        var user = await factory.CreateUserAsync($"m{Guid.NewGuid():N}@example.test", "a long member passphrase");
+        await using var scope = factory.Services.CreateAsyncScope();
+        var outcome = await scope.ServiceProvider.GetRequiredService<CheckoutService>()
+            .CheckoutAsync(user.Id, user.Email!, new CheckoutChoice { PriceId = priceId }, new CardDetails(cardNumber, 12, 2030, "123"));
+        Assert.True(outcome.Succeeded, outcome.Error);
     }
 
     [Fact]
