@@ -6,6 +6,7 @@ using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Infrastructure.Telemetry;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Notifications.Jobs;
 using MembershipPortal.Web.Features.Operations;
 using MembershipPortal.Web.Tests.Stripe;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -14,6 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Quartz;
 
 namespace MembershipPortal.Web.Tests.Operations;
 
@@ -163,6 +165,28 @@ public sealed class TelemetryTests
         Assert.Equal(before + 1, factory.Flush()["portal.circuits.active"]);
         await counter.OnCircuitClosedAsync(null!, default);
         Assert.Equal(before, factory.Flush()["portal.circuits.active"]);
+    }
+
+    [Fact]
+    public async Task Job_Triggered_ExportsPortalJobSpanAndQuartzSpan()
+    {
+        using var factory = new InMemoryTelemetryFactory();
+        factory.WithSetting("Jobs:Enabled", "true").WithSetting("Jobs:Store", "Memory");
+        var scheduler = await factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+
+        await scheduler.TriggerJob(OutboxDispatchJob.Key);
+
+        Activity? job = null;
+        for (var i = 0; i < 100 && job is null; i++)
+        {
+            await Task.Delay(100);
+            factory.Services.GetRequiredService<TracerProvider>().ForceFlush();
+            job = factory.Spans.ToList().FirstOrDefault(s => s.OperationName == "job " + OutboxDispatchJob.Key.Name);
+        }
+        Assert.NotNull(job);
+        // Quartz's own execution span, under the name AddPortalInstrumentation listens to, is the job span's parent.
+        var quartz = Assert.Single(factory.Spans.ToList(), s => s.SpanId == job.ParentSpanId);
+        Assert.Equal(PortalTelemetrySetup.QuartzSource, quartz.Source.Name);
     }
 
     private static async Task BuyAsync(PortalFactory factory, Guid priceId, string cardNumber)
