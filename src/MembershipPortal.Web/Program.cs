@@ -26,6 +26,8 @@ builder.AddPortalData();
 builder.AddPortalEmail();
 builder.AddPortalPayments();
 builder.AddPortalOperations();
+builder.AddPortalHealth();
+builder.AddPortalTelemetry();
 builder.AddPortalAccounts();
 builder.AddPortalThemes();
 builder.AddPortalSetup();

@@ -17,7 +17,7 @@ namespace MembershipPortal.Web.Tests.Stripe;
 /// The portal with Payments:Provider=Stripe and a webhook secret. Stripe's API is a <see cref="StubStripeApi"/> (no
 /// network), and a test-only handler for <see cref="FailingHandler.EventType"/> writes a row, saves, then throws.
 /// </summary>
-public sealed class StripePortalFactory : PortalFactory
+public class StripePortalFactory : PortalFactory
 {
     public const string WebhookSecret = "whsec_test";
 

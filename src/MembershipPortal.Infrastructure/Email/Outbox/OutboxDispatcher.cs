@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using MailKit.Net.Smtp;
 using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -49,6 +51,29 @@ public sealed class OutboxDispatcher(
 
     private async Task<DispatchReport> BatchAsync(IReadOnlyCollection<Guid>? only, CancellationToken ct)
     {
+        Activity? activity = null;
+        try
+        {
+            var report = await ClaimAndSendAsync(only, a => activity = a, ct);
+            activity?.SetTag("outbox.sent", report.Sent);
+            activity?.SetTag("outbox.retrying", report.Retrying);
+            activity?.SetTag("outbox.gave_up", report.GaveUp);
+            return report;
+        }
+        catch (Exception ex)
+        {
+            activity.Fail(ex);
+            throw;
+        }
+        finally
+        {
+            activity?.Dispose();
+        }
+    }
+
+    private async Task<DispatchReport> ClaimAndSendAsync(IReadOnlyCollection<Guid>? only, Action<Activity?> started, CancellationToken ct)
+    {
+        Activity? activity;
         var o = options.Value;
         var token = Guid.NewGuid();
         var claimedAt = clock.GetUtcNow();
@@ -60,6 +85,8 @@ public sealed class OutboxDispatcher(
             if (only is not null) due = due.Where(m => only.Contains(m.Id));
             var candidates = await due.OrderBy(m => m.NextAttemptAt).ThenBy(m => m.CreatedAt).Select(m => m.Id).Take(o.BatchSize).ToListAsync(ct);
             if (candidates.Count == 0) return DispatchReport.Empty;
+            // A span per batch that has work (an idle poll makes none): the claim, the sends and their marks.
+            started(activity = PortalTelemetry.Source.StartActivity("outbox batch"));
             // The WHERE is checked again by the UPDATE itself: a row another dispatcher claimed in between is skipped.
             var claimed = await Due(db, claimedAt).Where(m => candidates.Contains(m.Id)).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Status, OutboxStatus.Sending)
@@ -69,6 +96,7 @@ public sealed class OutboxDispatcher(
             if (claimed == 0) return DispatchReport.Empty;
             rows = await db.Outbox.AsNoTracking().Where(m => m.ClaimToken == token && m.Status == OutboxStatus.Sending)
                 .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.CreatedAt).ToListAsync(ct);
+            activity?.SetTag("outbox.claimed", rows.Count);
         }
 
         var report = DispatchReport.Empty;
@@ -144,6 +172,7 @@ public sealed class OutboxDispatcher(
             .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null)
             .SetProperty(m => m.LastError, (string?)null), CancellationToken.None);
         if (marked == 0) logger.LogWarning("Outbox row {Id} was sent after its claim had lapsed.", row.Id);
+        PortalTelemetry.EmailsSent.Add(1);
         return new DispatchReport(1, 0, 0);
     }
 
@@ -169,6 +198,8 @@ public sealed class OutboxDispatcher(
                 .SetProperty(m => m.LastError, message), CancellationToken.None);
             if (status == OutboxStatus.Failed) gaveUp += ids.Count; else retrying += ids.Count;
         }
+        if (retrying > 0) PortalTelemetry.EmailsFailed.Add(retrying, new KeyValuePair<string, object?>("outcome", "retrying"));
+        if (gaveUp > 0) PortalTelemetry.EmailsFailed.Add(gaveUp, new KeyValuePair<string, object?>("outcome", "gave_up"));
         if (gaveUp > 0) logger.LogError(error, "{Count} email(s) failed {Max} times and were set aside.", gaveUp, o.MaxAttempts);
         return new DispatchReport(0, retrying, gaveUp);
     }

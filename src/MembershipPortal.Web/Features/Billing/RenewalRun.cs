@@ -5,6 +5,7 @@ using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Infrastructure.Telemetry;
 using MembershipPortal.Web.Features.Boxes;
 using MembershipPortal.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -195,6 +196,7 @@ public sealed class RenewalRun(
         var charge = profile?.CustomerId is null
             ? ChargeResult.Declined("no_payment_method", "There is no card on file.")
             : await gateway.ChargeAsync(new ChargeRequest(profile.CustomerId, profile.TestCardToken, total, "Subscription renewal", idempotencyKey, IsRenewal: true), ct);
+        (charge.Succeeded ? PortalTelemetry.RenewalsCharged : PortalTelemetry.RenewalsFailed).Add(1, new KeyValuePair<string, object?>("reason", reason));
 
         var periodStart = sub.Status == SubscriptionStatus.PastDue ? sub.CurrentPeriodStart : sub.CurrentPeriodEnd;
         var invoice = Ledger.NewInvoice(sub.MemberId, sub.Id, lines, total, now, periodStart, null, reason, charge.Succeeded);
@@ -236,6 +238,7 @@ public sealed class RenewalJob(RenewalRun run, TimeProvider clock, ILogger<Renew
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        using var span = PortalTelemetry.StartJob(Key.Name);
         var report = await run.RunOnceAsync(clock.GetUtcNow(), cancellationToken);
         if (report != new RenewalReport(0, 0, 0, 0, 0, 0)) logger.LogInformation("Renewals: {Report}", report);
     }

@@ -59,6 +59,9 @@ public sealed class BoxCutoffJob(BoxCutoffRun run, TimeProvider clock) : IJob
 {
     public static readonly JobKey Key = new("box-cutoff", "boxes");
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        using var span = Infrastructure.Telemetry.PortalTelemetry.StartJob(Key.Name);
         await run.RunOnceAsync(clock.GetUtcNow(), cancellationToken);
+    }
 }

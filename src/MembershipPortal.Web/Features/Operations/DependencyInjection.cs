@@ -122,7 +122,8 @@ public static class DependencyInjection
 
     public static WebApplication MapPortalHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health", new() { Predicate = check => !check.Tags.Contains(PortalHealth.ReadyTag) });
+        app.MapPortalProbes();
         return app;
     }
 }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -70,9 +72,29 @@ public sealed class StripeWebhookProcessor
     public async Task<WebhookResult> ProcessAsync(string payload, string? signatureHeader, CancellationToken ct = default)
     {
         if (!IsEnabled) return new WebhookResult(WebhookOutcome.Disabled, "Stripe webhooks are not configured.");
+        using var activity = PortalTelemetry.Source.StartActivity("stripe webhook");
+        var result = await VerifyAndApplyAsync(payload, signatureHeader, activity, ct);
+        (result.Outcome switch
+        {
+            WebhookOutcome.Processed => PortalTelemetry.WebhooksProcessed,
+            WebhookOutcome.Ignored or WebhookOutcome.Duplicate => PortalTelemetry.WebhooksIgnored,
+            WebhookOutcome.Rejected => PortalTelemetry.WebhooksRejected,
+            _ => PortalTelemetry.WebhooksFailed,
+        }).Add(1);
+        if (activity is not null)
+        {
+            activity.SetTag("stripe.event_id", result.EventId);
+            activity.SetTag("portal.webhook.outcome", result.Outcome.ToString());
+            if (result.Outcome is WebhookOutcome.Failed or WebhookOutcome.Rejected) activity.SetStatus(ActivityStatusCode.Error, result.Outcome.ToString());
+        }
+        return result;
+    }
 
+    private async Task<WebhookResult> VerifyAndApplyAsync(string payload, string? signatureHeader, Activity? activity, CancellationToken ct)
+    {
         var verified = Verify(payload, signatureHeader);
         if (verified.Event is not { } stripeEvent) return verified.Rejection!;
+        activity?.SetTag("stripe.event_type", stripeEvent.Type);
 
         handlers.TryGetValue(stripeEvent.Type, out var handler);
         var now = clock.GetUtcNow();

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email.Outbox;
+using MembershipPortal.Infrastructure.Telemetry;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Boxes;
 using Quartz;
@@ -38,6 +39,7 @@ public sealed class OutboxDispatchJob(OutboxDispatcher dispatcher, ILogger<Outbo
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        using var span = PortalTelemetry.StartJob(Key.Name);
         var report = await dispatcher.DispatchDueAsync(cancellationToken);
         if (report != DispatchReport.Empty) logger.LogInformation("Outbox: {Report}", report);
     }
@@ -51,6 +53,7 @@ public sealed class NoticeScheduleJob(NoticeRun run, TimeProvider clock, ILogger
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
+        using var span = PortalTelemetry.StartJob(Key.Name);
         var report = await run.RunOnceAsync(clock.GetUtcNow(), cancellationToken);
         if (report != new NoticeRunReport(0, 0, 0, 0)) logger.LogInformation("Scheduled notices: {Report}", report);
     }
