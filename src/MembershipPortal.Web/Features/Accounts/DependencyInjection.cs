@@ -39,6 +39,7 @@ public static class DependencyInjection
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.Lockout.AllowedForNewUsers = true;
             })
+            .AddUserManager<PortalUserManager>()
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
@@ -75,7 +76,9 @@ public static class DependencyInjection
             .AddPolicy(PortalPolicies.Admin, p => p.RequireRole(PortalRoles.Owner, PortalRoles.Staff))
             .AddPolicy(PortalPolicies.Owner, p => p.RequireRole(PortalRoles.Owner));
 
-        services.AddScoped<IEmailSender<ApplicationUser>, IdentityEmailSender>();
+        services.AddScoped<IdentityEmailSender>();
+        services.AddScoped<IEmailSender<ApplicationUser>>(sp => sp.GetRequiredService<IdentityEmailSender>());
+        services.AddScoped<AccountUnlock>();
         services.AddMemoryCache();
         services.AddScoped<AccountService>();
         return builder;

@@ -25,6 +25,10 @@ public sealed class IdentityEmailSender(
     public Task SendPasswordResetCodeAsync(ApplicationUser user, string email, string resetCode) =>
         SendAsync(NoticeKind.PasswordResetCode, user, email, "reset_code", resetCode);
 
+    /// <summary>An account email with one link (unlock, team invitation), queued and delivered like the others.</summary>
+    public Task SendLinkAsync(NoticeKind kind, ApplicationUser user, string email, string link) =>
+        SendAsync(kind, user, email, "action_url", link);
+
     private async Task SendAsync(NoticeKind kind, ApplicationUser user, string email, string placeholder, string value)
     {
         OutboxMessage? row;
