@@ -34,6 +34,9 @@ public sealed record AuditActor(string? Id, string Name, string Role)
 {
     public static readonly AuditActor System = new(null, "system", "System");
 
+    /// <summary>Nobody signed in, inside a request or circuit: never the system, so it is refused every admin action.</summary>
+    public static readonly AuditActor Anonymous = new(null, "anonymous", "Anonymous");
+
     public static AuditActor From(ClaimsPrincipal? user)
     {
         if (user?.Identity?.IsAuthenticated != true) return System;

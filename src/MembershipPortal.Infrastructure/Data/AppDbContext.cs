@@ -64,13 +64,35 @@ public abstract class AppDbContext(DbContextOptions options)
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAudit();
+        // The synchronous path is rare (tests, tools); the check is the same query run to completion.
+        GuardActorsAsync(CancellationToken.None).GetAwaiter().GetResult();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardAudit();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await GuardActorsAsync(cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every Owner/Staff action is audited in the same save as its change, so this is the one place that sees them
+    /// all: the actor named on each new entry must, right now, exist, be unlocked and hold the role the action needs
+    /// (<see cref="AdminAccess"/>). Otherwise the whole save is refused, so a stale tab or circuit changes nothing.
+    /// </summary>
+    private async Task GuardActorsAsync(CancellationToken ct)
+    {
+        var added = ChangeTracker.Entries<AuditEntry>()
+            .Where(e => e.State == EntityState.Added && e.Entity.ActorId != null && e.Entity.ActorRole is PortalRoles.Owner or PortalRoles.Staff)
+            .Select(e => e.Entity).ToList();
+        foreach (var entry in added)
+        {
+            var actor = new AuditActor(entry.ActorId, entry.ActorName, entry.ActorRole);
+            var target = entry.TargetType == "member" ? entry.TargetId : null;
+            var now = await AdminAccess.CheckAsync(this, actor, entry.Action, target, ct);
+            entry.ActorRole = now.Role;
+        }
     }
 
     /// <summary>The audit trail is append-only: nothing in the app may edit or remove an entry.</summary>

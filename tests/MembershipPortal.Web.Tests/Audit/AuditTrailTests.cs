@@ -14,6 +14,13 @@ public sealed class AuditTrailTests(OwnerStaffMemberFixture fixture) : IClassFix
 {
     private T Get<T>() where T : notnull => fixture.Factory.Services.GetRequiredService<T>();
 
+    // Every Owner/Staff write is checked against the database (AdminAccess), so the acting user must really exist.
+    private async Task<AuditActor> ActorAsync(string email, string role)
+    {
+        var user = await fixture.Factory.CreateUserAsync(email, "a long member passphrase", role);
+        return new AuditActor(user.Id, email, role);
+    }
+
     [Fact]
     public async Task AuditPage_Owner_SeesIt()
     {
@@ -42,7 +49,7 @@ public sealed class AuditTrailTests(OwnerStaffMemberFixture fixture) : IClassFix
     public async Task SettingsChange_WritesOneEntryPerChangedValue_WithBeforeAndAfter()
     {
         var store = Get<SettingsStore>();
-        var actor = new AuditActor("owner-id-1", "audit.owner@example.test", PortalRoles.Owner);
+        var actor = await ActorAsync("audit.owner@example.test", PortalRoles.Owner);
         await store.SetAsync("test.audit.a", "1", actor);
         await store.SetManyAsync(new Dictionary<string, string> { ["test.audit.a"] = "2", ["test.audit.b"] = "x" }, actor);
         await store.SetManyAsync(new Dictionary<string, string> { ["test.audit.a"] = "2", ["test.audit.b"] = "x" }, actor); // no change
@@ -90,7 +97,7 @@ public sealed class AuditTrailTests(OwnerStaffMemberFixture fixture) : IClassFix
     {
         var log = Get<AuditLog>();
         var clock = fixture.Factory.Clock;
-        var staff = new AuditActor("staff-9", "filter.staff@example.test", PortalRoles.Staff);
+        var staff = await ActorAsync("filter.staff@example.test", PortalRoles.Staff);
         await log.RecordAsync(staff, "filter.one", "Filter alpha");
         clock.Advance(TimeSpan.FromDays(3));
         await log.RecordAsync(staff, "filter.two", "Filter beta");
@@ -107,7 +114,7 @@ public sealed class AuditTrailTests(OwnerStaffMemberFixture fixture) : IClassFix
     [Fact]
     public async Task OwnerChanges_AcrossServices_EachWriteOneEntryAsTheActingUser()
     {
-        var owner = new AuditActor("owner-7", "acting.owner@example.test", PortalRoles.Owner);
+        var owner = await ActorAsync("acting.owner@example.test", PortalRoles.Owner);
         AuditAmbient.Current = owner;
         try
         {
@@ -139,6 +146,6 @@ public sealed class AuditTrailTests(OwnerStaffMemberFixture fixture) : IClassFix
         Assert.Equal(1, mine.Items.Count(e => e.Action == "catalog.product.create"));
         Assert.Equal(3, mine.Items.Count(e => e.Action == "settings.change")); // retry days, grace days, final action
         Assert.Equal(1, mine.Items.Count(e => e.Action == "email.template.save"));
-        Assert.All(mine.Items, e => Assert.Equal(("owner-7", "Owner"), (e.ActorId, e.ActorRole)));
+        Assert.All(mine.Items, e => Assert.Equal((owner.Id, "Owner"), (e.ActorId, e.ActorRole)));
     }
 }

@@ -17,7 +17,7 @@ namespace MembershipPortal.Web.Tests.Boxes;
 /// <summary>"What's in your box": the Owner or Staff describe a box's cycle on /admin/boxes; only that box's members read it.</summary>
 public sealed class CycleContentTests(MemberAdminFixture fixture) : IClassFixture<MemberAdminFixture>
 {
-    private static readonly AuditActor Owner = new("owner", "owner@example.test", PortalRoles.Owner);
+    private AuditActor Owner => fixture.OwnerActor; // a real Owner: every Owner/Staff write is checked against the database
     private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 1, 2, 3];
 
     private async Task<T> Use<T>(Func<CycleContents, Task<T>> action)

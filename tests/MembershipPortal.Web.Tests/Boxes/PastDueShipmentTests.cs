@@ -38,7 +38,7 @@ public sealed class PastDueShipmentTests(MemberAdminFixture fixture) : IClassFix
 
         Assert.Equal("Only the Owner can change this.", await options.SetShipPastDueInGraceAsync(true, fixture.StaffActor));
         Assert.False(await options.ShipPastDueInGraceAsync());
-        Assert.Null(await options.SetShipPastDueInGraceAsync(true, new AuditActor("owner", "owner@example.test", PortalRoles.Owner)));
+        Assert.Null(await options.SetShipPastDueInGraceAsync(true, fixture.OwnerActor));
         await boxes.GenerateAsync(box, cycle);
         Assert.Equal([inGrace.SubscriptionId], await ShippedAsync(cycle, inGrace.SubscriptionId, graceOver.SubscriptionId));
     }

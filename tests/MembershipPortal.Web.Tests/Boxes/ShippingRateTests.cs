@@ -14,7 +14,7 @@ namespace MembershipPortal.Web.Tests.Boxes;
 /// <summary>The Owner's shipping countries and flat rates: only those countries are accepted, and the rate is charged per box.</summary>
 public sealed class ShippingRateTests(MemberAdminFixture fixture) : IClassFixture<MemberAdminFixture>
 {
-    private static readonly AuditActor Owner = new("owner", "owner@example.test", PortalRoles.Owner);
+    private AuditActor Owner => fixture.OwnerActor; // a real Owner: every Owner/Staff write is checked against the database
 
     [Fact]
     public async Task Rates_OwnerOnly_LimitCountries_ChargedAtCheckoutAndRenewal_StatedInTheReminder_NothingForASkippedBox()

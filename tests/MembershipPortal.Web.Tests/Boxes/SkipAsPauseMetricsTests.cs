@@ -41,8 +41,12 @@ public sealed class SkipAsPauseMetricsTests : IAsyncLifetime
 
     private async Task<string?> SetOptionAsync(bool on, string role)
     {
+        // The actor must be a real account holding the role: every Owner/Staff write is checked against the database.
+        var email = $"someone.{role.ToLowerInvariant()}@example.test";
         await using var scope = factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<BoxSettings>().SetSkipCountsAsPauseAsync(on, new AuditActor("someone", "Someone", role));
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<MembershipPortal.Infrastructure.Identity.ApplicationUser>>();
+        var user = await users.FindByEmailAsync(email) ?? await factory.CreateUserAsync(email, "a long member passphrase", role);
+        return await scope.ServiceProvider.GetRequiredService<BoxSettings>().SetSkipCountsAsPauseAsync(on, new AuditActor(user.Id, email, role));
     }
 
     [Fact]

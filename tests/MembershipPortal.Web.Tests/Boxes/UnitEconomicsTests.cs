@@ -12,7 +12,7 @@ namespace MembershipPortal.Web.Tests.Boxes;
 /// <summary>Packing slips (one per box, Owner and Staff only) and the margin per cycle from the Owner's unit costs.</summary>
 public sealed class UnitEconomicsTests(MemberAdminFixture fixture) : IClassFixture<MemberAdminFixture>
 {
-    private static readonly AuditActor Owner = new("owner", "owner@example.test", PortalRoles.Owner);
+    private AuditActor Owner => fixture.OwnerActor; // a real Owner: every Owner/Staff write is checked against the database
 
     [Fact]
     public async Task Margin_RevenueOfTheBoxesLessTheOwnersUnitCosts_SlipsPerBox()

@@ -24,6 +24,7 @@ public sealed class MemberAdminFixture : IAsyncLifetime
     public HttpClient Anonymous { get; private set; } = null!;
     public string MemberId { get; private set; } = "";
     public AuditActor StaffActor { get; private set; } = null!;
+    public AuditActor OwnerActor { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -36,6 +37,7 @@ public sealed class MemberAdminFixture : IAsyncLifetime
         await using var db = await Db();
         MemberId = (await db.Users.SingleAsync(u => u.Email == "members.plain@example.test")).Id;
         StaffActor = new AuditActor((await db.Users.SingleAsync(u => u.Email == "members.staff@example.test")).Id, "members.staff@example.test", PortalRoles.Staff);
+        OwnerActor = new AuditActor((await db.Users.SingleAsync(u => u.Email == "members.owner@example.test")).Id, "members.owner@example.test", PortalRoles.Owner);
     }
 
     public async Task<AppDbContext> Db() => await Factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
@@ -62,9 +64,15 @@ public sealed class MemberAdminFixture : IAsyncLifetime
     }
 
     /// <summary>Runs <paramref name="action"/> as Staff, the way the member page does (the acting user is ambient).</summary>
-    public async Task<T> AsStaffAsync<T>(Func<MemberAdminService, BillingService, Task<T>> action)
+    public Task<T> AsStaffAsync<T>(Func<MemberAdminService, BillingService, Task<T>> action) => AsAsync(StaffActor, action);
+
+    /// <summary>Runs <paramref name="action"/> as the Owner (refunds and erasure are the Owner's alone).</summary>
+    public Task<T> AsOwnerAsync<T>(Func<MemberAdminService, BillingService, Task<T>> action) => AsAsync(OwnerActor, action);
+
+    /// <summary>Runs <paramref name="action"/> as <paramref name="actor"/>, as a circuit that captured that user when it opened.</summary>
+    public async Task<T> AsAsync<T>(AuditActor actor, Func<MemberAdminService, BillingService, Task<T>> action)
     {
-        AuditAmbient.Current = StaffActor;
+        AuditAmbient.Current = actor;
         try
         {
             await using var scope = Factory.Services.CreateAsyncScope();
@@ -223,11 +231,11 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
         await using (var db = await fixture.Db())
         {
             var payment = await db.Payments.SingleAsync(p => p.MemberId == buyer.Id);
-            var over = await fixture.AsStaffAsync((m, _) => m.RefundAsync(buyer.Id, payment.Id, payment.AmountMinor + 1));
+            var over = await fixture.AsOwnerAsync((m, _) => m.RefundAsync(buyer.Id, payment.Id, payment.AmountMinor + 1));
             Assert.False(over.Succeeded);
-            Assert.True((await fixture.AsStaffAsync((m, _) => m.RefundAsync(buyer.Id, payment.Id, 500))).Succeeded);
-            Assert.True((await fixture.AsStaffAsync((m, _) => m.RefundAsync(buyer.Id, payment.Id, payment.AmountMinor - 500))).Succeeded);
-            Assert.False((await fixture.AsStaffAsync((m, _) => m.RefundAsync(buyer.Id, payment.Id, 1))).Succeeded);
+            Assert.True((await fixture.AsOwnerAsync((m, _) => m.RefundAsync(buyer.Id, payment.Id, 500))).Succeeded);
+            Assert.True((await fixture.AsOwnerAsync((m, _) => m.RefundAsync(buyer.Id, payment.Id, payment.AmountMinor - 500))).Succeeded);
+            Assert.False((await fixture.AsOwnerAsync((m, _) => m.RefundAsync(buyer.Id, payment.Id, 1))).Succeeded);
         }
         await using var check = await fixture.Db();
         var invoice = await check.Invoices.SingleAsync(i => i.MemberId == buyer.Id);
@@ -280,7 +288,7 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
         Assert.True(totalBefore > 0);
         Assert.Contains("AspNetUsers.Email", await FindTextAsync(buyer.Email, "Zebediah", "1 Main Street")); // the scan sees data
 
-        var result = await fixture.AsStaffAsync((m, _) => m.DeleteAsync(buyer.Id));
+        var result = await fixture.AsOwnerAsync((m, _) => m.DeleteAsync(buyer.Id));
         Assert.True(result.Succeeded, result.Message);
 
         await using (var db = await fixture.Db())

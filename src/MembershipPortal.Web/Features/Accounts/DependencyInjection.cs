@@ -39,6 +39,7 @@ public static class DependencyInjection
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.Lockout.AllowedForNewUsers = true;
             })
+            .AddUserManager<PortalUserManager>()
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
@@ -76,6 +77,7 @@ public static class DependencyInjection
             .AddPolicy(PortalPolicies.Owner, p => p.RequireRole(PortalRoles.Owner));
 
         services.AddScoped<IEmailSender<ApplicationUser>>(sp => sp.GetRequiredService<IdentityEmailSender>());
+        services.AddScoped<AccountUnlock>();
         services.AddMemoryCache();
         services.AddScoped<AccountService>();
         services.AddScoped<IdentityEmailSender>();

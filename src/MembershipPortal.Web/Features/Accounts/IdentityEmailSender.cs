@@ -25,6 +25,10 @@ public sealed class IdentityEmailSender(
     public Task SendPasswordResetCodeAsync(ApplicationUser user, string email, string resetCode) =>
         SendAsync(NoticeKind.PasswordResetCode, user, email, "reset_code", resetCode);
 
+    /// <summary>An account email with one link (unlock, team invitation), queued and delivered like the others.</summary>
+    public Task SendLinkAsync(NoticeKind kind, ApplicationUser user, string email, string link) =>
+        SendAsync(kind, user, email, "action_url", link);
+
     /// <summary>Tells the holder of an address that someone tried to register with it (the register page reveals nothing).</summary>
     public Task SendAccountExistsAsync(ApplicationUser user, string loginUrl, string resetUrl) =>
         SendAsync(NoticeKind.AccountExists, user, user.Email!, new Dictionary<string, string> { ["login_url"] = loginUrl, ["reset_url"] = resetUrl });

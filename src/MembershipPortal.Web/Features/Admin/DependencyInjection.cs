@@ -9,6 +9,7 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddPortalAdmin(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<BusinessSettings>();
+        builder.Services.AddScoped<TeamService>();
         builder.Services.AddHostedService<SettingsRefresher>();
         return builder;
     }

@@ -31,7 +31,8 @@ public sealed record ImportOutcome(
 /// nothing. New customers become members with a confirmed address and no password; nothing is e-mailed.
 /// </summary>
 public sealed class HistoryImportService(
-    IDbContextFactory<AppDbContext> dbFactory, AnalyticsStore store, ILookupNormalizer normalizer, TimeProvider clock, ILogger<HistoryImportService> logger)
+    IDbContextFactory<AppDbContext> dbFactory, AnalyticsStore store, ILookupNormalizer normalizer, TimeProvider clock, ILogger<HistoryImportService> logger,
+    Audit.CurrentActor actor)
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
     /// <summary>Ids per look-up query (sent as one JSON parameter by EF, so no parameter limit applies).</summary>
@@ -44,8 +45,10 @@ public sealed class HistoryImportService(
         return await db.HistoryImports.AsNoTracking().OrderByDescending(i => i.Id).Take(count).ToListAsync(ct);
     }
 
+    /// <summary>Imports are the Owner's alone (or the command line's); anyone else is refused before the file is read.</summary>
     public async Task<ImportOutcome> ImportAsync(Stream content, string fileName, CancellationToken ct = default)
     {
+        await actor.RequireAsync("import.history", ct: ct);
         using var buffer = new MemoryStream();
         await content.CopyToAsync(buffer, ct);
         var bytes = buffer.ToArray();

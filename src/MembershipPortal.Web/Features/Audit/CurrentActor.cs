@@ -1,5 +1,8 @@
 using MembershipPortal.Infrastructure.Audit;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Identity;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Audit;
 
@@ -27,6 +30,21 @@ public sealed class CurrentActor(IServiceProvider services)
         }
         return AuditActor.System;
     }
+
+    /// <summary>
+    /// The one check every Owner/Staff action makes when it runs (not when its page loaded): the acting user still
+    /// exists, is not locked, holds the role <paramref name="action"/> needs, and, if Staff, does not act on an Owner
+    /// or Staff account (<paramref name="targetMemberId"/>). Returns the actor as the database knows them now; throws
+    /// <see cref="ActionRefusedException"/> otherwise. Jobs and the command line act as the system and pass.
+    /// </summary>
+    public async Task<AuditActor> RequireAsync(string action, string? targetMemberId = null, CancellationToken ct = default)
+    {
+        var who = await GetAsync();
+        // Inside a request nobody signed in is anonymous; only work outside any request (jobs, CLI) is the system.
+        if (who.Id is null && services.GetService<IHttpContextAccessor>()?.HttpContext is not null) who = AuditActor.Anonymous;
+        await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(ct);
+        return await AdminAccess.CheckAsync(db, who, action, targetMemberId, ct);
+    }
 }
 
 /// <summary>Sets <see cref="AuditAmbient.Current"/> to the circuit's user around every interactive event.</summary>
@@ -38,7 +56,9 @@ public sealed class AuditCircuitHandler(AuthenticationStateProvider auth) : Micr
         AuditActor? actor = null;
         try
         {
-            actor = AuditActor.From((await auth.GetAuthenticationStateAsync()).User);
+            var user = (await auth.GetAuthenticationStateAsync()).User;
+            // A circuit whose user was signed out (revalidation failed) is anonymous, never the all-powerful system.
+            actor = user.Identity?.IsAuthenticated == true ? AuditActor.From(user) : AuditActor.Anonymous;
         }
         catch (InvalidOperationException)
         {

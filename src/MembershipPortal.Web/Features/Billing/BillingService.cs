@@ -356,6 +356,9 @@ public sealed class BillingService(
         if (sub is null) return ActionResult.Fail("Subscription not found.");
         try
         {
+            // Owner/Staff acting from /admin/members are checked against the database before anything (a charge) happens.
+            if (AuditAmbient.Current is { Role: PortalRoles.Owner or PortalRoles.Staff } staff && staff.Id != memberId)
+                await AdminAccess.CheckAsync(db, staff, "member.subscription", memberId, ct);
             var message = await change(db, sub, clock.GetUtcNow());
             AuditStaff(db, memberId, "member.subscription", $"Subscription {sub.Id}: {message}");
             await db.SaveChangesAsync(ct);
@@ -368,6 +371,10 @@ public sealed class BillingService(
         catch (DbUpdateConcurrencyException)
         {
             return ActionResult.Fail("Your subscription changed in the meantime; reload the page and try again.");
+        }
+        catch (ActionRefusedException ex)
+        {
+            return ActionResult.Fail(ex.Message);
         }
     }
 

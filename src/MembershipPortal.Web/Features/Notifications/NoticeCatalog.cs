@@ -19,6 +19,8 @@ public enum NoticeKind
     WinBack,
     BoxShipped,
     AccountExists,
+    AccountLocked,
+    TeamInvitation,
 }
 
 /// <summary>A placeholder the Owner can use, with what it stands for and the value previews show.</summary>
@@ -137,6 +139,14 @@ public static class NoticeCatalog
             "You already have an account at {{business.name}}",
             "Hi {{member.first_name}},\n\nSomeone (perhaps you) tried to create a new account at {{business.name}} with this email address. You already have one, so nothing was changed.\n\nLog in at {{login_url}}. If you have forgotten your password, you can choose a new one with the button below. If this was not you, you can ignore this email.",
             [.. Common, "login_url", "reset_url"], "Choose a new password", "reset_url"),
+        new(NoticeKind.AccountLocked, "account-locked", "Account locked (unlock link)", "When wrong passwords lock an account", false,
+            "Your account was locked after failed sign-ins",
+            "Hi {{member.first_name}},\n\nSomeone tried to sign in to your account at {{business.name}} with wrong passwords several times, so sign-in is locked for a while. If that was not you, your account is being attacked: no wrong password was accepted and nothing was changed.\n\nYou can get back in now: use the button below and sign in with your password. The link works once. If you think someone knows your password, reset it.",
+            [.. Common, "action_url"], "Unlock and sign in", "action_url"),
+        new(NoticeKind.TeamInvitation, "team-invitation", "Team invitation", "When the Owner invites someone to the team", false,
+            "You're invited to the {{business.name}} team",
+            "Hi,\n\nYou have been invited to help run {{business.name}} as Staff, with the account {{member.email}}. Use the button below to choose your password; the link works once and expires in a day.",
+            [.. Common, "action_url"], "Choose my password", "action_url"),
     ];
 
     public static NoticeDefinition Get(NoticeKind kind) => All.Single(d => d.Kind == kind);

@@ -42,5 +42,7 @@ public sealed class Startup(IServiceProvider services, ILogger<Startup> logger) 
         foreach (var role in PortalRoles.All)
             if (!await roles.RoleExistsAsync(role))
                 await roles.CreateAsync(new IdentityRole(role));
+        // A database set up before the persisted "set up" mark gets it now, so /setup can never reopen.
+        await Setup.OwnerSetupService.MarkIfOwnerExistsAsync(db, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
     }
 }

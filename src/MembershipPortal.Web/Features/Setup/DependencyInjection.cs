@@ -9,13 +9,13 @@ public static class DependencyInjection
         return builder;
     }
 
-    /// <summary>/setup exists only while there is no Owner; afterwards it answers 404 like any unknown page.</summary>
+    /// <summary>/setup exists only on a database that never had an Owner; afterwards it answers 404 like any unknown page.</summary>
     public static WebApplication UsePortalSetupGate(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
             if (context.Request.Path.StartsWithSegments("/setup", StringComparison.OrdinalIgnoreCase) &&
-                await context.RequestServices.GetRequiredService<OwnerSetupService>().OwnerExistsAsync())
+                await context.RequestServices.GetRequiredService<OwnerSetupService>().IsSetUpAsync())
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;

@@ -35,6 +35,7 @@ public sealed class MemberAdminService(
     UserManager<ApplicationUser> users,
     IEmailSender<ApplicationUser> identityEmails,
     Billing.RenewalRun renewals,
+    MemberErasure erasure,
     TimeProvider clock)
 {
     public const int MaxNoteLength = 4000;
@@ -242,7 +243,21 @@ public sealed class MemberAdminService(
 
     // ---- Actions ----------------------------------------------------------------------------------------------
 
-    private async Task<AuditActor> WhoAsync() => await actor.GetAsync();
+    /// <summary>
+    /// Every action below starts here: the acting user is checked against the database now (exists, not locked, holds
+    /// the role; Staff act on members only; Owner-only actions need the Owner). A refusal changes nothing.
+    /// </summary>
+    private async Task<(AuditActor Who, MemberActionResult? Refused)> ActorForAsync(string action, string memberId, CancellationToken ct)
+    {
+        try
+        {
+            return (await actor.RequireAsync(action, memberId, ct), null);
+        }
+        catch (ActionRefusedException ex)
+        {
+            return (AuditActor.Anonymous, MemberActionResult.Fail(ex.Message));
+        }
+    }
 
     private void Audit(AppDbContext db, AuditActor who, string action, string summary, string memberId, string? before = null, string? after = null) =>
         audit.Add(db, who, action, summary, "member", memberId, before, after);
@@ -251,11 +266,12 @@ public sealed class MemberAdminService(
     {
         var now = clock.GetUtcNow();
         if (until is { } u && u <= now) return MemberActionResult.Fail("The comp must end in the future (or leave the date empty for no end).");
+        var (who, refused) = await ActorForAsync("member.comp", memberId, ct);
+        if (refused is not null) return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Users.AnyAsync(x => x.Id == memberId, ct)) return MemberActionResult.Fail("This member no longer exists.");
         var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == productId, ct);
         if (product is null) return MemberActionResult.Fail("Choose a product to comp.");
-        var who = await WhoAsync();
         db.Comps.Add(new Comp { MemberId = memberId, ProductId = productId, Until = until, GrantedBy = who.Name, GrantedAt = now });
         var end = until is { } e ? $"until {e:d MMM yyyy}" : "with no end date";
         Audit(db, who, "member.comp", $"Comped {product.Name} {end}", memberId);
@@ -265,13 +281,15 @@ public sealed class MemberAdminService(
 
     public async Task<MemberActionResult> EndCompAsync(string memberId, Guid compId, CancellationToken ct = default)
     {
+        var (who, refused) = await ActorForAsync("member.comp.end", memberId, ct);
+        if (refused is not null) return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var comp = await db.Comps.FirstOrDefaultAsync(c => c.Id == compId && c.MemberId == memberId, ct);
         if (comp is null) return MemberActionResult.Fail("This comp no longer exists.");
         var now = clock.GetUtcNow();
         var before = comp.Until?.ToString("u", CultureInfo.InvariantCulture) ?? "no end";
         comp.Until = now;
-        Audit(db, await WhoAsync(), "member.comp.end", "Ended a comp", memberId, before, now.ToString("u", CultureInfo.InvariantCulture));
+        Audit(db, who, "member.comp.end", "Ended a comp", memberId, before, now.ToString("u", CultureInfo.InvariantCulture));
         await db.SaveChangesAsync(ct);
         return MemberActionResult.Ok("Comp ended.");
     }
@@ -279,6 +297,8 @@ public sealed class MemberAdminService(
     /// <summary>Cancels a subscription at once (access ends now); at the gateway too when Stripe bills it.</summary>
     public async Task<MemberActionResult> CancelNowAsync(string memberId, Guid subscriptionId, CancellationToken ct = default)
     {
+        var (who, refused) = await ActorForAsync("member.subscription.cancel-now", memberId, ct);
+        if (refused is not null) return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sub = await db.Subscriptions.Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
         if (sub is null) return MemberActionResult.Fail("Subscription not found.");
@@ -289,7 +309,7 @@ public sealed class MemberAdminService(
                 await gateway.CancelSubscriptionAsync(gid, CancelMode.Immediately, $"staff-cancel:{sub.Id}:{sub.Version}", ct);
             var before = sub.Status.ToString();
             sub.CancelNow(clock.GetUtcNow(), "Cancelled by staff");
-            Audit(db, await WhoAsync(), "member.subscription.cancel-now", $"Cancelled subscription {sub.Id} at once", memberId, before, sub.Status.ToString());
+            Audit(db, who, "member.subscription.cancel-now", $"Cancelled subscription {sub.Id} at once", memberId, before, sub.Status.ToString());
             await db.SaveChangesAsync(ct);
             return MemberActionResult.Ok("Subscription cancelled; access has ended.");
         }
@@ -302,6 +322,8 @@ public sealed class MemberAdminService(
     /// <summary>Refunds all or part of a payment through the gateway and records it on the invoice.</summary>
     public async Task<MemberActionResult> RefundAsync(string memberId, Guid paymentId, long amountMinor, CancellationToken ct = default)
     {
+        var (who, refused) = await ActorForAsync("member.refund", memberId, ct);
+        if (refused is not null) return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == paymentId && p.MemberId == memberId, ct);
         if (payment is null || payment.Outcome != PaymentOutcome.Succeeded || payment.GatewayPaymentId is null)
@@ -320,7 +342,7 @@ public sealed class MemberAdminService(
             invoice.AmountRefundedMinor += amountMinor;
             invoice.Status = invoice.AmountRefundedMinor >= invoice.AmountPaidMinor ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
         }
-        Audit(db, await WhoAsync(), "member.refund", $"Refunded {amount.Display()} of payment {payment.Id}", memberId);
+        Audit(db, who, "member.refund", $"Refunded {amount.Display()} of payment {payment.Id}", memberId);
         await db.SaveChangesAsync(ct);
         return MemberActionResult.Ok($"Refunded {amount.Display()}.");
     }
@@ -328,19 +350,23 @@ public sealed class MemberAdminService(
     /// <summary>Queues a copy of an email the member was sent (a fresh outbox row; the original stays as it was).</summary>
     public async Task<MemberActionResult> ResendEmailAsync(string memberId, Guid outboxId, CancellationToken ct = default)
     {
+        var (who, refused) = await ActorForAsync("member.email.resend", memberId, ct);
+        if (refused is not null) return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var original = await db.Outbox.AsNoTracking().FirstOrDefaultAsync(o => o.Id == outboxId && o.MemberId == memberId, ct);
         if (original is null) return MemberActionResult.Fail("That email is not in this member's history.");
         var now = clock.GetUtcNow();
         db.Outbox.Add(OutboxMessage.Create($"resend:{original.Id:N}:{Guid.NewGuid():N}", original.Kind,
             new Infrastructure.Email.EmailMessage(original.ToAddress, original.Subject, original.HtmlBody, original.TextBody, ToName: original.ToName), now, memberId, original.SubscriptionId, original.UnsubscribeUrl));
-        Audit(db, await WhoAsync(), "member.email.resend", $"Resent the “{original.Kind}” email", memberId);
+        Audit(db, who, "member.email.resend", $"Resent the “{original.Kind}” email", memberId);
         await db.SaveChangesAsync(ct);
         return MemberActionResult.Ok("Email queued again.");
     }
 
     public async Task<MemberActionResult> ResendConfirmationAsync(string memberId, string baseUri, CancellationToken ct = default)
     {
+        var (who, refused) = await ActorForAsync("member.email.confirmation", memberId, ct);
+        if (refused is not null) return refused;
         var user = await users.FindByIdAsync(memberId);
         if (user?.Email is null) return MemberActionResult.Fail("This member has no email address.");
         if (user.EmailConfirmed) return MemberActionResult.Fail("This member's address is already confirmed.");
@@ -348,14 +374,15 @@ public sealed class MemberAdminService(
         var link = QueryHelpers.AddQueryString(new Uri(new Uri(baseUri), "Account/ConfirmEmail").AbsoluteUri,
             new Dictionary<string, string?> { ["userId"] = user.Id, ["code"] = code });
         await identityEmails.SendConfirmationLinkAsync(user, user.Email, HtmlEncoder.Default.Encode(link));
-        await audit.RecordAsync(await WhoAsync(), "member.email.confirmation", "Resent the email confirmation link", "member", memberId, ct: ct);
+        await audit.RecordAsync(who, "member.email.confirmation", "Resent the email confirmation link", "member", memberId, ct: ct);
         return MemberActionResult.Ok("Confirmation email sent.");
     }
 
     /// <summary>Locks (no sign-in, current sessions end within a minute) or unlocks the account.</summary>
     public async Task<MemberActionResult> SetLockedAsync(string memberId, bool locked, CancellationToken ct = default)
     {
-        var who = await WhoAsync();
+        var (who, refused) = await ActorForAsync(locked ? "member.lock" : "member.unlock", memberId, ct);
+        if (refused is not null) return refused;
         if (locked && who.Id == memberId) return MemberActionResult.Fail("You cannot lock your own account.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == memberId, ct);
@@ -375,9 +402,10 @@ public sealed class MemberAdminService(
         var body = (text ?? "").Trim();
         if (body.Length == 0) return MemberActionResult.Fail("Write the note first.");
         if (body.Length > MaxNoteLength) return MemberActionResult.Fail($"A note can be at most {MaxNoteLength:N0} characters.");
+        var (who, refused) = await ActorForAsync("member.note", memberId, ct);
+        if (refused is not null) return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Users.AnyAsync(u => u.Id == memberId, ct)) return MemberActionResult.Fail("This member no longer exists.");
-        var who = await WhoAsync();
         db.MemberNotes.Add(new MemberNote { MemberId = memberId, AuthorId = who.Id, AuthorName = who.Name, Text = body, At = clock.GetUtcNow() });
         Audit(db, who, "member.note", "Added a staff note", memberId);
         await db.SaveChangesAsync(ct);
@@ -387,6 +415,8 @@ public sealed class MemberAdminService(
     /// <summary>Everything the portal holds about the member, as JSON (the data-subject export).</summary>
     public async Task<byte[]?> ExportAsync(string memberId, CancellationToken ct = default)
     {
+        var (who, refused) = await ActorForAsync("member.export", memberId, ct);
+        if (refused is not null) return null;
         var detail = await DetailAsync(memberId, ct);
         if (detail is null) return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -394,7 +424,7 @@ public sealed class MemberAdminService(
             .Select(r => r.ShippingAddress).Where(a => a != null).ToListAsync(ct);
         var addressBook = await db.MemberAddresses.AsNoTracking().Where(a => a.MemberId == memberId).OrderBy(a => a.CreatedAt)
             .Select(a => new { a.Label, a.Name, a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country }).ToListAsync(ct);
-        Audit(db, await WhoAsync(), "member.export", "Exported the member's data", memberId);
+        Audit(db, who, "member.export", "Exported the member's data", memberId);
         await db.SaveChangesAsync(ct);
         var document = new
         {
@@ -416,70 +446,18 @@ public sealed class MemberAdminService(
     }
 
     /// <summary>
-    /// Erases the member's personal data in one transaction: live subscriptions end now, the account is anonymised and
-    /// locked, their notes, comps, emails, opt-outs, saved card and addresses go. Invoices and payments stay (the books
-    /// need them) under the anonymous account id, with their totals unchanged.
+    /// Erases the member's personal data (<see cref="MemberErasure"/>). The Owner erases members and Staff from here;
+    /// an Owner's account is never erased from the admin pages.
     /// </summary>
     public async Task<MemberActionResult> DeleteAsync(string memberId, CancellationToken ct = default)
     {
-        var who = await WhoAsync();
+        var (who, refused) = await ActorForAsync("member.delete", memberId, ct);
+        if (refused is not null) return refused;
         if (who.Id == memberId) return MemberActionResult.Fail("You cannot delete your own account here.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == memberId, ct);
-        if (user is null) return MemberActionResult.Fail("This member no longer exists.");
-        if (await IsOwnerAsync(db, memberId, ct)) return MemberActionResult.Fail("The Owner's account cannot be deleted.");
-        var now = clock.GetUtcNow();
-        var email = user.Email;
-
-        foreach (var sub in await db.Subscriptions.Include(s => s.Items).Where(s => s.MemberId == memberId && s.Status != SubscriptionStatus.Canceled).ToListAsync(ct))
-        {
-            var record = await db.SubscriptionRecords.FirstOrDefaultAsync(r => r.SubscriptionId == sub.Id, ct);
-            if (gateway.UsesHostedPages && record?.GatewaySubscriptionId is { } gid)
-                await gateway.CancelSubscriptionAsync(gid, CancelMode.Immediately, $"erase-cancel:{sub.Id}:{sub.Version}", ct);
-            sub.CancelNow(now, "Member erased");
-        }
-        foreach (var record in await db.SubscriptionRecords.Where(r => db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.MemberId == memberId)).ToListAsync(ct))
-        {
-            record.ShippingAddress = null;
-            record.AddressId = null;
-            record.CancelFeedback = null;
-        }
-        db.MemberAddresses.RemoveRange(await db.MemberAddresses.Where(a => a.MemberId == memberId).ToListAsync(ct));
-        if (await db.BillingProfiles.FirstOrDefaultAsync(p => p.MemberId == memberId, ct) is { } profile)
-        {
-            profile.CardBrand = profile.CardLast4 = profile.TestCardToken = null;
-            profile.CardExpMonth = profile.CardExpYear = null;
-        }
-        foreach (var payment in await db.Payments.Where(p => p.MemberId == memberId && p.CardLast4 != null).ToListAsync(ct)) payment.CardLast4 = null;
-        foreach (var shipment in await db.Shipments.Where(s => s.MemberId == memberId).ToListAsync(ct))
-            shipment.Address = new ShippingAddress { Name = "erased", Line1 = "erased", City = "erased", PostalCode = "-", Country = shipment.Address.Country };
-        db.MemberNotes.RemoveRange(await db.MemberNotes.Where(n => n.MemberId == memberId).ToListAsync(ct));
-        db.Comps.RemoveRange(await db.Comps.Where(c => c.MemberId == memberId).ToListAsync(ct));
-        db.Outbox.RemoveRange(await db.Outbox.Where(o => o.MemberId == memberId || o.ToAddress == email).ToListAsync(ct));
-        var normalized = email?.ToUpperInvariant();
-        db.EmailOptOuts.RemoveRange(await db.EmailOptOuts.Where(o => o.MemberId == memberId || o.NormalizedEmail == normalized).ToListAsync(ct));
-        foreach (var imported in await db.ImportedCustomers.Where(c => c.MemberId == memberId).ToListAsync(ct)) imported.Email = $"erased-{memberId}";
-        db.UserLogins.RemoveRange(await db.UserLogins.Where(l => l.UserId == memberId).ToListAsync(ct));
-        db.UserTokens.RemoveRange(await db.UserTokens.Where(t => t.UserId == memberId).ToListAsync(ct));
-        db.UserClaims.RemoveRange(await db.UserClaims.Where(c => c.UserId == memberId).ToListAsync(ct));
-        db.UserRoles.RemoveRange(await db.UserRoles.Where(r => r.UserId == memberId).ToListAsync(ct));
-        db.UserPasskeys.RemoveRange(await db.UserPasskeys.Where(p => p.UserId == memberId).ToListAsync(ct));
-
-        var placeholder = $"erased-{memberId}@erased.invalid";
-        user.Email = user.UserName = placeholder;
-        user.NormalizedEmail = user.NormalizedUserName = placeholder.ToUpperInvariant();
-        user.FirstName = user.LastName = null;
-        user.PhoneNumber = null;
-        user.PasswordHash = null;
-        user.EmailConfirmed = false;
-        user.PrefersDarkMode = null;
-        user.LockoutEnabled = true;
-        user.LockoutEnd = DateTimeOffset.MaxValue;
-        user.SecurityStamp = Guid.NewGuid().ToString("N");
-        user.ConcurrencyStamp = Guid.NewGuid().ToString("N");
-        Audit(db, who, "member.delete", "Erased the member's personal data; invoices kept anonymised", memberId);
-        await db.SaveChangesAsync(ct);
-        return MemberActionResult.Ok("Member erased. Their invoices stay in the books without personal data.");
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            if (await IsOwnerAsync(db, memberId, ct)) return MemberActionResult.Fail("The Owner's account cannot be deleted.");
+        var erased = await erasure.EraseAsync(memberId, who, ct);
+        return erased.Succeeded ? MemberActionResult.Ok("Member erased. Their invoices stay in the books without personal data.") : erased;
     }
 
     private static Task<bool> IsOwnerAsync(AppDbContext db, string memberId, CancellationToken ct) =>

@@ -9,6 +9,7 @@ public static class MembersEndpoints
     public static IHostApplicationBuilder AddPortalMembersAdmin(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<MemberAdminService>();
+        builder.Services.AddScoped<MemberErasure>();
         return builder;
     }
 
