@@ -39,6 +39,7 @@ builder.AddPortalAudit();
 builder.AddPortalAdmin();
 builder.AddPortalMembersAdmin();
 builder.AddPortalBoxes();
+builder.AddPortalWebhooks();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
