@@ -224,6 +224,27 @@ internal sealed class WebhookBench(int count, int parallel, bool direct, string 
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:Microsoft.AspNetCore.HttpLogging.HttpLoggingMiddleware"] = "Warning",
             }));
+            // A paid invoice's payment and card are read from Stripe (webhooks do not carry them): an in-process stand-in
+            // answers as Stripe does, so the bench counts the portal's side of that call and not Stripe's network latency.
+            builder.ConfigureServices(services => services
+                .AddHttpClient(MembershipPortal.Infrastructure.Payments.Stripe.StripeServiceCollectionExtensions.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(() => new StripeApiStandIn()));
+        }
+    }
+
+    /// <summary>GET /v1/invoice_payments?invoice=in_... answered with the invoice's paid PaymentIntent (Stripe's fixture shapes).</summary>
+    private sealed class StripeApiStandIn : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var invoiceId = System.Web.HttpUtility.ParseQueryString(request.RequestUri!.Query)["invoice"];
+            var found = request.RequestUri.AbsolutePath == "/v1/invoice_payments" && invoiceId is { Length: > 3 };
+            var body = found ? StripeEvents.InvoicePaymentList(invoiceId!, "pi_" + invoiceId![3..], 2000).ToJsonString() : """{"error":{"type":"invalid_request_error","message":"Not stubbed."}}""";
+            return Task.FromResult(new HttpResponseMessage(found ? HttpStatusCode.OK : HttpStatusCode.NotFound)
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+                RequestMessage = request,
+            });
         }
     }
 }

@@ -41,6 +41,7 @@ builder.AddPortalAudit();
 builder.AddPortalAdmin();
 builder.AddPortalMembersAdmin();
 builder.AddPortalBoxes();
+builder.AddPortalWebhooks();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 

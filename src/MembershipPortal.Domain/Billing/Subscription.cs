@@ -68,7 +68,9 @@ public sealed class Subscription
     /// <summary>
     /// Creates a subscription from a checkout. With a trial (the longest trial among the items) it starts
     /// trialing and the first period ends with the trial; otherwise it is active when the first payment has
-    /// been confirmed and incomplete while awaiting it. Archived prices are refused.
+    /// been confirmed and incomplete while awaiting it. Archived prices are refused, unless
+    /// <paramref name="soldByGateway"/>: the billing engine (Stripe) already sold and charged it, and the ledger records
+    /// what was sold whatever the catalog offers now.
     /// </summary>
     public static Subscription Start(
         string memberId,
@@ -76,7 +78,8 @@ public sealed class Subscription
         DateTimeOffset now,
         bool paymentConfirmed,
         Coupon? coupon = null,
-        Guid? id = null)
+        Guid? id = null,
+        bool soldByGateway = false)
     {
         if (string.IsNullOrWhiteSpace(memberId))
             throw new DomainException("A subscription needs a member.");
@@ -84,7 +87,7 @@ public sealed class Subscription
             throw new DomainException("A subscription needs at least one item.");
         foreach (var item in items)
         {
-            item.Price.EnsurePurchasable();
+            if (!soldByGateway) item.Price.EnsurePurchasable();
             SubscriptionItem.RequireQuantity(item.Quantity);
         }
 
@@ -322,13 +325,14 @@ public sealed class Subscription
     /// <summary>
     /// Moves an item to another price (upgrade, downgrade, or a cadence switch such as monthly → yearly). A cadence
     /// switch starts a new period now, matching <see cref="Proration"/>; while trialing the trial period is kept.
-    /// Charging the difference is the caller's job, using a <see cref="ProrationPreview"/>.
+    /// Charging the difference is the caller's job, using a <see cref="ProrationPreview"/>. An archived price is refused
+    /// unless <paramref name="soldByGateway"/> (the billing engine made the change and bills it already).
     /// </summary>
-    public void ChangePlan(Guid itemId, CatalogPrice newPrice, DateTimeOffset now)
+    public void ChangePlan(Guid itemId, CatalogPrice newPrice, DateTimeOffset now, bool soldByGateway = false)
     {
         EnsureItemsEditable();
         var item = FindItem(itemId);
-        newPrice.EnsurePurchasable();
+        if (!soldByGateway) newPrice.EnsurePurchasable();
         if (newPrice.Id == item.PriceId)
             throw new DomainException("The subscription is already on this price.");
         if (newPrice.Terms.Currency != Currency)
@@ -349,10 +353,11 @@ public sealed class Subscription
             });
     }
 
-    public SubscriptionItem AddItem(CatalogPrice price, int quantity, DateTimeOffset now)
+    /// <summary>Adds an add-on; an archived price is refused unless <paramref name="soldByGateway"/> (see <see cref="ChangePlan"/>).</summary>
+    public SubscriptionItem AddItem(CatalogPrice price, int quantity, DateTimeOffset now, bool soldByGateway = false)
     {
         EnsureItemsEditable();
-        price.EnsurePurchasable();
+        if (!soldByGateway) price.EnsurePurchasable();
         SubscriptionItem.RequireQuantity(quantity);
         EnsureCompatible([.. _items.Select(i => (i.ProductId, i.Terms)), (price.ProductId, price.Terms)]);
 

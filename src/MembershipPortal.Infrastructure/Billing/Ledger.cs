@@ -27,6 +27,12 @@ public class Invoice
     public int AttemptCount { get; set; }
     public string? GatewayInvoiceId { get; set; }
     public List<InvoiceLineRecord> Lines { get; set; } = [];
+
+    /// <summary>
+    /// The number to show. Stripe numbers an invoice when it is finalized; before that (a draft) the ledger keeps Stripe's
+    /// invoice id in <see cref="Number"/>, shown as what it is rather than as an invoice number.
+    /// </summary>
+    public string DisplayNumber => GatewayInvoiceId is { } id && Number == id ? $"Draft invoice {id}" : Number;
 }
 
 public class InvoiceLineRecord
@@ -76,6 +82,28 @@ public class ProcessedWebhookEvent
     public required string EventId { get; set; }
     public required string Type { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
+}
+
+public enum WebhookLogOutcome { Ignored, Failed }
+
+/// <summary>
+/// A Stripe event the portal acknowledged without applying (not its own, or no handler) or could not apply yet (Stripe
+/// retries it). One row per event id, the last <see cref="WebhookEventLogEntry.Kept"/> kept, for the Owner's webhook page;
+/// a failed event that later went through is recorded in <see cref="ProcessedWebhookEvent"/> too.
+/// </summary>
+public class WebhookEventLogEntry
+{
+    public const int Kept = 100;
+    public const int ReasonLength = 500;
+
+    public long Id { get; set; }
+    public required string EventId { get; set; }
+    public required string Type { get; set; }
+    /// <summary>When the latest delivery of this event arrived.</summary>
+    public DateTimeOffset ReceivedAt { get; set; }
+    public WebhookLogOutcome Outcome { get; set; }
+    public required string Reason { get; set; }
+    public int Deliveries { get; set; } = 1;
 }
 
 /// <summary>Ledger data kept beside the domain aggregate: gateway ids, shipping address, the exit survey.</summary>

@@ -36,6 +36,7 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<BillingProfile> BillingProfiles => Set<BillingProfile>();
     public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
+    public DbSet<WebhookEventLogEntry> WebhookEventLog => Set<WebhookEventLogEntry>();
     public DbSet<ContentItem> ContentItems => Set<ContentItem>();
     public DbSet<Course> Courses => Set<Course>();
     public DbSet<CourseModule> CourseModules => Set<CourseModule>();

@@ -47,6 +47,34 @@ public class SubscriptionTests
         Assert.Throws<DomainException>(() => StartActive(price));
     }
 
+    // Stripe charged the member before the Owner archived the price: the ledger records the sale.
+    [Fact]
+    public void Start_ArchivedPriceSoldByGateway_StartsOnIt()
+    {
+        var price = Monthly(1000);
+        price.Archive(Now);
+
+        var subscription = Subscription.Start("member-1", [new NewSubscriptionItem(price, 1)], Now, paymentConfirmed: true, soldByGateway: true);
+
+        Assert.Equal(SubscriptionStatus.Active, subscription.Status);
+        Assert.Equal(price.Id, subscription.Items.Single().PriceId);
+    }
+
+    [Fact]
+    public void ChangePlanAndAddItem_ArchivedPriceSoldByGateway_Applied()
+    {
+        var subscription = StartActive(Monthly(1000));
+        var retired = Monthly(2000);
+        retired.Archive(Now);
+        var addOn = Monthly(300);
+        addOn.Archive(Now);
+
+        subscription.ChangePlan(subscription.Items[0].Id, retired, Now.AddDays(1), soldByGateway: true);
+        subscription.AddItem(addOn, 1, Now.AddDays(1), soldByGateway: true);
+
+        Assert.Equal([retired.Id, addOn.Id], subscription.Items.Select(i => i.PriceId));
+    }
+
     [Fact]
     public void Start_ItemsOnDifferentCadences_Throws()
     {

@@ -14,7 +14,7 @@ namespace MembershipPortal.Web.Tests.Settings;
 /// <summary>/admin/settings: Owner only; the business profile is validated whole, saved whole, audited and shown at once.</summary>
 public sealed class OwnerSettingsTests(OwnerStaffMemberFixture fixture) : IClassFixture<OwnerStaffMemberFixture>
 {
-    public static TheoryData<string> OwnerPages() => ["/admin/settings", "/admin/settings/billing", "/admin/settings/emails", "/admin/audit"];
+    public static TheoryData<string> OwnerPages() => ["/admin/settings", "/admin/settings/billing", "/admin/settings/emails", "/admin/settings/webhooks", "/admin/audit"];
 
     private T Get<T>() where T : notnull => fixture.Factory.Services.GetRequiredService<T>();
 

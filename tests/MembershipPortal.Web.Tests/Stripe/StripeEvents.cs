@@ -144,4 +144,28 @@ public static class StripeEvents
             };
         return session;
     }
+
+    /// <summary>
+    /// GET /v1/invoice_payments?invoice=... as Stripe answers it with <c>data.payment.payment_intent.payment_method</c>
+    /// expanded: the invoice's one paid payment, a PaymentIntent paid with the fixture card (visa 4242, 8/2030).
+    /// </summary>
+    public static JsonObject InvoicePaymentList(string invoiceId, string paymentIntentId, long amount)
+    {
+        var intent = StripeFixtures.Resource("payment_intent");
+        intent["id"] = paymentIntentId;
+        intent["amount"] = amount;
+        intent["amount_received"] = amount;
+        intent["status"] = "succeeded";
+        intent["payment_method"] = StripeFixtures.Resource("payment_method");
+        var payment = StripeFixtures.Resource("invoice_payment");
+        payment["id"] = "inpay_" + invoiceId[3..];
+        payment["invoice"] = invoiceId;
+        payment["currency"] = "usd";
+        payment["amount_paid"] = amount;
+        payment["amount_requested"] = amount;
+        payment["status"] = "paid";
+        payment["is_default"] = true;
+        payment["payment"] = new JsonObject { ["type"] = "payment_intent", ["payment_intent"] = intent };
+        return new JsonObject { ["object"] = "list", ["data"] = new JsonArray(payment), ["has_more"] = false, ["url"] = "/v1/invoice_payments" };
+    }
 }

@@ -948,6 +948,88 @@ public static class StripeFixtures
   "return_url": "https://example.com/account",
   "url": "https://sangeekp-15t6ai--customer_portal-mydev.dev.stripe.me/session/{SESSION_SECRET}",
   "customer_account": null
+ },
+ "invoice_payment": {
+  "amount_paid": null,
+  "amount_requested": 1112626247,
+  "created": 1028554472,
+  "currency": "currency",
+  "id": "obj_123",
+  "invoice": "invoice",
+  "is_default": true,
+  "livemode": true,
+  "object": "invoice_payment",
+  "payment": {
+   "type": "payment_intent"
+  },
+  "status": "status",
+  "status_transitions": {
+   "canceled_at": null,
+   "paid_at": null
+  }
+ },
+ "payment_method": {
+  "allow_redisplay": "unspecified",
+  "billing_details": {
+   "address": {
+    "city": "San Francisco",
+    "country": "US",
+    "line1": "1234 Fake Street",
+    "line2": null,
+    "postal_code": "94102",
+    "state": "CA"
+   },
+   "email": "jenny@example.com",
+   "name": null,
+   "phone": "+15555555555",
+   "tax_id": null
+  },
+  "card": {
+   "brand": "visa",
+   "checks": {
+    "address_line1_check": null,
+    "address_postal_code_check": null,
+    "cvc_check": "pass"
+   },
+   "country": "US",
+   "display_brand": "visa",
+   "exp_month": 8,
+   "exp_year": 2030,
+   "fingerprint": "AOB934RVNwzk6xtn",
+   "funding": "credit",
+   "generated_from": {
+    "charge": null,
+    "payment_method_details": {
+     "type": "type"
+    },
+    "setup_attempt": null
+   },
+   "last4": "4242",
+   "networks": {
+    "available": [
+     "visa"
+    ],
+    "preferred": null
+   },
+   "three_d_secure_usage": {
+    "supported": true
+   },
+   "wallet": {
+    "dynamic_last4": null,
+    "type": "link"
+   },
+   "regulated_status": null
+  },
+  "created": 1234567890,
+  "customer": null,
+  "id": "pm_1Pgc75B7WZ01zgkWlHVgdEGJ",
+  "livemode": false,
+  "metadata": {
+   "order_id": "123456789"
+  },
+  "object": "payment_method",
+  "type": "card",
+  "customer_account": null
  }
 }
 """;

@@ -12,7 +12,19 @@ public sealed class StubStripeApi : HttpMessageHandler
 {
     private readonly Dictionary<(string Method, string Path), Queue<(HttpStatusCode Status, string Json)>> replies = new();
 
+    private readonly Dictionary<(string Method, string Path), (Func<RecordedRequest, JsonNode> Body, HttpStatusCode Status)> responders = new();
+
     public List<RecordedRequest> Requests { get; } = [];
+
+    /// <summary>
+    /// Answers every (method, path) request from the request itself (its query, say), ahead of any queued reply; a later
+    /// call for the same (method, path) replaces it.
+    /// </summary>
+    public StubStripeApi Respond(HttpMethod method, string path, Func<RecordedRequest, JsonNode> responder, HttpStatusCode status = HttpStatusCode.OK)
+    {
+        lock (replies) responders[(method.Method, path)] = (responder, status);
+        return this;
+    }
 
     public StubStripeApi Reply(HttpMethod method, string path, JsonNode body, HttpStatusCode status = HttpStatusCode.OK)
     {
@@ -40,7 +52,9 @@ public sealed class StubStripeApi : HttpMessageHandler
         (HttpStatusCode Status, string Json) reply;
         lock (replies)
         {
-            reply = replies.TryGetValue((recorded.Method, recorded.Path), out var queue) && queue.Count > 0
+            reply = responders.TryGetValue((recorded.Method, recorded.Path), out var responder)
+                ? (responder.Status, responder.Body(recorded).ToJsonString())
+                : replies.TryGetValue((recorded.Method, recorded.Path), out var queue) && queue.Count > 0
                 ? (queue.Count > 1 ? queue.Dequeue() : queue.Peek())
                 : (HttpStatusCode.NotFound, Error("invalid_request_error", "resource_missing", $"No stub for {recorded.Method} {recorded.Path}.").ToJsonString());
         }

@@ -147,3 +147,18 @@ internal sealed class ProcessedWebhookEventConfiguration : IEntityTypeConfigurat
         b.Property(e => e.Type).HasMaxLength(100);
     }
 }
+
+internal sealed class WebhookEventLogEntryConfiguration : IEntityTypeConfiguration<WebhookEventLogEntry>
+{
+    public void Configure(EntityTypeBuilder<WebhookEventLogEntry> b)
+    {
+        b.ToTable("WebhookEventLog");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).ValueGeneratedOnAdd();
+        b.Property(e => e.EventId).HasMaxLength(255);
+        b.HasIndex(e => e.EventId).IsUnique();
+        b.Property(e => e.Type).HasMaxLength(100);
+        b.Property(e => e.Outcome).HasConversion<string>().HasMaxLength(16);
+        b.Property(e => e.Reason).HasMaxLength(WebhookEventLogEntry.ReasonLength);
+    }
+}

@@ -298,6 +298,52 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
         }
     }
 
+    /// <summary>
+    /// The payment that settled a paid invoice (its PaymentIntent id, else its charge id) and the card it was paid with.
+    /// Stripe's invoice events carry neither: <c>invoice.payments</c> is sent only when expanded. Null when the invoice
+    /// has no payment yet.
+    /// </summary>
+    public async Task<StripeInvoicePayment?> GetInvoicePaymentAsync(string gatewayInvoiceId, CancellationToken ct = default)
+    {
+        var options = new InvoicePaymentListOptions
+        {
+            Invoice = gatewayInvoiceId,
+            Limit = 10,
+            Expand = ["data.payment.payment_intent.payment_method", "data.payment.charge"],
+        };
+        var payments = await Call(() => client.V1.InvoicePayments.ListAsync(options, cancellationToken: ct));
+        var paid = payments.Data.Where(p => p.Status == "paid").ToList();
+        var payment = (paid.FirstOrDefault(p => p.IsDefault) ?? paid.FirstOrDefault() ?? payments.Data.FirstOrDefault(p => p.IsDefault))?.Payment;
+        if (payment is null) return null;
+        var id = payment.PaymentIntentId ?? payment.ChargeId;
+        if (string.IsNullOrEmpty(id)) return null;
+        var card = Summary(payment.PaymentIntent?.PaymentMethod?.Card) ?? Summary(payment.Charge?.PaymentMethodDetails?.Card);
+        return new StripeInvoicePayment(id, card);
+    }
+
+    /// <summary>
+    /// The customer's card on file: the default payment method, else the legacy default card source. Stripe's events name
+    /// these by id only, so the customer is read with both expanded. Null when there is no card.
+    /// </summary>
+    public async Task<CardSummary?> GetCustomerCardAsync(string customerId, CancellationToken ct = default)
+    {
+        var options = new CustomerGetOptions { Expand = ["invoice_settings.default_payment_method", "default_source"] };
+        var customer = await Call(() => client.V1.Customers.GetAsync(customerId, options, cancellationToken: ct));
+        return Summary(customer.InvoiceSettings?.DefaultPaymentMethod?.Card)
+            ?? (customer.DefaultSource is Card source ? Summary(source.Brand, source.Last4, source.ExpMonth, source.ExpYear) : null);
+    }
+
+    private static CardSummary? Summary(PaymentMethodCard? card) =>
+        card is null ? null : Summary(card.DisplayBrand ?? card.Brand, card.Last4, card.ExpMonth, card.ExpYear);
+
+    private static CardSummary? Summary(ChargePaymentMethodDetailsCard? card) =>
+        card is null ? null : Summary(card.Brand, card.Last4, card.ExpMonth, card.ExpYear);
+
+    private static CardSummary? Summary(string? brand, string? last4, long month, long year) =>
+        last4 is { Length: 4 } && month is >= 1 and <= 12 && year is > 0 and < 10000
+            ? new CardSummary(brand is null ? null : brand.Length <= 24 ? brand : brand[..24], last4, (int)month, (int)year)
+            : null;
+
     /// <summary>Reads the account balance, the cheapest call that proves the secret key works.</summary>
     public async Task<string?> CheckConnectionAsync(CancellationToken ct = default)
     {
@@ -362,6 +408,12 @@ public sealed class PaymentGatewayException(string code, string message, Excepti
 {
     public string Code { get; } = code;
 }
+
+/// <summary>The card shown to the member: brand, last four digits and expiry, never more.</summary>
+public sealed record CardSummary(string? Brand, string Last4, int ExpMonth, int ExpYear);
+
+/// <summary>What settled a Stripe invoice: the id a refund names (pi_... or ch_...) and the card, when Stripe says.</summary>
+public sealed record StripeInvoicePayment(string PaymentId, CardSummary? Card);
 
 /// <summary>Checkout settings the port does not carry (Payments:Stripe:ShippingCountries).</summary>
 public sealed class StripeCheckoutOptions

@@ -220,14 +220,22 @@ public sealed class RenewalRun(
         return charge.Succeeded;
     }
 
-    /// <summary>Queues the receipt for a paid invoice (one per invoice; an invoice this context is inserting has none yet).</summary>
-    internal static Task<bool> QueueReceiptAsync(NoticeQueue notices, AppDbContext db, Subscription sub, Invoice invoice, DateTimeOffset now, CancellationToken ct) =>
-        notices.QueueAsync(db, NoticeKind.Receipt, NoticeQueue.Keys.Receipt(invoice.Id), sub, now, new Dictionary<string, string>
+    /// <summary>
+    /// Queues the receipt for a paid invoice (one per invoice; an invoice this context is inserting has none yet). The
+    /// renewal it names is the end of the period this invoice paid for: with Stripe the subscription may already have
+    /// moved on (or ended) when a late invoice event arrives.
+    /// </summary>
+    internal static Task<bool> QueueReceiptAsync(NoticeQueue notices, AppDbContext db, Subscription sub, Invoice invoice, DateTimeOffset now, CancellationToken ct)
+    {
+        var values = new Dictionary<string, string>
         {
             ["amount"] = new Money(invoice.TotalMinor, invoice.Currency).Display(),
-            ["invoice_number"] = invoice.Number,
+            ["invoice_number"] = invoice.DisplayNumber,
             ["invoice_url"] = notices.InvoiceUrl(invoice.Id),
-        }, ct, keyIsNew: db.Entry(invoice).State == EntityState.Added);
+        };
+        if (invoice.PeriodEnd is { } paidThrough) values["renewal_date"] = NoticeQueue.DateText(paidThrough);
+        return notices.QueueAsync(db, NoticeKind.Receipt, NoticeQueue.Keys.Receipt(invoice.Id), sub, now, values, ct, keyIsNew: db.Entry(invoice).State == EntityState.Added);
+    }
 }
 
 /// <summary>Quartz job: runs <see cref="RenewalRun"/> on the injected clock (every minute; see the Jobs settings).</summary>

@@ -21,6 +21,7 @@ internal sealed class CheckoutSessionEventHandler(ILogger<CheckoutSessionEventHa
         if (string.IsNullOrEmpty(memberId) || string.IsNullOrEmpty(session.CustomerId) || !await StripeLedger.MemberExistsAsync(db, memberId, ct))
         {
             logger.LogWarning("Checkout session {Session} names no member of this portal (reference {Reference}); ignored.", session.Id, memberId);
+            context.Ignore($"Checkout session {session.Id} names no member of this portal.");
             return;
         }
 

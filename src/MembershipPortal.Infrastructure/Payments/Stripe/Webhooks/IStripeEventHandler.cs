@@ -17,6 +17,16 @@ public interface IStripeEventHandler
     Task HandleAsync(StripeEventContext context, CancellationToken ct);
 }
 
+/// <summary>
+/// Optional for a handler: what its event needs from Stripe's API (an object the event names only by id), read before
+/// the event's transaction and outside SQLite's one-writer section, so a slow Stripe call never holds up other
+/// deliveries. The result reaches the handler as <see cref="StripeEventContext.Prepared"/>.
+/// </summary>
+public interface IStripeEventPreparer
+{
+    Task<object?> PrepareAsync(StripeWebhookEvent stripeEvent, CancellationToken ct);
+}
+
 /// <param name="Event">The verified event; <c>Data.Object</c> is the event's object, still as JSON.</param>
 /// <param name="Db">The context whose transaction also records the event id.</param>
 /// <param name="Now">Processing time, from the injected clock.</param>
@@ -29,6 +39,18 @@ public sealed record StripeEventContext(StripeWebhookEvent Event, AppDbContext D
     public T Object<T>() where T : StripeEntity =>
         StripeEntity.FromJson<T>(Event.Data!.Object.GetRawText())
         ?? throw new InvalidOperationException($"Event {Event.Id} ({Event.Type}) does not carry a {typeof(T).Name}.");
+
+    /// <summary>What the handler's <see cref="IStripeEventPreparer"/> read for this event, if anything.</summary>
+    public object? Prepared { get; init; }
+
+    /// <summary>Set by <see cref="Ignore"/>: the event is acknowledged and logged for the Owner, and changes nothing.</summary>
+    public string? IgnoredReason { get; private set; }
+
+    /// <summary>
+    /// The event is not this portal's (a Stripe account shared with other products): acknowledge it, log why, change
+    /// nothing. The handler returns right after; the processor saves only the event id and the log entry.
+    /// </summary>
+    public void Ignore(string reason) => IgnoredReason = reason;
 
     /// <summary>The object as one of the lean webhook shapes (<see cref="StripeWebhookJson"/>) the busiest handlers read.</summary>
     internal T Read<T>(JsonTypeInfo<T> shape) where T : class =>

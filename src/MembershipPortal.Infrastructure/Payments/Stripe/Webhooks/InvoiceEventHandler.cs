@@ -2,6 +2,8 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
@@ -9,9 +11,13 @@ namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 /// <summary>
 /// invoice.paid and invoice.payment_failed: the invoice is upserted into the ledger by its Stripe id (amounts in minor
 /// units), each event adds one payment row, and the linked subscription records the payment through the domain.
-/// invoice.upcoming is acknowledged only.
+/// invoice.upcoming is acknowledged only. A paid invoice of ours names neither its payment nor the card (Stripe sends
+/// <c>invoice.payments</c> only when expanded), so both are read through the Stripe adapter before the transaction:
+/// refunds need the payment id, and the member's billing page shows the card.
 /// </summary>
-internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, IBillingNotices notices) : IStripeEventHandler
+internal sealed class InvoiceEventHandler(
+    ILogger<InvoiceEventHandler> logger, IBillingNotices notices, IDbContextFactory<AppDbContext> dbFactory, IServiceProvider services)
+    : IStripeEventHandler, IStripeEventPreparer
 {
     private const string Paid = "invoice.paid";
     private const string PaymentFailed = "invoice.payment_failed";
@@ -19,12 +25,44 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
 
     public IReadOnlyCollection<string> EventTypes { get; } = [Paid, PaymentFailed, Upcoming];
 
+    /// <summary>The invoice as read before the transaction, and its payment when Stripe had to be asked.</summary>
+    private sealed record PreparedInvoice(WebhookInvoice Invoice, StripeInvoicePayment? Payment);
+
+    public async Task<object?> PrepareAsync(StripeWebhookEvent stripeEvent, CancellationToken ct)
+    {
+        if (stripeEvent.Type != Paid) return null;
+        var remote = stripeEvent.Data!.Object.Deserialize(StripeWebhookJson.Default.WebhookInvoice)
+            ?? throw new InvalidOperationException($"Event {stripeEvent.Id} ({stripeEvent.Type}) does not carry an invoice.");
+        if (remote.AmountPaid <= 0 || GatewayPaymentId(remote) is not null || !await LooksOursAsync(remote, ct)) return new PreparedInvoice(remote, null);
+        try
+        {
+            return new PreparedInvoice(remote, await services.GetRequiredService<StripePaymentGateway>().GetInvoicePaymentAsync(remote.Id, ct));
+        }
+        catch (Exception ex) when (ex is PaymentGatewayException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            // The ledger does not wait for it: a key without the invoice-payments read permission would otherwise fail
+            // every paid invoice until Stripe disables the endpoint. A refund of this payment then needs its id from Stripe.
+            logger.LogWarning("Could not read the payment of Stripe invoice {Invoice}: {Reason}. Recorded without its payment id and card.", remote.Id, ex.Message);
+            return new PreparedInvoice(remote, null);
+        }
+    }
+
+    /// <summary>Worth a Stripe call: our checkout's metadata names a member, or the customer is one of ours.</summary>
+    private async Task<bool> LooksOursAsync(WebhookInvoice remote, CancellationToken ct)
+    {
+        if ((remote.Parent?.SubscriptionDetails?.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey)
+             ?? remote.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey)) is { Length: > 0 }) return true;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await StripeLedger.MemberForCustomerAsync(db, remote.CustomerId, ct) is not null;
+    }
+
     public async Task HandleAsync(StripeEventContext context, CancellationToken ct)
     {
         // Renewal reminders are emails, and emails belong to the email feature; the event is acknowledged here.
         if (context.Event.Type == Upcoming) return;
 
-        var remote = context.Read(StripeWebhookJson.Default.WebhookInvoice);
+        var prepared = context.Prepared as PreparedInvoice;
+        var remote = prepared?.Invoice ?? context.Read(StripeWebhookJson.Default.WebhookInvoice);
         var db = context.Db;
         var succeeded = context.Event.Type == Paid;
         var gatewaySubscriptionId = remote.Parent?.SubscriptionDetails?.SubscriptionId;
@@ -34,13 +72,20 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
         var memberId = local?.MemberId ?? await MemberAsync(db, remote, ct);
         if (memberId is null)
         {
-            logger.LogWarning("Stripe invoice {Invoice} (customer {Customer}) belongs to no member of this portal; ignored.", remote.Id, remote.CustomerId);
+            context.Ignore($"Invoice {remote.Id} (customer {remote.CustomerId ?? "none"}) is not this portal's: no member of this portal in its metadata or linked to its customer.");
             return;
         }
         if (gatewaySubscriptionId is not null && record is null)
-            throw new WebhookRetryLaterException($"Invoice {remote.Id} is for subscription {gatewaySubscriptionId}, which is not recorded yet.");
+        {
+            // Ours but early (Stripe does not guarantee order): retried until its subscription is recorded. A member's
+            // customer may also be billed for the account's other products: those invoices are not ours.
+            if (await IsForOurSubscriptionAsync(db, remote, ct))
+                throw new WebhookRetryLaterException($"Invoice {remote.Id} is for subscription {gatewaySubscriptionId}, which is not recorded yet.");
+            context.Ignore($"Invoice {remote.Id} is for subscription {gatewaySubscriptionId}, which is not this portal's (not from its checkout, no catalog price).");
+            return;
+        }
 
-        var invoice = await UpsertInvoiceAsync(db, remote, memberId, local?.Id, succeeded, ct);
+        var (invoice, rowIsNewer) = await UpsertInvoiceAsync(db, remote, memberId, local?.Id, succeeded, ct);
         db.Payments.Add(new Payment
         {
             InvoiceId = invoice.Id,
@@ -50,14 +95,22 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
             Outcome = succeeded ? PaymentOutcome.Succeeded : PaymentOutcome.Failed,
             At = context.CreatedAt,
             FailureMessage = succeeded ? null : $"Payment attempt {remote.AttemptCount} failed.",
-            GatewayPaymentId = GatewayPaymentId(remote),
+            GatewayPaymentId = GatewayPaymentId(remote) ?? prepared?.Payment?.PaymentId,
+            CardLast4 = prepared?.Payment?.Card?.Last4,
         });
 
+        var stale = rowIsNewer || (record is not null && StripeLedger.IsStale(record, context.CreatedAt));
+        if (prepared?.Payment?.Card is { } card && await KeepCardAsync(db, memberId, remote.CustomerId, card, onlyIfNone: stale, context.Now, ct))
+            await db.SaveChangesAsync(ct); // inside the event's transaction: the receipt below reads the card from the database
         if (local is null || record is null) return;
-        if (StripeLedger.IsStale(record, context.CreatedAt))
+        var receiptDue = succeeded && remote.AmountPaid > 0;
+        if (stale)
         {
-            logger.LogInformation("Stripe event {EventId} is older than the last one applied to {Subscription}; ledger updated, status left alone.",
-                context.Event.Id, gatewaySubscriptionId);
+            logger.LogInformation("Stripe event {EventId} is older than what the portal holds for {Invoice} or {Subscription}; status left alone.",
+                context.Event.Id, remote.Id, gatewaySubscriptionId);
+            // A paid invoice is paid whatever was applied since: its receipt is due even when a newer subscription event
+            // came first (the notice's key is the invoice, so this never sends it twice).
+            if (receiptDue) await notices.InvoicePaidAsync(db, local, invoice, null, context.Now, ct);
             return;
         }
 
@@ -66,10 +119,31 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
         else RecordFailed(local, remote, context.Now);
         StripeLedger.MarkApplied(record, context.CreatedAt);
         // The member's emails go in the same transaction; their dedup keys make a redelivered event send nothing twice.
-        if (succeeded && remote.AmountPaid > 0)
+        if (receiptDue)
             await notices.InvoicePaidAsync(db, local, invoice, local.Status == SubscriptionStatus.Active ? behindSince : null, context.Now, ct);
         else if (!succeeded)
             await notices.PaymentFailedAsync(db, local, context.Now, ct);
+    }
+
+    /// <summary>
+    /// The card that paid is the card on file (Stripe charges the default one). An older event only fills a missing card,
+    /// so a card changed since is not put back. True when the profile changed.
+    /// </summary>
+    private static async Task<bool> KeepCardAsync(AppDbContext db, string memberId, string? customerId, CardSummary card, bool onlyIfNone, DateTimeOffset now, CancellationToken ct)
+    {
+        var profile = await db.BillingProfiles.FindAsync([memberId], ct);
+        if (profile is null)
+        {
+            profile = new BillingProfile { MemberId = memberId, Gateway = StripeLedger.Gateway, CustomerId = customerId };
+            db.BillingProfiles.Add(profile);
+        }
+        else if (onlyIfNone && profile.CardLast4 is not null)
+        {
+            return false;
+        }
+        (profile.CardBrand, profile.CardLast4, profile.CardExpMonth, profile.CardExpYear) = (card.Brand, card.Last4, card.ExpMonth, card.ExpYear);
+        profile.UpdatedAt = now;
+        return true;
     }
 
     private static void RecordPaid(Subscription local, WebhookInvoice remote, DateTimeOffset now)
@@ -91,21 +165,35 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
         local.RecordPaymentFailed(now);
     }
 
-    private static async Task<Invoice> UpsertInvoiceAsync(
+    /// <summary>
+    /// The invoice row, updated from the event unless the row already shows a later state (then <c>RowIsNewer</c>). Stripe's
+    /// invoices only move forward: open → paid or void, and the attempt count only grows. So a failure arriving after the
+    /// payment, or attempt 1 after attempt 2, is an older event, whatever the order of delivery.
+    /// </summary>
+    private static async Task<(Invoice Invoice, bool RowIsNewer)> UpsertInvoiceAsync(
         AppDbContext db, WebhookInvoice remote, string memberId, Guid? subscriptionId, bool succeeded, CancellationToken ct)
     {
+        var number = remote.Number is { Length: > 0 and <= 32 } n ? n : null;
         var invoice = await StripeLedger.FindInvoiceAsync(db, remote.Id, ct);
         if (invoice is null)
         {
             invoice = new Invoice
             {
-                Number = remote.Number is { Length: > 0 and <= 32 } number ? number : remote.Id,
+                // A draft has no number yet: the id stands in (shown as "Draft invoice in_..."), replaced once Stripe numbers it.
+                Number = number ?? remote.Id,
                 MemberId = memberId,
                 Currency = remote.Currency?.ToUpperInvariant() ?? throw new InvalidOperationException($"Stripe invoice {remote.Id} has no currency."),
                 GatewayInvoiceId = remote.Id,
                 CreatedAt = StripeTime.FromUnix(remote.Created),
             };
             db.Invoices.Add(invoice);
+        }
+        else
+        {
+            if (number is not null && invoice.Number == remote.Id) invoice.Number = number;
+            var settled = invoice.Status is InvoiceStatus.Paid or InvoiceStatus.Void or InvoiceStatus.Refunded or InvoiceStatus.PartiallyRefunded;
+            if ((settled && !succeeded && remote.Status is not ("paid" or "void")) || remote.AttemptCount < invoice.AttemptCount)
+                return (invoice, true);
         }
 
         invoice.SubscriptionId ??= subscriptionId;
@@ -116,13 +204,15 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
         invoice.AmountPaidMinor = remote.AmountPaid;
         invoice.AttemptCount = (int)Math.Min(remote.AttemptCount, int.MaxValue);
         invoice.Reason = remote.BillingReason is { Length: > 0 and <= 40 } reason ? reason : invoice.Reason;
-        invoice.Status = remote.Status switch
-        {
-            "paid" => InvoiceStatus.Paid,
-            "void" => InvoiceStatus.Void,
-            _ when succeeded => InvoiceStatus.Paid,
-            _ => InvoiceStatus.Failed,
-        };
+        // Refunds are the portal's own record; a redelivered payment event does not undo them.
+        if (invoice.Status is not (InvoiceStatus.Refunded or InvoiceStatus.PartiallyRefunded))
+            invoice.Status = remote.Status switch
+            {
+                "paid" => InvoiceStatus.Paid,
+                "void" => InvoiceStatus.Void,
+                _ when succeeded => InvoiceStatus.Paid,
+                _ => InvoiceStatus.Failed,
+            };
         invoice.PaidAt = invoice.Status == InvoiceStatus.Paid ? StripeTime.FromUnix(remote.StatusTransitions?.PaidAt) ?? invoice.PaidAt : invoice.PaidAt;
 
         var subscriptionLines = (remote.Lines?.Data ?? []).Where(l => l.Parent?.SubscriptionItemDetails is not null && l.Period is not null).ToList();
@@ -134,7 +224,7 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
             Quantity = (int)Math.Clamp(l.Quantity ?? 1, 0, int.MaxValue),
             AmountMinor = l.Amount,
         })];
-        return invoice;
+        return (invoice, false);
     }
 
     /// <summary>End of the service period paid for: the latest end among the invoice's (non-proration) subscription lines.</summary>
@@ -154,6 +244,18 @@ internal sealed class InvoiceEventHandler(ILogger<InvoiceEventHandler> logger, I
             ?? remote.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey);
         if (fromMetadata is { Length: > 0 } && await StripeLedger.MemberExistsAsync(db, fromMetadata, ct)) return fromMetadata;
         return await StripeLedger.MemberForCustomerAsync(db, remote.CustomerId, ct);
+    }
+
+    /// <summary>
+    /// An invoice whose subscription is not recorded yet is ours when our checkout named the member in its metadata, or
+    /// when it bills a member's customer for a price of our catalog (that subscription will be recorded when its event comes).
+    /// </summary>
+    private static async Task<bool> IsForOurSubscriptionAsync(AppDbContext db, WebhookInvoice remote, CancellationToken ct)
+    {
+        var fromMetadata = remote.Parent?.SubscriptionDetails?.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey);
+        if (fromMetadata is { Length: > 0 } && await StripeLedger.MemberExistsAsync(db, fromMetadata, ct)) return true;
+        var priceIds = (remote.Lines?.Data ?? []).Select(l => l.Pricing?.PriceDetails?.Price).OfType<string>().Distinct().ToList();
+        return priceIds.Count > 0 && (await StripeLedger.PricesAsync(db, priceIds, ct)).Count > 0;
     }
 
     private static string? GatewayPaymentId(WebhookInvoice remote)

@@ -22,7 +22,7 @@ public enum WebhookOutcome
     /// <summary>Applied and recorded.</summary>
     Processed,
 
-    /// <summary>No handler for the type: recorded so it is not counted again, otherwise ignored.</summary>
+    /// <summary>No handler for the type, or not this portal's (a shared Stripe account): recorded and logged, otherwise ignored.</summary>
     Ignored,
 
     /// <summary>The event id was recorded before: nothing done.</summary>
@@ -101,6 +101,7 @@ public sealed class StripeWebhookProcessor
         var gated = false;
         try
         {
+            var prepared = handler is IStripeEventPreparer preparer ? await preparer.PrepareAsync(stripeEvent, ct) : null;
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             // SQLite has one writer: concurrent deliveries queue here (woken the moment the previous one commits) rather
             // than in SQLite's busy handler, which polls with sleeps. Verification and parsing above still run in parallel.
@@ -111,7 +112,7 @@ public sealed class StripeWebhookProcessor
             }
             // SQL Server's retrying strategy needs the whole transaction as one retriable unit; SQLite's is a pass-through.
             return await db.Database.CreateExecutionStrategy().ExecuteAsync(
-                token => ApplyAsync(db, stripeEvent, handler, now, token), ct);
+                token => ApplyAsync(db, stripeEvent, handler, prepared, now, token), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -124,6 +125,7 @@ public sealed class StripeWebhookProcessor
                 logger.LogWarning("Stripe event {EventId} ({Type}) deferred: {Reason}", stripeEvent.Id, stripeEvent.Type, ex.Message);
             else
                 logger.LogError(ex, "Stripe event {EventId} ({Type}) failed; rolled back for Stripe to retry.", stripeEvent.Id, stripeEvent.Type);
+            await LogFailureAsync(stripeEvent, ex.Message, now);
             return new WebhookResult(WebhookOutcome.Failed, ex.Message, stripeEvent.Id);
         }
         finally
@@ -197,7 +199,7 @@ public sealed class StripeWebhookProcessor
     }
 
     private static async Task<WebhookResult> ApplyAsync(
-        AppDbContext db, StripeWebhookEvent stripeEvent, IStripeEventHandler? handler, DateTimeOffset now, CancellationToken ct)
+        AppDbContext db, StripeWebhookEvent stripeEvent, IStripeEventHandler? handler, object? prepared, DateTimeOffset now, CancellationToken ct)
     {
         db.ChangeTracker.Clear(); // a retried attempt starts from the database, not from the failed attempt's changes
         // The whole event is one transaction that fails as a unit, so SaveChanges needs no savepoint of its own inside it.
@@ -207,13 +209,32 @@ public sealed class StripeWebhookProcessor
             return new WebhookResult(WebhookOutcome.Duplicate, "Already processed.", stripeEvent.Id);
 
         db.ProcessedWebhookEvents.Add(new ProcessedWebhookEvent { EventId = stripeEvent.Id, Type = stripeEvent.Type, ReceivedAt = now });
+        var context = new StripeEventContext(stripeEvent, db, now) { Prepared = prepared };
         if (handler is not null)
-            await handler.HandleAsync(new StripeEventContext(stripeEvent, db, now), ct);
+            await handler.HandleAsync(context, ct);
+        var ignored = handler is null ? $"No handler for {stripeEvent.Type}." : context.IgnoredReason;
+        if (ignored is not null)
+            await WebhookEventLog.RecordAsync(db, stripeEvent, WebhookLogOutcome.Ignored, ignored, now, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return handler is null
-            ? new WebhookResult(WebhookOutcome.Ignored, $"No handler for {stripeEvent.Type}.", stripeEvent.Id)
+        return ignored is not null
+            ? new WebhookResult(WebhookOutcome.Ignored, ignored, stripeEvent.Id)
             : new WebhookResult(WebhookOutcome.Processed, $"Applied {stripeEvent.Type}.", stripeEvent.Id);
+    }
+
+    /// <summary>Outside the rolled-back transaction, so the Owner sees what keeps failing; never fails the answer itself.</summary>
+    private async Task LogFailureAsync(StripeWebhookEvent stripeEvent, string reason, DateTimeOffset now)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await WebhookEventLog.RecordAsync(db, stripeEvent, WebhookLogOutcome.Failed, reason, now, CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not log the failure of Stripe event {EventId}.", stripeEvent.Id);
+        }
     }
 
     private static readonly Func<AppDbContext, string, CancellationToken, Task<bool>> Recorded =

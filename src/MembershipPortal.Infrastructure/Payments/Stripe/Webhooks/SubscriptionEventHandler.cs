@@ -9,7 +9,8 @@ namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 /// customer.subscription.created|updated|deleted|paused|resumed: each carries the whole subscription, so all five
 /// reconcile the local aggregate to it. A subscription not seen before is started from the catalog prices its Stripe
 /// prices map to. An event created before the newest one applied is acknowledged and ignored, so an update delivered
-/// ahead of its creation still ends in the latest state.
+/// ahead of its creation still ends in the latest state. A subscription that is not ours is acknowledged and logged; one
+/// that is ours on a price not synced yet fails, so Stripe retries it after the sync.
 /// </summary>
 internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler> logger, IBillingNotices notices) : IStripeEventHandler
 {
@@ -32,22 +33,36 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
             return;
         }
 
-        var state = await ToStateAsync(context, remote, ct);
+        // Ours: a subscription already recorded, or one our checkout created (member_id of a member here in the metadata).
+        // A member's customer may also hold subscriptions to the account's other products (no metadata): those are not ours.
+        var metadataMember = record is null ? await MemberFromMetadataAsync(context, remote, ct) : null;
+        var memberId = record is null ? metadataMember ?? await StripeLedger.MemberForCustomerAsync(db, remote.CustomerId, ct) : null;
+        if (record is null && memberId is null)
+        {
+            context.Ignore($"Subscription {remote.Id} (customer {remote.CustomerId ?? "none"}) is not this portal's: no member of this portal in its metadata or linked to its customer.");
+            return;
+        }
+
+        var (state, unmappedPrice) = await ToStateAsync(context, remote, ct);
+        if (state is null)
+        {
+            if (record is not null || metadataMember is not null)
+                throw new WebhookRetryLaterException(
+                    $"Subscription {remote.Id} uses price {unmappedPrice}, which no catalog price maps to yet. Sync the catalog with Stripe; Stripe retries the event.");
+            context.Ignore($"Subscription {remote.Id} of a member's customer uses price {unmappedPrice}, which no catalog price maps to, and was not created by this portal's checkout.");
+            return;
+        }
+
         Subscription local;
         if (record is null)
         {
-            var memberId = await MemberAsync(context, remote, ct);
-            if (memberId is null)
-            {
-                logger.LogWarning("Stripe subscription {Subscription} (customer {Customer}) belongs to no member of this portal; ignored.", remote.Id, remote.CustomerId);
-                return;
-            }
-
-            // Started at Stripe's start date, so the first period computed by the domain is the one Stripe billed.
+            // Started at Stripe's start date, so the first period computed by the domain is the one Stripe billed. Stripe
+            // has sold it, so a price the Owner archived since is recorded as sold (grandfathered like any other).
             var newItems = state.Items.Select(i => new NewSubscriptionItem(i.Price, i.Quantity)).ToList();
             var start = StripeTime.FromUnix(remote.StartDate);
             var coupon = await CouponAsync(context, remote, newItems, start, ct);
-            local = Subscription.Start(memberId, newItems, start, paymentConfirmed: remote.Status is not ("incomplete" or "incomplete_expired"), coupon);
+            local = Subscription.Start(memberId!, newItems, start, paymentConfirmed: remote.Status is not ("incomplete" or "incomplete_expired"), coupon,
+                soldByGateway: true);
             coupon?.Redeem();
             record = new SubscriptionRecord { SubscriptionId = local.Id, Gateway = StripeLedger.Gateway, GatewaySubscriptionId = remote.Id };
             db.Subscriptions.Add(local);
@@ -62,11 +77,14 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
         reconciler.Apply(local, state, context.Now);
         StripeLedger.MarkApplied(record, context.CreatedAt);
         // Stripe gave up on a past-due subscription (unpaid, or canceled for non-payment): the member is told access ended.
-        if (before == SubscriptionStatus.PastDue && local.Status is SubscriptionStatus.Unpaid or SubscriptionStatus.Canceled && firstFailure is { } first)
+        // A cancellation the member asked for is not that, even when its event overtook the payment that recovered them.
+        if (before == SubscriptionStatus.PastDue && local.Status is SubscriptionStatus.Unpaid or SubscriptionStatus.Canceled && firstFailure is { } first
+            && remote.CancellationDetails?.Reason != "cancellation_requested")
             await notices.SuspendedAsync(db, local, first, context.Now, ct);
     }
 
-    private static async Task<GatewaySubscriptionState> ToStateAsync(StripeEventContext context, WebhookSubscription remote, CancellationToken ct)
+    /// <summary>Stripe's state in catalog terms, or null and the first Stripe price no catalog price maps to (archived ones do map).</summary>
+    private static async Task<(GatewaySubscriptionState? State, string? UnmappedPrice)> ToStateAsync(StripeEventContext context, WebhookSubscription remote, CancellationToken ct)
     {
         var stripeItems = remote.Items?.Data ?? [];
         var priceIds = stripeItems.Select(i => i.Price?.Id).OfType<string>().Distinct().ToList();
@@ -74,25 +92,22 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
         var items = new List<GatewaySubscriptionItem>();
         foreach (var item in stripeItems)
         {
-            // A price the catalog does not know is a configuration error (a price made in Stripe's dashboard, or a catalog
-            // not yet synced): fail loudly so Stripe retries once it is fixed, rather than drift silently.
             if (item.Price?.Id is not { } priceId || !prices.TryGetValue(priceId, out var price))
-                throw new InvalidOperationException(
-                    $"Stripe subscription {remote.Id} uses price {item.Price?.Id ?? "(none)"}, which no catalog price maps to. Sync the catalog with Stripe.");
+                return (null, item.Price?.Id ?? "(none)");
             items.Add(new GatewaySubscriptionItem(price, checked((int)(item.Quantity ?? 1))));
         }
         if (items.Count == 0) throw new InvalidOperationException($"Stripe subscription {remote.Id} has no items.");
 
         var status = SubscriptionStatusNames.FromStripeName(remote.Status);
         var collectionPaused = status == SubscriptionStatus.Active && remote.PauseCollection is not null;
-        return new GatewaySubscriptionState(
+        return (new GatewaySubscriptionState(
             collectionPaused ? SubscriptionStatus.Paused : status,
             collectionPaused ? $"{remote.Status} (collection paused)" : remote.Status ?? "(none)",
             items,
             stripeItems.Count > 0 ? StripeTime.FromUnix(stripeItems.Max(i => i.CurrentPeriodEnd)) : null,
             remote.CancelAtPeriodEnd || remote.CancelAt is not null,
             CancelReason(remote),
-            StripeTime.FromUnix(remote.PauseCollection?.ResumesAt));
+            StripeTime.FromUnix(remote.PauseCollection?.ResumesAt)), null);
     }
 
     /// <summary>
@@ -114,14 +129,12 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
         return null;
     }
 
-    /// <summary>The member from the metadata our checkout sets, else from the customer linked at checkout.</summary>
-    private static async Task<string?> MemberAsync(StripeEventContext context, WebhookSubscription remote, CancellationToken ct)
-    {
-        if (remote.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey) is { Length: > 0 } memberId
-            && await StripeLedger.MemberExistsAsync(context.Db, memberId, ct))
-            return memberId;
-        return await StripeLedger.MemberForCustomerAsync(context.Db, remote.CustomerId, ct);
-    }
+    /// <summary>The member our checkout named in the metadata, when that member exists here (another portal on the same account names its own).</summary>
+    private static async Task<string?> MemberFromMetadataAsync(StripeEventContext context, WebhookSubscription remote, CancellationToken ct) =>
+        remote.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey) is { Length: > 0 } memberId
+        && await StripeLedger.MemberExistsAsync(context.Db, memberId, ct)
+            ? memberId
+            : null;
 
     private static string? CancelReason(WebhookSubscription remote)
     {

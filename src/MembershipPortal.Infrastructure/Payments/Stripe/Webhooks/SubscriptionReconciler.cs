@@ -182,10 +182,10 @@ internal sealed class SubscriptionReconciler(ILogger logger)
 
         foreach (var (item, wanted) in planChanges)
         {
-            local.ChangePlan(item.Id, wanted.Price, now);
+            local.ChangePlan(item.Id, wanted.Price, now, soldByGateway: true);
             if (item.Quantity != wanted.Quantity) local.ChangeQuantity(item.Id, wanted.Quantity, now);
         }
-        foreach (var wanted in unmatched) local.AddItem(wanted.Price, wanted.Quantity, now);
+        foreach (var wanted in unmatched) local.AddItem(wanted.Price, wanted.Quantity, now, soldByGateway: true);
         foreach (var item in remaining) local.RemoveItem(item.Id, now);
     }
 

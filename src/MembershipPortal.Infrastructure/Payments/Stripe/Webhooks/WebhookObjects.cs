@@ -63,7 +63,11 @@ internal sealed record WebhookAmount(long Amount);
 
 internal sealed record WebhookStatusTransitions(long? PaidAt);
 
-internal sealed record WebhookInvoiceLine(string? Description, long? Quantity, long Amount, WebhookPeriod? Period, WebhookLineParent? Parent);
+internal sealed record WebhookInvoiceLine(string? Description, long? Quantity, long Amount, WebhookPeriod? Period, WebhookLineParent? Parent, WebhookLinePricing? Pricing);
+
+internal sealed record WebhookLinePricing(WebhookPriceDetails? PriceDetails);
+
+internal sealed record WebhookPriceDetails([property: JsonConverter(typeof(StripeIdConverter))] string? Price);
 
 internal sealed record WebhookPeriod(long Start, long End);
 

@@ -222,7 +222,7 @@ public sealed class MemberAdminService(
             subs.OrderBy(s => Rank(s.Status)).ThenByDescending(s => s.StartedAt).Select(s => new SubscriptionDetail(s.Id, s.Status,
                 string.Join(" + ", s.Items.Select(i => productNames.GetValueOrDefault(i.ProductId, "?") + (i.Quantity > 1 ? $" × {i.Quantity}" : ""))),
                 next[s.Id], s.CurrentPeriodEnd, s.CancelAtPeriodEnd, s.PausedUntil, s.History.OrderByDescending(h => h.At).ToList())).ToList(),
-            invoices.Select(i => new InvoiceLine(i.Id, i.Number, i.CreatedAt, new Money(i.TotalMinor, i.Currency), new Money(i.AmountRefundedMinor, i.Currency), i.Status.ToString(), i.Reason)).ToList(),
+            invoices.Select(i => new InvoiceLine(i.Id, i.DisplayNumber, i.CreatedAt, new Money(i.TotalMinor, i.Currency), new Money(i.AmountRefundedMinor, i.Currency), i.Status.ToString(), i.Reason)).ToList(),
             payments.Select(p =>
             {
                 var left = p.Outcome == PaymentOutcome.Succeeded ? p.AmountMinor - refunded.GetValueOrDefault(p.InvoiceId) : 0;
