@@ -120,6 +120,28 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task Outbox_MailServerDown_CountsFailedSendsAsRetrying()
+    {
+        using var factory = new InMemoryTelemetryFactory();
+        // Nothing listens on port 9 (discard): every connection is refused.
+        factory.WithSetting("Email:Delivery", "Smtp").WithSetting("Email:Smtp:Host", "127.0.0.1").WithSetting("Email:Smtp:Port", "9")
+            .WithSetting("Email:Smtp:UseTls", "false").WithSetting("Email:Smtp:Username", "");
+        await using (var db = await factory.DbAsync())
+        {
+            db.Outbox.Add(OutboxMessage.Create("otel:down", "test", new EmailMessage("down@example.test", "Hello", "<p>x</p>", "x"), factory.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+        }
+        var before = factory.Flush();
+
+        var report = await factory.Services.GetRequiredService<OutboxDispatcher>().DispatchDueAsync();
+
+        Assert.Equal(1, report.Retrying);
+        var after = factory.Flush();
+        Assert.Equal(before.GetValueOrDefault("portal.emails.failed") + 1, after["portal.emails.failed"]);
+        Assert.Equal(before.GetValueOrDefault("portal.emails.sent"), after.GetValueOrDefault("portal.emails.sent"));
+    }
+
+    [Fact]
     public async Task Login_WrongPasswordThenLockedOut_CountsAttemptsAndLockout()
     {
         using var factory = new InMemoryTelemetryFactory();
