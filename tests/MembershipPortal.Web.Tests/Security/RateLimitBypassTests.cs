@@ -13,7 +13,7 @@ public sealed class RateLimitBypassTests
 {
     private static readonly string[] LimitedPages =
         ["/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResetPassword", "/Account/LoginWith2fa",
-         "/Account/LoginWithRecoveryCode", "/Account/ResendEmailConfirmation", "/setup"];
+         "/Account/LoginWithRecoveryCode", "/Account/ResendEmailConfirmation", "/Account/Unlock", "/setup"];
 
     /// <summary>Each spelling the router maps to the same page: trailing slash, letter case, a percent-encoded letter.</summary>
     private static IEnumerable<string> Spellings(string path) =>

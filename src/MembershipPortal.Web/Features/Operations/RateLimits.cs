@@ -42,7 +42,7 @@ internal static class RateLimits
                     : RateLimitPartition.GetNoLimiter("")));
     }
 
-    /// <summary>Reads the account a limited POST names (the form's email, or the user in the two-factor cookie) before the limiter runs.</summary>
+    /// <summary>Reads the account a limited POST names (the form's email or user id, or the user in the two-factor cookie) before the limiter runs.</summary>
     public static async Task FindTargetAccountAsync(HttpContext http, Func<Task> next)
     {
         if (Limited(http) is { PerAccount: true })
@@ -56,6 +56,7 @@ internal static class RateLimits
         {
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             if (form["Input.Email"].ToString().Trim() is { Length: > 0 } email) return "email:" + email.ToUpperInvariant();
+            if (form["Input.UserId"].ToString().Trim() is { Length: > 0 } id) return "id:" + id;
         }
         var twoFactor = await http.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
         return twoFactor.Principal?.FindFirstValue(ClaimTypes.Name) is { } user ? "user:" + user : null;
