@@ -65,6 +65,21 @@ public sealed class AccountSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task Unlock_SameLinkRedeemedInParallel_SignsInExactlyOnce()
+    {
+        const string email = "raced.member@example.test";
+        await factory.CreateUserAsync(email, Password);
+        var attacker = factory.CreateBrowserlessClient();
+        for (var i = 0; i < 5; i++) await PortalFactory.LoginAsync(attacker, email, $"guess number {i} of many");
+        var link = await Mailbox.LinkAsync(factory, email, "/Account/Unlock");
+
+        var clients = Enumerable.Range(0, 8).Select(_ => factory.CreateBrowserlessClient()).ToList();
+        var responses = await Task.WhenAll(clients.Select(c =>
+            PortalFactory.PostFormAsync(c, link, new Dictionary<string, string> { ["Input.Password"] = Password })));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Redirect);
+    }
+
+    [Fact]
     public async Task DeletePersonalData_LastOwner_RefusedAndSetupStays404()
     {
         const string email = "only.owner@example.test";
