@@ -23,6 +23,13 @@ var from = to.AddMonths(-(months - 1));
 
 Console.WriteLine($"History: {customers:N0} customers over {months} months (generated), {Environment.ProcessorCount} cores, load {Load()}");
 var csv = Time("generate CSV", () => DemoHistory.Generate(customers, months, now));
+if (Text("--csv") is { } csvPath)
+{
+    // The same history as a file, for timing the command line: import-history FILE, then metrics.
+    await File.WriteAllTextAsync(csvPath, csv);
+    Console.WriteLine($"Wrote {csvPath}");
+    return;
+}
 var parsed = Time("parse CSV", () => HistoryCsv.Parse(csv, "USD"));
 Console.WriteLine($"  {parsed.Rows:N0} rows, {parsed.Problems.Count} problems");
 var replayed = Time("replay events", () => HistoryReplay.Replay(parsed.Events, new HistoryReplayOptions { SubscriptionPrefix = "import:" }));
@@ -72,6 +79,12 @@ if (sqlite)
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(path);
     }
+}
+
+string? Text(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 int Option(string name, int fallback)
