@@ -17,7 +17,10 @@ internal static class Bench
     {
         // Access benchmark: (1) the access decision against the real SQLite database for a member with 5 subscriptions;
         // (2) requests per second of a gated lesson page and of /health under 50 concurrent clients, on the same run.
-        var seconds = args.Length > 0 && int.TryParse(args[0], out var s) ? s : 10;
+        // [seconds=10]; --smoke: 1 s and a few hundred decisions, to check in CI that the bench still runs.
+        var smoke = args.Contains("--smoke");
+        var seconds = smoke ? 1 : args.Length > 0 && int.TryParse(args[0], out var s) ? s : 10;
+        var (decisions, warmUp) = smoke ? (300, 100) : (2_500, 500);
         // Outside a test project WebApplicationFactory cannot find the web project's folder by itself.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_MEMBERSHIPPORTAL_WEB",
             Path.Combine(RepositoryRoot(), "src", "MembershipPortal.Web"));
@@ -38,7 +41,7 @@ internal static class Bench
         var dbFactory = portal.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var rule = AccessRule.RequiresAnyOf(catalog.ProProduct, catalog.VipProduct);
         var samples = new List<double>();
-        for (var i = 0; i < 2_500; i++)
+        for (var i = 0; i < decisions; i++)
         {
             var sw = Stopwatch.StartNew();
             await using var db = await dbFactory.CreateDbContextAsync();
@@ -46,7 +49,7 @@ internal static class Bench
             var decision = ctx.Decide(rule, portal.Clock.GetUtcNow());
             sw.Stop();
             if (!decision.Allowed) throw new InvalidOperationException("expected access");
-            if (i >= 500) samples.Add(sw.Elapsed.TotalMilliseconds); // first 500 warm up
+            if (i >= warmUp) samples.Add(sw.Elapsed.TotalMilliseconds); // first 500 warm up
         }
         samples.Sort();
         Console.WriteLine($"access decision (5 subscriptions, SQLite): median {samples[samples.Count / 2]:F3} ms, p95 {samples[(int)(samples.Count * 0.95)]:F3} ms over {samples.Count} decisions");

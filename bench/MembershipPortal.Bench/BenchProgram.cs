@@ -3,7 +3,8 @@ using System.Globalization;
 namespace MembershipPortal.Bench;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/MembershipPortal.Bench -- webhooks [count] [--parallel N] [--direct]</c>.
+/// <c>dotnet run -c Release --project bench/MembershipPortal.Bench -- webhooks [count] [--parallel N] [--direct]</c>;
+/// <c>-- webhooks --smoke</c> sends 200 events over two senders, to check in CI that the bench still runs.
 /// (Not top-level statements: their implicit <c>Program</c> would clash with the Web project's.)
 /// </summary>
 internal static class BenchProgram
@@ -12,7 +13,7 @@ internal static class BenchProgram
     {
         if (args.Length == 0 || args[0] != "webhooks")
         {
-            Console.Error.WriteLine("usage: MembershipPortal.Bench webhooks [count=10000] [--parallel N=1] [--direct] [--dir PATH]");
+            Console.Error.WriteLine("usage: MembershipPortal.Bench webhooks [count=10000] [--parallel N=1] [--direct] [--dir PATH] [--smoke]");
             Console.Error.WriteLine("  Ingests <count> signed Stripe events (customer.subscription.created/updated, invoice.paid) through");
             Console.Error.WriteLine("  POST /webhooks/stripe of the real app on a temporary SQLite file.");
             Console.Error.WriteLine("  --direct    call the ingestion service (StripeWebhookProcessor) instead of HTTP");
@@ -20,8 +21,9 @@ internal static class BenchProgram
             return 2;
         }
 
-        var count = args.Length > 1 && int.TryParse(args[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 10_000;
-        var parallel = Option(args, "--parallel") ?? 1;
+        var smoke = args.Contains("--smoke");
+        var count = smoke ? 200 : args.Length > 1 && int.TryParse(args[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 10_000;
+        var parallel = smoke ? 2 : Option(args, "--parallel") ?? 1;
         var dirIndex = Array.IndexOf(args, "--dir");
         var directory = Path.GetFullPath(dirIndex >= 0 && dirIndex + 1 < args.Length ? args[dirIndex + 1] : Path.GetTempPath());
         if (count < WebhookBench.EventsPerSubscription || parallel < 1)

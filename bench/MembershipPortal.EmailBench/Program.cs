@@ -18,6 +18,9 @@ using Microsoft.Extensions.Logging;
 // Queues N notices (rendered with the real templates and theme) into the outbox of a fresh SQLite database, then
 // delivers them with the real dispatcher to a local maildev over SMTP, and prints messages per second.
 // Usage: dotnet run -c Release --project bench/MembershipPortal.EmailBench -- [count=10000] [parallelism=4] [batch=100]
+//        ... -- --smoke    200 messages, to check in CI that the bench still runs (figures meaningless)
+var smoke = args.Contains("--smoke");
+if (smoke) args = ["200", "2", "50"];
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
 var parallelism = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
 var batch = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;

@@ -68,7 +68,8 @@ static class BoxBench
         var settings = new SettingsStore(factory, clock, audit);
         var business = new BusinessSettings(settings, null!, null!, Options.Create(new AnalyticsOptions()));
         var service = new ShipmentService(factory, business, new BoxSettings(settings), new BillingSettings(settings), null!, audit,
-            new CurrentActor(new ServiceCollection().BuildServiceProvider()), clock, new StripeSkipCredits(null!));
+            new CurrentActor(new ServiceCollection().BuildServiceProvider()), clock, new StripeSkipCredits(null!),
+            new BoxControls(factory, null!, business, null!, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<BoxControls>.Instance, new StripeSkipCredits(null!)));
         var watch = Stopwatch.StartNew();
         var report = await service.GenerateAsync(productId, new CycleKey(2026, 11));
         Console.WriteLine($"generate 2026-11: {watch.Elapsed.TotalSeconds:N2} s, {report.Created:N0} shipments created");

@@ -11,20 +11,22 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-// dotnet run -c Release --project bench/MembershipPortal.MembersBench -- [--members 100000] [--live 25000] [--runs 50]
+// dotnet run -c Release --project bench/MembershipPortal.MembersBench -- [--members 100000] [--live 25000] [--runs 50] [--smoke]
 // Builds a SQLite portal with N members (through the real history import, which creates their accounts) of whom L
 // also hold live subscriptions (some past due, some with expiring cards), then times the members list the way
 // /admin/members asks for it: first page (newest first, with the total count), a search, and the filters.
+// --smoke: a tiny portal, to check in CI that the bench still runs (figures meaningless); its database is deleted.
+var smoke = args.Contains("--smoke");
 if (args.Contains("boxes"))
 {
-    await BoxBench.RunAsync(Option("--subscriptions", 50_000));
+    await BoxBench.RunAsync(Option("--subscriptions", smoke ? 300 : 50_000));
     return;
 }
-var members = Option("--members", 100_000);
-var live = Option("--live", 25_000);
-var runs = Option("--runs", 50);
+var members = Option("--members", smoke ? 400 : 100_000);
+var live = Option("--live", smoke ? 100 : 25_000);
+var runs = Option("--runs", smoke ? 2 : 50);
 var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-var path = Path.Combine(Path.GetTempPath(), $"members-bench-{members}-{live}.db");
+var path = Path.Combine(Path.GetTempPath(), smoke ? $"members-bench-smoke-{Guid.NewGuid():N}.db" : $"members-bench-{members}-{live}.db");
 var factory = new Factory($"Data Source={path}");
 Console.WriteLine($"{members:N0} members, {live:N0} with live subscriptions; {Environment.ProcessorCount} cores, load {Load()}; database {path}");
 
@@ -44,7 +46,7 @@ if (!File.Exists(path))
     Console.WriteLine($"  seeded in {clock.Elapsed.TotalSeconds:N1} s ({new FileInfo(path).Length / 1024 / 1024:N0} MB)");
 }
 
-var service = new MemberAdminService(factory, null!, null!, null!, null!, null!, null!, new Fixed(now));
+var service = new MemberAdminService(factory, null!, null!, null!, null!, null!, null!, null!, new Fixed(now));
 Guid proId;
 await using (var db = factory.CreateDbContext()) proId = await db.Products.Where(p => p.Kind == ProductKind.Membership).OrderBy(p => p.Rank).Select(p => p.Id).LastAsync();
 
@@ -55,6 +57,11 @@ await MeasureAsync("status = past due", new MemberFilter { Status = MemberStatus
 await MeasureAsync("product = top tier", new MemberFilter { ProductId = proId }, MemberSort.Newest);
 await MeasureAsync("at risk", new MemberFilter { AtRisk = true }, MemberSort.Newest);
 await MeasureAsync("sorted by email", new MemberFilter(), MemberSort.Email);
+if (smoke)
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    File.Delete(path);
+}
 
 async Task MeasureAsync(string name, MemberFilter filter, MemberSort sort)
 {

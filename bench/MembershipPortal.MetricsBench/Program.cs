@@ -10,12 +10,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-// dotnet run -c Release --project bench/MembershipPortal.MetricsBench -- [--customers N] [--months M] [--no-sqlite]
+// dotnet run -c Release --project bench/MembershipPortal.MetricsBench -- [--customers N] [--months M] [--no-sqlite] [--smoke]
 // Times the metrics engine on a generated history (seed-demo's generator): parse, replay and full rebuild, the monthly
 // report and cohorts, incremental appends against a rebuild; then on SQLite the import, the metrics report and the
 // dashboard's data, cold (the history folded from the database) and warm.
-var customers = Option("--customers", 10_000);
-var months = Option("--months", 24);
+// --smoke: a tiny history, to check in CI that the bench still runs (figures meaningless).
+var smoke = args.Contains("--smoke");
+var customers = Option("--customers", smoke ? 300 : 10_000);
+var months = Option("--months", smoke ? 6 : 24);
 var sqlite = !args.Contains("--no-sqlite");
 var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 var to = YearMonth.Of(now);
@@ -23,6 +25,13 @@ var from = to.AddMonths(-(months - 1));
 
 Console.WriteLine($"History: {customers:N0} customers over {months} months (generated), {Environment.ProcessorCount} cores, load {Load()}");
 var csv = Time("generate CSV", () => DemoHistory.Generate(customers, months, now));
+if (Text("--csv") is { } csvPath)
+{
+    // The same history as a file, for timing the command line: import-history FILE, then metrics.
+    await File.WriteAllTextAsync(csvPath, csv);
+    Console.WriteLine($"Wrote {csvPath}");
+    return;
+}
 var parsed = Time("parse CSV", () => HistoryCsv.Parse(csv, "USD"));
 Console.WriteLine($"  {parsed.Rows:N0} rows, {parsed.Problems.Count} problems");
 var replayed = Time("replay events", () => HistoryReplay.Replay(parsed.Events, new HistoryReplayOptions { SubscriptionPrefix = "import:" }));
@@ -72,6 +81,12 @@ if (sqlite)
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(path);
     }
+}
+
+string? Text(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 int Option(string name, int fallback)

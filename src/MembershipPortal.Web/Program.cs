@@ -19,11 +19,14 @@ using MembershipPortal.Web.Features.Themes;
 using MembershipPortal.Web.Features.Webhooks;
 using MudBlazor.Services;
 
-// `MembershipPortal.Web <command> ...` runs a command and exits; no command starts the web server.
-var command = PortalCommands.Parse(args);
-var builder = WebApplication.CreateBuilder(command is null ? args : []);
+// `MembershipPortal.Web <command> ...` (or --help, --version) runs a command and exits without the web server.
+if (PortalCli.IsCommand(args))
+    return await PortalCli.RunAsync(args);
+
+var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalData();
+builder.AddPortalInstanceLock();
 builder.AddPortalEmail();
 builder.AddPortalPayments();
 builder.AddPortalOperations();
@@ -47,9 +50,6 @@ builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 var app = builder.Build();
-
-if (command is not null)
-    return await PortalCommands.RunAsync(app.Services, command);
 
 app.UsePortalOperations();
 app.UsePortalAudit();

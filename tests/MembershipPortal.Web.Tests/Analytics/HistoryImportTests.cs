@@ -215,7 +215,7 @@ public sealed class HistoryImportTests : IAsyncLifetime
     private async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
         var writer = new StringWriter();
-        var code = await PortalCommands.RunAsync(factory.Services, PortalCommands.Parse(args)!, writer);
+        var code = await PortalCli.RunAsync(args, new CliConsole(writer, writer, TextReader.Null, true), _ => ValueTask.FromResult(new CommandServices(factory.Services)));
         return (code, writer.ToString());
     }
 
@@ -226,17 +226,17 @@ public sealed class HistoryImportTests : IAsyncLifetime
         await File.WriteAllTextAsync(file, WorkedExample);
 
         var (code, output) = await RunAsync("import-history", file);
-        Assert.Equal((PortalCommands.Ok, "Imported 8 events of 8 rows; 1 new member, 0 matched by e-mail."), (code, output.Trim()));
+        Assert.Equal((PortalCli.Ok, "Imported 8 events of 8 rows; 1 new member, 0 matched by e-mail."), (code, output.Trim()));
 
         var (metricsCode, csv) = await RunAsync("metrics", "--from", "2026-01", "--to", "2026-06");
-        Assert.Equal(PortalCommands.Ok, metricsCode);
+        Assert.Equal(PortalCli.Ok, metricsCode);
         var lines = csv.TrimEnd().Split('\n');
         Assert.Equal(7, lines.Length);
         Assert.StartsWith("month,mrr_start,new,expansion", lines[0]);
         Assert.StartsWith("2026-05,66666.67,0,0,0,66666.67,0,0,1,0,0,0,1,1,", lines[5]);
 
         var (jsonCode, json) = await RunAsync("metrics", "--from", "2026-06", "--to", "2026-06", "--format", "json");
-        Assert.Equal(PortalCommands.Ok, jsonCode);
+        Assert.Equal(PortalCli.Ok, jsonCode);
         Assert.Contains("\"reactivation\": 1500", json);
     }
 
@@ -248,7 +248,7 @@ public sealed class HistoryImportTests : IAsyncLifetime
 
         var (code, output) = await RunAsync("import-history", file);
 
-        Assert.Equal(PortalCommands.Failed, code);
+        Assert.Equal(PortalCli.Failed, code);
         Assert.Single(output.Trim().Split('\n'));
         Assert.Contains("line 2: occurred_at 'yesterday'", output);
     }
@@ -258,7 +258,7 @@ public sealed class HistoryImportTests : IAsyncLifetime
     {
         var (code, output) = await RunAsync("seed-demo", "--members", "60", "--months", "12");
 
-        Assert.Equal(PortalCommands.Ok, code);
+        Assert.Equal(PortalCli.Ok, code);
         Assert.Matches(@"Demo catalog created and \d+ history events imported for 60 members\.$", output.Trim());
         var rows = await MetricsAsync("2026-01", "2026-11");
         Assert.True(rows[^1].MrrEnd > 0);
@@ -266,7 +266,7 @@ public sealed class HistoryImportTests : IAsyncLifetime
 
         // seed-demo is idempotent: a second run adds nothing and says so.
         var (again, message) = await RunAsync("seed-demo");
-        Assert.Equal(PortalCommands.Ok, again);
+        Assert.Equal(PortalCli.Ok, again);
         Assert.Contains("Demo history already present; nothing imported.", message);
         Assert.Equal(rows[^1].MrrEnd, (await MetricsAsync("2026-01", "2026-11"))[^1].MrrEnd);
     }
@@ -281,11 +281,13 @@ public sealed class HistoryImportTests : IAsyncLifetime
     [InlineData("metrics", "--from", "2026-13", "--to", "2026-14")]
     [InlineData("metrics", "--from", "2026-05", "--to", "2026-01")]
     [InlineData("metrics", "--from", "2026-01", "--to", "2026-02", "--format", "xml")]
-    public async Task Cli_BadArguments_ExitTwoWithOneLine(params string[] args)
+    public async Task Cli_BadArguments_ExitTwoWithProblemThenUsage(params string[] args)
     {
         var (code, output) = await RunAsync(args);
 
-        Assert.Equal(PortalCommands.BadArguments, code);
-        Assert.Single(output.Trim().Split('\n'));
+        Assert.Equal(PortalCli.BadArguments, code);
+        var lines = output.Trim().Split('\n');
+        Assert.NotEqual("Description:", lines[0]);
+        Assert.Contains("Usage:", lines);
     }
 }
