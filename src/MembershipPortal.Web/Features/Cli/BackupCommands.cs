@@ -30,7 +30,7 @@ public sealed class BackupCommands(PortalCommands commands)
         {
             await from.OpenAsync();
             await to.OpenAsync();
-            from.BackupDatabase(to);
+            await CopyAsync(from, to);
         }
         File.Move(part, target, overwrite: true);
 
@@ -117,6 +117,26 @@ public sealed class BackupCommands(PortalCommands commands)
             ? "backup and restore need a SQLite database file."
             : $"This portal uses SQL Server: use its own backups (README \"Backups\"), e.g. {sqlServerRecipe}");
         return null;
+    }
+
+    /// <summary>
+    /// SQLite's online backup of a database another process is writing. A step that meets the writer's lock answers
+    /// SQLITE_BUSY or SQLITE_LOCKED at once (the backup API does not wait on the busy timeout), so it is tried again.
+    /// </summary>
+    private static async Task CopyAsync(SqliteConnection from, SqliteConnection to)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                from.BackupDatabase(to);
+                return;
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6 && attempt < 50)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * Math.Min(attempt, 5)));
+            }
+        }
     }
 
     private static SqliteConnection Open(string path, SqliteOpenMode mode) =>
