@@ -84,7 +84,17 @@ public sealed record CheckoutLine(string GatewayPriceId, int Quantity);
 
 public sealed record CheckoutSessionRequest(
     string MemberId, string CustomerId, IReadOnlyList<CheckoutLine> Lines, string? GatewayCouponId, int TrialDays,
-    bool CollectShippingAddress, string SuccessUrl, string CancelUrl, string IdempotencyKey, string? CouponCode = null);
+    bool CollectShippingAddress, string SuccessUrl, string CancelUrl, string IdempotencyKey, string? CouponCode = null,
+    IReadOnlyList<CheckoutOneTimeLine>? OneTimeLines = null, CheckoutShippingLine? Shipping = null, string? ShipToCountry = null);
+
+/// <summary>A charge on the first invoice only (a setup fee, shown as "Setup fee"); never discounted by the checkout's coupon.</summary>
+public sealed record CheckoutOneTimeLine(Money Amount);
+
+/// <summary>
+/// The shipping country's flat rate, billed with every payment of the box: a recurring line on the subscription at the box
+/// price's interval (Stripe Checkout offers shipping rates in payment mode only).
+/// </summary>
+public sealed record CheckoutShippingLine(Money Amount, string Interval, int IntervalCount);
 
 /// <summary>A positive amount to take off the subscription's next invoice.</summary>
 public sealed record InvoiceCreditRequest(string CustomerId, string GatewaySubscriptionId, Money Amount, string Description, string IdempotencyKey);

@@ -7,6 +7,8 @@ using BillingPortalSessionCreateOptions = Stripe.BillingPortal.SessionCreateOpti
 using CheckoutSessionCreateOptions = Stripe.Checkout.SessionCreateOptions;
 using CheckoutSessionDiscountOptions = Stripe.Checkout.SessionDiscountOptions;
 using CheckoutSessionLineItemOptions = Stripe.Checkout.SessionLineItemOptions;
+using CheckoutSessionLineItemPriceDataOptions = Stripe.Checkout.SessionLineItemPriceDataOptions;
+using CheckoutSessionLineItemPriceDataRecurringOptions = Stripe.Checkout.SessionLineItemPriceDataRecurringOptions;
 using CheckoutShippingAddressCollectionOptions = Stripe.Checkout.SessionShippingAddressCollectionOptions;
 using CheckoutSubscriptionDataOptions = Stripe.Checkout.SessionSubscriptionDataOptions;
 
@@ -25,6 +27,15 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
 
     /// <summary>Subscription metadata naming the portal coupon the checkout used, so the local ledger applies the same terms.</summary>
     public const string CouponCodeKey = "coupon_code";
+
+    /// <summary>
+    /// The Stripe product every shipping line is billed under (a fixed id, created on first use): webhooks recognise the
+    /// subscription's shipping item by it and leave it out of the catalog items.
+    /// </summary>
+    public const string ShippingProductId = "mp_shipping";
+
+    /// <summary>The Stripe product setup fees are billed under, so a coupon restricted to the catalog's products never discounts them.</summary>
+    public const string SetupFeeProductId = "mp_setup_fee";
 
     public string Name => "Stripe";
 
@@ -122,15 +133,70 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
             },
             Metadata = new Dictionary<string, string>(memberMetadata),
             Discounts = request.GatewayCouponId is { Length: > 0 } coupon ? [new CheckoutSessionDiscountOptions { Coupon = coupon }] : null,
+            // The rate charged is the chosen country's, so Stripe's address form offers that country only.
             ShippingAddressCollection = request.CollectShippingAddress
-                ? new CheckoutShippingAddressCollectionOptions { AllowedCountries = [.. checkoutOptions.Value.ShippingCountries] }
+                ? new CheckoutShippingAddressCollectionOptions
+                {
+                    AllowedCountries = request.ShipToCountry is { Length: 2 } country ? [country] : [.. checkoutOptions.Value.ShippingCountries],
+                }
                 : null,
             SuccessUrl = request.SuccessUrl,
             CancelUrl = request.CancelUrl,
         };
+        // Checkout in subscription mode bills one-time prices on the first invoice only, and recurring ones on every invoice.
+        if (request.OneTimeLines is { Count: > 0 } oneTime)
+        {
+            await EnsurePortalProductAsync(SetupFeeProductId, "Setup fee", ct);
+            foreach (var line in oneTime.Where(l => l.Amount.Minor > 0))
+                options.LineItems.Add(new CheckoutSessionLineItemOptions
+                {
+                    PriceData = new CheckoutSessionLineItemPriceDataOptions
+                    {
+                        Product = SetupFeeProductId, UnitAmount = line.Amount.Minor, Currency = line.Amount.Currency.ToLowerInvariant(),
+                    },
+                    Quantity = 1,
+                });
+        }
+        if (request.Shipping is { Amount.Minor: > 0 } shipping)
+        {
+            await EnsurePortalProductAsync(ShippingProductId, "Shipping", ct);
+            options.LineItems.Add(new CheckoutSessionLineItemOptions
+            {
+                PriceData = new CheckoutSessionLineItemPriceDataOptions
+                {
+                    Product = ShippingProductId,
+                    UnitAmount = shipping.Amount.Minor,
+                    Currency = shipping.Amount.Currency.ToLowerInvariant(),
+                    Recurring = new CheckoutSessionLineItemPriceDataRecurringOptions { Interval = Interval(shipping.Interval), IntervalCount = shipping.IntervalCount },
+                },
+                Quantity = 1,
+            });
+        }
         var session = await Call(() => client.V1.Checkout.Sessions.CreateAsync(options, Key(request.IdempotencyKey), ct));
         return session.Url;
     }
+
+    /// <summary>Creates one of the portal's own fixed-id products (shipping, setup fee) unless it exists.</summary>
+    private async Task EnsurePortalProductAsync(string id, string name, CancellationToken ct)
+    {
+        if (portalProducts.ContainsKey(id)) return;
+        try
+        {
+            await client.V1.Products.CreateAsync(new ProductCreateOptions { Id = id, Name = name }, Key($"product-create:{id}"), ct);
+        }
+        catch (StripeException ex) when (ex.StripeError?.Code == "resource_already_exists")
+        {
+            // made by an earlier checkout: that is the product we want
+        }
+        catch (StripeException ex)
+        {
+            var (code, message) = Failure(ex);
+            throw new PaymentGatewayException(code, message, ex);
+        }
+        portalProducts[id] = true;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> portalProducts = new(StringComparer.Ordinal);
 
     public async Task<string> CreateBillingPortalSessionAsync(string customerId, string returnUrl, CancellationToken ct = default)
     {

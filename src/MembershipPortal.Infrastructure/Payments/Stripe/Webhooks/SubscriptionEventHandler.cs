@@ -86,7 +86,8 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
     /// <summary>Stripe's state in catalog terms, or null and the first Stripe price no catalog price maps to (archived ones do map).</summary>
     private static async Task<(GatewaySubscriptionState? State, string? UnmappedPrice)> ToStateAsync(StripeEventContext context, WebhookSubscription remote, CancellationToken ct)
     {
-        var stripeItems = remote.Items?.Data ?? [];
+        // The shipping line our checkout adds is billed by Stripe (its invoices carry it) but is no catalog item.
+        var stripeItems = (remote.Items?.Data ?? []).Where(i => i.Price?.Product != StripePaymentGateway.ShippingProductId).ToList();
         var priceIds = stripeItems.Select(i => i.Price?.Id).OfType<string>().Distinct().ToList();
         var prices = await StripeLedger.PricesAsync(context.Db, priceIds, ct);
         var items = new List<GatewaySubscriptionItem>();
