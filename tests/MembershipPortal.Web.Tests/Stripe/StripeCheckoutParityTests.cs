@@ -181,5 +181,10 @@ public sealed class StripeCheckoutParityTests : IDisposable
         Assert.Equal(world.PriceId, Assert.Single(local.Items).PriceId);
         // MRR counts the box, not the shipping Stripe collects with it.
         Assert.Equal(2000, local.MonthlyRecurringMinor());
+        // What Stripe bills for shipping is kept for the skip credit and the next charge.
+        Assert.Equal(700, await MembershipPortal.Infrastructure.Payments.Stripe.StripeShippingCharge.GetAsync(db, local.Id, default));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var next = await scope.ServiceProvider.GetRequiredService<RenewalRun>().NextChargeAsync(db, local, default);
+        Assert.Equal(2700, next.Minor);
     }
 }

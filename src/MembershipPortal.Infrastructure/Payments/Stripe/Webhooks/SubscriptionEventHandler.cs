@@ -76,6 +76,9 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
         var (before, firstFailure) = (local.Status, local.FirstFailedPaymentAt);
         reconciler.Apply(local, state, context.Now);
         StripeLedger.MarkApplied(record, context.CreatedAt);
+        var shipping = (remote.Items?.Data ?? []).Where(i => i.Price?.Product == StripePaymentGateway.ShippingProductId)
+            .Sum(i => (i.Price!.UnitAmount ?? 0) * (i.Quantity ?? 1));
+        await StripeShippingCharge.SetAsync(db, local.Id, shipping, context.Now, ct);
         // Stripe gave up on a past-due subscription (unpaid, or canceled for non-payment): the member is told access ended.
         // A cancellation the member asked for is not that, even when its event overtook the payment that recovered them.
         if (before == SubscriptionStatus.PastDue && local.Status is SubscriptionStatus.Unpaid or SubscriptionStatus.Canceled && firstFailure is { } first
