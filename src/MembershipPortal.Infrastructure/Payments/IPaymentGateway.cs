@@ -59,6 +59,13 @@ public interface IPaymentGateway
     Task<bool> RemoveCreditAsync(string gatewayCreditId, CancellationToken ct = default) =>
         throw new NotSupportedException($"{Name} has no gateway credits.");
 
+    /// <summary>
+    /// Stripe: puts <paramref name="percentOff"/>% off for <paramref name="months"/> months (a repeating coupon) on the
+    /// subscription, from its next invoice. The test gateway takes the save offer off its own renewals.
+    /// </summary>
+    Task ApplyRepeatingDiscountAsync(string gatewaySubscriptionId, int percentOff, int months, string idempotencyKey, CancellationToken ct = default) =>
+        throw new NotSupportedException($"{Name} applies the save offer to its own renewals.");
+
     /// <summary>Checks the gateway answers with our credentials: null when it does, else what went wrong.</summary>
     Task<string?> CheckConnectionAsync(CancellationToken ct = default) => Task.FromResult<string?>(null);
 }

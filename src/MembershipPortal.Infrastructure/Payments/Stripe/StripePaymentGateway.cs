@@ -327,6 +327,39 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
         }
     }
 
+    /// <summary>
+    /// The cancel dialog's save offer at Stripe: a repeating percent-off coupon (one per terms, fixed id) set as the
+    /// subscription's discount; Stripe takes it off the invoices of the next <paramref name="months"/> months.
+    /// </summary>
+    public async Task ApplyRepeatingDiscountAsync(string gatewaySubscriptionId, int percentOff, int months, string idempotencyKey, CancellationToken ct = default)
+    {
+        if (percentOff is < 1 or > 100 || months is < 1 or > 12)
+            throw new ArgumentException("A save discount is 1-100 percent off for 1-12 months.", nameof(percentOff));
+        var id = $"mp_save_{percentOff}pct_{months}m";
+        try
+        {
+            await client.V1.Coupons.CreateAsync(new CouponCreateOptions
+            {
+                Id = id,
+                Name = $"{percentOff}% off for {months} month{(months == 1 ? "" : "s")}",
+                PercentOff = percentOff,
+                Duration = "repeating",
+                DurationInMonths = months,
+            }, Key($"coupon-create:{id}"), ct);
+        }
+        catch (StripeException ex) when (ex.StripeError?.Code == "resource_already_exists")
+        {
+            // an earlier offer with the same terms made it
+        }
+        catch (StripeException ex)
+        {
+            var (code, message) = Failure(ex);
+            throw new PaymentGatewayException(code, message, ex);
+        }
+        var update = new SubscriptionUpdateOptions { Discounts = [new SubscriptionDiscountOptions { Coupon = id }] };
+        await Call(() => client.V1.Subscriptions.UpdateAsync(gatewaySubscriptionId, update, Key(idempotencyKey), ct));
+    }
+
     /// <summary>A negative invoice item on the subscription: Stripe takes it off the subscription's next invoice.</summary>
     public async Task<string> CreditNextInvoiceAsync(InvoiceCreditRequest request, CancellationToken ct = default)
     {
