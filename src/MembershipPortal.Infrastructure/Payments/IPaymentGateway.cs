@@ -111,7 +111,11 @@ public sealed record CouponSyncRequest(
     Guid CouponId, string Code, decimal? PercentOff, long? AmountOffMinor, string? Currency, string Duration, int? DurationInMonths,
     DateTimeOffset? RedeemBy, IReadOnlyList<string> GatewayProductIds);
 
-public sealed record SubscriptionItemChange(string? GatewayItemId, string GatewayPriceId, int Quantity, bool Remove = false);
+/// <summary>
+/// One item change. With no <see cref="GatewayItemId"/> but a <see cref="ReplacesGatewayPriceId"/>, the gateway finds the
+/// item on that price (the ledger does not keep Stripe's item ids) and moves it to <see cref="GatewayPriceId"/>.
+/// </summary>
+public sealed record SubscriptionItemChange(string? GatewayItemId, string GatewayPriceId, int Quantity, bool Remove = false, string? ReplacesGatewayPriceId = null);
 
 public sealed record SubscriptionUpdateRequest(string GatewaySubscriptionId, IReadOnlyList<SubscriptionItemChange> Items, bool ProrateNow, string IdempotencyKey);
 

@@ -208,16 +208,28 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
         return session.Url;
     }
 
-    public Task UpdateSubscriptionAsync(SubscriptionUpdateRequest request, CancellationToken ct = default)
+    public async Task UpdateSubscriptionAsync(SubscriptionUpdateRequest request, CancellationToken ct = default)
     {
+        var changes = request.Items.ToList();
+        if (changes.Any(i => i.GatewayItemId is null && i.ReplacesGatewayPriceId is not null))
+        {
+            var current = await Call(() => client.V1.Subscriptions.GetAsync(request.GatewaySubscriptionId, cancellationToken: ct));
+            changes = [.. changes.Select(i => i.GatewayItemId is null && i.ReplacesGatewayPriceId is { } old
+                ? i with
+                {
+                    GatewayItemId = current.Items?.Data?.FirstOrDefault(x => x.Price?.Id == old)?.Id
+                        ?? throw new PaymentGatewayException("resource_missing", $"Stripe subscription {request.GatewaySubscriptionId} has no item on price {old}."),
+                }
+                : i)];
+        }
         var options = new SubscriptionUpdateOptions
         {
-            Items = [.. request.Items.Select(i => i.Remove
+            Items = [.. changes.Select(i => i.Remove
                 ? new SubscriptionItemOptions { Id = i.GatewayItemId, Deleted = true }
                 : new SubscriptionItemOptions { Id = i.GatewayItemId, Price = i.GatewayPriceId, Quantity = i.Quantity })],
             ProrationBehavior = request.ProrateNow ? "always_invoice" : "none",
         };
-        return Call(() => client.V1.Subscriptions.UpdateAsync(request.GatewaySubscriptionId, options, Key(request.IdempotencyKey), ct));
+        await Call(() => client.V1.Subscriptions.UpdateAsync(request.GatewaySubscriptionId, options, Key(request.IdempotencyKey), ct));
     }
 
     public Task CancelSubscriptionAsync(string gatewaySubscriptionId, CancelMode mode, string idempotencyKey, CancellationToken ct = default)

@@ -156,6 +156,29 @@ public sealed class BillingService(
         var now = clock.GetUtcNow();
         try
         {
+            // Stripe bills the subscription: an immediate change moves its item to the new price with the proration invoiced
+            // now (a downgrade's unused time becomes Stripe credit on the next invoice); the ledger follows its webhooks.
+            if (preview.Immediate && gateway.UsesHostedPages && record.GatewaySubscriptionId is { } gid)
+            {
+                var ids = await db.Prices.AsNoTracking().Where(p => p.Id == priceId || p.Id == item.PriceId)
+                    .Select(p => new { p.Id, Gateway = EF.Property<string?>(p, StripeCatalogSync.PriceIdColumn) }).ToListAsync(ct);
+                var (from, to) = (ids.FirstOrDefault(x => x.Id == item.PriceId)?.Gateway, ids.FirstOrDefault(x => x.Id == priceId)?.Gateway);
+                if (from is null || to is null) return ActionResult.Fail("That plan is not set up with the payment provider yet; try again later.");
+                try
+                {
+                    await gateway.UpdateSubscriptionAsync(new SubscriptionUpdateRequest(gid,
+                        [new SubscriptionItemChange(null, to, item.Quantity, ReplacesGatewayPriceId: from)], ProrateNow: true, $"change:{sub.Id}:{sub.Version}:{priceId}"), ct);
+                }
+                catch (Exception ex) when (ex is Infrastructure.Payments.Stripe.PaymentGatewayException or HttpRequestException)
+                {
+                    return ActionResult.Fail($"The plan could not be changed just now, so nothing changed: {ex.Message}");
+                }
+                sub.ChangePlan(item.Id, price, now, soldByGateway: true);
+                record.PendingItemId = record.PendingPriceId = null;
+                AuditStaff(db, memberId, "member.plan.change", $"Changed subscription {sub.Id} to {preview.Target.ProductName} through Stripe, prorated");
+                await db.SaveChangesAsync(ct);
+                return ActionResult.Ok($"You are now on {preview.Target.ProductName}. Stripe invoices the difference for the rest of this period.");
+            }
             if (preview.Target.IsUpgrade && preview.Immediate)
             {
                 var due = sub.Status == SubscriptionStatus.Trialing ? Money.Zero(price.Terms.Currency) : preview.Proration.AmountDueNow;
