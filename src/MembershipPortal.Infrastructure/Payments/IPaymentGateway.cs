@@ -59,6 +59,13 @@ public interface IPaymentGateway
     Task<bool> RemoveCreditAsync(string gatewayCreditId, CancellationToken ct = default) =>
         throw new NotSupportedException($"{Name} has no gateway credits.");
 
+    /// <summary>
+    /// Stripe: puts <paramref name="percentOff"/>% off for <paramref name="months"/> months (a repeating coupon) on the
+    /// subscription, from its next invoice. The test gateway takes the save offer off its own renewals.
+    /// </summary>
+    Task ApplyRepeatingDiscountAsync(string gatewaySubscriptionId, int percentOff, int months, string idempotencyKey, CancellationToken ct = default) =>
+        throw new NotSupportedException($"{Name} applies the save offer to its own renewals.");
+
     /// <summary>Checks the gateway answers with our credentials: null when it does, else what went wrong.</summary>
     Task<string?> CheckConnectionAsync(CancellationToken ct = default) => Task.FromResult<string?>(null);
 }
@@ -84,7 +91,17 @@ public sealed record CheckoutLine(string GatewayPriceId, int Quantity);
 
 public sealed record CheckoutSessionRequest(
     string MemberId, string CustomerId, IReadOnlyList<CheckoutLine> Lines, string? GatewayCouponId, int TrialDays,
-    bool CollectShippingAddress, string SuccessUrl, string CancelUrl, string IdempotencyKey, string? CouponCode = null);
+    bool CollectShippingAddress, string SuccessUrl, string CancelUrl, string IdempotencyKey, string? CouponCode = null,
+    IReadOnlyList<CheckoutOneTimeLine>? OneTimeLines = null, CheckoutShippingLine? Shipping = null, string? ShipToCountry = null);
+
+/// <summary>A charge on the first invoice only (a setup fee, shown as "Setup fee"); never discounted by the checkout's coupon.</summary>
+public sealed record CheckoutOneTimeLine(Money Amount);
+
+/// <summary>
+/// The shipping country's flat rate, billed with every payment of the box: a recurring line on the subscription at the box
+/// price's interval (Stripe Checkout offers shipping rates in payment mode only).
+/// </summary>
+public sealed record CheckoutShippingLine(Money Amount, string Interval, int IntervalCount);
 
 /// <summary>A positive amount to take off the subscription's next invoice.</summary>
 public sealed record InvoiceCreditRequest(string CustomerId, string GatewaySubscriptionId, Money Amount, string Description, string IdempotencyKey);
@@ -94,7 +111,11 @@ public sealed record CouponSyncRequest(
     Guid CouponId, string Code, decimal? PercentOff, long? AmountOffMinor, string? Currency, string Duration, int? DurationInMonths,
     DateTimeOffset? RedeemBy, IReadOnlyList<string> GatewayProductIds);
 
-public sealed record SubscriptionItemChange(string? GatewayItemId, string GatewayPriceId, int Quantity, bool Remove = false);
+/// <summary>
+/// One item change. With no <see cref="GatewayItemId"/> but a <see cref="ReplacesGatewayPriceId"/>, the gateway finds the
+/// item on that price (the ledger does not keep Stripe's item ids) and moves it to <see cref="GatewayPriceId"/>.
+/// </summary>
+public sealed record SubscriptionItemChange(string? GatewayItemId, string GatewayPriceId, int Quantity, bool Remove = false, string? ReplacesGatewayPriceId = null);
 
 public sealed record SubscriptionUpdateRequest(string GatewaySubscriptionId, IReadOnlyList<SubscriptionItemChange> Items, bool ProrateNow, string IdempotencyKey);
 

@@ -104,7 +104,7 @@ public sealed class OwnerSettingsTests(OwnerStaffMemberFixture fixture) : IClass
 public sealed class PlanChangeSettingsTests(OwnerStaffMemberFixture fixture) : IClassFixture<OwnerStaffMemberFixture>
 {
     [Fact]
-    public async Task PlanChanges_SavedTogether_MemberOverviewFollows_DiscountRefused()
+    public async Task PlanChanges_SavedTogether_MemberOverviewFollows_BadDiscountRefused()
     {
         var settings = fixture.Factory.Services.GetRequiredService<MembershipPortal.Web.Features.Billing.BillingSettings>();
         await settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Billing.DowngradeTiming.ImmediateWithCredit, MembershipPortal.Web.Features.Billing.SaveOffer.None);
@@ -118,8 +118,14 @@ public sealed class PlanChangeSettingsTests(OwnerStaffMemberFixture fixture) : I
         }
 
         await Assert.ThrowsAsync<MembershipPortal.Domain.Common.DomainException>(() =>
-            settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Billing.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Billing.SaveOffer.Discount));
+            settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Billing.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Billing.SaveOffer.Discount, 0, 3));
+        await Assert.ThrowsAsync<MembershipPortal.Domain.Common.DomainException>(() =>
+            settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Billing.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Billing.SaveOffer.Discount, 20, 13));
         Assert.Equal(MembershipPortal.Web.Features.Billing.DowngradeTiming.ImmediateWithCredit, (await settings.GetAsync()).Downgrade);
+
+        await settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Billing.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Billing.SaveOffer.PauseAndDiscount, 30, 2);
+        var both = await settings.GetAsync();
+        Assert.Equal((MembershipPortal.Web.Features.Billing.SaveOffer.PauseAndDiscount, 30, 2), (both.SaveOffer, both.SaveOfferPercent, both.SaveOfferMonths));
         await settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Billing.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Billing.SaveOffer.Pause);
     }
 }

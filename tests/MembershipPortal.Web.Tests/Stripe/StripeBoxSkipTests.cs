@@ -75,6 +75,23 @@ public sealed class StripeBoxSkipTests : IDisposable
     }
 
     [Fact]
+    public async Task Skip_StripeBillsShipping_CreditAlsoGivesTheShippingBack()
+    {
+        var w = await SeedBoxAsync();
+        await using (var db = await factory.DbAsync())
+        {
+            await MembershipPortal.Infrastructure.Payments.Stripe.StripeShippingCharge.SetAsync(db, w.SubscriptionId, 700, factory.Clock.GetUtcNow(), default);
+            await db.SaveChangesAsync();
+        }
+        factory.StripeApi.Reply(HttpMethod.Post, "/v1/invoiceitems", StripeFixtures.Resource("invoiceitem"));
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<ShipmentService>().SkipAsync(w.MemberId, w.SubscriptionId, w.Open));
+
+        Assert.Equal("-3200", Assert.Single(factory.StripeApi.Requests).Form["amount"]);
+    }
+
+    [Fact]
     public async Task Skip_StripeRefuses_ClearMessageAndNoSkip()
     {
         var w = await SeedBoxAsync();

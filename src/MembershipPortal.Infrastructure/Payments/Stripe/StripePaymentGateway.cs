@@ -7,6 +7,8 @@ using BillingPortalSessionCreateOptions = Stripe.BillingPortal.SessionCreateOpti
 using CheckoutSessionCreateOptions = Stripe.Checkout.SessionCreateOptions;
 using CheckoutSessionDiscountOptions = Stripe.Checkout.SessionDiscountOptions;
 using CheckoutSessionLineItemOptions = Stripe.Checkout.SessionLineItemOptions;
+using CheckoutSessionLineItemPriceDataOptions = Stripe.Checkout.SessionLineItemPriceDataOptions;
+using CheckoutSessionLineItemPriceDataRecurringOptions = Stripe.Checkout.SessionLineItemPriceDataRecurringOptions;
 using CheckoutShippingAddressCollectionOptions = Stripe.Checkout.SessionShippingAddressCollectionOptions;
 using CheckoutSubscriptionDataOptions = Stripe.Checkout.SessionSubscriptionDataOptions;
 
@@ -25,6 +27,15 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
 
     /// <summary>Subscription metadata naming the portal coupon the checkout used, so the local ledger applies the same terms.</summary>
     public const string CouponCodeKey = "coupon_code";
+
+    /// <summary>
+    /// The Stripe product every shipping line is billed under (a fixed id, created on first use): webhooks recognise the
+    /// subscription's shipping item by it and leave it out of the catalog items.
+    /// </summary>
+    public const string ShippingProductId = "mp_shipping";
+
+    /// <summary>The Stripe product setup fees are billed under, so a coupon restricted to the catalog's products never discounts them.</summary>
+    public const string SetupFeeProductId = "mp_setup_fee";
 
     public string Name => "Stripe";
 
@@ -122,15 +133,70 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
             },
             Metadata = new Dictionary<string, string>(memberMetadata),
             Discounts = request.GatewayCouponId is { Length: > 0 } coupon ? [new CheckoutSessionDiscountOptions { Coupon = coupon }] : null,
+            // The rate charged is the chosen country's, so Stripe's address form offers that country only.
             ShippingAddressCollection = request.CollectShippingAddress
-                ? new CheckoutShippingAddressCollectionOptions { AllowedCountries = [.. checkoutOptions.Value.ShippingCountries] }
+                ? new CheckoutShippingAddressCollectionOptions
+                {
+                    AllowedCountries = request.ShipToCountry is { Length: 2 } country ? [country] : [.. checkoutOptions.Value.ShippingCountries],
+                }
                 : null,
             SuccessUrl = request.SuccessUrl,
             CancelUrl = request.CancelUrl,
         };
+        // Checkout in subscription mode bills one-time prices on the first invoice only, and recurring ones on every invoice.
+        if (request.OneTimeLines is { Count: > 0 } oneTime)
+        {
+            await EnsurePortalProductAsync(SetupFeeProductId, "Setup fee", ct);
+            foreach (var line in oneTime.Where(l => l.Amount.Minor > 0))
+                options.LineItems.Add(new CheckoutSessionLineItemOptions
+                {
+                    PriceData = new CheckoutSessionLineItemPriceDataOptions
+                    {
+                        Product = SetupFeeProductId, UnitAmount = line.Amount.Minor, Currency = line.Amount.Currency.ToLowerInvariant(),
+                    },
+                    Quantity = 1,
+                });
+        }
+        if (request.Shipping is { Amount.Minor: > 0 } shipping)
+        {
+            await EnsurePortalProductAsync(ShippingProductId, "Shipping", ct);
+            options.LineItems.Add(new CheckoutSessionLineItemOptions
+            {
+                PriceData = new CheckoutSessionLineItemPriceDataOptions
+                {
+                    Product = ShippingProductId,
+                    UnitAmount = shipping.Amount.Minor,
+                    Currency = shipping.Amount.Currency.ToLowerInvariant(),
+                    Recurring = new CheckoutSessionLineItemPriceDataRecurringOptions { Interval = Interval(shipping.Interval), IntervalCount = shipping.IntervalCount },
+                },
+                Quantity = 1,
+            });
+        }
         var session = await Call(() => client.V1.Checkout.Sessions.CreateAsync(options, Key(request.IdempotencyKey), ct));
         return session.Url;
     }
+
+    /// <summary>Creates one of the portal's own fixed-id products (shipping, setup fee) unless it exists.</summary>
+    private async Task EnsurePortalProductAsync(string id, string name, CancellationToken ct)
+    {
+        if (portalProducts.ContainsKey(id)) return;
+        try
+        {
+            await client.V1.Products.CreateAsync(new ProductCreateOptions { Id = id, Name = name }, Key($"product-create:{id}"), ct);
+        }
+        catch (StripeException ex) when (ex.StripeError?.Code == "resource_already_exists")
+        {
+            // made by an earlier checkout: that is the product we want
+        }
+        catch (StripeException ex)
+        {
+            var (code, message) = Failure(ex);
+            throw new PaymentGatewayException(code, message, ex);
+        }
+        portalProducts[id] = true;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> portalProducts = new(StringComparer.Ordinal);
 
     public async Task<string> CreateBillingPortalSessionAsync(string customerId, string returnUrl, CancellationToken ct = default)
     {
@@ -142,16 +208,28 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
         return session.Url;
     }
 
-    public Task UpdateSubscriptionAsync(SubscriptionUpdateRequest request, CancellationToken ct = default)
+    public async Task UpdateSubscriptionAsync(SubscriptionUpdateRequest request, CancellationToken ct = default)
     {
+        var changes = request.Items.ToList();
+        if (changes.Any(i => i.GatewayItemId is null && i.ReplacesGatewayPriceId is not null))
+        {
+            var current = await Call(() => client.V1.Subscriptions.GetAsync(request.GatewaySubscriptionId, cancellationToken: ct));
+            changes = [.. changes.Select(i => i.GatewayItemId is null && i.ReplacesGatewayPriceId is { } old
+                ? i with
+                {
+                    GatewayItemId = current.Items?.Data?.FirstOrDefault(x => x.Price?.Id == old)?.Id
+                        ?? throw new PaymentGatewayException("resource_missing", $"Stripe subscription {request.GatewaySubscriptionId} has no item on price {old}."),
+                }
+                : i)];
+        }
         var options = new SubscriptionUpdateOptions
         {
-            Items = [.. request.Items.Select(i => i.Remove
+            Items = [.. changes.Select(i => i.Remove
                 ? new SubscriptionItemOptions { Id = i.GatewayItemId, Deleted = true }
                 : new SubscriptionItemOptions { Id = i.GatewayItemId, Price = i.GatewayPriceId, Quantity = i.Quantity })],
             ProrationBehavior = request.ProrateNow ? "always_invoice" : "none",
         };
-        return Call(() => client.V1.Subscriptions.UpdateAsync(request.GatewaySubscriptionId, options, Key(request.IdempotencyKey), ct));
+        await Call(() => client.V1.Subscriptions.UpdateAsync(request.GatewaySubscriptionId, options, Key(request.IdempotencyKey), ct));
     }
 
     public Task CancelSubscriptionAsync(string gatewaySubscriptionId, CancelMode mode, string idempotencyKey, CancellationToken ct = default)
@@ -259,6 +337,39 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
             var (code, message) = Failure(ex);
             throw new PaymentGatewayException(code, message, ex);
         }
+    }
+
+    /// <summary>
+    /// The cancel dialog's save offer at Stripe: a repeating percent-off coupon (one per terms, fixed id) set as the
+    /// subscription's discount; Stripe takes it off the invoices of the next <paramref name="months"/> months.
+    /// </summary>
+    public async Task ApplyRepeatingDiscountAsync(string gatewaySubscriptionId, int percentOff, int months, string idempotencyKey, CancellationToken ct = default)
+    {
+        if (percentOff is < 1 or > 100 || months is < 1 or > 12)
+            throw new ArgumentException("A save discount is 1-100 percent off for 1-12 months.", nameof(percentOff));
+        var id = $"mp_save_{percentOff}pct_{months}m";
+        try
+        {
+            await client.V1.Coupons.CreateAsync(new CouponCreateOptions
+            {
+                Id = id,
+                Name = $"{percentOff}% off for {months} month{(months == 1 ? "" : "s")}",
+                PercentOff = percentOff,
+                Duration = "repeating",
+                DurationInMonths = months,
+            }, Key($"coupon-create:{id}"), ct);
+        }
+        catch (StripeException ex) when (ex.StripeError?.Code == "resource_already_exists")
+        {
+            // an earlier offer with the same terms made it
+        }
+        catch (StripeException ex)
+        {
+            var (code, message) = Failure(ex);
+            throw new PaymentGatewayException(code, message, ex);
+        }
+        var update = new SubscriptionUpdateOptions { Discounts = [new SubscriptionDiscountOptions { Coupon = id }] };
+        await Call(() => client.V1.Subscriptions.UpdateAsync(gatewaySubscriptionId, update, Key(idempotencyKey), ct));
     }
 
     /// <summary>A negative invoice item on the subscription: Stripe takes it off the subscription's next invoice.</summary>

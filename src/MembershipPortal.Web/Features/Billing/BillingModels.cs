@@ -53,6 +53,10 @@ public sealed record BillingOverview(IReadOnlyList<SubscriptionView> Subscriptio
 {
     /// <summary>What the cancel dialog offers instead of leaving (the Owner's choice).</summary>
     public SaveOffer SaveOffer { get; init; } = SaveOffer.Pause;
+
+    public int SaveOfferPercent { get; init; } = 20;
+
+    public int SaveOfferMonths { get; init; } = 3;
 }
 
 public sealed record PlanOption(Guid PriceId, string ProductName, int Rank, PriceTerms Terms, bool IsUpgrade);

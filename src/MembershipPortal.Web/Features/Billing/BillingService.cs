@@ -61,9 +61,10 @@ public sealed class BillingService(
         var invoices = await db.Invoices.AsNoTracking().Where(i => i.MemberId == memberId).OrderByDescending(i => i.CreatedAt).Take(50).ToListAsync(ct);
         var profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
         var card = profile?.CardLast4 is { } last4 ? $"{profile.CardBrand} ending {last4}, expires {profile.CardExpMonth:00}/{profile.CardExpYear}" : null;
+        var policy = await settings.GetAsync(ct);
         return new BillingOverview(views,
             invoices.Select(i => new InvoiceView(i.Id, i.DisplayNumber, i.CreatedAt, new Money(i.TotalMinor, i.Currency), i.Status.ToString(), i.Reason, i.PaidAt)).ToList(),
-            card) { SaveOffer = (await settings.GetAsync(ct)).SaveOffer };
+            card) { SaveOffer = policy.SaveOffer, SaveOfferPercent = policy.SaveOfferPercent, SaveOfferMonths = policy.SaveOfferMonths };
     }
 
     /// <summary>One of the member's own invoices; another member's id finds nothing.</summary>
@@ -155,6 +156,29 @@ public sealed class BillingService(
         var now = clock.GetUtcNow();
         try
         {
+            // Stripe bills the subscription: an immediate change moves its item to the new price with the proration invoiced
+            // now (a downgrade's unused time becomes Stripe credit on the next invoice); the ledger follows its webhooks.
+            if (preview.Immediate && gateway.UsesHostedPages && record.GatewaySubscriptionId is { } gid)
+            {
+                var ids = await db.Prices.AsNoTracking().Where(p => p.Id == priceId || p.Id == item.PriceId)
+                    .Select(p => new { p.Id, Gateway = EF.Property<string?>(p, StripeCatalogSync.PriceIdColumn) }).ToListAsync(ct);
+                var (from, to) = (ids.FirstOrDefault(x => x.Id == item.PriceId)?.Gateway, ids.FirstOrDefault(x => x.Id == priceId)?.Gateway);
+                if (from is null || to is null) return ActionResult.Fail("That plan is not set up with the payment provider yet; try again later.");
+                try
+                {
+                    await gateway.UpdateSubscriptionAsync(new SubscriptionUpdateRequest(gid,
+                        [new SubscriptionItemChange(null, to, item.Quantity, ReplacesGatewayPriceId: from)], ProrateNow: true, $"change:{sub.Id}:{sub.Version}:{priceId}"), ct);
+                }
+                catch (Exception ex) when (ex is Infrastructure.Payments.Stripe.PaymentGatewayException or HttpRequestException)
+                {
+                    return ActionResult.Fail($"The plan could not be changed just now, so nothing changed: {ex.Message}");
+                }
+                sub.ChangePlan(item.Id, price, now, soldByGateway: true);
+                record.PendingItemId = record.PendingPriceId = null;
+                AuditStaff(db, memberId, "member.plan.change", $"Changed subscription {sub.Id} to {preview.Target.ProductName} through Stripe, prorated");
+                await db.SaveChangesAsync(ct);
+                return ActionResult.Ok($"You are now on {preview.Target.ProductName}. Stripe invoices the difference for the rest of this period.");
+            }
             if (preview.Target.IsUpgrade && preview.Immediate)
             {
                 var due = sub.Status == SubscriptionStatus.Trialing ? Money.Zero(price.Terms.Currency) : preview.Proration.AmountDueNow;
@@ -300,6 +324,40 @@ public sealed class BillingService(
                 await gateway.PauseSubscriptionAsync(gid, until, $"pause:{sub.Id}:{sub.Version}", ct);
             sub.Pause(until, now);
             return $"Paused until {until:d MMM yyyy}. You will not be charged until then.";
+        }, ct);
+
+    /// <summary>
+    /// The cancel dialog's discount offer, accepted: the Owner's percent off the next months' renewals, once per subscription
+    /// and not on top of a discount still running. With Stripe it becomes a repeating coupon on the Stripe subscription
+    /// (nothing is recorded if Stripe refuses); the test gateway's renewals take it off themselves.
+    /// </summary>
+    public Task<ActionResult> AcceptSaveDiscountAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+        MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
+        {
+            var policy = await settings.GetAsync(ct);
+            if (!policy.OffersDiscount) throw new DomainException("There is no discount on offer.");
+            if (sub.Status is not (SubscriptionStatus.Active or SubscriptionStatus.Trialing))
+                throw new DomainException("Only an active subscription can take the discount.");
+            if (await SaveDiscounts.GetAsync(db, sub.Id, ct) is not null)
+                throw new DomainException("This subscription has already had the save offer.");
+            var next = sub.CurrentPeriodEnd;
+            if (sub.Items.Any(i => i.Coupon is { } c && c.AppliesToPeriodStarting(next, sub.TrialEnd ?? sub.StartedAt)))
+                throw new DomainException("Your subscription already has a discount running.");
+            var offer = new SaveDiscount(policy.SaveOfferPercent, policy.SaveOfferMonths, next);
+            var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
+            if (gateway.UsesHostedPages && record.GatewaySubscriptionId is { } gid)
+            {
+                try
+                {
+                    await gateway.ApplyRepeatingDiscountAsync(gid, offer.Percent, offer.Months, $"save-discount:{sub.Id:N}", ct);
+                }
+                catch (Exception ex) when (ex is Infrastructure.Payments.Stripe.PaymentGatewayException or HttpRequestException)
+                {
+                    throw new DomainException($"The discount could not be applied just now, so nothing changed: {ex.Message}");
+                }
+            }
+            SaveDiscounts.Add(db, sub.Id, offer, now);
+            return $"Thank you for staying! You get {offer.Describe()}, from your next payment on {next:d MMM yyyy}.";
         }, ct);
 
     public Task<ActionResult> UnpauseAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>

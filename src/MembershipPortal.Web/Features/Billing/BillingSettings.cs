@@ -7,7 +7,8 @@ namespace MembershipPortal.Web.Features.Billing;
 
 public enum DowngradeTiming { AtPeriodEnd, ImmediateWithCredit }
 
-public enum SaveOffer { None, Pause, Discount }
+/// <summary>What the cancel dialog offers: nothing, a pause, a discount for some months, or both.</summary>
+public enum SaveOffer { None, Pause, Discount, PauseAndDiscount }
 
 /// <summary>The Owner's billing policy; defaults follow the issue (downgrade at period end, 7-day grace, retries on days 1, 3, 5, 7).</summary>
 public sealed record BillingPolicy(
@@ -16,9 +17,14 @@ public sealed record BillingPolicy(
     IReadOnlyList<int> RetryDays,
     GraceExpiryAction FinalAction,
     SaveOffer SaveOffer,
-    int SaveOfferPercent)
+    int SaveOfferPercent,
+    int SaveOfferMonths = 3)
 {
-    public static readonly BillingPolicy Default = new(DowngradeTiming.AtPeriodEnd, 7, [1, 3, 5, 7], GraceExpiryAction.MarkUnpaid, SaveOffer.Pause, 20);
+    public static readonly BillingPolicy Default = new(DowngradeTiming.AtPeriodEnd, 7, [1, 3, 5, 7], GraceExpiryAction.MarkUnpaid, SaveOffer.Pause, 20, 3);
+
+    public bool OffersPause => SaveOffer is SaveOffer.Pause or SaveOffer.PauseAndDiscount;
+
+    public bool OffersDiscount => SaveOffer is SaveOffer.Discount or SaveOffer.PauseAndDiscount;
 
     /// <summary>The dunning rules (retries, grace, final action) as the domain policy.</summary>
     public DunningPolicy Dunning => new(RetryDays, GraceDays, FinalAction);
@@ -28,6 +34,8 @@ public sealed class BillingSettings(SettingsStore settings)
 {
     public const string DowngradeKey = "billing.downgrade";
     public const string SaveOfferKey = "billing.save-offer";
+    public const string SaveOfferPercentKey = "billing.save-offer-percent";
+    public const string SaveOfferMonthsKey = "billing.save-offer-months";
     public const string RetryDaysKey = "billing.retry-days";
     public const string GraceDaysKey = "billing.grace-days";
     public const string FinalActionKey = "billing.final-action";
@@ -39,6 +47,10 @@ public sealed class BillingSettings(SettingsStore settings)
             policy = policy with { Downgrade = downgrade };
         if (Enum.TryParse<SaveOffer>(await settings.GetAsync(SaveOfferKey, ct), out var offer))
             policy = policy with { SaveOffer = offer };
+        if (int.TryParse(await settings.GetAsync(SaveOfferPercentKey, ct), out var percent) && percent is >= 1 and <= 100)
+            policy = policy with { SaveOfferPercent = percent };
+        if (int.TryParse(await settings.GetAsync(SaveOfferMonthsKey, ct), out var months) && months is >= 1 and <= 12)
+            policy = policy with { SaveOfferMonths = months };
         var dunning = await GetDunningAsync(ct);
         return policy with { RetryDays = dunning.RetryDays, GraceDays = dunning.GraceDays, FinalAction = dunning.FinalAction };
     }
@@ -70,11 +82,20 @@ public sealed class BillingSettings(SettingsStore settings)
         }, ct);
     }
 
-    /// <summary>How downgrades take effect and what the cancel dialog offers, saved together.</summary>
-    public Task SetPlanChangesAsync(DowngradeTiming timing, SaveOffer offer, CancellationToken ct = default)
+    /// <summary>How downgrades take effect and what the cancel dialog offers (a discount: percent off for some months), saved together.</summary>
+    public Task SetPlanChangesAsync(DowngradeTiming timing, SaveOffer offer, int discountPercent = 20, int discountMonths = 3, CancellationToken ct = default)
     {
-        if (!Enum.IsDefined(timing) || !Enum.IsDefined(offer) || offer == SaveOffer.Discount)
-            throw new DomainException("Choose when downgrades apply, and either a pause offer or none.");
-        return settings.SetManyAsync(new Dictionary<string, string> { [DowngradeKey] = timing.ToString(), [SaveOfferKey] = offer.ToString() }, ct);
+        if (!Enum.IsDefined(timing) || !Enum.IsDefined(offer))
+            throw new DomainException("Choose when downgrades apply and what the cancel dialog offers.");
+        if (discountPercent is < 1 or > 100 || discountMonths is < 1 or > 12)
+            throw new DomainException("A save discount is 1–100 percent off for 1–12 months.");
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return settings.SetManyAsync(new Dictionary<string, string>
+        {
+            [DowngradeKey] = timing.ToString(),
+            [SaveOfferKey] = offer.ToString(),
+            [SaveOfferPercentKey] = discountPercent.ToString(invariant),
+            [SaveOfferMonthsKey] = discountMonths.ToString(invariant),
+        }, ct);
     }
 }

@@ -138,6 +138,9 @@ public sealed class RenewalRun(
     internal async Task<(List<InvoiceLine> Lines, BoxWaiver? Waiver)> RenewalLinesAsync(AppDbContext db, Subscription sub, SkipBinding binding, CancellationToken ct)
     {
         var lines = RenewalInvoice.Lines(sub).ToList();
+        // An accepted save offer takes its percent off the items (after their coupons) of the renewals it covers.
+        if (await SaveDiscounts.GetAsync(db, sub.Id, ct) is { } saveOffer && saveOffer.LineFor(lines, sub.CurrentPeriodEnd) is { } saved)
+            lines.Add(saved);
         var waiver = await boxes.WaiverAsync(db, sub, binding, ct);
         if (waiver is not null)
         {

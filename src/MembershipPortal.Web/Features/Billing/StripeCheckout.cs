@@ -109,12 +109,28 @@ public sealed class StripeCheckout(
             if (mapped.Count < priceIds.Count) return (null, "Payments are not set up for this plan yet. Please try again later.");
         }
 
+        // Setup fees go on the first invoice once per item (never discounted); a box ships at its country's rate on every
+        // payment, as on the test gateway (CheckoutService quotes the same lines).
+        var main = items[0].Price.Terms;
+        List<CheckoutOneTimeLine> setupFees = [.. items.Where(i => i.Price.Terms.SetupFee is { Minor: > 0 }).Select(i => new CheckoutOneTimeLine(i.Price.Terms.SetupFee!.Value))];
+        var needsShipping = products.Any(p => p.NeedsShipping);
+        // The member picks the country here (the rate depends on it) and Stripe's page then takes an address in that country.
+        var shipTo = needsShipping && choice.Shipping?.Country?.Trim().ToUpperInvariant() is { Length: 2 } chosen
+            && Domain.Shipping.AddressRules.SupportedCountries.Contains(chosen) ? chosen : null;
+        CheckoutShippingLine? shippingLine = null;
+        if (needsShipping && await Boxes.ShippingRates.CountriesAsync(db, ct) is { } countries)
+        {
+            if (shipTo is null || !countries.Contains(shipTo)) return (null, "Choose a country we ship to.");
+            if (await Boxes.ShippingRates.LineAsync(db, shipTo, main.Currency, chargedNow: true, ct) is { } rate)
+                shippingLine = new CheckoutShippingLine(rate.Amount, main.Interval.ToString().ToLowerInvariant(), main.IntervalCount);
+        }
+
         string? gatewayCoupon = null;
         if (coupon is not null)
         {
             try
             {
-                gatewayCoupon = await gateway.EnsureCouponAsync(await CouponRequestAsync(db, coupon, ct), ct);
+                gatewayCoupon = await gateway.EnsureCouponAsync(await CouponRequestAsync(db, coupon, setupFees.Count > 0 || shippingLine is not null, ct), ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -129,9 +145,9 @@ public sealed class StripeCheckout(
         var root = links.Base;
         var request = new CheckoutSessionRequest(memberId, customerId,
             [.. items.Select(i => new CheckoutLine(mapped[i.Price.Id], i.Quantity))], gatewayCoupon, items[0].Price.Terms.TrialDays,
-            products.Any(p => p.NeedsShipping),
+            needsShipping,
             $"{root}/account/billing?welcome=true", $"{root}/checkout?price={choice.PriceId}", $"checkout-session:{memberId}:{choice.AttemptId}",
-            coupon?.Code);
+            coupon?.Code, setupFees, shippingLine, shipTo);
         try
         {
             return (await gateway.CreateCheckoutSessionAsync(request, ct), null);
@@ -143,14 +159,19 @@ public sealed class StripeCheckout(
         }
     }
 
-    /// <summary>The coupon's terms for Stripe; a restriction names the Stripe products of the synced products it covers.</summary>
-    private static async Task<CouponSyncRequest> CouponRequestAsync(AppDbContext db, Domain.Catalog.Coupon coupon, CancellationToken ct)
+    /// <summary>
+    /// The coupon's terms for Stripe; a restriction names the Stripe products of the synced products it covers. With setup
+    /// fees or shipping on the session an unrestricted coupon is restricted to every synced catalog product: Stripe would
+    /// otherwise discount those lines too, and the portal's coupons reduce the subscription price only.
+    /// </summary>
+    private static async Task<CouponSyncRequest> CouponRequestAsync(AppDbContext db, Domain.Catalog.Coupon coupon, bool hasExtraLines, CancellationToken ct)
     {
         var restricted = coupon.ProductIds.ToList();
-        var gatewayProducts = restricted.Count == 0
-            ? []
-            : (await db.Products.AsNoTracking().Where(p => restricted.Contains(p.Id)).Select(p => p.StripeProductId).ToListAsync(ct))
-                .OfType<string>().ToList();
+        var gatewayProducts = restricted.Count > 0
+            ? (await db.Products.AsNoTracking().Where(p => restricted.Contains(p.Id)).Select(p => p.StripeProductId).ToListAsync(ct)).OfType<string>().ToList()
+            : hasExtraLines
+            ? (await db.Products.AsNoTracking().Where(p => p.StripeProductId != null).Select(p => p.StripeProductId).ToListAsync(ct)).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            : [];
         // Never widen a restricted coupon to every product: the checkout's own products were synced just before.
         if (restricted.Count > 0 && gatewayProducts.Count == 0)
             throw new InvalidOperationException($"None of the products coupon {coupon.Code} is restricted to is synced to Stripe.");

@@ -58,15 +58,20 @@ public sealed class ShippingRates(IDbContextFactory<AppDbContext> dbFactory, Aud
 
     /// <summary>
     /// The shipping line a renewal of <paramref name="sub"/> adds: the rate for its shipping address's country when it mails
-    /// something, or null. The portal's own renewal charges it; a subscription Stripe bills gets none (Stripe Checkout
-    /// collects the address but charges no rate: not built, see the README).
+    /// something, or null. The portal's own renewal charges it; for a subscription Stripe bills it is the recurring shipping
+    /// line Stripe charges (set at checkout, recorded from its webhooks), whatever the rate table says today.
     /// </summary>
     internal static async Task<InvoiceLine?> RenewalLineAsync(AppDbContext db, Subscription sub, CancellationToken ct)
     {
         if (!await ShipsAsync(db, sub, ct)) return null;
         var record = await db.SubscriptionRecords.AsNoTracking().Where(r => r.SubscriptionId == sub.Id)
             .Select(r => new { r.Gateway, r.ShippingAddress!.Country }).FirstOrDefaultAsync(ct);
-        return record is null || record.Gateway == StripeSkipCredits.Gateway ? null : await LineAsync(db, record.Country, sub.Currency, true, ct);
+        if (record is null) return null;
+        if (record.Gateway != StripeSkipCredits.Gateway) return await LineAsync(db, record.Country, sub.Currency, true, ct);
+        var billed = await MembershipPortal.Infrastructure.Payments.Stripe.StripeShippingCharge.GetAsync(db, sub.Id, ct);
+        return billed <= 0 ? null
+            : new InvoiceLine(InvoiceLineKind.Shipping, null, record.Country is { } c ? $"Shipping to {AddressRules.CountryName(c)}" : "Shipping", 1,
+                new Money(billed, sub.Currency), true);
     }
 
     /// <summary>Whether a subscription's items include something that is mailed (a box or a mailed add-on).</summary>

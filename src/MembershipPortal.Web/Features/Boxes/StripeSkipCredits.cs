@@ -28,7 +28,9 @@ public sealed class StripeSkipCredits(IPaymentGateway gateway)
         var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstAsync(s => s.Id == subscriptionId, ct);
         if (!BoxRenewals.IsMonthly(sub)) return null;
         var shipping = (await BoxRenewals.ShippingProductsAsync(db, sub, ct)).Select(p => p.Id).ToHashSet();
-        var amount = sub.Items.Where(i => shipping.Contains(i.ProductId)).Sum(i => i.Terms.Amount.Minor * i.Quantity);
+        // The box, its mailed add-ons and the shipping Stripe bills with them: a skipped box costs nothing, as on the test gateway.
+        var amount = sub.Items.Where(i => shipping.Contains(i.ProductId)).Sum(i => i.Terms.Amount.Minor * i.Quantity)
+            + await StripeShippingCharge.GetAsync(db, subscriptionId, ct);
         if (amount <= 0) return null;
         var customer = await db.BillingProfiles.AsNoTracking().Where(p => p.MemberId == sub.MemberId).Select(p => p.CustomerId).FirstOrDefaultAsync(ct);
         if (string.IsNullOrEmpty(customer)) return "Your payment details are not linked yet; please try again in a minute.";

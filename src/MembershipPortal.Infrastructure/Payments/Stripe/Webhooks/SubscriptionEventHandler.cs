@@ -76,6 +76,9 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
         var (before, firstFailure) = (local.Status, local.FirstFailedPaymentAt);
         reconciler.Apply(local, state, context.Now);
         StripeLedger.MarkApplied(record, context.CreatedAt);
+        var shipping = (remote.Items?.Data ?? []).Where(i => i.Price?.Product == StripePaymentGateway.ShippingProductId)
+            .Sum(i => (i.Price!.UnitAmount ?? 0) * (i.Quantity ?? 1));
+        await StripeShippingCharge.SetAsync(db, local.Id, shipping, context.Now, ct);
         // Stripe gave up on a past-due subscription (unpaid, or canceled for non-payment): the member is told access ended.
         // A cancellation the member asked for is not that, even when its event overtook the payment that recovered them.
         if (before == SubscriptionStatus.PastDue && local.Status is SubscriptionStatus.Unpaid or SubscriptionStatus.Canceled && firstFailure is { } first
@@ -86,7 +89,8 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
     /// <summary>Stripe's state in catalog terms, or null and the first Stripe price no catalog price maps to (archived ones do map).</summary>
     private static async Task<(GatewaySubscriptionState? State, string? UnmappedPrice)> ToStateAsync(StripeEventContext context, WebhookSubscription remote, CancellationToken ct)
     {
-        var stripeItems = remote.Items?.Data ?? [];
+        // The shipping line our checkout adds is billed by Stripe (its invoices carry it) but is no catalog item.
+        var stripeItems = (remote.Items?.Data ?? []).Where(i => i.Price?.Product != StripePaymentGateway.ShippingProductId).ToList();
         var priceIds = stripeItems.Select(i => i.Price?.Id).OfType<string>().Distinct().ToList();
         var prices = await StripeLedger.PricesAsync(context.Db, priceIds, ct);
         var items = new List<GatewaySubscriptionItem>();

@@ -28,7 +28,7 @@ internal sealed record WebhookSubscription(
 
 internal sealed record WebhookSubscriptionItem(WebhookPrice? Price, long? Quantity, long CurrentPeriodEnd);
 
-internal sealed record WebhookPrice(string? Id);
+internal sealed record WebhookPrice(string? Id, [property: JsonConverter(typeof(StripeIdConverter))] string? Product, long? UnitAmount);
 
 internal sealed record WebhookPauseCollection(long? ResumesAt);
 

@@ -128,6 +128,13 @@ public partial class AccountBilling
         await Run(() => Billing.CancelAsync(MemberId, cancelTarget.Id, cancelReason, cancelFeedback));
     }
 
+    private async Task AcceptDiscountAsync()
+    {
+        if (cancelTarget is null) return;
+        cancelDialog = false;
+        await Run(() => Billing.AcceptSaveDiscountAsync(MemberId, cancelTarget.Id));
+    }
+
     private void OpenPause(SubscriptionView sub)
     {
         target = sub;
