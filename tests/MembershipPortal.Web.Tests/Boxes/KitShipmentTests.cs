@@ -1,4 +1,7 @@
+using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Domain.Common;
 using MembershipPortal.Infrastructure.Boxes;
+using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Billing;
@@ -71,6 +74,36 @@ public sealed class KitShipmentTests(MemberAdminFixture fixture) : IClassFixture
         Assert.Equal((kit, "Craft Kit", 1, 1200L), (line.ProductId, line.Description, line.Quantity, line.UnitPriceMinor));
         Assert.Equal(("Grace Hopper", "7 Kit Lane"), (parcels[0].Address.Name, parcels[0].Address.Line1));
         Assert.Empty(await ShipmentsOfAsync(withoutKit.SubscriptionId));
+    }
+
+    // The rule for a yearly membership with a kit: the kit is priced yearly (twelve kits prepaid) and still ships monthly.
+    [Fact]
+    public async Task Generate_YearlyMembershipWithYearlyKit_ShipsEveryMonth_MonthlyKitOnYearlyPlanRefused()
+    {
+        var kit = await ProductOfAsync(fixture.Catalog.KitMonthly);
+        var yearlyKit = CatalogPrice.Create(kit, new PriceTerms(new Money(12_000, "USD"), BillingInterval.Year));
+        await using (var db = await fixture.Db())
+        {
+            db.Prices.Add(yearlyKit);
+            await db.SaveChangesAsync();
+        }
+        var cycle = BoxTimeline.Open(fixture.Factory);
+        var buyer = await BuyAsync(fixture, fixture.Catalog.ProYearly, yearlyKit.Id);
+        var user = await fixture.Factory.CreateUserAsync($"mixed{Guid.NewGuid():N}@example.test", "a long member passphrase");
+        var mixed = await Use(sp => sp.GetRequiredService<CheckoutService>().CheckoutAsync(user.Id, "mixed@example.test",
+            new CheckoutChoice { PriceId = fixture.Catalog.ProYearly, AddOnPriceIds = [fixture.Catalog.KitMonthly], Shipping = Address },
+            new CardDetails(TestPaymentGateway.Succeeds, 12, 2030, "123")));
+
+        BoxTimeline.PastCutoff(fixture.Factory, cycle);
+        await Use(sp => sp.GetRequiredService<ShipmentService>().GenerateAsync(kit, cycle));
+        BoxTimeline.PastCutoff(fixture.Factory, cycle.Next());
+        await Use(sp => sp.GetRequiredService<ShipmentService>().GenerateAsync(kit, cycle.Next()));
+
+        Assert.False(mixed.Succeeded);
+        Assert.Contains("same billing interval", mixed.Error); // refused while loading the items, before the card is charged
+        var parcels = await ShipmentsOfAsync(buyer.SubscriptionId);
+        Assert.Equal([cycle.ToString(), cycle.Next().ToString()], parcels.Select(p => p.Cycle));
+        Assert.Equal(1000L, parcels[0].Lines.Single().UnitPriceMinor); // a twelfth of the year's kit price per parcel
     }
 
     [Fact]
