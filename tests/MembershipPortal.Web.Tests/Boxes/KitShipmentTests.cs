@@ -5,6 +5,7 @@ using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Web.Features.Boxes;
 using MembershipPortal.Web.Tests.Members;
 using Microsoft.EntityFrameworkCore;
@@ -213,5 +214,48 @@ public sealed class KitCutoffRunTests(MemberAdminFixture fixture) : IClassFixtur
 
         await using var db = await fixture.Db();
         Assert.Equal([cycle.ToString()], await db.Shipments.Where(s => s.SubscriptionId == buyer.SubscriptionId).Select(s => s.Cycle).ToListAsync());
+    }
+}
+
+/// <summary>
+/// A member skips a month's kit on their membership at /account/boxes' service: no parcel that month and the kit left off
+/// the renewal paying for it, the membership still charged. Joins on 23 Nov 2026 (after November's cut-off): checkout pays
+/// for December's kit, the 23 Dec renewal for January's. Own fixture: this class sets the clock to fixed dates.
+/// </summary>
+public sealed class KitSkipTests(MemberAdminFixture fixture) : IClassFixture<MemberAdminFixture>
+{
+    private static readonly Domain.Boxes.CycleKey December = new(2026, 12), January = new(2027, 1);
+
+    private async Task<T> Use<T>(Func<IServiceProvider, Task<T>> action)
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider);
+    }
+
+    [Fact]
+    public async Task SkipJanuarysKit_ListedForTheMember_RenewalChargesTheMembershipOnly_NoJanuaryParcel()
+    {
+        var buyer = await KitShipmentTests.BuyAsync(fixture, fixture.Catalog.ProMonthly, fixture.Catalog.KitMonthly);
+        var plain = await KitShipmentTests.BuyAsync(fixture, fixture.Catalog.ProMonthly);
+        Guid kit;
+        await using (var db = await fixture.Db())
+            kit = await db.Prices.Where(p => p.Id == fixture.Catalog.KitMonthly).Select(p => p.ProductId).SingleAsync();
+
+        var listed = Assert.Single(await Use(sp => sp.GetRequiredService<ShipmentService>().MemberBoxesAsync(buyer.Id)));
+        Assert.Equal(("Craft Kit", December, kit), (listed.ProductName, listed.Upcoming, listed.BoxProductId));
+        Assert.Empty(await Use(sp => sp.GetRequiredService<ShipmentService>().MemberBoxesAsync(plain.Id)));
+        Assert.Null(await Use(sp => sp.GetRequiredService<ShipmentService>().SkipAsync(buyer.Id, buyer.SubscriptionId, January)));
+        Assert.Equal("This subscription has no box.", await Use(sp => sp.GetRequiredService<ShipmentService>().SkipAsync(plain.Id, plain.SubscriptionId, January)));
+
+        fixture.Factory.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 23, 12, 1, 0, TimeSpan.Zero));
+        await Use(sp => sp.GetRequiredService<RenewalRun>().RunOnceAsync(fixture.Factory.Clock.GetUtcNow()));
+        await Use(sp => sp.GetRequiredService<ShipmentService>().GenerateAsync(kit, December));
+        fixture.Factory.Clock.SetUtcNow(new DateTimeOffset(2027, 1, 13, 1, 0, 0, TimeSpan.Zero));
+        await Use(sp => sp.GetRequiredService<ShipmentService>().GenerateAsync(kit, January));
+
+        await using var check = await fixture.Db();
+        var renewal = await check.Invoices.Where(i => i.SubscriptionId == buyer.SubscriptionId).OrderBy(i => i.CreatedAt).LastAsync();
+        Assert.Equal(1900, renewal.TotalMinor); // Pro at 19.00; the 12.00 kit left off
+        Assert.Equal(["2026-12"], await check.Shipments.Where(s => s.SubscriptionId == buyer.SubscriptionId).Select(s => s.Cycle).ToListAsync());
     }
 }

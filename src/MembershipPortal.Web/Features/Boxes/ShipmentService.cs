@@ -252,10 +252,13 @@ public sealed class ShipmentService(
     {
         var zone = await business.TimeZoneAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var boxes = await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.Box).ToDictionaryAsync(p => p.Id, ct);
+        var boxes = await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.Box || (p.Kind == ProductKind.AddOn && p.ShipsPhysically)).ToDictionaryAsync(p => p.Id, ct);
         var boxIds = boxes.Keys.ToList();
-        var subs = await db.Subscriptions.AsNoTracking().Where(s => s.MemberId == memberId && s.Items.Any(i => boxIds.Contains(i.ProductId)))
-            .Select(s => new { s.Id, s.Status, Products = s.Items.Select(i => i.ProductId).ToList() }).ToListAsync(ct);
+        // Box subscriptions and memberships or courses with a mailed kit: each listed with its parcel's product (the box, else the kit).
+        var subs = (await db.Subscriptions.AsNoTracking().Where(s => s.MemberId == memberId && s.Items.Any(i => boxIds.Contains(i.ProductId)))
+                .Select(s => new { s.Id, s.Status, Products = s.Items.Select(i => i.ProductId).ToList() }).ToListAsync(ct))
+            .Select(s => new { s.Id, s.Status, Parcel = ShipmentPlan.ParcelProduct(s.Products.Where(boxes.ContainsKey).Select(id => ToPlanItem(boxes[id]))) })
+            .Where(s => s.Parcel is not null).ToList();
         var ids = subs.Select(s => s.Id).ToList();
         var skips = await db.BoxSkips.AsNoTracking().Where(k => ids.Contains(k.SubscriptionId)).Select(k => new { k.SubscriptionId, k.Cycle, k.ByPause, k.WaivedPeriodStart }).ToListAsync(ct);
         var extras = await db.BoxExtras.AsNoTracking().Where(e => ids.Contains(e.SubscriptionId) && e.Status == BoxExtraStatus.Pending).OrderBy(e => e.CreatedAt).ToListAsync(ct);
@@ -267,7 +270,7 @@ public sealed class ShipmentService(
         var contents = await CycleContents.ForAsync(db, boxIds, [.. upcomingCycles.Concat(shipments.Select(x => x.Cycle)).Distinct()], ct);
         return subs.Select(s =>
         {
-            var product = boxes[s.Products.First(boxIds.Contains)];
+            var product = boxes[s.Parcel!.Value];
             var schedule = Schedule(product, zone);
             var upcoming = schedule.CycleFor(now);
             return new MemberBox(s.Id, product.Name, upcoming, schedule.ShipDateOf(upcoming), schedule.CutoffOf(upcoming),
@@ -290,14 +293,28 @@ public sealed class ShipmentService(
         }).ToList();
     }
 
-    /// <summary>Member: skip a cycle of a box subscription while it is open (no box for it).</summary>
+    private static PlanItem ToPlanItem(Product p) => new(p.Id, p.Kind, p.ShipsPhysically);
+
+    /// <summary>Each subscription's parcel product (<see cref="ShipmentPlan.ParcelProduct"/>): its box, else its mailed kit; absent when nothing ships.</summary>
+    internal static async Task<Dictionary<Guid, Product>> ParcelProductsAsync(AppDbContext db, IReadOnlyList<Subscription> subs, CancellationToken ct)
+    {
+        var ids = subs.SelectMany(s => s.Items).Select(i => i.ProductId).Distinct().ToList();
+        var products = await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var result = new Dictionary<Guid, Product>();
+        foreach (var sub in subs)
+            if (ShipmentPlan.ParcelProduct(sub.Items.Where(i => products.ContainsKey(i.ProductId)).Select(i => ToPlanItem(products[i.ProductId]))) is { } parcel)
+                result[sub.Id] = products[parcel];
+        return result;
+    }
+
+    /// <summary>Member: skip a cycle of a box subscription, or of a membership's mailed kit, while it is open (no parcel for it).</summary>
     public async Task<string?> SkipAsync(string memberId, Guid subscriptionId, CycleKey cycle, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
         if (sub is null) return "Subscription not found.";
-        var productIds = sub.Items.Select(i => i.ProductId).ToList();
-        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => productIds.Contains(p.Id) && p.Kind == ProductKind.Box, ct);
+        // The box, or else the mailed kit, whose parcel and calendar the skip is about (ShipmentPlan).
+        var product = (await ParcelProductsAsync(db, [sub], ct)).GetValueOrDefault(sub.Id);
         if (product is null) return "This subscription has no box.";
         var schedule = Schedule(product, await business.TimeZoneAsync(ct));
         if (!schedule.IsOpen(cycle, clock.GetUtcNow())) return $"The {cycle} box is already being packed; it can no longer be skipped.";
