@@ -19,19 +19,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/MembershipPortal.MembersBench -- boxes [--subscriptions 50000]</c>:
-/// N active box subscriptions with addresses on SQLite; times generating the closed cycle's shipments (and a second,
-/// idempotent run).
+/// <c>dotnet run -c Release --project bench/MembershipPortal.MembersBench -- boxes [--subscriptions 50000] [--kits 0]</c>:
+/// N active box subscriptions and K memberships with a mailed kit, all with addresses, on SQLite; times generating the
+/// closed cycle's shipments of the box and of the kit (and a second, idempotent run of each).
 /// </summary>
 static class BoxBench
 {
-    public static async Task RunAsync(int count)
+    public static async Task RunAsync(int count, int kits)
     {
         var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
         var path = Path.Combine(Path.GetTempPath(), $"box-bench-{Guid.NewGuid():N}.db");
         var factory = new Factory($"Data Source={path}");
-        Console.WriteLine($"{count:N0} active box subscriptions; {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-        Guid productId;
+        Console.WriteLine($"{count:N0} active box subscriptions, {kits:N0} memberships with a kit; {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        Guid productId, kitId = Guid.Empty;
         var seed = Stopwatch.StartNew();
         await using (var db = factory.CreateDbContext())
         {
@@ -42,15 +42,24 @@ static class BoxBench
             db.Prices.Add(price);
             await db.SaveChangesAsync();
             productId = product.Id;
-            for (var start = 0; start < count; start += 2_000)
+            var membership = new Product { Name = "Craft Club", Slug = "craft-club", Kind = ProductKind.Membership, Rank = 1, CreatedAt = now };
+            var kit = new Product { Name = "Ornament Kit", Slug = "ornament-kit", Kind = ProductKind.AddOn, AddOnBilling = AddOnBilling.Recurring, ShipsPhysically = true, CreatedAt = now };
+            var membershipPrice = CatalogPrice.Create(membership.Id, PriceTerms.Monthly(new Money(1900, "USD")));
+            var kitPrice = CatalogPrice.Create(kit.Id, PriceTerms.Monthly(new Money(1200, "USD")));
+            db.Products.AddRange(membership, kit);
+            db.Prices.AddRange(membershipPrice, kitPrice);
+            await db.SaveChangesAsync();
+            kitId = kit.Id;
+            for (var start = 0; start < count + kits; start += 2_000)
             {
                 await using var batch = factory.CreateDbContext();
                 batch.ChangeTracker.AutoDetectChangesEnabled = false;
-                for (var i = start; i < Math.Min(count, start + 2_000); i++)
+                for (var i = start; i < Math.Min(count + kits, start + 2_000); i++)
                 {
                     var user = new ApplicationUser { UserName = $"box{i}@example.test", Email = $"box{i}@example.test", NormalizedEmail = $"BOX{i}@EXAMPLE.TEST", NormalizedUserName = $"BOX{i}@EXAMPLE.TEST", CreatedAt = now };
                     batch.Users.Add(user);
-                    var sub = Subscription.Start(user.Id, [new NewSubscriptionItem(price)], now.AddDays(-40), paymentConfirmed: true);
+                    NewSubscriptionItem[] items = i < count ? [new(price)] : [new(membershipPrice), new(kitPrice)];
+                    var sub = Subscription.Start(user.Id, items, now.AddDays(-40), paymentConfirmed: true);
                     batch.Subscriptions.Add(sub);
                     batch.SubscriptionRecords.Add(new SubscriptionRecord
                     {
@@ -76,6 +85,15 @@ static class BoxBench
         watch.Restart();
         report = await service.GenerateAsync(productId, new CycleKey(2026, 11));
         Console.WriteLine($"generate again (idempotent): {watch.Elapsed.TotalSeconds:N2} s, {report.Created:N0} created, {report.AlreadyThere:N0} already there");
+        if (kits > 0)
+        {
+            watch.Restart();
+            report = await service.GenerateAsync(kitId, new CycleKey(2026, 11));
+            Console.WriteLine($"generate the kit's 2026-11: {watch.Elapsed.TotalSeconds:N2} s, {report.Created:N0} kit parcels created");
+            watch.Restart();
+            report = await service.GenerateAsync(kitId, new CycleKey(2026, 11));
+            Console.WriteLine($"generate the kit again (idempotent): {watch.Elapsed.TotalSeconds:N2} s, {report.Created:N0} created, {report.AlreadyThere:N0} already there");
+        }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(path);
     }

@@ -19,7 +19,7 @@ using Microsoft.Extensions.Options;
 var smoke = args.Contains("--smoke");
 if (args.Contains("boxes"))
 {
-    await BoxBench.RunAsync(Option("--subscriptions", smoke ? 300 : 50_000));
+    await BoxBench.RunAsync(Option("--subscriptions", smoke ? 300 : 50_000), Option("--kits", smoke ? 100 : 0));
     return;
 }
 var members = Option("--members", smoke ? 400 : 100_000);
@@ -39,14 +39,15 @@ if (!File.Exists(path))
         await DemoHistory.CreateCatalogAsync(db, now);
     }
     var store = new AnalyticsStore(factory, Options.Create(new AnalyticsOptions()), NullLogger<AnalyticsStore>.Instance);
-    var importer = new HistoryImportService(factory, store, new UpperInvariantLookupNormalizer(), TimeProvider.System, NullLogger<HistoryImportService>.Instance);
+    var importer = new HistoryImportService(factory, store, new UpperInvariantLookupNormalizer(), TimeProvider.System, NullLogger<HistoryImportService>.Instance,
+        new MembershipPortal.Web.Features.Audit.CurrentActor(Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(new Microsoft.Extensions.DependencyInjection.ServiceCollection())));
     var outcome = await importer.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(DemoHistory.Generate(members, 24, now))), "bench.csv");
     Console.WriteLine($"  seeded accounts by import: {outcome.Summary}");
     await SeedSubscriptionsAsync(factory, live, now);
     Console.WriteLine($"  seeded in {clock.Elapsed.TotalSeconds:N1} s ({new FileInfo(path).Length / 1024 / 1024:N0} MB)");
 }
 
-var service = new MemberAdminService(factory, null!, null!, null!, null!, null!, null!, null!, new Fixed(now));
+var service = new MemberAdminService(factory, null!, null!, null!, null!, null!, null!, null!, null!, new Fixed(now));
 Guid proId;
 await using (var db = factory.CreateDbContext()) proId = await db.Products.Where(p => p.Kind == ProductKind.Membership).OrderBy(p => p.Rank).Select(p => p.Id).LastAsync();
 

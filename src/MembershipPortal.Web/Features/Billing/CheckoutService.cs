@@ -190,6 +190,9 @@ public sealed class CheckoutService(
             if (product.Kind != ProductKind.AddOn || product.AddOnBilling != AddOnBilling.Recurring ||
                 (product.AttachableTo.Count > 0 && !product.AttachableTo.Contains(mainProduct.Id)))
                 throw new DomainException($"{product.Name} cannot be added to {mainProduct.Name}.");
+            // Checked here, before any charge: an add-on renews with its plan (a kit on a yearly plan is priced yearly).
+            if (!addOn.Terms.HasSameCadenceAs(main.Terms) || addOn.Terms.Currency != main.Terms.Currency)
+                throw new DomainException($"{product.Name} renews with {mainProduct.Name}: choose its price on the same billing interval and currency.");
         }
         var quantity = mainProduct.Kind == ProductKind.Box ? choice.Quantity : 1;
         if (quantity is < 1 or > 10) throw new DomainException("Choose a quantity between 1 and 10.");

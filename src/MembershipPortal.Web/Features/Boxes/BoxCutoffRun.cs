@@ -11,7 +11,7 @@ namespace MembershipPortal.Web.Features.Boxes;
 public sealed record CutoffReport(int CyclesGenerated, int ShipmentsCreated);
 
 /// <summary>
-/// The cut-off job's unit: for each box product, once its latest cycle has closed (the cut-off in the Owner's time zone)
+/// The cut-off job's unit: for each box product and mailed kit (<see cref="ShipmentPlan"/>), once its latest cycle has closed (the cut-off in the Owner's time zone)
 /// and that cycle has not been generated yet, generates its shipments. A generated cycle is recorded, so later runs
 /// skip it without reading the subscriptions; generating is idempotent anyway, so a rerun, a restart or the Owner
 /// pressing "Generate" at the same time creates nothing twice. Only the latest closed cycle is considered: after an
@@ -25,7 +25,11 @@ public sealed class BoxCutoffRun(IDbContextFactory<AppDbContext> dbFactory, Busi
         List<(Guid Id, CycleKey Cycle)> due;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var products = await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.Box).ToListAsync(ct);
+            // Every box, and every mailed kit some subscription carries (most shipping add-ons are never on a subscription
+            // without a box, and recording empty cycles for them would only fill BoxCycleGenerations).
+            var products = await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.Box
+                || (p.Kind == ProductKind.AddOn && p.ShipsPhysically && db.Subscriptions.Any(s => s.Items.Any(i => i.ProductId == p.Id))))
+                .ToListAsync(ct);
             var latest = products.Select(p => (p.Id, Cycle: ShipmentService.Schedule(p, zone).CycleFor(now).Previous())).ToList();
             var keys = latest.Select(l => l.Cycle.ToString()).Distinct().ToList();
             var ids = latest.Select(l => l.Id).ToList();

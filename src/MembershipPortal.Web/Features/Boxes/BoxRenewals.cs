@@ -38,7 +38,8 @@ public sealed class BoxRenewals(BusinessSettings business)
     {
         if (!IsMonthly(sub)) return null;
         var shipping = await ShippingProductsAsync(db, sub, ct);
-        var box = shipping.FirstOrDefault(p => p.Kind == ProductKind.Box);
+        // The parcel's product: the box, else a membership's or course's mailed kit (ShipmentPlan); a skipped kit is not charged either.
+        var box = shipping.FirstOrDefault(p => p.Kind == ProductKind.Box) ?? shipping.FirstOrDefault();
         if (box is null) return null;
 
         var periodStart = sub.CurrentPeriodEnd;

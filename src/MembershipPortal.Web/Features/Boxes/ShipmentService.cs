@@ -18,9 +18,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Boxes;
 
-public sealed record GenerationReport(int Created, int AlreadyThere, int Skipped, int NotEligible, int NoAddress, int JoinedAfterCutoff = 0);
+/// <summary>What one generation did; <see cref="InAnotherParcel"/> counts subscriptions whose item travels in another product's parcel (a kit in a box).</summary>
+public sealed record GenerationReport(int Created, int AlreadyThere, int Skipped, int NotEligible, int NoAddress, int JoinedAfterCutoff = 0, int InAnotherParcel = 0);
 
-public sealed record BoxProductView(Guid Id, string Name, BoxSchedule Schedule);
+/// <summary>A product fulfilment generates parcels for: a box, or a mailed kit (a shipping add-on, parcels for subscriptions without a box).</summary>
+public sealed record BoxProductView(Guid Id, string Name, BoxSchedule Schedule, bool IsKit = false);
 
 public sealed record MemberBox(Guid SubscriptionId, string ProductName, CycleKey Upcoming, DateOnly ShipDate, DateTimeOffset Cutoff, bool Skipped,
     bool Live, IReadOnlyList<ShipmentRow> Past)
@@ -63,8 +65,9 @@ public sealed class ShipmentService(
     {
         var zone = await business.TimeZoneAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.Box).OrderBy(p => p.Name).ToListAsync(ct))
-            .Select(p => new BoxProductView(p.Id, p.Name, Schedule(p, zone))).ToList();
+        return (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.Box || (p.Kind == ProductKind.AddOn && p.ShipsPhysically))
+                .OrderBy(p => p.Kind != ProductKind.Box).ThenBy(p => p.Name).ToListAsync(ct))
+            .Select(p => new BoxProductView(p.Id, p.Name, Schedule(p, zone), p.Kind != ProductKind.Box)).ToList();
     }
 
     internal static BoxSchedule Schedule(Product p, TimeZoneInfo zone) =>
@@ -72,25 +75,29 @@ public sealed class ShipmentService(
 
     public async Task<GenerationReport> GenerateAsync(Guid productId, CycleKey cycle, CancellationToken ct = default)
     {
+        // Load: the product (a box or a kit), its closed cycle, every subscription carrying it and what fulfilment knows of them.
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == productId && p.Kind == ProductKind.Box, ct)
-            ?? throw new DomainException("Choose a box product.");
+        var product = await db.Products.AsNoTracking()
+                .FirstOrDefaultAsync(p => p.Id == productId && (p.Kind == ProductKind.Box || (p.Kind == ProductKind.AddOn && p.ShipsPhysically)), ct)
+            ?? throw new DomainException("Choose a box or a mailed kit.");
         var schedule = Schedule(product, await business.TimeZoneAsync(ct));
         var now = clock.GetUtcNow();
         if (schedule.IsOpen(cycle, now))
             throw new DomainException($"The {cycle} cycle is open until {schedule.CutoffOf(cycle):d MMM yyyy HH:mm} UTC; members can still change it.");
 
         var key = cycle.ToString();
-        var existing = (await db.Shipments.AsNoTracking().Where(s => s.ProductId == productId && s.Cycle == key).Select(s => s.SubscriptionId).ToListAsync(ct)).ToHashSet();
+        // (Subscription, cycle) is unique whatever the parcel's product: a parcel already there for a candidate is not made again.
+        var existing = (await db.Shipments.AsNoTracking()
+            .Where(s => s.Cycle == key && db.Subscriptions.Any(sub => sub.Id == s.SubscriptionId && sub.Items.Any(i => i.ProductId == productId)))
+            .Select(s => s.SubscriptionId).ToListAsync(ct)).ToHashSet();
         var skipped = (await db.BoxSkips.AsNoTracking().Where(s => s.Cycle == key).Select(s => s.SubscriptionId).ToListAsync(ct)).ToHashSet();
-        var shipping = (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.AddOn && p.ShipsPhysically).Select(p => new { p.Id, p.Name }).ToListAsync(ct))
-            .ToDictionary(p => p.Id, p => p.Name);
+        var shippable = (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.Box || (p.Kind == ProductKind.AddOn && p.ShipsPhysically))
+            .Select(p => new { p.Id, p.Name, p.Kind, p.ShipsPhysically }).ToListAsync(ct)).ToDictionary(p => p.Id);
         var candidates = await db.Subscriptions.AsNoTracking().Where(s => s.Items.Any(i => i.ProductId == productId))
             .Select(s => new { s.Id, s.MemberId, s.Status, s.StartedAt, s.TrialEnd, s.FirstFailedPaymentAt, s.CurrentPeriodStart, s.CurrentPeriodEnd, Items = s.Items.ToList() })
             .ToListAsync(ct);
         var rates = await db.ShippingRates.AsNoTracking().ToDictionaryAsync(r => r.Country, ct);
-        var shipPastDue = await boxSettings.ShipPastDueInGraceAsync(ct);
-        var graceDays = (await billing.GetDunningAsync(ct)).GraceDays;
+        var rules = new EligibilityRules(await boxSettings.ShipPastDueInGraceAsync(ct), (await billing.GetDunningAsync(ct)).GraceDays);
         var extras = (await db.BoxExtras.AsNoTracking()
                 .Where(e => e.Status == BoxExtraStatus.Pending && e.ShipmentId == null && db.Subscriptions.Any(s => s.Id == e.SubscriptionId && s.Items.Any(i => i.ProductId == productId)))
                 .ToListAsync(ct))
@@ -98,21 +105,31 @@ public sealed class ShipmentService(
         var addresses = await db.SubscriptionRecords.AsNoTracking().Where(r => r.ShippingAddress != null && db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.Items.Any(i => i.ProductId == productId)))
             .Select(r => new { r.SubscriptionId, r.ShippingAddress }).ToDictionaryAsync(r => r.SubscriptionId, r => r.ShippingAddress!, ct);
 
+        // Plan: the domain decides each subscription's parcel (ShipmentPlan); the items behind each planned line are kept by reference.
         var cutoff = schedule.CutoffOf(cycle);
-        int created = 0, already = 0, skips = 0, ineligible = 0, noAddress = 0, later = 0;
-        db.ChangeTracker.AutoDetectChangesEnabled = false; // only Adds below: nothing to detect, and 50,000 entities make it slow
-        foreach (var sub in candidates)
+        var itemOf = new Dictionary<PlanItem, SubscriptionItem>(ReferenceEqualityComparer.Instance);
+        PlanItem ToPlan(SubscriptionItem i)
         {
-            if (existing.Contains(sub.Id)) { already++; continue; }
-            // A member who subscribed after the cut-off paid for the next cycle's box, not this one.
-            if (sub.StartedAt >= cutoff) { later++; continue; }
-            if (!BoxEligibility.GetsABox(sub.Status, sub.FirstFailedPaymentAt, sub.CurrentPeriodEnd, shipPastDue, graceDays, now)) { ineligible++; continue; }
-            if (skipped.Contains(sub.Id)) { skips++; continue; }
-            if (!addresses.TryGetValue(sub.Id, out var address)) { noAddress++; continue; }
-            // What one unit earns for this box: the item's monthly share after recurring discounts (unit economics).
+            var known = shippable.GetValueOrDefault(i.ProductId);
+            var item = new PlanItem(i.ProductId, known?.Kind ?? ProductKind.Membership, known?.ShipsPhysically ?? false, i.Quantity);
+            itemOf[item] = i;
+            return item;
+        }
+        var plan = ShipmentPlan.Decide(productId, cutoff, candidates.Select(s => new PlanSubscription(s.Id, s.Status, s.StartedAt, s.FirstFailedPaymentAt,
+            s.CurrentPeriodEnd, [.. s.Items.Select(ToPlan)], skipped.Contains(s.Id), addresses.ContainsKey(s.Id), existing.Contains(s.Id))), rules, now);
+
+        // Save: one shipment per planned parcel, in batches.
+        var subs = candidates.ToDictionary(s => s.Id);
+        int created = 0;
+        db.ChangeTracker.AutoDetectChangesEnabled = false; // only Adds below: nothing to detect, and 50,000 entities make it slow
+        foreach (var parcel in plan.Where(p => p.Outcome == PlanOutcome.Ship))
+        {
+            var sub = subs[parcel.SubscriptionId];
+            var address = addresses[sub.Id];
+            // What one unit earns for this parcel: the item's monthly share after recurring discounts (unit economics).
             long Unit(SubscriptionItem i) => (long)decimal.Round(i.MonthlyRecurring(sub.CurrentPeriodStart, sub.TrialEnd ?? sub.StartedAt) / i.Quantity, 0, MidpointRounding.AwayFromZero);
-            var lines = sub.Items.Where(i => i.ProductId == productId).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = product.Name, Quantity = i.Quantity, UnitPriceMinor = Unit(i) })
-                .Concat(sub.Items.Where(i => shipping.ContainsKey(i.ProductId)).Select(i => new ShipmentLine { ProductId = i.ProductId, Description = shipping[i.ProductId], Quantity = i.Quantity, UnitPriceMinor = Unit(i) }))
+            var lines = parcel.Lines.Select(l => itemOf[l])
+                .Select(i => new ShipmentLine { ProductId = i.ProductId, Description = shippable[i.ProductId].Name, Quantity = i.Quantity, UnitPriceMinor = Unit(i) })
                 .ToList();
             var currency = sub.Items[0].Terms.Currency;
             var shipment = new Shipment
@@ -139,14 +156,16 @@ public sealed class ShipmentService(
             db.Shipments.Add(shipment);
             if (++created % 1000 == 0) { await SaveAsync(); db.ChangeTracker.Clear(); }
         }
+        int Count(PlanOutcome outcome) => plan.Count(p => p.Outcome == outcome);
         // Recorded last: a run cut off half-way is finished by the next one (the scheduled job looks for this row).
         if (!await db.BoxCycleGenerations.AnyAsync(g => g.ProductId == productId && g.Cycle == key, ct))
             db.BoxCycleGenerations.Add(new BoxCycleGeneration { ProductId = productId, Cycle = key, GeneratedAt = now, Created = created });
         audit.Add(db, await actor.GetAsync(), "boxes.generate", $"Generated {created} shipment(s) of {product.Name} for {key}", "product", productId.ToString());
         await SaveAsync();
         // Extras bought for this box (or an earlier one) by members who have since canceled will never ship: refunded now.
-        await controls.RefundStrandedExtrasAsync(productId, cycle, ct);
-        return new GenerationReport(created, already, skips, ineligible, noAddress, later);
+        if (product.Kind == ProductKind.Box) await controls.RefundStrandedExtrasAsync(productId, cycle, ct);
+        return new GenerationReport(created, Count(PlanOutcome.AlreadyThere), Count(PlanOutcome.Skipped), Count(PlanOutcome.NotEligible), Count(PlanOutcome.NoAddress),
+            Count(PlanOutcome.JoinedAfterCutoff), Count(PlanOutcome.ShipsWithAnotherProduct));
 
         async Task SaveAsync()
         {
@@ -233,10 +252,13 @@ public sealed class ShipmentService(
     {
         var zone = await business.TimeZoneAsync(ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var boxes = await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.Box).ToDictionaryAsync(p => p.Id, ct);
+        var boxes = await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.Box || (p.Kind == ProductKind.AddOn && p.ShipsPhysically)).ToDictionaryAsync(p => p.Id, ct);
         var boxIds = boxes.Keys.ToList();
-        var subs = await db.Subscriptions.AsNoTracking().Where(s => s.MemberId == memberId && s.Items.Any(i => boxIds.Contains(i.ProductId)))
-            .Select(s => new { s.Id, s.Status, Products = s.Items.Select(i => i.ProductId).ToList() }).ToListAsync(ct);
+        // Box subscriptions and memberships or courses with a mailed kit: each listed with its parcel's product (the box, else the kit).
+        var subs = (await db.Subscriptions.AsNoTracking().Where(s => s.MemberId == memberId && s.Items.Any(i => boxIds.Contains(i.ProductId)))
+                .Select(s => new { s.Id, s.Status, Products = s.Items.Select(i => i.ProductId).ToList() }).ToListAsync(ct))
+            .Select(s => new { s.Id, s.Status, Parcel = ShipmentPlan.ParcelProduct(s.Products.Where(boxes.ContainsKey).Select(id => ToPlanItem(boxes[id]))) })
+            .Where(s => s.Parcel is not null).ToList();
         var ids = subs.Select(s => s.Id).ToList();
         var skips = await db.BoxSkips.AsNoTracking().Where(k => ids.Contains(k.SubscriptionId)).Select(k => new { k.SubscriptionId, k.Cycle, k.ByPause, k.WaivedPeriodStart }).ToListAsync(ct);
         var extras = await db.BoxExtras.AsNoTracking().Where(e => ids.Contains(e.SubscriptionId) && e.Status == BoxExtraStatus.Pending).OrderBy(e => e.CreatedAt).ToListAsync(ct);
@@ -248,7 +270,7 @@ public sealed class ShipmentService(
         var contents = await CycleContents.ForAsync(db, boxIds, [.. upcomingCycles.Concat(shipments.Select(x => x.Cycle)).Distinct()], ct);
         return subs.Select(s =>
         {
-            var product = boxes[s.Products.First(boxIds.Contains)];
+            var product = boxes[s.Parcel!.Value];
             var schedule = Schedule(product, zone);
             var upcoming = schedule.CycleFor(now);
             return new MemberBox(s.Id, product.Name, upcoming, schedule.ShipDateOf(upcoming), schedule.CutoffOf(upcoming),
@@ -271,14 +293,28 @@ public sealed class ShipmentService(
         }).ToList();
     }
 
-    /// <summary>Member: skip a cycle of a box subscription while it is open (no box for it).</summary>
+    private static PlanItem ToPlanItem(Product p) => new(p.Id, p.Kind, p.ShipsPhysically);
+
+    /// <summary>Each subscription's parcel product (<see cref="ShipmentPlan.ParcelProduct"/>): its box, else its mailed kit; absent when nothing ships.</summary>
+    internal static async Task<Dictionary<Guid, Product>> ParcelProductsAsync(AppDbContext db, IReadOnlyList<Subscription> subs, CancellationToken ct)
+    {
+        var ids = subs.SelectMany(s => s.Items).Select(i => i.ProductId).Distinct().ToList();
+        var products = await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var result = new Dictionary<Guid, Product>();
+        foreach (var sub in subs)
+            if (ShipmentPlan.ParcelProduct(sub.Items.Where(i => products.ContainsKey(i.ProductId)).Select(i => ToPlanItem(products[i.ProductId]))) is { } parcel)
+                result[sub.Id] = products[parcel];
+        return result;
+    }
+
+    /// <summary>Member: skip a cycle of a box subscription, or of a membership's mailed kit, while it is open (no parcel for it).</summary>
     public async Task<string?> SkipAsync(string memberId, Guid subscriptionId, CycleKey cycle, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
         if (sub is null) return "Subscription not found.";
-        var productIds = sub.Items.Select(i => i.ProductId).ToList();
-        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => productIds.Contains(p.Id) && p.Kind == ProductKind.Box, ct);
+        // The box, or else the mailed kit, whose parcel and calendar the skip is about (ShipmentPlan).
+        var product = (await ParcelProductsAsync(db, [sub], ct)).GetValueOrDefault(sub.Id);
         if (product is null) return "This subscription has no box.";
         var schedule = Schedule(product, await business.TimeZoneAsync(ct));
         if (!schedule.IsOpen(cycle, clock.GetUtcNow())) return $"The {cycle} box is already being packed; it can no longer be skipped.";
