@@ -216,6 +216,7 @@ internal sealed class WebhookBench(int count, int parallel, bool direct, string 
             {
                 ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(root, "portal.db")}",
                 ["Email:PickupDirectory"] = Path.Combine(root, "mail"),
+                ["Portal:PublicUrl"] = "http://localhost",   // required outside Development
                 ["Payments:Provider"] = "Stripe",
                 ["Payments:Stripe:SecretKey"] = "sk_test_bench",
                 ["Payments:Stripe:WebhookSecret"] = secret,
