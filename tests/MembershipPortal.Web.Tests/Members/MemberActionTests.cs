@@ -49,14 +49,14 @@ public sealed class MemberActionTests(MemberAdminFixture fixture) : IClassFixtur
             id = user.Id;
         }
         var before = Directory.Exists(fixture.Factory.MailDirectory) ? Directory.GetFiles(fixture.Factory.MailDirectory).Length : 0;
-        var result = await fixture.AsStaffAsync((m, _) => m.ResendConfirmationAsync(id, "http://localhost/"));
+        var result = await fixture.AsStaffAsync((m, _) => m.ResendConfirmationAsync(id));
         Assert.True(result.Succeeded, result.Message);
         var mail = Directory.GetFiles(fixture.Factory.MailDirectory).Select(File.ReadAllText).Where(m => m.Contains(email, StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.Contains(mail, m => m.Contains("ConfirmEmail", StringComparison.Ordinal));
         Assert.True(Directory.GetFiles(fixture.Factory.MailDirectory).Length > before);
         Assert.Equal("member.email.confirmation", Assert.Single(await fixture.AuditFor(id)).Action);
 
-        var confirmed = await fixture.AsStaffAsync((m, _) => m.ResendConfirmationAsync(fixture.MemberId, "http://localhost/"));
+        var confirmed = await fixture.AsStaffAsync((m, _) => m.ResendConfirmationAsync(fixture.MemberId));
         Assert.False(confirmed.Succeeded);
     }
 

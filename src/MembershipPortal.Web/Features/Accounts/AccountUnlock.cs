@@ -61,7 +61,7 @@ public sealed class AccountUnlock(UserManager<ApplicationUser> users, SignInMana
             if (recent.Any(at => at > since)) return;
         }
         var token = await users.GenerateUserTokenAsync(user, TokenOptions.DefaultProvider, Purpose);
-        var link = QueryHelpers.AddQueryString(links.Base + "/Account/Unlock", new Dictionary<string, string?>
+        var link = QueryHelpers.AddQueryString(links.Absolute("Account/Unlock"), new Dictionary<string, string?>
         {
             ["userId"] = user.Id, ["code"] = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)),
         });

@@ -69,7 +69,7 @@ public sealed class TeamService(
         }
         await audit.RecordAsync(await actor.GetAsync(), "team.invite", "Invited a new Staff member", "member", user.Id, null, PortalRoles.Staff, ct);
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
-        var link = QueryHelpers.AddQueryString(links.Base + "/Account/ResetPassword", "code", code);
+        var link = QueryHelpers.AddQueryString(links.Absolute("Account/ResetPassword"), "code", code);
         await emails.SendLinkAsync(NoticeKind.TeamInvitation, user, email, link);
         return TeamResult.Ok($"Invitation sent to {email}.");
     }

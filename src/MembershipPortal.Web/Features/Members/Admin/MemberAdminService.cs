@@ -36,6 +36,7 @@ public sealed class MemberAdminService(
     IEmailSender<ApplicationUser> identityEmails,
     Billing.RenewalRun renewals,
     MemberErasure erasure,
+    Notifications.PortalLinks links,
     TimeProvider clock)
 {
     public const int MaxNoteLength = 4000;
@@ -363,7 +364,7 @@ public sealed class MemberAdminService(
         return MemberActionResult.Ok("Email queued again.");
     }
 
-    public async Task<MemberActionResult> ResendConfirmationAsync(string memberId, string baseUri, CancellationToken ct = default)
+    public async Task<MemberActionResult> ResendConfirmationAsync(string memberId, CancellationToken ct = default)
     {
         var (who, refused) = await ActorForAsync("member.email.confirmation", memberId, ct);
         if (refused is not null) return refused;
@@ -371,7 +372,7 @@ public sealed class MemberAdminService(
         if (user?.Email is null) return MemberActionResult.Fail("This member has no email address.");
         if (user.EmailConfirmed) return MemberActionResult.Fail("This member's address is already confirmed.");
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GenerateEmailConfirmationTokenAsync(user)));
-        var link = QueryHelpers.AddQueryString(new Uri(new Uri(baseUri), "Account/ConfirmEmail").AbsoluteUri,
+        var link = QueryHelpers.AddQueryString(links.Absolute("Account/ConfirmEmail"),
             new Dictionary<string, string?> { ["userId"] = user.Id, ["code"] = code });
         await identityEmails.SendConfirmationLinkAsync(user, user.Email, HtmlEncoder.Default.Encode(link));
         await audit.RecordAsync(who, "member.email.confirmation", "Resent the email confirmation link", "member", memberId, ct: ct);
