@@ -48,8 +48,10 @@ internal static class Bench
             var ctx = await access.ForMemberAsync(db, member.Id, isStaff: false);
             var decision = ctx.Decide(rule, portal.Clock.GetUtcNow());
             sw.Stop();
-            if (!decision.Allowed) throw new InvalidOperationException("expected access");
-            if (i >= warmUp) samples.Add(sw.Elapsed.TotalMilliseconds); // first 500 warm up
+            if (!decision.Allowed)
+                throw new InvalidOperationException("expected access");
+            if (i >= warmUp)
+                samples.Add(sw.Elapsed.TotalMilliseconds); // first 500 warm up
         }
         samples.Sort();
         Console.WriteLine($"access decision (5 subscriptions, SQLite): median {samples[samples.Count / 2]:F3} ms, p95 {samples[(int)(samples.Count * 0.95)]:F3} ms over {samples.Count} decisions");
@@ -58,10 +60,12 @@ internal static class Bench
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(baseUrl) };
         var login = await PortalFactory.LoginAsync(client, "bench@example.test", "a long member passphrase");
-        if (login.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"login failed: {login.StatusCode}");
+        if (login.StatusCode != HttpStatusCode.Redirect)
+            throw new InvalidOperationException($"login failed: {login.StatusCode}");
         var lesson = $"/courses/{content.Course}/lessons/lesson-1";
         var check = await client.GetStringAsync(lesson);
-        if (!check.Contains(TestContent.Secret)) throw new InvalidOperationException("the lesson did not open for the member");
+        if (!check.Contains(TestContent.Secret))
+            throw new InvalidOperationException("the lesson did not open for the member");
 
         async Task<double> RateAsync(string path)
         {
@@ -93,7 +97,8 @@ internal static class Bench
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MembershipPortal.sln"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "MembershipPortal.sln")))
+                return dir.FullName;
         throw new DirectoryNotFoundException("MembershipPortal.sln not found");
     }
 }

@@ -139,8 +139,14 @@ internal sealed class WebhookBench(int count, int parallel, bool direct, string 
             var email = $"{ids.Member}@bench.test";
             db.Users.Add(new ApplicationUser
             {
-                Id = ids.Member, UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email,
-                NormalizedEmail = email.ToUpperInvariant(), EmailConfirmed = true, SecurityStamp = Guid.NewGuid().ToString("N"), CreatedAt = now,
+                Id = ids.Member,
+                UserName = email,
+                NormalizedUserName = email.ToUpperInvariant(),
+                Email = email,
+                NormalizedEmail = email.ToUpperInvariant(),
+                EmailConfirmed = true,
+                SecurityStamp = Guid.NewGuid().ToString("N"),
+                CreatedAt = now,
             });
         }
         var product = new Product { Name = "Pro", Slug = "bench-pro", Kind = ProductKind.Membership, Rank = 1, CreatedAt = now };
@@ -201,9 +207,13 @@ internal sealed class WebhookBench(int count, int parallel, bool direct, string 
 
     public async ValueTask DisposeAsync()
     {
-        if (factory is not null) await factory.DisposeAsync();
+        if (factory is not null)
+            await factory.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try
+        { Directory.Delete(root, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>The portal as production runs it, on a throw-away SQLite file, with Stripe webhooks on and quiet logs.</summary>

@@ -71,9 +71,14 @@ try
         {
             var values = new Dictionary<string, string>
             {
-                ["plan.name"] = "Pro + Craft Kit", ["amount"] = "$31.00", ["renewal_date"] = "8 December 2026",
-                ["retry_date"] = "24 November 2026", ["suspension_date"] = "30 November 2026", ["card_last4"] = "4242",
-                ["update_payment_url"] = "https://members.example.com/account/billing", ["invoice_number"] = $"INV-{i:D6}",
+                ["plan.name"] = "Pro + Craft Kit",
+                ["amount"] = "$31.00",
+                ["renewal_date"] = "8 December 2026",
+                ["retry_date"] = "24 November 2026",
+                ["suspension_date"] = "30 November 2026",
+                ["card_last4"] = "4242",
+                ["update_payment_url"] = "https://members.example.com/account/billing",
+                ["invoice_number"] = $"INV-{i:D6}",
                 ["invoice_url"] = $"https://members.example.com/account/billing/invoices/{i}",
             };
             await queue.QueueToAsync(db, kinds[i % kinds.Length], $"bench:{i}", new Recipient($"member{i}@example.test", "Ada", null), values, clock.GetUtcNow());
@@ -90,7 +95,8 @@ try
     {
         report += await dispatcher.DispatchDueAsync();
         await using var db = await dbFactory.CreateDbContextAsync();
-        if (!await db.Outbox.AnyAsync(o => o.Status != OutboxStatus.Sent)) break;
+        if (!await db.Outbox.AnyAsync(o => o.Status != OutboxStatus.Sent))
+            break;
     }
     sendWatch.Stop();
 
@@ -107,7 +113,9 @@ try
 finally
 {
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    try { Directory.Delete(root, true); } catch (IOException) { }
+    try
+    { Directory.Delete(root, true); }
+    catch (IOException) { }
 }
 
 /// <summary>maildev from tests/tools on free loopback ports, as the tests' MailDevServer starts it.</summary>
@@ -139,7 +147,9 @@ internal sealed class MailDev : IAsyncDisposable
         var process = Process.Start(new ProcessStartInfo(maildev,
             $"--smtp {smtp} --web {web} --ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory {directory}")
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         })!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -169,7 +179,8 @@ internal sealed class MailDev : IAsyncDisposable
         for (var i = 0; i < 50 && files < expected; i++)
         {
             files = Directory.GetFiles(directory, "*.eml").Length;
-            if (files < expected) await Task.Delay(100);
+            if (files < expected)
+                await Task.Delay(100);
         }
         return files;
     }
@@ -194,7 +205,8 @@ internal sealed class MailDev : IAsyncDisposable
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MembershipPortal.sln"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "MembershipPortal.sln")))
+                return dir.FullName;
         throw new DirectoryNotFoundException("MembershipPortal.sln not found");
     }
 }

@@ -63,7 +63,8 @@ static class BoxBench
                     batch.Subscriptions.Add(sub);
                     batch.SubscriptionRecords.Add(new SubscriptionRecord
                     {
-                        SubscriptionId = sub.Id, Gateway = "Test",
+                        SubscriptionId = sub.Id,
+                        Gateway = "Test",
                         ShippingAddress = new ShippingAddress { Name = $"Member {i}", Line1 = $"{i} Main Street", City = "Springfield", Region = "IL", PostalCode = "62701", Country = "US" },
                     });
                 }

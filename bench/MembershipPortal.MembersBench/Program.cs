@@ -98,7 +98,8 @@ static async Task SeedSubscriptionsAsync(Factory factory, int count, DateTimeOff
             var price = plans[random.Next(plans.Count)];
             var started = now.AddDays(-random.Next(1, 700));
             var sub = Subscription.Start(id, [new NewSubscriptionItem(price)], started, paymentConfirmed: true);
-            if (random.Next(20) == 0) sub.RecordPaymentFailed(now.AddDays(-2));
+            if (random.Next(20) == 0)
+                sub.RecordPaymentFailed(now.AddDays(-2));
             batch.Subscriptions.Add(sub);
             batch.SubscriptionRecords.Add(new SubscriptionRecord { SubscriptionId = sub.Id, Gateway = "Test" });
             if (random.Next(10) == 0)

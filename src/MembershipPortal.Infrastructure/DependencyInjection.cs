@@ -8,11 +8,11 @@ using MembershipPortal.Infrastructure.Payments.Stripe;
 using MembershipPortal.Infrastructure.Settings;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Configuration;
 
 namespace MembershipPortal.Infrastructure;
 
@@ -71,7 +71,8 @@ public static class DependencyInjection
         var csb = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured) ? DatabaseOptions.DefaultSqlite : configured);
         if (csb.DataSource != ":memory:" && !csb.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && csb.Mode != SqliteOpenMode.Memory)
         {
-            if (!Path.IsPathRooted(csb.DataSource)) csb.DataSource = Path.GetFullPath(Path.Combine(contentRoot, csb.DataSource));
+            if (!Path.IsPathRooted(csb.DataSource))
+                csb.DataSource = Path.GetFullPath(Path.Combine(contentRoot, csb.DataSource));
             Directory.CreateDirectory(Path.GetDirectoryName(csb.DataSource)!);
         }
         return csb.ToString();

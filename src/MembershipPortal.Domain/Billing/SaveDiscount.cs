@@ -11,8 +11,10 @@ public sealed record SaveDiscount
 {
     public SaveDiscount(int percent, int months, DateTimeOffset firstPeriodStart)
     {
-        if (percent is < 1 or > 100) throw new DomainException($"A save discount is 1–100 percent off; {percent} was given.");
-        if (months is < 1 or > 12) throw new DomainException($"A save discount lasts 1–12 months; {months} was given.");
+        if (percent is < 1 or > 100)
+            throw new DomainException($"A save discount is 1–100 percent off; {percent} was given.");
+        if (months is < 1 or > 12)
+            throw new DomainException($"A save discount lasts 1–12 months; {months} was given.");
         (Percent, Months, FirstPeriodStart) = (percent, months, firstPeriodStart);
     }
 
@@ -31,11 +33,14 @@ public sealed record SaveDiscount
     /// <summary>The discount line for a renewal starting at <paramref name="periodStart"/>, or null when the offer does not cover it.</summary>
     public InvoiceLine? LineFor(IEnumerable<InvoiceLine> renewalLines, DateTimeOffset periodStart)
     {
-        if (!AppliesToPeriodStarting(periodStart)) return null;
+        if (!AppliesToPeriodStarting(periodStart))
+            return null;
         var items = renewalLines.Where(l => l.Kind is InvoiceLineKind.Subscription or InvoiceLineKind.Discount).ToList();
-        if (items.Count == 0) return null;
+        if (items.Count == 0)
+            return null;
         var net = items.Aggregate(Money.Zero(items[0].Amount.Currency), (sum, l) => sum + l.Amount);
-        if (net.Minor <= 0) return null;
+        if (net.Minor <= 0)
+            return null;
         var off = Money.FromDecimal(net.ToDecimal() * Percent / 100m, net.Currency);
         return off.Minor <= 0 ? null : new InvoiceLine(InvoiceLineKind.Discount, null, $"Save offer: {Describe()}", 1, Money.Zero(net.Currency) - off, true);
     }

@@ -87,7 +87,8 @@ public sealed class Subscription
             throw new DomainException("A subscription needs at least one item.");
         foreach (var item in items)
         {
-            if (!soldByGateway) item.Price.EnsurePurchasable();
+            if (!soldByGateway)
+                item.Price.EnsurePurchasable();
             SubscriptionItem.RequireQuantity(item.Quantity);
         }
 
@@ -332,7 +333,8 @@ public sealed class Subscription
     {
         EnsureItemsEditable();
         var item = FindItem(itemId);
-        if (!soldByGateway) newPrice.EnsurePurchasable();
+        if (!soldByGateway)
+            newPrice.EnsurePurchasable();
         if (newPrice.Id == item.PriceId)
             throw new DomainException("The subscription is already on this price.");
         if (newPrice.Terms.Currency != Currency)
@@ -357,7 +359,8 @@ public sealed class Subscription
     public SubscriptionItem AddItem(CatalogPrice price, int quantity, DateTimeOffset now, bool soldByGateway = false)
     {
         EnsureItemsEditable();
-        if (!soldByGateway) price.EnsurePurchasable();
+        if (!soldByGateway)
+            price.EnsurePurchasable();
         SubscriptionItem.RequireQuantity(quantity);
         EnsureCompatible([.. _items.Select(i => (i.ProductId, i.Terms)), (price.ProductId, price.Terms)]);
 

@@ -12,7 +12,8 @@ public readonly record struct CycleKey(int Year, int Month) : IComparable<CycleK
     public static bool TryParse(string? text, out CycleKey key)
     {
         key = default;
-        if (!DateTime.TryParseExact(text, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return false;
+        if (!DateTime.TryParseExact(text, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            return false;
         key = new CycleKey(d.Year, d.Month);
         return true;
     }
@@ -36,9 +37,12 @@ public sealed record BoxSchedule
 {
     public BoxSchedule(int cutoffDay, int shipDay, TimeZoneInfo timeZone)
     {
-        if (cutoffDay is < 1 or > 31) throw new DomainException("The cut-off day must be between 1 and 31.");
-        if (shipDay is < 1 or > 31) throw new DomainException("The ship day must be between 1 and 31.");
-        if (shipDay < cutoffDay) throw new DomainException("Boxes ship on or after the cut-off day of the same month.");
+        if (cutoffDay is < 1 or > 31)
+            throw new DomainException("The cut-off day must be between 1 and 31.");
+        if (shipDay is < 1 or > 31)
+            throw new DomainException("The ship day must be between 1 and 31.");
+        if (shipDay < cutoffDay)
+            throw new DomainException("Boxes ship on or after the cut-off day of the same month.");
         CutoffDay = cutoffDay;
         ShipDay = shipDay;
         TimeZone = timeZone ?? throw new ArgumentNullException(nameof(timeZone));
@@ -68,10 +72,12 @@ public sealed record BoxSchedule
     /// <summary>The cycles a pause of 1–3 cycles starting with the next open cycle covers.</summary>
     public IReadOnlyList<CycleKey> PauseCycles(int cycles, DateTimeOffset now)
     {
-        if (cycles is < 1 or > 3) throw new DomainException("A box pause lasts 1 to 3 cycles.");
+        if (cycles is < 1 or > 3)
+            throw new DomainException("A box pause lasts 1 to 3 cycles.");
         var first = CycleFor(now);
         var result = new List<CycleKey> { first };
-        while (result.Count < cycles) result.Add(result[^1].Next());
+        while (result.Count < cycles)
+            result.Add(result[^1].Next());
         return result;
     }
 
@@ -82,7 +88,8 @@ public sealed record BoxSchedule
         var days = DateTime.DaysInMonth(cycle.Year, cycle.Month);
         var local = dayAfter > days ? new DateTime(cycle.Next().Year, cycle.Next().Month, 1) : new DateTime(cycle.Year, cycle.Month, dayAfter);
         // A local midnight skipped by a daylight-saving jump is taken as the first valid minute after it.
-        while (TimeZone.IsInvalidTime(local)) local = local.AddMinutes(30);
+        while (TimeZone.IsInvalidTime(local))
+            local = local.AddMinutes(30);
         var offset = TimeZone.GetUtcOffset(local);
         return new DateTimeOffset(local, offset).ToUniversalTime();
     }

@@ -23,19 +23,26 @@ public static class CycleContentRules
     {
         var problems = new List<string>();
         var t = (title ?? "").Trim();
-        if (t.Length == 0) problems.Add("Enter a title, such as “Winter spices”.");
-        else if (t.Length > TitleMax) problems.Add($"The title can be at most {TitleMax} characters (it has {t.Length}).");
-        else if (t.Any(char.IsControl)) problems.Add("The title is one line of text.");
+        if (t.Length == 0)
+            problems.Add("Enter a title, such as “Winter spices”.");
+        else if (t.Length > TitleMax)
+            problems.Add($"The title can be at most {TitleMax} characters (it has {t.Length}).");
+        else if (t.Any(char.IsControl))
+            problems.Add("The title is one line of text.");
 
         var d = string.IsNullOrWhiteSpace(description) ? null : description.Trim();
-        if (d is { Length: > DescriptionMax }) problems.Add($"The description can be at most {DescriptionMax:N0} characters (it has {d.Length:N0}).");
+        if (d is { Length: > DescriptionMax })
+            problems.Add($"The description can be at most {DescriptionMax:N0} characters (it has {d.Length:N0}).");
 
         var contents = (lines ?? []).Select(l => (l ?? "").Trim()).Where(l => l.Length > 0).ToList();
-        if (contents.Count > MaxLines) problems.Add($"The contents list can have at most {MaxLines} lines (it has {contents.Count}).");
+        if (contents.Count > MaxLines)
+            problems.Add($"The contents list can have at most {MaxLines} lines (it has {contents.Count}).");
         for (var i = 0; i < contents.Count; i++)
         {
-            if (contents[i].Length > LineMax) problems.Add($"Contents line {i + 1} can be at most {LineMax} characters (it has {contents[i].Length}).");
-            else if (contents[i].Any(char.IsControl)) problems.Add($"Contents line {i + 1} has a character that cannot be shown.");
+            if (contents[i].Length > LineMax)
+                problems.Add($"Contents line {i + 1} can be at most {LineMax} characters (it has {contents[i].Length}).");
+            else if (contents[i].Any(char.IsControl))
+                problems.Add($"Contents line {i + 1} has a character that cannot be shown.");
         }
 
         return problems.Count > 0 ? (null, problems) : (new CycleContentText(t, d, contents), []);

@@ -32,7 +32,8 @@ public static class CycleEconomics
         var missing = new List<Guid>();
         foreach (var line in boxes.SelectMany(b => b))
         {
-            if (line.Quantity < 0 || line.UnitRevenueMinor < 0) throw new Common.DomainException("Packed quantities and prices cannot be negative.");
+            if (line.Quantity < 0 || line.UnitRevenueMinor < 0)
+                throw new Common.DomainException("Packed quantities and prices cannot be negative.");
             revenue += line.Quantity * line.UnitRevenueMinor;
             if (costs.TryGetValue(line.ProductId, out var cost))
             {

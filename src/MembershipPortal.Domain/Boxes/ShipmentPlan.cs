@@ -66,14 +66,19 @@ public static class ShipmentPlan
     public static PlannedParcel Decide(Guid productId, DateTimeOffset cutoff, PlanSubscription sub, EligibilityRules rules, DateTimeOffset now)
     {
         PlannedParcel None(PlanOutcome outcome) => new(sub.Id, outcome, []);
-        if (ParcelProduct(sub.Items) != productId) return None(PlanOutcome.ShipsWithAnotherProduct);
-        if (sub.AlreadyShipped) return None(PlanOutcome.AlreadyThere);
+        if (ParcelProduct(sub.Items) != productId)
+            return None(PlanOutcome.ShipsWithAnotherProduct);
+        if (sub.AlreadyShipped)
+            return None(PlanOutcome.AlreadyThere);
         // A member who subscribed after the cut-off paid for the next cycle's parcel, not this one.
-        if (sub.StartedAt >= cutoff) return None(PlanOutcome.JoinedAfterCutoff);
+        if (sub.StartedAt >= cutoff)
+            return None(PlanOutcome.JoinedAfterCutoff);
         if (!BoxEligibility.GetsABox(sub.Status, sub.FirstFailedPaymentAt, sub.CurrentPeriodEnd, rules.ShipPastDueInGrace, rules.GraceDays, now))
             return None(PlanOutcome.NotEligible);
-        if (sub.Skipped) return None(PlanOutcome.Skipped);
-        if (!sub.HasAddress) return None(PlanOutcome.NoAddress);
+        if (sub.Skipped)
+            return None(PlanOutcome.Skipped);
+        if (!sub.HasAddress)
+            return None(PlanOutcome.NoAddress);
         return new PlannedParcel(sub.Id, PlanOutcome.Ship, ParcelLines(sub.Items));
     }
 }

@@ -27,9 +27,14 @@ public static class TrackingCsv
 
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
-        ["shipment_id"] = "shipment_id", ["shipment"] = "shipment_id", ["order_reference"] = "shipment_id", ["reference"] = "shipment_id",
+        ["shipment_id"] = "shipment_id",
+        ["shipment"] = "shipment_id",
+        ["order_reference"] = "shipment_id",
+        ["reference"] = "shipment_id",
         ["carrier"] = "carrier",
-        ["tracking_number"] = "tracking_number", ["tracking"] = "tracking_number", ["tracking_no"] = "tracking_number",
+        ["tracking_number"] = "tracking_number",
+        ["tracking"] = "tracking_number",
+        ["tracking_no"] = "tracking_number",
     };
 
     public static TrackingParseResult Parse(string text) => Parse(new StringReader(text));
@@ -44,12 +49,14 @@ public static class TrackingCsv
             return new([], [new ImportProblem(1, $"the file is empty; the first line must be a header with {expected}")], 0);
 
         var (headerLine, header) = records.Current;
-        if (header.Count > 0) header[0] = header[0].TrimStart('\uFEFF');
+        if (header.Count > 0)
+            header[0] = header[0].TrimStart('\uFEFF');
         var names = header.Select(h => h.Trim().ToLowerInvariant().Replace(' ', '_')).ToList();
         var index = new Dictionary<string, int>();
         for (var i = 0; i < names.Count; i++)
         {
-            if (!Aliases.TryGetValue(names[i], out var column)) continue;
+            if (!Aliases.TryGetValue(names[i], out var column))
+                continue;
             if (!index.TryAdd(column, i))
                 return new([], [new ImportProblem(headerLine, $"the header names {column} twice")], 0);
         }
@@ -63,7 +70,8 @@ public static class TrackingCsv
         while (records.MoveNext())
         {
             var (line, fields) = records.Current;
-            if (fields.All(f => f.Trim().Length == 0)) continue;
+            if (fields.All(f => f.Trim().Length == 0))
+                continue;
             if (++count > MaxRows)
             {
                 problems.Add(new ImportProblem(line, $"the file has more than {MaxRows:N0} rows; split it"));
@@ -85,14 +93,20 @@ public static class TrackingCsv
                 ignored++;
                 continue;
             }
-            if (carrier.Length == 0) reasons.Add("the carrier is missing");
-            else if (carrier.Length > MaxCarrierLength || carrier.Any(char.IsControl)) reasons.Add($"the carrier must be at most {MaxCarrierLength} characters on one line");
-            if (tracking.Length == 0) reasons.Add("the tracking number is missing");
-            else if (tracking.Length > MaxTrackingLength || tracking.Any(char.IsControl)) reasons.Add($"the tracking number must be at most {MaxTrackingLength} characters on one line");
+            if (carrier.Length == 0)
+                reasons.Add("the carrier is missing");
+            else if (carrier.Length > MaxCarrierLength || carrier.Any(char.IsControl))
+                reasons.Add($"the carrier must be at most {MaxCarrierLength} characters on one line");
+            if (tracking.Length == 0)
+                reasons.Add("the tracking number is missing");
+            else if (tracking.Length > MaxTrackingLength || tracking.Any(char.IsControl))
+                reasons.Add($"the tracking number must be at most {MaxTrackingLength} characters on one line");
             if (reasons.Count == 0 && !seen.TryAdd(id, line))
                 reasons.Add($"shipment {id} is already on line {seen[id]}");
-            if (reasons.Count > 0) problems.Add(new ImportProblem(line, string.Join("; ", reasons)));
-            else rows.Add(new TrackingRow(line, id, carrier, tracking));
+            if (reasons.Count > 0)
+                problems.Add(new ImportProblem(line, string.Join("; ", reasons)));
+            else
+                rows.Add(new TrackingRow(line, id, carrier, tracking));
         }
         if (count == 0 && problems.Count == 0)
             problems.Add(new ImportProblem(headerLine + 1, "the file has a header but no rows"));

@@ -136,8 +136,10 @@ public sealed record PriceTerms
             _ => 365,
         };
         var index = (int)((instant - anchor).Ticks / TimeSpan.TicksPerDay / approximateDays);
-        while (AddIntervals(anchor, index) > instant) index--;
-        while (AddIntervals(anchor, index + 1) <= instant) index++;
+        while (AddIntervals(anchor, index) > instant)
+            index--;
+        while (AddIntervals(anchor, index + 1) <= instant)
+            index++;
         return index;
     }
 }

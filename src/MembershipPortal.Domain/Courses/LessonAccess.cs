@@ -34,7 +34,8 @@ public static class LessonAccess
     public static AccessDecision Decide(AccessRule courseRule, MemberAccessContext context, DripSchedule drip, DateTimeOffset? enrolledAt, DateTimeOffset now)
     {
         var decision = EntitlementPolicy.Decide(courseRule, context, now);
-        if (!decision.Allowed) return decision;
+        if (!decision.Allowed)
+            return decision;
         var opensAt = drip.OpensAt(enrolledAt ?? now);
         return opensAt is { } at && now < at ? AccessDecision.Deny(AccessReason.NotYetDripped) : decision;
     }

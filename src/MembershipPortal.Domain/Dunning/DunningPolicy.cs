@@ -81,8 +81,10 @@ public sealed record DunningPolicy
     /// </summary>
     public DunningStep NextStep(SubscriptionStatus status, TimeSpan sinceFirstFailure, int attempts)
     {
-        if (status != SubscriptionStatus.PastDue) return DunningStep.None;
-        if (attempts < 1) throw new DomainException("A past-due subscription has at least one failed attempt.");
+        if (status != SubscriptionStatus.PastDue)
+            return DunningStep.None;
+        if (attempts < 1)
+            throw new DomainException("A past-due subscription has at least one failed attempt.");
         var days = sinceFirstFailure.TotalDays;
         var retryIndex = attempts - 1;
         if (retryIndex < RetryDays.Count)
@@ -99,12 +101,17 @@ public sealed record DunningPolicy
     /// </summary>
     public DunningNotice? NoticeDue(SubscriptionStatus status, TimeSpan sinceFirstFailure, int attempts)
     {
-        if (status == SubscriptionStatus.Unpaid) return DunningNotice.Suspended;
-        if (status != SubscriptionStatus.PastDue || attempts < 1) return null;
+        if (status == SubscriptionStatus.Unpaid)
+            return DunningNotice.Suspended;
+        if (status != SubscriptionStatus.PastDue || attempts < 1)
+            return null;
         var days = sinceFirstFailure.TotalDays;
-        if (days >= GraceDays) return null; // the final action is due; its notice is sent with it
-        if (FinalNoticeDay is { } final && days >= final) return DunningNotice.FinalNotice;
-        if (ReminderDay is { } reminder && days >= reminder) return DunningNotice.Reminder;
+        if (days >= GraceDays)
+            return null; // the final action is due; its notice is sent with it
+        if (FinalNoticeDay is { } final && days >= final)
+            return DunningNotice.FinalNotice;
+        if (ReminderDay is { } reminder && days >= reminder)
+            return DunningNotice.Reminder;
         return DunningNotice.PaymentFailed;
     }
 }

@@ -16,10 +16,12 @@ public static class CohortTable
 {
     public static IReadOnlyList<CohortRow> Build(MrrEngine engine, YearMonth from, YearMonth to, DateOnly? asOf = null)
     {
-        if (to < from) return [];
+        if (to < from)
+            return [];
         var last = asOf is { } a && YearMonth.Of(a) < to ? YearMonth.Of(a) : to;
         var span = from.MonthsUntil(last) + 1;
-        if (span <= 0) return [];
+        if (span <= 0)
+            return [];
         var ends = new DateOnly[span];
         for (var i = 0; i < span; i++)
         {
@@ -34,16 +36,19 @@ public static class CohortTable
         var values = new decimal[span];
         foreach (var ledger in engine.Customers)
         {
-            if (ledger.Movements.Count == 0) continue;
+            if (ledger.Movements.Count == 0)
+                continue;
             var first = ledger.Movements[0];
             var cohort = from.MonthsUntil(first.Month);
-            if (cohort < 0 || cohort >= span || first.Day > ends[^1]) continue;
+            if (cohort < 0 || cohort >= span || first.Day > ends[^1])
+                continue;
             sizes[cohort]++;
             starting[cohort] += first.MrrAfter;
             MetricsReport.MonthEndValues(ledger, ends, values);
             for (var i = cohort; i < span; i++)
             {
-                if (values[i] > 0) active[cohort, i - cohort]++;
+                if (values[i] > 0)
+                    active[cohort, i - cohort]++;
                 mrr[cohort, i - cohort] += values[i];
             }
         }

@@ -43,8 +43,10 @@ public sealed class CustomerLedger
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (days[mid].Day <= day) { found = mid; lo = mid + 1; }
-            else hi = mid - 1;
+            if (days[mid].Day <= day)
+            { found = mid; lo = mid + 1; }
+            else
+                hi = mid - 1;
         }
         return found < 0 ? 0 : days[found].Mrr;
     }
@@ -57,8 +59,10 @@ public sealed class CustomerLedger
         if (changes.Count > 0 && SubscriptionMrrChange.Compare(change, changes[^1]) < 0)
         {
             var at = changes.BinarySearch(change, SubscriptionMrrChange.Order);
-            if (at < 0) at = ~at;
-            while (at < changes.Count && SubscriptionMrrChange.Compare(changes[at], change) == 0) at++;
+            if (at < 0)
+                at = ~at;
+            while (at < changes.Count && SubscriptionMrrChange.Compare(changes[at], change) == 0)
+                at++;
             changes.Insert(at, change);
             Replay();
             return;
@@ -79,7 +83,8 @@ public sealed class CustomerLedger
         paidBeforeOpenDay = false;
         openDayHasMovement = false;
         CurrentMrr = 0;
-        foreach (var change in changes) Apply(change);
+        foreach (var change in changes)
+            Apply(change);
     }
 
     private void Apply(SubscriptionMrrChange change)
@@ -87,7 +92,8 @@ public sealed class CustomerLedger
         var day = change.Day;
         if (openDay != day)
         {
-            if (openDay is not null) paidBeforeOpenDay |= CurrentMrr > 0;
+            if (openDay is not null)
+                paidBeforeOpenDay |= CurrentMrr > 0;
             openDay = day;
             openDayStartMrr = CurrentMrr;
             openChanges = [];
@@ -104,7 +110,8 @@ public sealed class CustomerLedger
         openChanges.Add(new AppliedMrrChange(change, before));
 
         days[^1] = (day, CurrentMrr);
-        if (openDayHasMovement) movements.RemoveAt(movements.Count - 1);
+        if (openDayHasMovement)
+            movements.RemoveAt(movements.Count - 1);
         var type = MrrMovement.Classify(openDayStartMrr, CurrentMrr, paidBeforeOpenDay);
         openDayHasMovement = type is not null;
         if (type is { } t)

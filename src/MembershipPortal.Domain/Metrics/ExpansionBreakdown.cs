@@ -30,8 +30,10 @@ public sealed record ExpansionBreakdown(decimal Upgrade, decimal AddOn, decimal 
         decimal losses = 0;
         for (var i = 0; i < 5; i++)
         {
-            if (netByCause[i] > 0) parts[i] = netByCause[i];
-            else losses -= netByCause[i];
+            if (netByCause[i] > 0)
+                parts[i] = netByCause[i];
+            else
+                losses -= netByCause[i];
         }
         for (var i = 4; i >= 0 && losses > 0; i--)
         {

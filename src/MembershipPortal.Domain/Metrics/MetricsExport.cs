@@ -68,10 +68,18 @@ public static class MetricsExport
                 {
                     switch (value)
                     {
-                        case null: json.WriteNull(column); break;
-                        case string s: json.WriteString(column, s); break;
-                        case int i: json.WriteNumber(column, i); break;
-                        case decimal d: json.WriteNumber(column, Round(kind, d)); break;
+                        case null:
+                            json.WriteNull(column);
+                            break;
+                        case string s:
+                            json.WriteString(column, s);
+                            break;
+                        case int i:
+                            json.WriteNumber(column, i);
+                            break;
+                        case decimal d:
+                            json.WriteNumber(column, Round(kind, d));
+                            break;
                     }
                 }
                 json.WriteEndObject();
@@ -101,11 +109,14 @@ public static class MetricsExport
     /// <summary>Rounds to 12 significant digits without leaving decimal arithmetic.</summary>
     public static decimal Significant(decimal value, int digits = 12)
     {
-        if (value == 0) return 0;
+        if (value == 0)
+            return 0;
         var magnitude = Math.Abs(value);
         var scale = digits;
-        while (magnitude >= 10 && scale > 0) { magnitude /= 10; scale--; }
-        while (magnitude < 1 && scale < 28) { magnitude *= 10; scale++; }
+        while (magnitude >= 10 && scale > 0)
+        { magnitude /= 10; scale--; }
+        while (magnitude < 1 && scale < 28)
+        { magnitude *= 10; scale++; }
         return decimal.Round(value, Math.Clamp(scale - 1, 0, 28), MidpointRounding.AwayFromZero) / 1.0000000000000000000000000000m; // drops trailing zeros
     }
 

@@ -27,13 +27,15 @@ public static class MetricsReport
     public static IReadOnlyList<MonthlyMetrics> Build(MrrEngine engine, YearMonth from, YearMonth to, MetricsSettings? settings = null)
     {
         settings ??= MetricsSettings.Default;
-        if (to < from) return [];
+        if (to < from)
+            return [];
         var first = from.AddMonths(-Lookback);
         var count = first.MonthsUntil(to) + 1;
         var asOf = settings.AsOf ?? DateOnly.MaxValue;
 
         var buckets = new Bucket[count];
-        for (var i = 0; i < count; i++) buckets[i] = new Bucket();
+        for (var i = 0; i < count; i++)
+            buckets[i] = new Bucket();
         decimal mrrBefore = 0;
         var customersBefore = 0;
 
@@ -41,7 +43,8 @@ public static class MetricsReport
         {
             foreach (var movement in ledger.Movements)
             {
-                if (movement.Day > asOf) break;
+                if (movement.Day > asOf)
+                    break;
                 var index = first.MonthsUntil(movement.Month);
                 if (index < 0)
                 {
@@ -49,14 +52,17 @@ public static class MetricsReport
                     customersBefore += CustomerDelta(movement.Type);
                     continue;
                 }
-                if (index >= count) break;
+                if (index >= count)
+                    break;
                 buckets[index].Add(movement);
             }
             foreach (var change in ledger.Changes)
             {
-                if (change.Reason != MrrChangeReason.Recovery || change.Day > asOf) continue;
+                if (change.Reason != MrrChangeReason.Recovery || change.Day > asOf)
+                    continue;
                 var index = first.MonthsUntil(YearMonth.Of(change.Day));
-                if (index >= 0 && index < count) buckets[index].Recovered += change.MrrAfter;
+                if (index >= 0 && index < count)
+                    buckets[index].Recovered += change.MrrAfter;
             }
         }
 
@@ -78,7 +84,8 @@ public static class MetricsReport
 
             var churnRate = Divide(b.ChurnedCustomers, customersStart);
             churnRates.Add(churnRate);
-            if (month < from) continue;
+            if (month < from)
+                continue;
 
             var arpa = Divide(end, customersEnd);
             var recentChurn = churnRates.Skip(Math.Max(0, churnRates.Count - Lookback)).Where(r => r is not null).Select(r => r!.Value).ToList();
@@ -153,7 +160,8 @@ public static class MetricsReport
             for (var i = 0; i < months; i++)
             {
                 var before = values[i];
-                if (before <= 0) continue;
+                if (before <= 0)
+                    continue;
                 var after = values[i + 12];
                 then[i] += before;
                 now[i] += after;
@@ -174,7 +182,8 @@ public static class MetricsReport
         decimal current = 0;
         for (var i = 0; i < ends.Length; i++)
         {
-            while (d < days.Count && days[d].Day <= ends[i]) current = days[d++].Mrr;
+            while (d < days.Count && days[d].Day <= ends[i])
+                current = days[d++].Mrr;
             values[i] = current;
         }
     }
@@ -196,15 +205,27 @@ public static class MetricsReport
         {
             switch (m.Type)
             {
-                case MovementType.New: New += m.Amount; NewCustomers++; break;
-                case MovementType.Reactivation: Reactivation += m.Amount; ReactivatedCustomers++; break;
+                case MovementType.New:
+                    New += m.Amount;
+                    NewCustomers++;
+                    break;
+                case MovementType.Reactivation:
+                    Reactivation += m.Amount;
+                    ReactivatedCustomers++;
+                    break;
                 case MovementType.Expansion:
                     Expansion += m.Amount;
                     ExpansionMovements++;
                     ByCause += m.ExpansionByCause ?? ExpansionBreakdown.Zero;
                     break;
-                case MovementType.Contraction: Contraction += m.Amount; ContractionMovements++; break;
-                case MovementType.Churn: Churn += m.Amount; ChurnedCustomers++; break;
+                case MovementType.Contraction:
+                    Contraction += m.Amount;
+                    ContractionMovements++;
+                    break;
+                case MovementType.Churn:
+                    Churn += m.Amount;
+                    ChurnedCustomers++;
+                    break;
             }
         }
     }

@@ -24,12 +24,14 @@ public sealed class MrrEngine
             customers.Add(change.CustomerId, ledger = new CustomerLedger(change.CustomerId));
         ledger.Append(change);
         ChangeCount++;
-        if (LatestChangeAt is not { } latest || change.At > latest) LatestChangeAt = change.At;
+        if (LatestChangeAt is not { } latest || change.At > latest)
+            LatestChangeAt = change.At;
     }
 
     public void Append(IEnumerable<SubscriptionMrrChange> changes)
     {
-        foreach (var change in changes) Append(change);
+        foreach (var change in changes)
+            Append(change);
     }
 
     /// <summary>A full rebuild: sorts the history by time and sequence and folds it in one pass.</summary>

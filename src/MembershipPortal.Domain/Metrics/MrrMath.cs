@@ -19,10 +19,14 @@ public static class MrrMath
     /// </summary>
     public static decimal ItemMrr(long unitAmountMinor, int quantity, decimal discountPercent, BillingInterval interval, int intervalCount)
     {
-        if (unitAmountMinor < 0) throw new DomainException($"A unit amount cannot be negative ({unitAmountMinor}).");
-        if (quantity < 0) throw new DomainException($"A quantity cannot be negative ({quantity}).");
-        if (discountPercent is < 0 or > 100) throw new DomainException($"A discount must be between 0 and 100 percent ({discountPercent}).");
-        if (intervalCount < 1) throw new DomainException($"An interval count must be 1 or more ({intervalCount}).");
+        if (unitAmountMinor < 0)
+            throw new DomainException($"A unit amount cannot be negative ({unitAmountMinor}).");
+        if (quantity < 0)
+            throw new DomainException($"A quantity cannot be negative ({quantity}).");
+        if (discountPercent is < 0 or > 100)
+            throw new DomainException($"A discount must be between 0 and 100 percent ({discountPercent}).");
+        if (intervalCount < 1)
+            throw new DomainException($"An interval count must be 1 or more ({intervalCount}).");
 
         var periodsPerYear = interval switch
         {

@@ -13,9 +13,12 @@ public sealed record SubscriptionMrrChange
     public SubscriptionMrrChange(string customerId, string subscriptionId, DateTimeOffset at, long sequence, decimal mrrAfter,
         MrrChangeReason reason = MrrChangeReason.Other, string? detail = null)
     {
-        if (string.IsNullOrEmpty(customerId)) throw new DomainException("A change needs a customer.");
-        if (string.IsNullOrEmpty(subscriptionId)) throw new DomainException("A change needs a subscription.");
-        if (mrrAfter < 0) throw new DomainException($"MRR cannot be negative ({mrrAfter}).");
+        if (string.IsNullOrEmpty(customerId))
+            throw new DomainException("A change needs a customer.");
+        if (string.IsNullOrEmpty(subscriptionId))
+            throw new DomainException("A change needs a subscription.");
+        if (mrrAfter < 0)
+            throw new DomainException($"MRR cannot be negative ({mrrAfter}).");
         if (MrrMath.Round(mrrAfter) != mrrAfter)
             throw new DomainException($"MRR is kept to {MrrMath.Decimals} decimals of the minor unit; {mrrAfter} has more.");
         CustomerId = customerId;

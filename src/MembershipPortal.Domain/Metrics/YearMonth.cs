@@ -60,7 +60,8 @@ public readonly record struct YearMonth : IComparable<YearMonth>
     /// <summary>Every month from <paramref name="from"/> to <paramref name="to"/>, both included.</summary>
     public static IEnumerable<YearMonth> Range(YearMonth from, YearMonth to)
     {
-        for (var i = from.Index; i <= to.Index; i++) yield return FromIndex(i);
+        for (var i = from.Index; i <= to.Index; i++)
+            yield return FromIndex(i);
     }
 
     public int CompareTo(YearMonth other) => Index.CompareTo(other.Index);

@@ -10,8 +10,10 @@ public static class CardExpiry
     /// <summary>The first instant the card no longer works: midnight UTC starting the month after expiry.</summary>
     public static DateTimeOffset ExpiresAt(int month, int year)
     {
-        if (month is < 1 or > 12) throw new DomainException($"{month} is not a month.");
-        if (year is < 2000 or > 2200) throw new DomainException($"{year} is not a card expiry year.");
+        if (month is < 1 or > 12)
+            throw new DomainException($"{month} is not a month.");
+        if (year is < 2000 or > 2200)
+            throw new DomainException($"{year} is not a card expiry year.");
         return new DateTimeOffset(year, month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
     }
 

@@ -57,13 +57,15 @@ public sealed class MessageTemplate
                 errors.Add($"{{{{{name}}}}} is not a valid placeholder name; use letters, digits, '_' and '.' only.");
             else
             {
-                if (literal.Length > 0) segments.Add(new Segment(literal.ToString(), false));
+                if (literal.Length > 0)
+                    segments.Add(new Segment(literal.ToString(), false));
                 literal.Clear();
                 segments.Add(new Segment(name.ToLowerInvariant(), true));
             }
             i = close + 2;
         }
-        if (literal.Length > 0) segments.Add(new Segment(literal.ToString(), false));
+        if (literal.Length > 0)
+            segments.Add(new Segment(literal.ToString(), false));
         return new MessageTemplate(segments, errors);
     }
 
@@ -81,9 +83,11 @@ public sealed class MessageTemplate
     /// <summary>Replaces each placeholder with <paramref name="value"/>(name); literal text passes through <paramref name="literal"/> (e.g. HTML encoding).</summary>
     public string Render(Func<string, string> value, Func<string, string>? literal = null)
     {
-        if (Errors.Count > 0) throw new DomainException("A template with errors cannot be rendered: " + Errors[0]);
+        if (Errors.Count > 0)
+            throw new DomainException("A template with errors cannot be rendered: " + Errors[0]);
         var sb = new StringBuilder();
-        foreach (var s in segments) sb.Append(s.IsPlaceholder ? value(s.Text) : literal is null ? s.Text : literal(s.Text));
+        foreach (var s in segments)
+            sb.Append(s.IsPlaceholder ? value(s.Text) : literal is null ? s.Text : literal(s.Text));
         return sb.ToString();
     }
 
@@ -91,7 +95,8 @@ public sealed class MessageTemplate
     {
         var end = Math.Min(text.Length, at + 24);
         var lineEnd = text.IndexOfAny(['\r', '\n'], at);
-        if (lineEnd >= 0 && lineEnd < end) end = lineEnd;
+        if (lineEnd >= 0 && lineEnd < end)
+            end = lineEnd;
         return text[at..end];
     }
 

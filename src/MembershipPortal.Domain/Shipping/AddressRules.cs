@@ -61,7 +61,8 @@ public static partial class AddressRules
             _ => postal,
         };
         var region = string.IsNullOrWhiteSpace(a.Region) ? null : a.Region.Trim();
-        if (region is not null && Rules.TryGetValue(country, out var rule) && rule.Regions is not null) region = region.ToUpperInvariant();
+        if (region is not null && Rules.TryGetValue(country, out var rule) && rule.Regions is not null)
+            region = region.ToUpperInvariant();
         return new PostalAddress((a.Name ?? "").Trim(), (a.Line1 ?? "").Trim(), string.IsNullOrWhiteSpace(a.Line2) ? null : a.Line2.Trim(),
             (a.City ?? "").Trim(), region, postal, country);
     }
@@ -76,7 +77,8 @@ public static partial class AddressRules
         var problems = new List<string>();
         Require(a.Name, "the recipient's name", MaxName);
         Require(a.Line1, "the street address", MaxLine);
-        if (a.Line2 is { Length: > MaxLine }) problems.Add($"The second address line can be at most {MaxLine} characters.");
+        if (a.Line2 is { Length: > MaxLine })
+            problems.Add($"The second address line can be at most {MaxLine} characters.");
         Require(a.City, "the city", MaxCity);
         if (!Rules.TryGetValue(a.Country, out var rule))
         {
@@ -85,23 +87,29 @@ public static partial class AddressRules
         }
         if (shipsTo is not null && !shipsTo.Contains(a.Country))
             problems.Add($"We do not ship to {rule.Name} at the moment.");
-        if (a.PostalCode.Length == 0) problems.Add($"Enter the postal code (for {rule.Name}, like {rule.PostalExample}).");
+        if (a.PostalCode.Length == 0)
+            problems.Add($"Enter the postal code (for {rule.Name}, like {rule.PostalExample}).");
         else if (a.PostalCode.Length > MaxPostalCode || !rule.Postal.IsMatch(a.PostalCode))
             problems.Add($"'{Shorten(a.PostalCode)}' is not a postal code in {rule.Name}; it looks like {rule.PostalExample}.");
         if (rule.Regions is not null)
         {
-            if (a.Region is null) problems.Add($"Enter the {rule.RegionLabel}.");
-            else if (!rule.Regions.Contains(a.Region)) problems.Add($"'{Shorten(address.Region!.Trim())}' is not a {rule.RegionLabel} code in {rule.Name}, such as {rule.Regions.First()}.");
+            if (a.Region is null)
+                problems.Add($"Enter the {rule.RegionLabel}.");
+            else if (!rule.Regions.Contains(a.Region))
+                problems.Add($"'{Shorten(address.Region!.Trim())}' is not a {rule.RegionLabel} code in {rule.Name}, such as {rule.Regions.First()}.");
         }
-        else if (a.Region is { Length: > MaxRegion }) problems.Add($"The region can be at most {MaxRegion} characters.");
+        else if (a.Region is { Length: > MaxRegion })
+            problems.Add($"The region can be at most {MaxRegion} characters.");
         if (new[] { a.Name, a.Line1, a.Line2 ?? "", a.City, a.Region ?? "", a.PostalCode }.Any(f => f.Any(char.IsControl)))
             problems.Add("Addresses are written on one line per field.");
         return problems;
 
         void Require(string value, string what, int max)
         {
-            if (value.Length == 0) problems.Add($"Enter {what}.");
-            else if (value.Length > max) problems.Add($"{char.ToUpperInvariant(what[0])}{what[1..]} can be at most {max} characters.");
+            if (value.Length == 0)
+                problems.Add($"Enter {what}.");
+            else if (value.Length > max)
+                problems.Add($"{char.ToUpperInvariant(what[0])}{what[1..]} can be at most {max} characters.");
         }
     }
 

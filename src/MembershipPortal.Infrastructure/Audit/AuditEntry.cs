@@ -39,7 +39,8 @@ public sealed record AuditActor(string? Id, string Name, string Role)
 
     public static AuditActor From(ClaimsPrincipal? user)
     {
-        if (user?.Identity?.IsAuthenticated != true) return System;
+        if (user?.Identity?.IsAuthenticated != true)
+            return System;
         var id = user.FindFirstValue(ClaimTypes.NameIdentifier);
         var name = user.FindFirstValue(ClaimTypes.Email) ?? user.Identity.Name ?? id ?? "unknown";
         var role = user.IsInRole(PortalRoles.Owner) ? PortalRoles.Owner : user.IsInRole(PortalRoles.Staff) ? PortalRoles.Staff : "Member";

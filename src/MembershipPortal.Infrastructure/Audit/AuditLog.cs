@@ -78,8 +78,10 @@ public sealed class AuditLog(IDbContextFactory<AppDbContext> dbFactory, TimeProv
             var text = filter.Text.Trim();
             q = q.Where(e => e.Summary.Contains(text));
         }
-        if (filter.From is { } from) q = q.Where(e => e.At >= from);
-        if (filter.To is { } to) q = q.Where(e => e.At < to);
+        if (filter.From is { } from)
+            q = q.Where(e => e.At >= from);
+        if (filter.To is { } to)
+            q = q.Where(e => e.At < to);
         var total = await q.CountAsync(ct);
         var items = await q.OrderByDescending(e => e.At).ThenByDescending(e => e.Id)
             .Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);

@@ -100,7 +100,8 @@ public abstract class AppDbContext(DbContextOptions options)
     private void GuardAudit()
     {
         foreach (var entry in ChangeTracker.Entries<AuditEntry>())
-            if (entry.State is EntityState.Modified or EntityState.Deleted) throw new AuditImmutableException();
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+                throw new AuditImmutableException();
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

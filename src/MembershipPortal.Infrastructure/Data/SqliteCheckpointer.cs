@@ -22,7 +22,8 @@ public sealed class SqliteCheckpointer(IDbContextFactory<AppDbContext> dbFactory
         string? connectionString;
         await using (var db = await dbFactory.CreateDbContextAsync(stoppingToken))
             connectionString = db.Database.IsSqlite() ? db.Database.GetConnectionString() : null;
-        if (connectionString is null) return;
+        if (connectionString is null)
+            return;
         try
         {
             while (!stoppingToken.IsCancellationRequested)

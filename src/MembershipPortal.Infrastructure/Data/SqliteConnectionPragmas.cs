@@ -22,7 +22,8 @@ public sealed class SqliteConnectionPragmas : DbConnectionInterceptor
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        if (!NeedsPragmas(connection, out var handle)) return;
+        if (!NeedsPragmas(connection, out var handle))
+            return;
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         command.ExecuteNonQuery();
@@ -31,7 +32,8 @@ public sealed class SqliteConnectionPragmas : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (!NeedsPragmas(connection, out var handle)) return;
+        if (!NeedsPragmas(connection, out var handle))
+            return;
         await using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);

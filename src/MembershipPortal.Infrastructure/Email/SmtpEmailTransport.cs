@@ -37,7 +37,8 @@ public sealed class SmtpEmailTransport(IOptions<EmailOptions> options) : IEmailT
 
         public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
         {
-            if (!client.IsConnected) await ConnectAsync(cancellationToken);
+            if (!client.IsConnected)
+                await ConnectAsync(cancellationToken);
             await client.SendAsync(MimeBuilder.Build(message, o), cancellationToken);
         }
 
@@ -45,7 +46,8 @@ public sealed class SmtpEmailTransport(IOptions<EmailOptions> options) : IEmailT
         {
             try
             {
-                if (client.IsConnected) await client.DisconnectAsync(true);
+                if (client.IsConnected)
+                    await client.DisconnectAsync(true);
             }
             catch (Exception ex) when (ex is IOException or SmtpProtocolException or OperationCanceledException)
             {

@@ -45,16 +45,22 @@ public static class AdminAccess
     /// <param name="targetMemberId">The account acted on, if any: Staff never act on an Owner or Staff account.</param>
     public static async Task<AuditActor> CheckAsync(AppDbContext db, AuditActor actor, string action, string? targetMemberId, CancellationToken ct = default)
     {
-        if (ReferenceEquals(actor, AuditActor.System) || actor is { Id: null, Role: "System" }) return actor;
-        if (actor.Id is null) throw new ActionRefusedException("Sign in to do this.");
-        if (action == SelfDelete && targetMemberId == actor.Id) return actor;
+        if (ReferenceEquals(actor, AuditActor.System) || actor is { Id: null, Role: "System" })
+            return actor;
+        if (actor.Id is null)
+            throw new ActionRefusedException("Sign in to do this.");
+        if (action == SelfDelete && targetMemberId == actor.Id)
+            return actor;
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == actor.Id, ct)
             ?? throw new ActionRefusedException("Your account no longer exists.");
-        if (IsLocked(user)) throw new ActionRefusedException("Your account is locked.");
+        if (IsLocked(user))
+            throw new ActionRefusedException("Your account is locked.");
         var roles = await RolesAsync(db, actor.Id, ct);
         var role = roles.Contains(PortalRoles.Owner) ? PortalRoles.Owner : roles.Contains(PortalRoles.Staff) ? PortalRoles.Staff : null;
-        if (role is null) throw new ActionRefusedException("Your account no longer has access to the admin area.");
-        if (role != PortalRoles.Owner && IsOwnerOnly(action)) throw new ActionRefusedException("Only the Owner can do this.");
+        if (role is null)
+            throw new ActionRefusedException("Your account no longer has access to the admin area.");
+        if (role != PortalRoles.Owner && IsOwnerOnly(action))
+            throw new ActionRefusedException("Only the Owner can do this.");
         if (role == PortalRoles.Staff && targetMemberId is not null && await db.UserRoles.AnyAsync(r => r.UserId == targetMemberId, ct))
             throw new ActionRefusedException("Staff act on members only, never on the Owner or other Staff.");
         return actor with { Name = user.Email ?? actor.Name, Role = role };

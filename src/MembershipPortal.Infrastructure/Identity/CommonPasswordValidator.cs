@@ -27,7 +27,8 @@ public sealed class CommonPasswordValidator : IPasswordValidator<ApplicationUser
         using var reader = new StreamReader(stream);
         var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         while (reader.ReadLine() is { } line)
-            if (line.Trim() is { Length: > 0 } word) set.Add(word);
+            if (line.Trim() is { Length: > 0 } word)
+                set.Add(word);
         return set;
     }
 }

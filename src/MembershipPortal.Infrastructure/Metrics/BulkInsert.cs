@@ -24,7 +24,8 @@ public static class BulkInsert
 
     public static async Task<int> InsertAsync<T>(AppDbContext db, IReadOnlyList<T> rows, CancellationToken ct = default) where T : class
     {
-        if (rows.Count == 0) return 0;
+        if (rows.Count == 0)
+            return 0;
         var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         // Database-generated keys (identity columns) are left to the database.
@@ -55,17 +56,20 @@ public static class BulkInsert
                         for (var c = 0; c < columns.Count; c++)
                         {
                             var value = columns[c].Getter.GetClrValue(row);
-                            if (value is not null && columns[c].Converter is { } converter) value = converter.ConvertToProvider(value);
+                            if (value is not null && columns[c].Converter is { } converter)
+                                value = converter.ConvertToProvider(value);
                             command.Parameters[r * columns.Count + c].Value = value ?? DBNull.Value;
                         }
                     }
                     await command.ExecuteNonQueryAsync(ct);
-                    if (command != full) await command.DisposeAsync();
+                    if (command != full)
+                        await command.DisposeAsync();
                 }
             }
             finally
             {
-                if (full is not null) await full.DisposeAsync();
+                if (full is not null)
+                    await full.DisposeAsync();
             }
         }
         finally

@@ -24,10 +24,13 @@ internal sealed class PaymentsOptionsValidator : IValidateOptions<PaymentsOption
 {
     public ValidateOptionsResult Validate(string? name, PaymentsOptions options)
     {
-        if (options.Provider != PaymentProvider.Stripe) return ValidateOptionsResult.Success;
+        if (options.Provider != PaymentProvider.Stripe)
+            return ValidateOptionsResult.Success;
         var missing = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.Stripe.SecretKey)) missing.Add("Payments:Stripe:SecretKey");
-        if (string.IsNullOrWhiteSpace(options.Stripe.WebhookSecret)) missing.Add("Payments:Stripe:WebhookSecret");
+        if (string.IsNullOrWhiteSpace(options.Stripe.SecretKey))
+            missing.Add("Payments:Stripe:SecretKey");
+        if (string.IsNullOrWhiteSpace(options.Stripe.WebhookSecret))
+            missing.Add("Payments:Stripe:WebhookSecret");
         return missing.Count == 0
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"Payments:Provider is Stripe but {string.Join(" and ", missing)} {(missing.Count == 1 ? "is" : "are")} missing.");

@@ -49,7 +49,8 @@ public sealed class TestPaymentGateway : IPaymentGateway
 
     private static ChargeResult Charge(ChargeRequest request)
     {
-        if (request.Amount.Minor <= 0) return new ChargeResult(true, null, null, null);
+        if (request.Amount.Minor <= 0)
+            return new ChargeResult(true, null, null, null);
         var number = request.CardToken?.StartsWith("tok_", StringComparison.Ordinal) == true ? request.CardToken[4..] : null;
         return number switch
         {
@@ -84,7 +85,11 @@ public sealed class TestPaymentGateway : IPaymentGateway
 
     private static string Brand(string number) => number[0] switch
     {
-        '4' => "Visa", '5' => "Mastercard", '3' => "American Express", '6' => "Discover", _ => "Card",
+        '4' => "Visa",
+        '5' => "Mastercard",
+        '3' => "American Express",
+        '6' => "Discover",
+        _ => "Card",
     };
 
     internal static bool LuhnValid(string digits)
@@ -93,7 +98,8 @@ public sealed class TestPaymentGateway : IPaymentGateway
         for (var i = 0; i < digits.Length; i++)
         {
             var d = digits[digits.Length - 1 - i] - '0';
-            if (i % 2 == 1) { d *= 2; if (d > 9) d -= 9; }
+            if (i % 2 == 1)
+            { d *= 2; if (d > 9) d -= 9; }
             sum += d;
         }
         return sum % 10 == 0;

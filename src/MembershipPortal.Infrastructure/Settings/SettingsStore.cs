@@ -17,7 +17,8 @@ public sealed class SettingsStore(IDbContextFactory<AppDbContext> dbFactory, Tim
     public async Task<string?> GetAsync(string key, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        if (cache.TryGetValue(key, out var hit) && now - hit.ReadAt < CacheFor && now >= hit.ReadAt) return hit.Value;
+        if (cache.TryGetValue(key, out var hit) && now - hit.ReadAt < CacheFor && now >= hit.ReadAt)
+            return hit.Value;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var value = await db.Settings.AsNoTracking().Where(s => s.Key == key).Select(s => s.Value).FirstOrDefaultAsync(ct);
         cache[key] = (value, now);
@@ -48,16 +49,20 @@ public sealed class SettingsStore(IDbContextFactory<AppDbContext> dbFactory, Tim
         foreach (var (key, value) in values)
         {
             rows.TryGetValue(key, out var row);
-            if (row is not null && row.Value == value) continue;
+            if (row is not null && row.Value == value)
+                continue;
             var before = row?.Value;
-            if (row is null) db.Settings.Add(new PortalSetting { Key = key, Value = value, UpdatedAt = now });
-            else { row.Value = value; row.UpdatedAt = now; }
+            if (row is null)
+                db.Settings.Add(new PortalSetting { Key = key, Value = value, UpdatedAt = now });
+            else
+            { row.Value = value; row.UpdatedAt = now; }
             var secret = SecretKeys.Contains(key);
             audit.Add(db, actor, "settings.change", $"Setting {key} changed", "setting", key,
                 secret ? Mask(before) : before, secret ? Mask(value) : value);
         }
         await db.SaveChangesAsync(ct);
-        foreach (var (key, value) in values) cache[key] = (value, now);
+        foreach (var (key, value) in values)
+            cache[key] = (value, now);
     }
 
     /// <summary>Setting keys whose values are secrets: never shown back or audited in full.</summary>

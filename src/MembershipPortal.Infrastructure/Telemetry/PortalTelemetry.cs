@@ -60,7 +60,8 @@ public static class PortalTelemetry
     private static IEnumerable<Measurement<long>> ObserveBacklog()
     {
         foreach (var read in BacklogSources.Values)
-            if (read() is { } value) yield return new Measurement<long>(value);
+            if (read() is { } value)
+                yield return new Measurement<long>(value);
     }
 
     private sealed class Unregister(object key) : IDisposable
@@ -79,7 +80,8 @@ public static class PortalTelemetry
     /// <summary>Marks a span failed with the exception's type (not its message, which may carry data).</summary>
     public static void Fail(this Activity? activity, Exception error)
     {
-        if (activity is null) return;
+        if (activity is null)
+            return;
         activity.SetStatus(ActivityStatusCode.Error, error.GetType().Name);
         activity.SetTag("error.type", error.GetType().FullName);
     }

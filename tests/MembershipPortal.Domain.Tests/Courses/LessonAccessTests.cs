@@ -25,7 +25,8 @@ public sealed class LessonAccessTests
         var now = Enrolled.AddDays(days).AddSeconds(secondsFromOpening);
         var decision = LessonAccess.Decide(CourseRule, ProMember(), new DripSchedule(days, null), Enrolled, now);
         Assert.Equal(allowed, decision.Allowed);
-        if (!allowed) Assert.Equal(AccessReason.NotYetDripped, decision.Reason);
+        if (!allowed)
+            Assert.Equal(AccessReason.NotYetDripped, decision.Reason);
     }
 
     [Fact]

@@ -43,10 +43,24 @@ public class MrrForecastTests
 {
     private static MonthlyMetrics Month(int month, decimal start, decimal @new, decimal expansion, decimal churn) => new()
     {
-        Month = new YearMonth(2026, month), MrrStart = start, New = @new, Expansion = expansion, Contraction = 0, Churn = churn,
-        Reactivation = 0, MrrEnd = start + @new + expansion - churn, CustomersStart = 1, CustomersEnd = 1, NewCustomers = 0,
-        ReactivatedCustomers = 0, ChurnedCustomers = 0, Arr = 0, ExpansionByCause = ExpansionBreakdown.Zero, ExpansionMovements = 0,
-        ContractionMovements = 0, RecoveredFromDunning = 0,
+        Month = new YearMonth(2026, month),
+        MrrStart = start,
+        New = @new,
+        Expansion = expansion,
+        Contraction = 0,
+        Churn = churn,
+        Reactivation = 0,
+        MrrEnd = start + @new + expansion - churn,
+        CustomersStart = 1,
+        CustomersEnd = 1,
+        NewCustomers = 0,
+        ReactivatedCustomers = 0,
+        ChurnedCustomers = 0,
+        Arr = 0,
+        ExpansionByCause = ExpansionBreakdown.Zero,
+        ExpansionMovements = 0,
+        ContractionMovements = 0,
+        RecoveredFromDunning = 0,
     };
 
     [Fact]

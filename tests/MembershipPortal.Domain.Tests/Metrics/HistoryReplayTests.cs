@@ -77,8 +77,10 @@ public class HistoryReplayTests
         var result = Replay(Start, "2026-02-10T10:00:00Z,c1,a@example.com,s1,change," + item);
         var movements = MrrEngine.Build(result.Changes).Movements().ToList();
 
-        if (cause is null) Assert.Single(movements);
-        else Assert.Equal((decimal)expansion, movements[1].ExpansionByCause![cause.Value]);
+        if (cause is null)
+            Assert.Single(movements);
+        else
+            Assert.Equal((decimal)expansion, movements[1].ExpansionByCause![cause.Value]);
     }
 
     [Fact]

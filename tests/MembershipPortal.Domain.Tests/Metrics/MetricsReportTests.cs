@@ -20,7 +20,11 @@ public class MetricsReportTests
         var row = rows.Single(r => r.Month.ToString() == month);
         var amounts = new Dictionary<string, decimal>
         {
-            ["New"] = row.New, ["Expansion"] = row.Expansion, ["Contraction"] = row.Contraction, ["Churn"] = row.Churn, ["Reactivation"] = row.Reactivation,
+            ["New"] = row.New,
+            ["Expansion"] = row.Expansion,
+            ["Contraction"] = row.Contraction,
+            ["Churn"] = row.Churn,
+            ["Reactivation"] = row.Reactivation,
         };
 
         Assert.Equal(D(amount), amounts[type]);
@@ -119,7 +123,8 @@ public class MetricsReportTests
     {
         // Ten customers from January; one churns in each of Feb, Mar and Apr.
         var history = new History();
-        for (var i = 0; i < 10; i++) history.Set($"c{i}", "s", "2026-01-05", 1000);
+        for (var i = 0; i < 10; i++)
+            history.Set($"c{i}", "s", "2026-01-05", 1000);
         history.Set("c0", "s", "2026-02-10", 0).Set("c1", "s", "2026-03-10", 0).Set("c2", "s", "2026-04-10", 0);
         var april = MetricsReport.Build(history.Engine(), new YearMonth(2026, 4), new YearMonth(2026, 4),
             new MetricsSettings { GrossMargin = 0.8m }).Single();

@@ -181,7 +181,8 @@ public class MrrEngineTests
             .Set("c", "t", "2026-04-10", 0)
             .Set("c", "s", "2026-05-10", 800);
         var incremental = new MrrEngine();
-        foreach (var change in history.Changes.AsEnumerable().Reverse()) incremental.Append(change);
+        foreach (var change in history.Changes.AsEnumerable().Reverse())
+            incremental.Append(change);
 
         Assert.Equal(Describe(history.Engine()), Describe(incremental));
     }
@@ -197,7 +198,8 @@ public class MrrEngineTests
         var inOrder = new MrrEngine();
         inOrder.Append(changes.OrderBy(c => c, SubscriptionMrrChange.Order));
         var shuffled = new MrrEngine();
-        foreach (var change in changes.OrderBy(_ => random.Next())) shuffled.Append(change);
+        foreach (var change in changes.OrderBy(_ => random.Next()))
+            shuffled.Append(change);
 
         Assert.Equal(Describe(rebuilt), Describe(inOrder));
         Assert.Equal(Describe(rebuilt), Describe(shuffled));

@@ -92,7 +92,9 @@ public sealed class BoxesFlowTests(BrowserAppWithMail fixture) : IClassFixture<B
         await TextArea(owner, "cycle-content-lines").FillAsync("Masala chai, 50 g\nRooibos vanilla, 50 g\nGinger honey stick");
         await owner.Locator("[data-testid='cycle-content'] input[type=file]").SetInputFilesAsync(new FilePayload
         {
-            Name = "december.png", MimeType = "image/png", Buffer = await BoxPictureAsync(),
+            Name = "december.png",
+            MimeType = "image/png",
+            Buffer = await BoxPictureAsync(),
         });
         await Assertions.Expect(owner.GetByTestId("cycle-content-image")).ToBeVisibleAsync();
         await owner.GetByTestId("cycle-content-save").ClickAsync();
@@ -195,7 +197,9 @@ public sealed class BoxesFlowTests(BrowserAppWithMail fixture) : IClassFixture<B
         var shipmentId = line.Split(',')[0];
         await owner.Locator("input[type=file][accept='.csv,text/csv']").SetInputFilesAsync(new FilePayload
         {
-            Name = "tracking.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes($"shipment_id,carrier,tracking_number\n{shipmentId},UPS,1Z999AA10123456784\n"),
+            Name = "tracking.csv",
+            MimeType = "text/csv",
+            Buffer = Encoding.UTF8.GetBytes($"shipment_id,carrier,tracking_number\n{shipmentId},UPS,1Z999AA10123456784\n"),
         });
         await Assertions.Expect(owner.GetByTestId("box-import-result")).ToContainTextAsync("1 box(es) marked shipped");
 

@@ -110,8 +110,10 @@ public sealed class ContentAdminFlowTests(BrowserApp app) : IClassFixture<Browse
             await BrowserApp.Input(page, "lesson-title").FillAsync(title);
             await TextArea(page, "lesson-body").FillAsync($"# {title}\n\nSteps for *{title}*.");
             await Assertions.Expect(page.GetByTestId("lesson-body-preview").Locator("em")).ToHaveTextAsync(title);
-            if (moduleIndex == 1) await BrowserApp.Input(page, "lesson-drip-days").FillAsync("7");
-            if (title == "Casting on") await BrowserApp.ScreenshotAsync(page, "lesson-editor");
+            if (moduleIndex == 1)
+                await BrowserApp.Input(page, "lesson-drip-days").FillAsync("7");
+            if (title == "Casting on")
+                await BrowserApp.ScreenshotAsync(page, "lesson-editor");
             await page.GetByTestId("save-lesson").ClickAsync();
             await page.WaitForURLAsync(new Regex("/admin/courses/[0-9a-f-]{36}$"));
             await BrowserApp.WaitForCircuitAsync(page);

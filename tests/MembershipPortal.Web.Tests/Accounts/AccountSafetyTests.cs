@@ -19,7 +19,8 @@ public sealed class AccountSafetyTests : IDisposable
         const string email = "attacked.owner@example.test";
         await factory.CreateUserAsync(email, Password, PortalRoles.Owner);
         var attacker = factory.CreateBrowserlessClient();
-        for (var i = 0; i < 5; i++) await PortalFactory.LoginAsync(attacker, email, $"guess number {i} of many");
+        for (var i = 0; i < 5; i++)
+            await PortalFactory.LoginAsync(attacker, email, $"guess number {i} of many");
 
         // Lockout stops even the right password...
         var holder = factory.CreateBrowserlessClient();
@@ -49,7 +50,8 @@ public sealed class AccountSafetyTests : IDisposable
         const string email = "attacked.member@example.test";
         await factory.CreateUserAsync(email, Password);
         var attacker = factory.CreateBrowserlessClient();
-        for (var i = 0; i < 5; i++) await PortalFactory.LoginAsync(attacker, email, $"guess number {i} of many");
+        for (var i = 0; i < 5; i++)
+            await PortalFactory.LoginAsync(attacker, email, $"guess number {i} of many");
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             // The lockout ends; the attacker locks it again at once.
@@ -57,7 +59,8 @@ public sealed class AccountSafetyTests : IDisposable
             var user = (await users.FindByEmailAsync(email))!;
             await users.SetLockoutEndDateAsync(user, null);
         }
-        for (var i = 0; i < 5; i++) await PortalFactory.LoginAsync(attacker, email, $"second wave guess {i}");
+        for (var i = 0; i < 5; i++)
+            await PortalFactory.LoginAsync(attacker, email, $"second wave guess {i}");
         Assert.Single(await Mailbox.ToAsync(factory, email));
         var link = await Mailbox.LinkAsync(factory, email, "/Account/Unlock");
         var unlocked = await PortalFactory.PostFormAsync(factory.CreateBrowserlessClient(), link, new Dictionary<string, string> { ["Input.Password"] = Password });
@@ -70,7 +73,8 @@ public sealed class AccountSafetyTests : IDisposable
         const string email = "raced.member@example.test";
         await factory.CreateUserAsync(email, Password);
         var attacker = factory.CreateBrowserlessClient();
-        for (var i = 0; i < 5; i++) await PortalFactory.LoginAsync(attacker, email, $"guess number {i} of many");
+        for (var i = 0; i < 5; i++)
+            await PortalFactory.LoginAsync(attacker, email, $"guess number {i} of many");
         var link = await Mailbox.LinkAsync(factory, email, "/Account/Unlock");
 
         var clients = Enumerable.Range(0, 8).Select(_ => factory.CreateBrowserlessClient()).ToList();

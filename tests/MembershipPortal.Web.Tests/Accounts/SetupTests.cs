@@ -18,7 +18,8 @@ public sealed class SetupTests : IDisposable
 
         var response = await PortalFactory.PostFormAsync(client, "/setup", new Dictionary<string, string>
         {
-            ["Input.Email"] = "owner@example.test", ["Input.Password"] = "owner passphrase long enough",
+            ["Input.Email"] = "owner@example.test",
+            ["Input.Password"] = "owner passphrase long enough",
         });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.EndsWith("/admin", response.Headers.Location!.OriginalString);
@@ -42,7 +43,8 @@ public sealed class SetupTests : IDisposable
         var client = factory.CreateBrowserlessClient();
         var response = await PortalFactory.PostFormAsync(client, "/setup", new Dictionary<string, string>
         {
-            ["Input.Email"] = "weak@example.test", ["Input.Password"] = password,
+            ["Input.Email"] = "weak@example.test",
+            ["Input.Password"] = password,
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(message, await response.Content.ReadAsStringAsync());

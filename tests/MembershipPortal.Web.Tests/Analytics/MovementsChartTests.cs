@@ -8,9 +8,24 @@ public sealed class MovementsChartTests : BunitContext
 {
     private static MonthlyMetrics Month(int month, decimal @new, decimal expansion, decimal contraction, decimal churn) => new()
     {
-        Month = new YearMonth(2026, month), MrrStart = 0, New = @new, Expansion = expansion, Contraction = contraction, Churn = churn,
-        Reactivation = 0, MrrEnd = 0, CustomersStart = 0, CustomersEnd = 0, NewCustomers = 0, ReactivatedCustomers = 0, ChurnedCustomers = 0,
-        Arr = 0, ExpansionByCause = ExpansionBreakdown.Zero, ExpansionMovements = 0, ContractionMovements = 0, RecoveredFromDunning = 0,
+        Month = new YearMonth(2026, month),
+        MrrStart = 0,
+        New = @new,
+        Expansion = expansion,
+        Contraction = contraction,
+        Churn = churn,
+        Reactivation = 0,
+        MrrEnd = 0,
+        CustomersStart = 0,
+        CustomersEnd = 0,
+        NewCustomers = 0,
+        ReactivatedCustomers = 0,
+        ChurnedCustomers = 0,
+        Arr = 0,
+        ExpansionByCause = ExpansionBreakdown.Zero,
+        ExpansionMovements = 0,
+        ContractionMovements = 0,
+        RecoveredFromDunning = 0,
     };
 
     [Fact]

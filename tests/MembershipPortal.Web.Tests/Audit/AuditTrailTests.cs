@@ -122,12 +122,18 @@ public sealed class AuditTrailTests(OwnerStaffMemberFixture fixture) : IClassFix
             var catalog = scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Catalog.CatalogService>();
             var created = await catalog.CreateProductAsync(new MembershipPortal.Web.Features.Catalog.ProductInput
             {
-                Kind = MembershipPortal.Domain.Catalog.ProductKind.Membership, Name = "Audited tier", Slug = "audited-tier", Rank = 5,
+                Kind = MembershipPortal.Domain.Catalog.ProductKind.Membership,
+                Name = "Audited tier",
+                Slug = "audited-tier",
+                Rank = 5,
             });
             Assert.True(created.Succeeded, created.Error);
             var refused = await catalog.CreateProductAsync(new MembershipPortal.Web.Features.Catalog.ProductInput
             {
-                Kind = MembershipPortal.Domain.Catalog.ProductKind.Membership, Name = "", Slug = "audited-tier", Rank = 5,
+                Kind = MembershipPortal.Domain.Catalog.ProductKind.Membership,
+                Name = "",
+                Slug = "audited-tier",
+                Rank = 5,
             });
             Assert.False(refused.Succeeded);
 

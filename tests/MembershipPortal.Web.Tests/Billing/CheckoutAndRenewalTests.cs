@@ -35,7 +35,8 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
     {
         var (member, checkout) = await MemberAsync<CheckoutService>();
         var choice = new CheckoutChoice { PriceId = priceId, AddOnPriceIds = [.. addOns] };
-        if (addOns.Length > 0) choice.Shipping = new AddressInput { Name = "Ada", Line1 = "1 Main St", City = "Springfield", Region = "IL", PostalCode = "62701", Country = "US" };
+        if (addOns.Length > 0)
+            choice.Shipping = new AddressInput { Name = "Ada", Line1 = "1 Main St", City = "Springfield", Region = "IL", PostalCode = "62701", Country = "US" };
         var outcome = await checkout.CheckoutAsync(member, "m@example.test", choice, card ?? Good);
         Assert.True(outcome.Succeeded, outcome.Error);
         return (member, outcome.SubscriptionId!.Value);

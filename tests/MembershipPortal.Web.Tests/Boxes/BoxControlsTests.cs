@@ -19,10 +19,16 @@ public sealed class BoxControlsTests(MemberAdminFixture fixture) : IClassFixture
         await using var db = await fixture.Db();
         var box = await db.Prices.Where(p => p.Id == fixture.Catalog.BoxMonthly).Select(p => p.ProductId).SingleAsync();
         var existing = await db.Products.FirstOrDefaultAsync(p => p.Slug == "mug");
-        if (existing is not null) return (box, await db.Prices.Where(p => p.ProductId == existing.Id).Select(p => p.Id).SingleAsync());
+        if (existing is not null)
+            return (box, await db.Prices.Where(p => p.ProductId == existing.Id).Select(p => p.Id).SingleAsync());
         var mug = new Product
         {
-            Name = "Mug", Slug = "mug", Kind = ProductKind.AddOn, AddOnBilling = AddOnBilling.OneTime, ShipsPhysically = true, AttachableTo = [box],
+            Name = "Mug",
+            Slug = "mug",
+            Kind = ProductKind.AddOn,
+            AddOnBilling = AddOnBilling.OneTime,
+            ShipsPhysically = true,
+            AttachableTo = [box],
             CreatedAt = fixture.Factory.Clock.GetUtcNow(),
         };
         var price = CatalogPrice.Create(mug.Id, new PriceTerms(new Money(1200, "USD"), BillingInterval.Month));

@@ -22,6 +22,7 @@ internal static class BoxTimeline
     public static void PastCutoff(PortalFactory factory, CycleKey cycle)
     {
         var at = Schedule.CutoffOf(cycle).AddHours(1);
-        if (factory.Clock.GetUtcNow() < at) factory.Clock.SetUtcNow(at);
+        if (factory.Clock.GetUtcNow() < at)
+            factory.Clock.SetUtcNow(at);
     }
 }

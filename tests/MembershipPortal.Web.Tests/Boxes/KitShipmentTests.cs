@@ -1,11 +1,11 @@
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Boxes;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Billing;
-using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Web.Features.Boxes;
 using MembershipPortal.Web.Tests.Members;
 using Microsoft.EntityFrameworkCore;

@@ -197,7 +197,12 @@ public sealed class BoxScheduleSettingsTests(MemberAdminFixture fixture) : IClas
         var catalog = scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Catalog.CatalogService>();
         var input = new MembershipPortal.Web.Features.Catalog.ProductInput
         {
-            Kind = MembershipPortal.Domain.Catalog.ProductKind.Box, Name = "Tea", Slug = $"tea-{Guid.NewGuid():N}"[..12], Rank = 1, BoxCutoffDay = 20, BoxShipDay = 25,
+            Kind = MembershipPortal.Domain.Catalog.ProductKind.Box,
+            Name = "Tea",
+            Slug = $"tea-{Guid.NewGuid():N}"[..12],
+            Rank = 1,
+            BoxCutoffDay = 20,
+            BoxShipDay = 25,
         };
         var created = await catalog.CreateProductAsync(input);
         Assert.True(created.Succeeded, created.Error);

@@ -33,7 +33,8 @@ public sealed class ShippingRateTests(MemberAdminFixture fixture) : IClassFixtur
 
         var quote = await scope.ServiceProvider.GetRequiredService<CheckoutService>().QuoteAsync(new CheckoutChoice
         {
-            PriceId = fixture.Catalog.BoxMonthly, Shipping = new AddressInput { Country = "CA" },
+            PriceId = fixture.Catalog.BoxMonthly,
+            Shipping = new AddressInput { Country = "CA" },
         });
         Assert.Equal((3400L, 3400L), (quote.Invoice.FirstCharge.Minor, quote.Invoice.RecurringAmount.Minor));
 

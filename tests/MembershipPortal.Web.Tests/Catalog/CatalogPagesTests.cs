@@ -85,8 +85,11 @@ public sealed class CatalogPagesTests : IDisposable
         const string payload = "<script>alert('xss')</script><img src=x onerror=alert(1)>";
         var id = (await WithCatalogAsync(c => c.CreateProductAsync(new ProductInput
         {
-            Kind = ProductKind.Box, Name = $"Box {payload}", Slug = "xss-box",
-            DescriptionMarkdown = $"{payload}\n\n[click](javascript:alert(1))", FeaturesText = payload,
+            Kind = ProductKind.Box,
+            Name = $"Box {payload}",
+            Slug = "xss-box",
+            DescriptionMarkdown = $"{payload}\n\n[click](javascript:alert(1))",
+            FeaturesText = payload,
         }))).Id!.Value;
         await WithCatalogAsync(c => c.AddPriceAsync(id, new PriceInput { Amount = 10, Nickname = payload }));
 

@@ -96,8 +96,13 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
         var basic = await CreateAsync(Membership("Basic", "basic"));
         var id = await CreateAsync(new ProductInput
         {
-            Kind = ProductKind.AddOn, Name = "Kit", Slug = "kit", AddOnBilling = AddOnBilling.Recurring, ShipsPhysically = true,
-            AttachableTo = [basic], FeaturesText = "Materials\r\n\n  Printed guide  \n",
+            Kind = ProductKind.AddOn,
+            Name = "Kit",
+            Slug = "kit",
+            AddOnBilling = AddOnBilling.Recurring,
+            ShipsPhysically = true,
+            AttachableTo = [basic],
+            FeaturesText = "Materials\r\n\n  Printed guide  \n",
         });
 
         var saved = await catalog.GetProductInputAsync(id);
@@ -173,7 +178,13 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
 
         var priceId = await AddPriceAsync(id, new PriceInput
         {
-            Amount = 49.5m, Currency = "eur", Interval = BillingInterval.Month, IntervalCount = 3, TrialDays = 14, SetupFee = 10, Nickname = " Quarterly ",
+            Amount = 49.5m,
+            Currency = "eur",
+            Interval = BillingInterval.Month,
+            IntervalCount = 3,
+            TrialDays = 14,
+            SetupFee = 10,
+            Nickname = " Quarterly ",
         });
 
         var price = await catalog.GetPriceAsync(priceId);
@@ -261,7 +272,10 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
     {
         var result = await catalog.CreateCouponAsync(new CouponInput
         {
-            Code = " welcome10 ", Value = 10, Duration = CouponDuration.Repeating, DurationInMonths = 3,
+            Code = " welcome10 ",
+            Value = 10,
+            Duration = CouponDuration.Repeating,
+            DurationInMonths = 3,
         });
         Assert.True(result.Succeeded, result.Error);
 
@@ -291,8 +305,14 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
 
         var result = await catalog.CreateCouponAsync(new CouponInput
         {
-            Code = "TEA5", DiscountKind = CouponDiscountKind.Amount, Value = 5, Currency = "usd", Duration = CouponDuration.Forever,
-            LastDay = new DateTime(2026, 12, 31), MaxRedemptions = 100, ProductIds = [box],
+            Code = "TEA5",
+            DiscountKind = CouponDiscountKind.Amount,
+            Value = 5,
+            Currency = "usd",
+            Duration = CouponDuration.Forever,
+            LastDay = new DateTime(2026, 12, 31),
+            MaxRedemptions = 100,
+            ProductIds = [box],
         });
 
         Assert.True(result.Succeeded, result.Error);

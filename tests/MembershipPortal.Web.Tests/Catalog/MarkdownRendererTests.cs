@@ -72,14 +72,14 @@ public sealed class MarkdownRendererTests
         var document = new HtmlParser().ParseDocument($"<body>{html}</body>");
         Assert.Empty(document.QuerySelectorAll("script, iframe, object, embed, svg, math, style, form, input, textarea, video, audio, source, base, meta, link"));
         foreach (var element in document.Body!.QuerySelectorAll("*"))
-        foreach (var attribute in element.Attributes)
-        {
-            Assert.False(attribute.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase), $"<{element.LocalName} {attribute.Name}=...> in {html}");
-            Assert.NotEqual("style", attribute.Name);
-            var value = new string(attribute.Value.Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)).ToArray());
-            foreach (var scheme in new[] { "javascript:", "vbscript:", "data:" })
-                Assert.False(value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase), $"{attribute.Name}=\"{attribute.Value}\" in {html}");
-        }
+            foreach (var attribute in element.Attributes)
+            {
+                Assert.False(attribute.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase), $"<{element.LocalName} {attribute.Name}=...> in {html}");
+                Assert.NotEqual("style", attribute.Name);
+                var value = new string(attribute.Value.Where(c => !char.IsWhiteSpace(c) && !char.IsControl(c)).ToArray());
+                foreach (var scheme in new[] { "javascript:", "vbscript:", "data:" })
+                    Assert.False(value.StartsWith(scheme, StringComparison.OrdinalIgnoreCase), $"{attribute.Name}=\"{attribute.Value}\" in {html}");
+            }
     }
 
     // Kept beside this file (TestData/README.md says where it comes from), so a fresh clone has it.

@@ -39,7 +39,8 @@ public sealed class BackupCommandsTests : IDisposable
                 Volatile.Write(ref committed, i);
             }
         });
-        while (Volatile.Read(ref committed) < 50) await Task.Delay(10);
+        while (Volatile.Read(ref committed) < 50)
+            await Task.Delay(10);
 
         var before = Volatile.Read(ref committed);
         var backup = await cli.RunAsync(["backup", "--to", Backup]);

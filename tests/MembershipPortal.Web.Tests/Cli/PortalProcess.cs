@@ -24,7 +24,8 @@ public sealed class PortalProcess : IDisposable
             var here = new DirectoryInfo(AppContext.BaseDirectory);
             var configuration = here.Parent!.Name;   // bin/<Configuration>/net10.0/
             var repository = here;
-            while (repository is not null && !File.Exists(Path.Combine(repository.FullName, "MembershipPortal.sln"))) repository = repository.Parent;
+            while (repository is not null && !File.Exists(Path.Combine(repository.FullName, "MembershipPortal.sln")))
+                repository = repository.Parent;
             var output = Path.Combine(repository!.FullName, "src", "MembershipPortal.Web", "bin", configuration, "net10.0");
             return Path.Combine(output, OperatingSystem.IsWindows() ? "MembershipPortal.Web.exe" : "MembershipPortal.Web");
         }
@@ -34,21 +35,27 @@ public sealed class PortalProcess : IDisposable
     {
         var start = new ProcessStartInfo(Executable)
         {
-            WorkingDirectory = Root, UseShellExecute = false,
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+            WorkingDirectory = Root,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
         };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
         // The child must not inherit a test host's settings (environment, URLs) by accident.
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         start.Environment.Remove("DOTNET_ENVIRONMENT");
         start.Environment["Jobs__Enabled"] = "false";
-        foreach (var (key, value) in Environment) start.Environment[key] = value;
+        foreach (var (key, value) in Environment)
+            start.Environment[key] = value;
 
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{Executable} did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (input is not null) await process.StandardInput.WriteAsync(input);
+        if (input is not null)
+            await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
         try
@@ -66,6 +73,9 @@ public sealed class PortalProcess : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try
+        { Directory.Delete(Root, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 }

@@ -45,7 +45,8 @@ public sealed class AccessMatrixFixture : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        foreach (var c in clients.Values) c.Dispose();
+        foreach (var c in clients.Values)
+            c.Dispose();
         factory.Dispose();
         return Task.CompletedTask;
     }
@@ -63,23 +64,24 @@ public sealed class AccessMatrixTests(AccessMatrixFixture fixture) : IClassFixtu
         var expected = new Dictionary<string, string>
         {
             //                        public members pro  course lesson file
-            ["anonymous"] =           "B      P       P    P      P      4",
-            ["free"] =                "B      B       P    P      P      4",
-            ["basic"] =               "B      B       P    P      P      4",
-            ["pro"] =                 "B      B       B    B      B      2",
-            ["pastdue-in-grace"] =    "B      B       B    B      B      2",
+            ["anonymous"] = "B      P       P    P      P      4",
+            ["free"] = "B      B       P    P      P      4",
+            ["basic"] = "B      B       P    P      P      4",
+            ["pro"] = "B      B       B    B      B      2",
+            ["pastdue-in-grace"] = "B      B       B    B      B      2",
             ["pastdue-after-grace"] = "B      B       P    P      P      4",
-            ["paused"] =              "B      B       P    P      P      4",
-            ["cancel-scheduled"] =    "B      B       B    B      B      2",
-            ["canceled-ended"] =      "B      B       P    P      P      4",
-            ["owner"] =               "B      B       B    B      B      2",
+            ["paused"] = "B      B       P    P      P      4",
+            ["cancel-scheduled"] = "B      B       B    B      B      2",
+            ["canceled-ended"] = "B      B       P    P      P      4",
+            ["owner"] = "B      B       B    B      B      2",
         };
         string[] doors = ["public", "members", "pro", "course", "lesson", "file"];
         var data = new TheoryData<string, string, string>();
         foreach (var (persona, row) in expected)
         {
             var cells = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            for (var i = 0; i < doors.Length; i++) data.Add(persona, doors[i], cells[i]);
+            for (var i = 0; i < doors.Length; i++)
+                data.Add(persona, doors[i], cells[i]);
         }
         return data;
     }
@@ -111,7 +113,8 @@ public sealed class AccessMatrixTests(AccessMatrixFixture fixture) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         if (expected == "B")
         {
-            if (door != "course") Assert.Contains(TestContent.Secret, body);
+            if (door != "course")
+                Assert.Contains(TestContent.Secret, body);
             Assert.DoesNotContain("data-testid=\"paywall\"", body);
         }
         else

@@ -43,7 +43,11 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     {
         var draft = new ContentDraft
         {
-            Title = $"Title {slug}", Slug = slug, Teaser = "A teaser", BodyMarkdown = "# Hello\n\nBody", PublishAt = fixture.Factory.Clock.GetUtcNow(),
+            Title = $"Title {slug}",
+            Slug = slug,
+            Teaser = "A teaser",
+            BodyMarkdown = "# Hello\n\nBody",
+            PublishAt = fixture.Factory.Clock.GetUtcNow(),
             Access = AccessLevel.Members,
         };
         shape?.Invoke(draft);
@@ -494,7 +498,8 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
         // Like the real browser stream: refuses a declared size over the limit, but otherwise yields whatever bytes arrive.
         public Stream OpenReadStream(long maxAllowedSize = 512000, CancellationToken cancellationToken = default)
         {
-            if (Size > maxAllowedSize) throw new IOException($"Supplied file with size {Size} bytes exceeds the maximum of {maxAllowedSize} bytes.");
+            if (Size > maxAllowedSize)
+                throw new IOException($"Supplied file with size {Size} bytes exceeds the maximum of {maxAllowedSize} bytes.");
             Opened = true;
             return new MemoryStream(content);
         }
@@ -511,7 +516,8 @@ public sealed class SlugsTests
     public void From_Title_MakesValidSlug(string title, string expected)
     {
         Assert.Equal(expected, Slugs.From(title));
-        if (expected.Length > 0) Assert.True(Slugs.IsValid(expected));
+        if (expected.Length > 0)
+            Assert.True(Slugs.IsValid(expected));
     }
 
     [Fact]

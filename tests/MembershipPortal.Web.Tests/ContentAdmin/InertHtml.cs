@@ -27,15 +27,21 @@ internal static class InertHtml
         foreach (var element in document.All)
         {
             var tag = element.LocalName;
-            if (tag == "script" && !IsOwnScript(element)) problems.Add($"script not written by the portal: {Snippet(element)}");
-            if (ActiveTags.Contains(tag)) problems.Add($"<{tag}> element: {Snippet(element)}");
-            if (tag == "base" && element.GetAttribute("href") != "/") problems.Add($"<base> pointing elsewhere: {Snippet(element)}");
-            if (tag == "meta" && element.HasAttribute("http-equiv")) problems.Add($"<meta http-equiv>: {Snippet(element)}");
+            if (tag == "script" && !IsOwnScript(element))
+                problems.Add($"script not written by the portal: {Snippet(element)}");
+            if (ActiveTags.Contains(tag))
+                problems.Add($"<{tag}> element: {Snippet(element)}");
+            if (tag == "base" && element.GetAttribute("href") != "/")
+                problems.Add($"<base> pointing elsewhere: {Snippet(element)}");
+            if (tag == "meta" && element.HasAttribute("http-equiv"))
+                problems.Add($"<meta http-equiv>: {Snippet(element)}");
             foreach (var attribute in element.Attributes)
             {
                 var name = attribute.Name.ToLowerInvariant();
-                if (name.StartsWith("on", StringComparison.Ordinal)) problems.Add($"event handler {name}= on <{tag}>: {Snippet(element)}");
-                if (name is "srcdoc") problems.Add($"srcdoc on <{tag}>: {Snippet(element)}");
+                if (name.StartsWith("on", StringComparison.Ordinal))
+                    problems.Add($"event handler {name}= on <{tag}>: {Snippet(element)}");
+                if (name is "srcdoc")
+                    problems.Add($"srcdoc on <{tag}>: {Snippet(element)}");
                 var value = Squash(attribute.Value);
                 if (UrlAttributes.Contains(name) && ScriptSchemes.Any(s => value.StartsWith(s, StringComparison.Ordinal)))
                     problems.Add($"script URL in {name}= on <{tag}>: {Snippet(element)}");

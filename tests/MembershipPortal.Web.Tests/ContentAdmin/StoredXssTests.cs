@@ -39,9 +39,15 @@ public sealed class StoredXssFixture : IAsyncLifetime
             {
                 var result = await admin.SaveContentAsync(new ContentDraft
                 {
-                    Kind = ContentKind.Article, Title = Title(Payloads[i]), Slug = $"xss-{i:000}", Teaser = Payloads[i], BodyMarkdown = Body(Payloads[i]),
+                    Kind = ContentKind.Article,
+                    Title = Title(Payloads[i]),
+                    Slug = $"xss-{i:000}",
+                    Teaser = Payloads[i],
+                    BodyMarkdown = Body(Payloads[i]),
                     Author = Title(Payloads[i])[..Math.Min(Title(Payloads[i]).Length, ContentAdminService.AuthorMax)],
-                    PublishAt = factory.Clock.GetUtcNow().AddDays(-1), Access = AccessLevel.Products, RequiredProductIds = [catalog.ProProduct],
+                    PublishAt = factory.Clock.GetUtcNow().AddDays(-1),
+                    Access = AccessLevel.Products,
+                    RequiredProductIds = [catalog.ProProduct],
                 });
                 Assert.True(result.Succeeded, $"payload {i}: {string.Join(" ", result.Errors)}");
                 ItemIds[i] = result.Id!.Value;
@@ -77,8 +83,10 @@ public sealed class StoredXssFixture : IAsyncLifetime
     internal static IReadOnlyList<string> ReadPayloads()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MembershipPortal.sln"))) dir = dir.Parent;
-        if (dir is null) throw new InvalidOperationException("MembershipPortal.sln not found above " + AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MembershipPortal.sln")))
+            dir = dir.Parent;
+        if (dir is null)
+            throw new InvalidOperationException("MembershipPortal.sln not found above " + AppContext.BaseDirectory);
         var path = Path.Combine(dir.FullName, "tests", "MembershipPortal.Web.Tests", "TestData", "xss-payloads.txt");
         return File.ReadAllLines(path).Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToList();
     }
@@ -114,7 +122,8 @@ public sealed class StoredXssTests(StoredXssFixture fixture) : IClassFixture<Sto
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
         await Parallel.ForEachAsync(Enumerable.Range(0, fixture.Payloads.Count), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (index, _) =>
         {
-            foreach (var problem in await check(index)) failures.Add($"line {index + 1}: {problem}");
+            foreach (var problem in await check(index))
+                failures.Add($"line {index + 1}: {problem}");
         });
         Assert.True(failures.IsEmpty, $"{failures.Count} problems:\n{string.Join("\n", failures.Order())}");
     }

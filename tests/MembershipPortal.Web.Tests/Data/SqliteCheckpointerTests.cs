@@ -21,7 +21,8 @@ public sealed class SqliteCheckpointerTests(PortalFactory factory) : IClassFixtu
 
         factory.Clock.Advance(SqliteCheckpointer.Interval);
         // The checkpoint runs on a background task once the clock has moved; give it a moment (a wait, not a measurement).
-        for (var i = 0; i < 200 && !await DatabaseFileAloneHasAsync(email); i++) await Task.Delay(50);
+        for (var i = 0; i < 200 && !await DatabaseFileAloneHasAsync(email); i++)
+            await Task.Delay(50);
 
         Assert.True(await DatabaseFileAloneHasAsync(email));
     }
@@ -38,7 +39,8 @@ public sealed class SqliteCheckpointerTests(PortalFactory factory) : IClassFixtu
             await using var command = connection.CreateCommand();
             // A fresh database's schema may itself still be in the log.
             command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'AspNetUsers'";
-            if ((long)(await command.ExecuteScalarAsync())! == 0) return false;
+            if ((long)(await command.ExecuteScalarAsync())! == 0)
+                return false;
             command.CommandText = "SELECT COUNT(*) FROM AspNetUsers WHERE NormalizedEmail = $email";
             command.Parameters.AddWithValue("$email", email.ToUpperInvariant());
             return (long)(await command.ExecuteScalarAsync())! > 0;
@@ -46,7 +48,8 @@ public sealed class SqliteCheckpointerTests(PortalFactory factory) : IClassFixtu
         finally
         {
             File.Delete(copy);
-            foreach (var suffix in new[] { "-wal", "-shm" }) File.Delete(copy + suffix);
+            foreach (var suffix in new[] { "-wal", "-shm" })
+                File.Delete(copy + suffix);
         }
     }
 }

@@ -62,7 +62,8 @@ public sealed class DunningServiceTests
         var (_, email, subId) = await app.BuyAsync(app.Catalog.BasicMonthly, NotificationsApp.FailsOnRenewal);
 
         await app.AdvanceAndRunAsync(TimeSpan.FromDays(31));
-        for (var day = 1; day <= 4; day++) await app.AdvanceAndRunAsync(TimeSpan.FromDays(1));
+        for (var day = 1; day <= 4; day++)
+            await app.AdvanceAndRunAsync(TimeSpan.FromDays(1));
 
         await using var db = app.Db();
         var sub = await db.Subscriptions.SingleAsync(s => s.Id == subId);

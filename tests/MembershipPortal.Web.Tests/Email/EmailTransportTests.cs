@@ -1,7 +1,7 @@
 using MembershipPortal.Infrastructure.Email;
 using MembershipPortal.Tests.Support;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
@@ -38,7 +38,8 @@ public sealed class EmailTransportTests(MailDevServer maildev) : IClassFixture<M
         await maildev.ClearAsync();
         var options = Options.Create(new EmailOptions
         {
-            Delivery = EmailDelivery.Smtp, From = "club@example.test",
+            Delivery = EmailDelivery.Smtp,
+            From = "club@example.test",
             Smtp = new SmtpOptions { Host = "127.0.0.1", Port = maildev.SmtpPort, UseTls = false },
         });
 
@@ -56,7 +57,8 @@ public sealed class EmailTransportTests(MailDevServer maildev) : IClassFixture<M
     {
         var options = Options.Create(new EmailOptions
         {
-            Delivery = EmailDelivery.Smtp, Smtp = new SmtpOptions { Host = "127.0.0.1", Port = 1, UseTls = false },
+            Delivery = EmailDelivery.Smtp,
+            Smtp = new SmtpOptions { Host = "127.0.0.1", Port = 1, UseTls = false },
         });
         await Assert.ThrowsAnyAsync<Exception>(() => new SmtpEmailTransport(options).SendAsync(Message));
     }

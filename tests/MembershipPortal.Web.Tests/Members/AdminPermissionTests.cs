@@ -107,7 +107,8 @@ public sealed class AdminPermissionTests(MemberAdminFixture fixture) : IClassFix
     {
         var buyer = await fixture.BuyerAsync(fixture.Catalog.ProMonthly);
         Guid paymentId;
-        await using (var db = await fixture.Db()) paymentId = (await db.Payments.SingleAsync(p => p.MemberId == buyer.Id)).Id;
+        await using (var db = await fixture.Db())
+            paymentId = (await db.Payments.SingleAsync(p => p.MemberId == buyer.Id)).Id;
         Assert.False((await fixture.AsStaffAsync((m, _) => m.RefundAsync(buyer.Id, paymentId, 100))).Succeeded);
         Assert.False((await fixture.AsStaffAsync((m, _) => m.DeleteAsync(buyer.Id))).Succeeded);
         await using (var db = await fixture.Db())
@@ -176,7 +177,9 @@ public sealed class AdminPermissionTests(MemberAdminFixture fixture) : IClassFix
         var browser = fixture.Factory.CreateBrowserlessClient();
         var accepted = await PortalFactory.PostFormAsync(browser, link, new Dictionary<string, string>
         {
-            ["Input.Email"] = email, ["Input.Password"] = "my own staff passphrase", ["Input.ConfirmPassword"] = "my own staff passphrase",
+            ["Input.Email"] = email,
+            ["Input.Password"] = "my own staff passphrase",
+            ["Input.ConfirmPassword"] = "my own staff passphrase",
         });
         Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
         Assert.Contains("ResetPasswordConfirmation", accepted.Headers.Location!.OriginalString);

@@ -47,7 +47,8 @@ public sealed class AdminSurfaceTests(MemberAdminFixture fixture) : IClassFixtur
         {
             var get = await fixture.Anonymous.GetAsync(path);
             Assert.True(get.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Unauthorized or HttpStatusCode.NotFound, $"GET {path} answered {get.StatusCode} anonymously");
-            if (get.StatusCode == HttpStatusCode.Redirect) Assert.StartsWith("/Account/Login", get.Headers.Location!.PathAndQuery);
+            if (get.StatusCode == HttpStatusCode.Redirect)
+                Assert.StartsWith("/Account/Login", get.Headers.Location!.PathAndQuery);
         }
     }
 }

@@ -66,7 +66,8 @@ public sealed class MemberActionTests(MemberAdminFixture fixture) : IClassFixtur
         var target = (await fixture.BuyerAsync(fixture.Catalog.BasicMonthly)).Id;
         Assert.True((await fixture.AsStaffAsync((m, _) => m.CompAsync(target, fixture.Catalog.ProProduct, null))).Succeeded);
         Guid compId;
-        await using (var db = await fixture.Db()) compId = (await db.Comps.SingleAsync(c => c.MemberId == target)).Id;
+        await using (var db = await fixture.Db())
+            compId = (await db.Comps.SingleAsync(c => c.MemberId == target)).Id;
         Assert.True((await fixture.AsStaffAsync((m, _) => m.EndCompAsync(target, compId))).Succeeded);
         await using (var db = await fixture.Db())
             Assert.Equal(fixture.Factory.Clock.GetUtcNow(), (await db.Comps.SingleAsync(c => c.Id == compId)).Until);

@@ -114,7 +114,8 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
     {
         var response = await fixture.Member.GetAsync(Door(path));
         Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Forbidden, response.StatusCode.ToString());
-        if (response.StatusCode == HttpStatusCode.Redirect) Assert.StartsWith("/Account/AccessDenied", response.Headers.Location!.PathAndQuery);
+        if (response.StatusCode == HttpStatusCode.Redirect)
+            Assert.StartsWith("/Account/AccessDenied", response.Headers.Location!.PathAndQuery);
     }
 
     [Theory]
@@ -313,7 +314,8 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
         {
             list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
             await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+            while (await reader.ReadAsync())
+                tables.Add(reader.GetString(0));
         }
         var found = new List<string>();
         foreach (var table in tables)

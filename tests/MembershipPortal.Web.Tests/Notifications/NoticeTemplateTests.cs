@@ -109,7 +109,8 @@ public sealed class NoticeTemplateTests : IAsyncLifetime
         {
             Assert.Empty(NoticeTemplateService.Validate(notice, notice.DefaultSubject, notice.DefaultBody));
             Assert.All(notice.Placeholders, p => NoticeCatalog.Describe(p));
-            if (notice.ActionUrlPlaceholder is { } url) Assert.Contains(url, notice.Placeholders);
+            if (notice.ActionUrlPlaceholder is { } url)
+                Assert.Contains(url, notice.Placeholders);
         }
         Assert.Equal(Enum.GetValues<NoticeKind>().Length, NoticeCatalog.All.Select(n => n.Key).Distinct().Count());
     }

@@ -24,7 +24,8 @@ public sealed class NotificationsApp(int smtpPort, params (string Key, string Va
         factory.WithSetting("Email:Delivery", "Smtp").WithSetting("Email:Smtp:Host", "127.0.0.1")
             .WithSetting("Email:Smtp:Port", port.ToString(CultureInfo.InvariantCulture)).WithSetting("Email:Smtp:UseTls", "false")
             .WithSetting("Email:From", "club@example.test");
-        foreach (var (key, value) in settings) factory.WithSetting(key, value);
+        foreach (var (key, value) in settings)
+            factory.WithSetting(key, value);
         return factory;
     }
 

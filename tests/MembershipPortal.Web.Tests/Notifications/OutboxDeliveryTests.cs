@@ -16,7 +16,8 @@ public sealed class OutboxDeliveryTests
         var smtp = new MailDevServer();
         await using var app = await new NotificationsApp(smtp.SmtpPort).StartAsync();
         var members = new List<string>();
-        for (var i = 0; i < 3; i++) members.Add((await app.BuyAsync(app.Catalog.BasicMonthly, NotificationsApp.FailsOnRenewal)).Email);
+        for (var i = 0; i < 3; i++)
+            members.Add((await app.BuyAsync(app.Catalog.BasicMonthly, NotificationsApp.FailsOnRenewal)).Email);
         app.Factory.Clock.Advance(TimeSpan.FromDays(31));
         await app.Get<RenewalRun>().RunOnceAsync(app.Now);
         var dispatcher = app.Get<OutboxDispatcher>();

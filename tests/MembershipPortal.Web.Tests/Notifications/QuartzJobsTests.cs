@@ -43,7 +43,9 @@ public sealed class QuartzJobsTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            try { Directory.Delete(root, true); } catch (IOException) { }
+            try
+            { Directory.Delete(root, true); }
+            catch (IOException) { }
         }
     }
 
@@ -60,7 +62,8 @@ public sealed class QuartzJobsTests
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The scheduler did not start.");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("The scheduler did not start.");
             await Task.Delay(100);
         }
     }

@@ -120,7 +120,8 @@ public sealed class HealthProbeTests
         // The database file is replaced by a folder of that name: every new connection fails to open it.
         var file = Path.Combine(factory.Root, "portal.db");
         SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+            File.Delete(file + suffix);
         Directory.CreateDirectory(file);
 
         var response = await client.GetAsync("/health/ready");

@@ -34,7 +34,8 @@ public sealed class SearchEngineTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Equal("text/plain", answer.Content.Headers.ContentType!.MediaType);
         var text = await answer.Content.ReadAsStringAsync();
-        foreach (var path in new[] { "/admin", "/account", "/files" }) Assert.Contains($"Disallow: {path}\n", text);
+        foreach (var path in new[] { "/admin", "/account", "/files" })
+            Assert.Contains($"Disallow: {path}\n", text);
         Assert.Contains($"Sitemap: {PublicUrl}/sitemap.xml", text);
     }
 
@@ -53,7 +54,8 @@ public sealed class SearchEngineTests : IAsyncLifetime
         Assert.DoesNotContain($"{PublicUrl}/content/{content.MembersArticle}", urls);
         Assert.DoesNotContain($"{PublicUrl}/content/scheduled", urls);
         Assert.Contains($"{PublicUrl}/courses/{content.Course}", urls);
-        foreach (var url in urls) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(url).PathAndQuery)).StatusCode);
+        foreach (var url in urls)
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(url).PathAndQuery)).StatusCode);
     }
 
     public static TheoryData<string> PublicPages => ["/", "/pricing", "/products/pro", "/content", "/courses", "/content/public-article", "/courses/pro-course"];

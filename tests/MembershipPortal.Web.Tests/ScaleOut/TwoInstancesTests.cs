@@ -34,11 +34,16 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     {
         foreach (var p in processes)
         {
-            try { if (!p.HasExited) p.Kill(entireProcessTree: true); p.WaitForExit(5000); } catch (InvalidOperationException) { }
+            try
+            { if (!p.HasExited) p.Kill(entireProcessTree: true); p.WaitForExit(5000); }
+            catch (InvalidOperationException) { }
             p.Dispose();
         }
         SqliteConnection.ClearAllPools();
-        try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try
+        { Directory.Delete(root, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
         return Task.CompletedTask;
     }
 
@@ -100,7 +105,8 @@ public sealed class TwoInstancesTests : IAsyncLifetime
         while (DateTime.UtcNow < until)
         {
             foreach (var name in new[] { "first", "second" })
-                if (MailFiles(name).Length > 0) return name;
+                if (MailFiles(name).Length > 0)
+                    return name;
             await Task.Delay(250);
         }
         return null;
@@ -110,7 +116,8 @@ public sealed class TwoInstancesTests : IAsyncLifetime
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(WebDll);
-        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var a in args)
+            info.ArgumentList.Add(a);
         info.Environment["ConnectionStrings__Portal"] = ConnectionString;
         info.Environment["Jobs__Enabled"] = jobs ? "true" : "false";
         info.Environment["Jobs__DispatchSeconds"] = "1";
@@ -150,7 +157,8 @@ public sealed class TwoInstancesTests : IAsyncLifetime
             Assert.False(process.HasExited, $"The {name} instance exited with {(process.HasExited ? process.ExitCode : 0)}.");
             try
             {
-                if ((await probe.GetAsync("/health")).IsSuccessStatusCode) return address;
+                if ((await probe.GetAsync("/health")).IsSuccessStatusCode)
+                    return address;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }

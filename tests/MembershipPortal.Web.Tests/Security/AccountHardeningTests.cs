@@ -40,7 +40,8 @@ public sealed class AccountHardeningTests(PortalFactory factory) : IClassFixture
     public async Task CheckoutSignUpLimiter_IsPerClient()
     {
         var busy = IPAddress.Parse("192.0.2.10");
-        for (var i = 0; i < 10; i++) Assert.True((await SignUpAsync($"busy{i}{Guid.NewGuid():N}@example.test", busy)).Succeeded);
+        for (var i = 0; i < 10; i++)
+            Assert.True((await SignUpAsync($"busy{i}{Guid.NewGuid():N}@example.test", busy)).Succeeded);
         var refused = await SignUpAsync($"busy{Guid.NewGuid():N}@example.test", busy);
         Assert.Contains(refused.Errors, e => e.Contains("Too many sign-ups", StringComparison.Ordinal));
         Assert.True((await SignUpAsync($"other{Guid.NewGuid():N}@example.test", IPAddress.Parse("192.0.2.11"))).Succeeded);
@@ -75,7 +76,8 @@ public sealed class AccountHardeningTests(PortalFactory factory) : IClassFixture
         Assert.NotEmpty(token);
         var answer = await client.PostAsync("/Account/Logout", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["returnUrl"] = returnUrl, ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["returnUrl"] = returnUrl,
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
         }));
         Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
         Assert.Equal("/", answer.Headers.Location!.OriginalString);
@@ -149,6 +151,8 @@ public sealed class AccountHardeningTests(PortalFactory factory) : IClassFixture
     private async Task<HttpResponseMessage> RegisterAsync(string email) =>
         await PortalFactory.PostFormAsync(factory.CreateBrowserlessClient(), "/Account/Register", new Dictionary<string, string>
         {
-            ["Input.Email"] = email, ["Input.Password"] = "a long member passphrase", ["Input.ConfirmPassword"] = "a long member passphrase",
+            ["Input.Email"] = email,
+            ["Input.Password"] = "a long member passphrase",
+            ["Input.ConfirmPassword"] = "a long member passphrase",
         });
 }

@@ -45,9 +45,13 @@ public sealed class NoticeLinksTests
             var invoice = await db.Invoices.Where(i => i.SubscriptionId == subscriptionId).Select(i => i.Id).FirstAsync();
             var extra = new Dictionary<string, string>
             {
-                ["invoice_url"] = links.Invoice(invoice), ["invoice_number"] = "INV-1",
-                ["login_url"] = links.Absolute("Account/Login"), ["reset_url"] = links.Absolute("Account/ForgotPassword"),
-                ["tracking_url"] = "https://carrier.example/track/1Z", ["tracking_number"] = "1Z", ["carrier"] = "UPS",
+                ["invoice_url"] = links.Invoice(invoice),
+                ["invoice_number"] = "INV-1",
+                ["login_url"] = links.Absolute("Account/Login"),
+                ["reset_url"] = links.Absolute("Account/ForgotPassword"),
+                ["tracking_url"] = "https://carrier.example/track/1Z",
+                ["tracking_number"] = "1Z",
+                ["carrier"] = "UPS",
                 ["reset_code"] = "123456",
             };
             foreach (var notice in NoticeCatalog.All)

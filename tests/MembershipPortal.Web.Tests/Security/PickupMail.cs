@@ -19,7 +19,8 @@ internal static class PickupMail
         {
             var found = All(factory).FirstOrDefault(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, to, StringComparison.OrdinalIgnoreCase))
                                                         && (m.Subject ?? "").Contains(subject, StringComparison.OrdinalIgnoreCase));
-            if (found is not null) return found;
+            if (found is not null)
+                return found;
             await Task.Delay(50);
         }
         throw new Xunit.Sdk.XunitException($"No email to {to} about \"{subject}\" arrived.");

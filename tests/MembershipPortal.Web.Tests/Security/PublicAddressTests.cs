@@ -1,13 +1,13 @@
 using System.Net;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Notifications;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.AspNetCore.Hosting;
 
 namespace MembershipPortal.Web.Tests.Security;
 
@@ -38,7 +38,9 @@ public sealed class PublicAddressTests
         Assert.Equal(HttpStatusCode.OK, (await member.GetAsync(path)).StatusCode);
         var reset = await PortalFactory.PostFormAsync(member, path, new Dictionary<string, string>
         {
-            ["Input.Email"] = email, ["Input.Password"] = "a brand new passphrase", ["Input.ConfirmPassword"] = "a brand new passphrase",
+            ["Input.Email"] = email,
+            ["Input.Password"] = "a brand new passphrase",
+            ["Input.ConfirmPassword"] = "a brand new passphrase",
         });
         Assert.Equal(HttpStatusCode.Redirect, reset.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await PortalFactory.LoginAsync(factory.CreateBrowserlessClient(), email, "a brand new passphrase")).StatusCode);
@@ -109,7 +111,11 @@ public sealed class PublicAddressTests
         for (Exception? x = e; x is not null; x = x.InnerException)
         {
             yield return x;
-            if (x is AggregateException agg) foreach (var inner in agg.InnerExceptions.SelectMany(Flatten)) yield return inner;
+            if (x is AggregateException agg)
+            {
+                foreach (var inner in agg.InnerExceptions.SelectMany(Flatten))
+                    yield return inner;
+            }
         }
     }
 
@@ -125,7 +131,8 @@ public sealed class PublicAddressTests
             public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {
-                if (IsEnabled(logLevel)) messages.Add(formatter(state, exception));
+                if (IsEnabled(logLevel))
+                    messages.Add(formatter(state, exception));
             }
         }
     }

@@ -28,7 +28,8 @@ public sealed class RateLimitBypassTests
         using var factory = new PortalFactory().WithSetting("RateLimiting:PostsPerMinute", "3");
         var client = factory.CreateBrowserlessClient();
         var statuses = new List<HttpStatusCode>();
-        foreach (var path in Spellings(page).Take(3)) statuses.Add(await PostAsync(client, path, $"x{Guid.NewGuid():N}@example.test"));
+        foreach (var path in Spellings(page).Take(3))
+            statuses.Add(await PostAsync(client, path, $"x{Guid.NewGuid():N}@example.test"));
         Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses);
         foreach (var path in Spellings(page).Append(page))
             Assert.Equal(HttpStatusCode.TooManyRequests, await PostAsync(client, path, $"x{Guid.NewGuid():N}@example.test"));
@@ -62,7 +63,8 @@ public sealed class RateLimitBypassTests
     {
         using var app = new KestrelPortal(("Portal:ForwardedHeaders", "127.0.0.2"));
         using var proxy = app.ClientFrom("127.0.0.2");
-        for (var i = 0; i < 2; i++) Assert.NotEqual(HttpStatusCode.TooManyRequests, await app.PostLoginAsync(proxy, forwardedFor: "203.0.113.1"));
+        for (var i = 0; i < 2; i++)
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, await app.PostLoginAsync(proxy, forwardedFor: "203.0.113.1"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await app.PostLoginAsync(proxy, forwardedFor: "203.0.113.1"));
         Assert.NotEqual(HttpStatusCode.TooManyRequests, await app.PostLoginAsync(proxy, forwardedFor: "203.0.113.2"));
     }
@@ -72,7 +74,8 @@ public sealed class RateLimitBypassTests
     {
         using var app = new KestrelPortal(("Portal:ForwardedHeaders", "127.0.0.2"));
         using var stranger = app.ClientFrom("127.0.0.3");
-        for (var i = 0; i < 2; i++) Assert.NotEqual(HttpStatusCode.TooManyRequests, await app.PostLoginAsync(stranger, forwardedFor: $"198.51.100.{i}"));
+        for (var i = 0; i < 2; i++)
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, await app.PostLoginAsync(stranger, forwardedFor: $"198.51.100.{i}"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await app.PostLoginAsync(stranger, forwardedFor: "198.51.100.77"));
     }
 
@@ -97,7 +100,8 @@ public sealed class RateLimitBypassTests
         public KestrelPortal(params (string Key, string Value)[] settings)
         {
             factory.WithSetting("RateLimiting:PostsPerMinute", "2");
-            foreach (var (k, v) in settings) factory.WithSetting(k, v);
+            foreach (var (k, v) in settings)
+                factory.WithSetting(k, v);
             factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
             factory.StartServer();
             address = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -123,7 +127,8 @@ public sealed class RateLimitBypassTests
                     throw;
                 }
             },
-        }) { BaseAddress = address };
+        })
+        { BaseAddress = address };
 
         public async Task<HttpStatusCode> PostLoginAsync(HttpClient client, string forwardedFor)
         {

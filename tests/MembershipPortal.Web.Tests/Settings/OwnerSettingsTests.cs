@@ -67,7 +67,10 @@ public sealed class OwnerSettingsTests(OwnerStaffMemberFixture fixture) : IClass
         var business = Get<BusinessSettings>();
         var errors = await business.SaveAsync(new BusinessProfile
         {
-            BusinessName = "Tea & Thread Club", SupportEmail = "help@teathread.test", ReportingCurrency = "eur", TimeZoneId = "Europe/Berlin",
+            BusinessName = "Tea & Thread Club",
+            SupportEmail = "help@teathread.test",
+            ReportingCurrency = "eur",
+            TimeZoneId = "Europe/Berlin",
         });
         Assert.Empty(errors);
 

@@ -241,7 +241,12 @@ public sealed class StripeBillingWebhookTests(StripePortalFactory factory) : ICl
         await SendAsync("evt_c_" + w.CustomerId, "customer.subscription.created", Start, Sub(w));
         var address = new JsonObject
         {
-            ["city"] = "Dublin", ["country"] = "ie", ["line1"] = "1 Main Street", ["line2"] = null, ["postal_code"] = "D02 X285", ["state"] = null,
+            ["city"] = "Dublin",
+            ["country"] = "ie",
+            ["line1"] = "1 Main Street",
+            ["line2"] = null,
+            ["postal_code"] = "D02 X285",
+            ["state"] = null,
         };
 
         await SendAsync("evt_cs_" + w.CustomerId, "checkout.session.completed", Start,
@@ -287,7 +292,9 @@ public sealed class StripeBillingWebhookTests(StripePortalFactory factory) : ICl
         customer["email"] = "someone-else@example.test";
         customer["invoice_settings"]!["default_payment_method"] = new JsonObject
         {
-            ["id"] = "pm_" + w.CustomerId, ["object"] = "payment_method", ["type"] = "card",
+            ["id"] = "pm_" + w.CustomerId,
+            ["object"] = "payment_method",
+            ["type"] = "card",
             ["card"] = new JsonObject { ["brand"] = "visa", ["display_brand"] = "visa", ["last4"] = "1881", ["exp_month"] = 4, ["exp_year"] = 2030 },
         };
 
@@ -306,7 +313,12 @@ public sealed class StripeBillingWebhookTests(StripePortalFactory factory) : ICl
         var (w, customer) = await LinkedCustomerAsync();
         customer["default_source"] = new JsonObject
         {
-            ["id"] = "card_" + w.CustomerId, ["object"] = "card", ["brand"] = "MasterCard", ["last4"] = "4444", ["exp_month"] = 12, ["exp_year"] = 2029,
+            ["id"] = "card_" + w.CustomerId,
+            ["object"] = "card",
+            ["brand"] = "MasterCard",
+            ["last4"] = "4444",
+            ["exp_month"] = 12,
+            ["exp_year"] = 2029,
         };
         var stranger = customer.DeepClone().AsObject();
         stranger["id"] = "cus_nobody_" + w.CustomerId;

@@ -40,7 +40,8 @@ public sealed class StripeBoxSkipTests : IDisposable
         await db.SaveChangesAsync();
         var schedule = new BoxSchedule(box.BoxCutoffDay, box.BoxShipDay, TimeZoneInfo.Utc);
         var open = schedule.CycleFor(now);
-        if (!schedule.IsOpen(open, now)) open = open.Next();
+        if (!schedule.IsOpen(open, now))
+            open = open.Next();
         return new BoxWorld(member.Id, sub.Id, open.Next());
     }
 

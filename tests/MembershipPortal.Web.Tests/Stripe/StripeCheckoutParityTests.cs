@@ -53,7 +53,8 @@ public sealed class StripeCheckoutParityTests : IDisposable
             .Reply(HttpMethod.Post, "/v1/checkout/sessions", StripeFixtures.Resource("checkout.session"));
         await using var scope = factory.Services.CreateAsyncScope();
         var choice = new CheckoutChoice { PriceId = world.PriceId, CouponCode = coupon };
-        if (country is not null) choice.Shipping = new AddressInput { Country = country };
+        if (country is not null)
+            choice.Shipping = new AddressInput { Country = country };
         return await scope.ServiceProvider.GetRequiredService<StripeCheckout>().StartAsync(world.MemberId, "m@example.test", choice);
     }
 

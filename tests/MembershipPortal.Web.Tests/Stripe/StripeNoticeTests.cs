@@ -78,7 +78,13 @@ public sealed class StripeNoticeTests(StripePortalFactory factory) : IClassFixtu
         {
             db.BillingProfiles.Add(new MembershipPortal.Infrastructure.Billing.BillingProfile
             {
-                MemberId = w.MemberId, Gateway = "Stripe", CustomerId = w.CustomerId, CardLast4 = "4444", CardExpMonth = 8, CardExpYear = 2031, UpdatedAt = Now,
+                MemberId = w.MemberId,
+                Gateway = "Stripe",
+                CustomerId = w.CustomerId,
+                CardLast4 = "4444",
+                CardExpMonth = 8,
+                CardExpYear = 2031,
+                UpdatedAt = Now,
             });
             await db.SaveChangesAsync();
         }

@@ -69,7 +69,8 @@ public class StripePortalFactory : PortalFactory
         await using var db = await DbAsync();
         db.Products.Add(product);
         db.Prices.Add(price);
-        if (mapPrice) db.Entry(price).Property("StripePriceId").CurrentValue = world.StripePriceId;
+        if (mapPrice)
+            db.Entry(price).Property("StripePriceId").CurrentValue = world.StripePriceId;
         await db.SaveChangesAsync();
         return world;
     }

@@ -42,7 +42,8 @@ public sealed class StripeShuffledRoundTests(StripePortalFactory factory) : ICla
             var invoice = StripeEvents.Invoice(id, w.SubscriptionId, w.CustomerId, w.MemberId, 2000, paid, attempt, periodStart, periodStart.AddMonths(1), created);
             invoice["billing_reason"] = reason;
             invoice["number"] = $"PORTAL-{id[3..5].ToUpperInvariant()}-{w.CustomerId[^6..]}";
-            if (paidAt is { } at) invoice["status_transitions"]!["paid_at"] = at.ToUnixTimeSeconds();
+            if (paidAt is { } at)
+                invoice["status_transitions"]!["paid_at"] = at.ToUnixTimeSeconds();
             return invoice;
         }
 
@@ -110,8 +111,10 @@ public sealed class StripeShuffledRoundTests(StripePortalFactory factory) : ICla
             foreach (var d in pending)
             {
                 var response = await factory.PostEventAsync(StripeEvents.Envelope(d.Id, d.Type, d.Created, d.Object.DeepClone().AsObject()));
-                if (response.StatusCode == HttpStatusCode.InternalServerError) retry.Add(d);
-                else Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                if (response.StatusCode == HttpStatusCode.InternalServerError)
+                    retry.Add(d);
+                else
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             }
             pending = retry;
         }

@@ -64,7 +64,8 @@ public sealed class StripeWebhookEndpointTests(StripePortalFactory factory) : IC
         var response = await factory.PostEventAsync(Created(world, eventId), signedAt: Now.AddSeconds(-ageSeconds));
 
         Assert.Equal(expected, response.StatusCode);
-        if (expected == HttpStatusCode.BadRequest) await AssertNothingStoredAsync(eventId, world);
+        if (expected == HttpStatusCode.BadRequest)
+            await AssertNothingStoredAsync(eventId, world);
     }
 
     [Fact]

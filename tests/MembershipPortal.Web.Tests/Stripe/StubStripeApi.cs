@@ -22,14 +22,16 @@ public sealed class StubStripeApi : HttpMessageHandler
     /// </summary>
     public StubStripeApi Respond(HttpMethod method, string path, Func<RecordedRequest, JsonNode> responder, HttpStatusCode status = HttpStatusCode.OK)
     {
-        lock (replies) responders[(method.Method, path)] = (responder, status);
+        lock (replies)
+            responders[(method.Method, path)] = (responder, status);
         return this;
     }
 
     public StubStripeApi Reply(HttpMethod method, string path, JsonNode body, HttpStatusCode status = HttpStatusCode.OK)
     {
         var key = (method.Method, path);
-        if (!replies.TryGetValue(key, out var queue)) replies[key] = queue = new Queue<(HttpStatusCode, string)>();
+        if (!replies.TryGetValue(key, out var queue))
+            replies[key] = queue = new Queue<(HttpStatusCode, string)>();
         queue.Enqueue((status, body.ToJsonString()));
         return this;
     }
@@ -47,7 +49,8 @@ public sealed class StubStripeApi : HttpMessageHandler
             request.RequestUri.Query,
             request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null,
             Form(body));
-        lock (Requests) Requests.Add(recorded);
+        lock (Requests)
+            Requests.Add(recorded);
 
         (HttpStatusCode Status, string Json) reply;
         lock (replies)

@@ -33,10 +33,19 @@ public sealed class SubscriptionReconcilerTests
         var later = Start.AddDays(1);
         switch (status)
         {
-            case "past_due": subscription.RecordPaymentFailed(later); break;
-            case "unpaid": subscription.RecordPaymentFailed(later); subscription.ExpireGrace(later, GraceExpiryAction.MarkUnpaid); break;
-            case "paused": subscription.Pause(Start.AddDays(20), later); break;
-            case "canceled": subscription.CancelNow(later); break;
+            case "past_due":
+                subscription.RecordPaymentFailed(later);
+                break;
+            case "unpaid":
+                subscription.RecordPaymentFailed(later);
+                subscription.ExpireGrace(later, GraceExpiryAction.MarkUnpaid);
+                break;
+            case "paused":
+                subscription.Pause(Start.AddDays(20), later);
+                break;
+            case "canceled":
+                subscription.CancelNow(later);
+                break;
         }
         return subscription;
     }

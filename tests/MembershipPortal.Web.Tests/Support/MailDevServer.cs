@@ -27,7 +27,9 @@ public sealed class MailDevServer : IAsyncLifetime
         process = Process.Start(new ProcessStartInfo(maildev,
             $"--smtp {SmtpPort} --web {WebPort} --ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory {mailDirectory}")
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         }) ?? throw new InvalidOperationException("maildev did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -40,11 +42,14 @@ public sealed class MailDevServer : IAsyncLifetime
         {
             try
             {
-                if ((await Api.GetAsync("api/healthz")).IsSuccessStatusCode) return;
+                if ((await Api.GetAsync("api/healthz")).IsSuccessStatusCode)
+                    return;
             }
             catch (HttpRequestException) when (DateTime.UtcNow < deadline) { }
-            if (process.HasExited) throw new InvalidOperationException($"maildev exited with {process.ExitCode}");
-            if (DateTime.UtcNow >= deadline) throw new TimeoutException("maildev did not answer within 30 s");
+            if (process.HasExited)
+                throw new InvalidOperationException($"maildev exited with {process.ExitCode}");
+            if (DateTime.UtcNow >= deadline)
+                throw new TimeoutException("maildev did not answer within 30 s");
             await Task.Delay(200);
         }
     }
@@ -67,13 +72,16 @@ public sealed class MailDevServer : IAsyncLifetime
         }
         process?.Dispose();
         Api.Dispose();
-        try { Directory.Delete(mailDirectory, true); } catch (IOException) { }
+        try
+        { Directory.Delete(mailDirectory, true); }
+        catch (IOException) { }
     }
 
     public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MembershipPortal.sln"))) return dir.FullName;
+            if (File.Exists(Path.Combine(dir.FullName, "MembershipPortal.sln")))
+                return dir.FullName;
         throw new DirectoryNotFoundException("MembershipPortal.sln not found above " + AppContext.BaseDirectory);
     }
 
@@ -88,6 +96,7 @@ public sealed class MailDevServer : IAsyncLifetime
     {
         using var p = Process.Start(new ProcessStartInfo(file, args) { WorkingDirectory = cwd, UseShellExecute = false })!;
         await p.WaitForExitAsync();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {args} failed with {p.ExitCode}");
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {args} failed with {p.ExitCode}");
     }
 }

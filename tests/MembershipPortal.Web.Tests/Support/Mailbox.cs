@@ -10,7 +10,8 @@ public static class Mailbox
     public static async Task<List<(string Subject, string Text)>> ToAsync(PortalFactory factory, string to)
     {
         var mails = new List<(DateTime, string, string)>();
-        if (!Directory.Exists(factory.MailDirectory)) return [];
+        if (!Directory.Exists(factory.MailDirectory))
+            return [];
         foreach (var file in Directory.GetFiles(factory.MailDirectory))
         {
             var message = await MimeMessage.LoadAsync(file);
@@ -26,7 +27,8 @@ public static class Mailbox
         foreach (var (_, text) in Enumerable.Reverse(await ToAsync(factory, to)))
         {
             var match = Regex.Match(text, @"https?://[^\s""<>]+?" + Regex.Escape(path) + @"\?[^\s""<>]+", RegexOptions.IgnoreCase);
-            if (match.Success) return new Uri(match.Value).PathAndQuery;
+            if (match.Success)
+                return new Uri(match.Value).PathAndQuery;
         }
         throw new InvalidOperationException($"No email to {to} links to {path}.");
     }

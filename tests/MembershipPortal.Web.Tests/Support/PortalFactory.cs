@@ -36,7 +36,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Content:FilesPath", Path.Combine(Root, "files"));
         // Tests call the jobs' units directly with the fake clock; a timer firing on Clock.Advance would race them.
         builder.UseSetting("Jobs:Enabled", "false");
-        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in settings)
+            builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
@@ -54,8 +55,10 @@ public class PortalFactory : WebApplicationFactory<Program>
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = Clock.GetUtcNow() };
         var result = await users.CreateAsync(user, password);
-        if (!result.Succeeded) throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
-        if (role is not null) await users.AddToRoleAsync(user, role);
+        if (!result.Succeeded)
+            throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
+        if (role is not null)
+            await users.AddToRoleAsync(user, role);
         return user;
     }
 
@@ -68,7 +71,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         {
             var name = Regex.Match(m.Value, "name=\"([^\"]+)\"").Groups[1].Value;
             var value = WebUtility.HtmlDecode(Regex.Match(m.Value, "value=\"([^\"]*)\"").Groups[1].Value);
-            if (name.Length > 0) form.TryAdd(name, value);
+            if (name.Length > 0)
+                form.TryAdd(name, value);
         }
         return await client.PostAsync(path, new FormUrlEncodedContent(form));
     }
@@ -79,7 +83,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         await CreateUserAsync(email, password, role);
         var client = CreateBrowserlessClient();
         var login = await LoginAsync(client, email, password);
-        if (login.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in as {email} answered {login.StatusCode}.");
+        if (login.StatusCode != HttpStatusCode.Redirect)
+            throw new InvalidOperationException($"Sign-in as {email} answered {login.StatusCode}.");
         return client;
     }
 
@@ -92,7 +97,10 @@ public class PortalFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try
+            { Directory.Delete(Root, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
     }
 }

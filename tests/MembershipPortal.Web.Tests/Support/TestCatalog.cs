@@ -27,8 +27,14 @@ public sealed class TestCatalog
         var now = factory.Clock.GetUtcNow();
         Product Make(string name, ProductKind kind, int rank, bool ships = false, bool pause = false) => new()
         {
-            Name = prefix + name, Slug = (prefix + name).ToLowerInvariant().Replace(' ', '-'), Kind = kind, Rank = rank, CreatedAt = now,
-            ShipsPhysically = ships, AllowPause = pause, Features = [$"{name} perk"],
+            Name = prefix + name,
+            Slug = (prefix + name).ToLowerInvariant().Replace(' ', '-'),
+            Kind = kind,
+            Rank = rank,
+            CreatedAt = now,
+            ShipsPhysically = ships,
+            AllowPause = pause,
+            Features = [$"{name} perk"],
             AddOnBilling = kind == ProductKind.AddOn ? AddOnBilling.Recurring : null,
         };
         CatalogPrice Price(Product p, long cents, BillingInterval interval = BillingInterval.Month) =>

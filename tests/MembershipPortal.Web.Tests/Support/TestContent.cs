@@ -32,8 +32,16 @@ public sealed class TestContent
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         ContentItem Item(string slug, AccessLevel level, params Guid[] products) => new()
         {
-            Kind = ContentKind.Article, Title = $"Title {slug}", Slug = slug, Teaser = $"Teaser {slug}", BodyMarkdown = $"Body {Secret} {slug}",
-            Access = level, RequiredProductIds = [.. products], PublishAt = now.AddDays(-1), CreatedAt = now, UpdatedAt = now,
+            Kind = ContentKind.Article,
+            Title = $"Title {slug}",
+            Slug = slug,
+            Teaser = $"Teaser {slug}",
+            BodyMarkdown = $"Body {Secret} {slug}",
+            Access = level,
+            RequiredProductIds = [.. products],
+            PublishAt = now.AddDays(-1),
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         var pro = Item(content.ProArticle, AccessLevel.Products, catalog.ProProduct, catalog.VipProduct);
         pro.FileId = file.Id;

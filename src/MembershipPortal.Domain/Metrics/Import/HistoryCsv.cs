@@ -41,7 +41,8 @@ public static partial class HistoryCsv
             return new HistoryParseResult(events, [new ImportProblem(1, $"the file is empty; the first line must be the header: {Header}")], 0);
 
         var (headerLine, header) = records.Current;
-        if (header.Count > 0) header[0] = header[0].TrimStart('\uFEFF');
+        if (header.Count > 0)
+            header[0] = header[0].TrimStart('\uFEFF');
         var names = header.Select(h => h.Trim().ToLowerInvariant()).ToList();
         var missing = Columns.Where(c => !names.Contains(c)).ToList();
         var unknown = names.Where(n => !Columns.Contains(n)).ToList();
@@ -49,9 +50,12 @@ public static partial class HistoryCsv
         if (missing.Count > 0 || unknown.Count > 0 || repeated.Count > 0)
         {
             var reasons = new List<string>();
-            if (missing.Count > 0) reasons.Add($"missing column(s) {string.Join(", ", missing)}");
-            if (unknown.Count > 0) reasons.Add($"unknown column(s) {string.Join(", ", unknown)}");
-            if (repeated.Count > 0) reasons.Add($"repeated column(s) {string.Join(", ", repeated)}");
+            if (missing.Count > 0)
+                reasons.Add($"missing column(s) {string.Join(", ", missing)}");
+            if (unknown.Count > 0)
+                reasons.Add($"unknown column(s) {string.Join(", ", unknown)}");
+            if (repeated.Count > 0)
+                reasons.Add($"repeated column(s) {string.Join(", ", repeated)}");
             return new HistoryParseResult(events, [new ImportProblem(headerLine, $"bad header: {string.Join("; ", reasons)}. Expected: {Header}")], 0);
         }
         var index = Columns.ToDictionary(c => c, c => names.IndexOf(c));
@@ -60,7 +64,8 @@ public static partial class HistoryCsv
         while (records.MoveNext())
         {
             var (line, fields) = records.Current;
-            if (fields.Count == 1 && fields[0].Length == 0) continue;
+            if (fields.Count == 1 && fields[0].Length == 0)
+                continue;
             rows++;
             if (fields.Count != names.Count)
             {
@@ -69,8 +74,10 @@ public static partial class HistoryCsv
             }
             var row = new Row(fields, index);
             var (parsed, reasons) = ParseRow(row, line, reportingCurrency);
-            if (reasons.Count > 0) problems.Add(new ImportProblem(line, string.Join("; ", reasons)));
-            else events.Add(parsed!);
+            if (reasons.Count > 0)
+                problems.Add(new ImportProblem(line, string.Join("; ", reasons)));
+            else
+                events.Add(parsed!);
         }
         return new HistoryParseResult(events, problems, rows);
     }
@@ -86,29 +93,36 @@ public static partial class HistoryCsv
 
         var occurredText = row["occurred_at"];
         DateTimeOffset occurredAt = default;
-        if (occurredText.Length == 0) reasons.Add("occurred_at is empty");
+        if (occurredText.Length == 0)
+            reasons.Add("occurred_at is empty");
         else if (!IsoInstant().IsMatch(occurredText)
                  || !DateTimeOffset.TryParse(occurredText, CultureInfo.InvariantCulture, DateTimeStyles.None, out occurredAt))
             reasons.Add($"occurred_at '{occurredText}' is not an ISO 8601 date and time with an offset or Z (e.g. 2026-01-10T09:30:00Z)");
 
         var customerId = Id(row, "customer_id", reasons);
         var email = row["customer_email"];
-        if (email.Length == 0) reasons.Add("customer_email is empty");
-        else if (email.Length > 256 || !EmailShape().IsMatch(email)) reasons.Add($"customer_email '{email}' is not an e-mail address");
+        if (email.Length == 0)
+            reasons.Add("customer_email is empty");
+        else if (email.Length > 256 || !EmailShape().IsMatch(email))
+            reasons.Add($"customer_email '{email}' is not an e-mail address");
         var subscriptionId = Id(row, "subscription_id", reasons);
 
         var eventText = row["event"];
         HistoryEventType type = default;
         var knownEvent = HistoryEventTypes.TryParse(eventText.ToLowerInvariant(), out type);
-        if (eventText.Length == 0) reasons.Add("event is empty");
-        else if (!knownEvent) reasons.Add($"unknown event '{eventText}' (expected one of {string.Join(", ", HistoryEventTypes.Names)})");
+        if (eventText.Length == 0)
+            reasons.Add("event is empty");
+        else if (!knownEvent)
+            reasons.Add($"unknown event '{eventText}' (expected one of {string.Join(", ", HistoryEventTypes.Names)})");
 
         HistoryItem? item = null;
-        if (knownEvent && type.CarriesItem()) item = Item(row, type, reportingCurrency, reasons);
+        if (knownEvent && type.CarriesItem())
+            item = Item(row, type, reportingCurrency, reasons);
         else if (knownEvent)
         {
             var filled = ItemColumns.Where(c => row[c].Length > 0).ToList();
-            if (filled.Count > 0) reasons.Add($"a {type.ToName()} row leaves the item columns empty, but {string.Join(", ", filled)} {(filled.Count == 1 ? "is" : "are")} set");
+            if (filled.Count > 0)
+                reasons.Add($"a {type.ToName()} row leaves the item columns empty, but {string.Join(", ", filled)} {(filled.Count == 1 ? "is" : "are")} set");
         }
 
         return reasons.Count > 0
@@ -119,8 +133,10 @@ public static partial class HistoryCsv
     private static string Id(Row row, string column, List<string> reasons)
     {
         var value = row[column];
-        if (value.Length == 0) reasons.Add($"{column} is empty");
-        else if (value.Length > MaxIdLength) reasons.Add($"{column} is longer than {MaxIdLength} characters");
+        if (value.Length == 0)
+            reasons.Add($"{column} is empty");
+        else if (value.Length > MaxIdLength)
+            reasons.Add($"{column} is longer than {MaxIdLength} characters");
         return value;
     }
 
@@ -133,8 +149,10 @@ public static partial class HistoryCsv
 
         var product = row["product_code"];
         var plan = row["plan_code"];
-        if (product.Length > MaxIdLength) reasons.Add($"product_code is longer than {MaxIdLength} characters");
-        if (plan.Length > MaxIdLength) reasons.Add($"plan_code is longer than {MaxIdLength} characters");
+        if (product.Length > MaxIdLength)
+            reasons.Add($"product_code is longer than {MaxIdLength} characters");
+        if (plan.Length > MaxIdLength)
+            reasons.Add($"plan_code is longer than {MaxIdLength} characters");
 
         long amount = 0;
         var amountText = row["unit_amount"];
@@ -167,7 +185,8 @@ public static partial class HistoryCsv
                 "year" => BillingInterval.Year,
                 _ => (BillingInterval)(-1),
             };
-            if (!Enum.IsDefined(interval)) reasons.Add($"interval '{row["interval"]}' is not day, week, month or year");
+            if (!Enum.IsDefined(interval))
+                reasons.Add($"interval '{row["interval"]}' is not day, week, month or year");
         }
 
         var intervalCount = Count(row, "interval_count", reasons);
@@ -189,7 +208,8 @@ public static partial class HistoryCsv
     private static int Count(Row row, string column, List<string> reasons)
     {
         var text = row[column];
-        if (text.Length == 0) return 1;
+        if (text.Length == 0)
+            return 1;
         if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < 1 || value > 1_000_000)
         {
             reasons.Add($"{column} '{text}' is not a whole number of at least 1");
@@ -216,12 +236,15 @@ public static partial class HistoryCsv
             {
                 if (ch == '"')
                 {
-                    if (reader.Peek() == '"') { reader.Read(); field.Append('"'); }
-                    else quoted = false;
+                    if (reader.Peek() == '"')
+                    { reader.Read(); field.Append('"'); }
+                    else
+                        quoted = false;
                 }
                 else
                 {
-                    if (ch == '\n') line++;
+                    if (ch == '\n')
+                        line++;
                     field.Append(ch);
                 }
                 continue;
@@ -236,7 +259,8 @@ public static partial class HistoryCsv
                     field.Clear();
                     break;
                 case '\r':
-                    if (reader.Peek() == '\n') reader.Read();
+                    if (reader.Peek() == '\n')
+                        reader.Read();
                     goto case '\n';
                 case '\n':
                     fields.Add(field.ToString());

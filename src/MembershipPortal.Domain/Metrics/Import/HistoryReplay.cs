@@ -56,7 +56,8 @@ public static class HistoryReplay
 
         foreach (var e in ordered)
         {
-            if (badSubscriptions.Contains(e.SubscriptionId)) continue;
+            if (badSubscriptions.Contains(e.SubscriptionId))
+                continue;
             states.TryGetValue(e.SubscriptionId, out var state);
 
             string? problem = null;
@@ -77,7 +78,8 @@ public static class HistoryReplay
                 continue;
             }
             emails.TryAdd(e.CustomerId, e.CustomerEmail);
-            if (e.Line > 0) state!.LastNewLine = e.Line;
+            if (e.Line > 0)
+                state!.LastNewLine = e.Line;
             states[e.SubscriptionId] = state!;
         }
 
@@ -158,10 +160,13 @@ public static class HistoryReplay
         }
 
         state ??= new State(e.SubscriptionId, e.CustomerId, item!);
-        if (e.Type == HistoryEventType.TrialStart) (state.TrialStartedAt, state.ConvertedAt) = (e.OccurredAt, null);
-        if (e.Type == HistoryEventType.Start && from == SubscriptionStatus.Trialing) state.ConvertedAt = e.OccurredAt;
+        if (e.Type == HistoryEventType.TrialStart)
+            (state.TrialStartedAt, state.ConvertedAt) = (e.OccurredAt, null);
+        if (e.Type == HistoryEventType.Start && from == SubscriptionStatus.Trialing)
+            state.ConvertedAt = e.OccurredAt;
         state.Status = to;
-        if (!ReferenceEquals(state.Item, item) || state.ItemDescription is null) state.ItemDescription = item!.Describe();
+        if (!ReferenceEquals(state.Item, item) || state.ItemDescription is null)
+            state.ItemDescription = item!.Describe();
         state.Item = item!;
         state.LastEventAt = e.OccurredAt;
 

@@ -15,8 +15,10 @@ public static class Outbox
     /// </summary>
     public static async Task<bool> EnqueueAsync(AppDbContext db, OutboxMessage message, CancellationToken ct = default)
     {
-        if (db.Outbox.Local.Any(o => o.DedupKey == message.DedupKey)) return false;
-        if (await db.Outbox.AnyAsync(o => o.DedupKey == message.DedupKey, ct)) return false;
+        if (db.Outbox.Local.Any(o => o.DedupKey == message.DedupKey))
+            return false;
+        if (await db.Outbox.AnyAsync(o => o.DedupKey == message.DedupKey, ct))
+            return false;
         db.Outbox.Add(message);
         return true;
     }

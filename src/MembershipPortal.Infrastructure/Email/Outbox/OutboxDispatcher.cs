@@ -44,7 +44,8 @@ public sealed class OutboxDispatcher(
             var report = await BatchAsync(null, ct);
             total += report;
             // Stop when nothing was claimed, or when the server is failing: the backoff decides when to try again.
-            if (report.Sent == 0) break;
+            if (report.Sent == 0)
+                break;
         }
         return total;
     }
@@ -82,9 +83,11 @@ public sealed class OutboxDispatcher(
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var due = Due(db, claimedAt);
-            if (only is not null) due = due.Where(m => only.Contains(m.Id));
+            if (only is not null)
+                due = due.Where(m => only.Contains(m.Id));
             var candidates = await due.OrderBy(m => m.NextAttemptAt).ThenBy(m => m.CreatedAt).Select(m => m.Id).Take(o.BatchSize).ToListAsync(ct);
-            if (candidates.Count == 0) return DispatchReport.Empty;
+            if (candidates.Count == 0)
+                return DispatchReport.Empty;
             // A span per batch that has work (an idle poll makes none): the claim, the sends and their marks.
             started(activity = PortalTelemetry.Source.StartActivity("outbox batch"));
             // The WHERE is checked again by the UPDATE itself: a row another dispatcher claimed in between is skipped.
@@ -93,7 +96,8 @@ public sealed class OutboxDispatcher(
                 .SetProperty(m => m.LeaseUntil, leaseEnd)
                 .SetProperty(m => m.ClaimToken, token)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1), ct);
-            if (claimed == 0) return DispatchReport.Empty;
+            if (claimed == 0)
+                return DispatchReport.Empty;
             rows = await db.Outbox.AsNoTracking().Where(m => m.ClaimToken == token && m.Status == OutboxStatus.Sending)
                 .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.CreatedAt).ToListAsync(ct);
             activity?.SetTag("outbox.claimed", rows.Count);
@@ -129,7 +133,8 @@ public sealed class OutboxDispatcher(
                     // A refused recipient fails this row only; a connection problem fails the rest of the batch too.
                     var rest = ex is SmtpCommandException ? [row] : rows.Skip(i).ToList();
                     report += await BackOffAsync(rest, token, ex, ct);
-                    if (ex is SmtpCommandException) continue;
+                    if (ex is SmtpCommandException)
+                        continue;
                     logger.LogWarning(ex, "Email delivery failed; {Count} message(s) will be retried.", rest.Count);
                     break;
                 }
@@ -138,7 +143,8 @@ public sealed class OutboxDispatcher(
         }
         finally
         {
-            if (session is not null) await session.DisposeAsync();
+            if (session is not null)
+                await session.DisposeAsync();
         }
         return report;
     }
@@ -171,7 +177,8 @@ public sealed class OutboxDispatcher(
             .SetProperty(m => m.SentAt, now)
             .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null)
             .SetProperty(m => m.LastError, (string?)null), CancellationToken.None);
-        if (marked == 0) logger.LogWarning("Outbox row {Id} was sent after its claim had lapsed.", row.Id);
+        if (marked == 0)
+            logger.LogWarning("Outbox row {Id} was sent after its claim had lapsed.", row.Id);
         PortalTelemetry.EmailsSent.Add(1);
         return new DispatchReport(1, 0, 0);
     }
@@ -181,7 +188,8 @@ public sealed class OutboxDispatcher(
         var o = options.Value;
         var now = clock.GetUtcNow();
         var message = $"{error.GetType().Name}: {error.Message}";
-        if (message.Length > 1000) message = message[..1000];
+        if (message.Length > 1000)
+            message = message[..1000];
         int retrying = 0, gaveUp = 0;
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         foreach (var group in rows.GroupBy(r => r.Attempts))
@@ -196,11 +204,17 @@ public sealed class OutboxDispatcher(
                 .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null)
                 .SetProperty(m => m.ClaimToken, (Guid?)null)
                 .SetProperty(m => m.LastError, message), CancellationToken.None);
-            if (status == OutboxStatus.Failed) gaveUp += ids.Count; else retrying += ids.Count;
+            if (status == OutboxStatus.Failed)
+                gaveUp += ids.Count;
+            else
+                retrying += ids.Count;
         }
-        if (retrying > 0) PortalTelemetry.EmailsFailed.Add(retrying, new KeyValuePair<string, object?>("outcome", "retrying"));
-        if (gaveUp > 0) PortalTelemetry.EmailsFailed.Add(gaveUp, new KeyValuePair<string, object?>("outcome", "gave_up"));
-        if (gaveUp > 0) logger.LogError(error, "{Count} email(s) failed {Max} times and were set aside.", gaveUp, o.MaxAttempts);
+        if (retrying > 0)
+            PortalTelemetry.EmailsFailed.Add(retrying, new KeyValuePair<string, object?>("outcome", "retrying"));
+        if (gaveUp > 0)
+            PortalTelemetry.EmailsFailed.Add(gaveUp, new KeyValuePair<string, object?>("outcome", "gave_up"));
+        if (gaveUp > 0)
+            logger.LogError(error, "{Count} email(s) failed {Max} times and were set aside.", gaveUp, o.MaxAttempts);
         return new DispatchReport(0, retrying, gaveUp);
     }
 

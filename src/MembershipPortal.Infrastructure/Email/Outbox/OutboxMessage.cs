@@ -46,11 +46,21 @@ public class OutboxMessage
 
     public static OutboxMessage Create(string dedupKey, string kind, EmailMessage email, DateTimeOffset now,
         string? memberId = null, Guid? subscriptionId = null, string? unsubscribeUrl = null) => new()
-    {
-        Id = Guid.CreateVersion7(now), DedupKey = dedupKey, Kind = kind, MemberId = memberId, SubscriptionId = subscriptionId,
-        ToAddress = email.To, ToName = email.ToName, Subject = email.Subject, HtmlBody = email.HtmlBody, TextBody = email.TextBody,
-        UnsubscribeUrl = unsubscribeUrl, CreatedAt = now, NextAttemptAt = now,
-    };
+        {
+            Id = Guid.CreateVersion7(now),
+            DedupKey = dedupKey,
+            Kind = kind,
+            MemberId = memberId,
+            SubscriptionId = subscriptionId,
+            ToAddress = email.To,
+            ToName = email.ToName,
+            Subject = email.Subject,
+            HtmlBody = email.HtmlBody,
+            TextBody = email.TextBody,
+            UnsubscribeUrl = unsubscribeUrl,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
 }
 
 /// <summary>An Owner-edited subject and body for one notice kind; a kind without a row uses the built-in text.</summary>

@@ -60,7 +60,8 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
 
     public async Task<ChargeResult> ChargeAsync(ChargeRequest request, CancellationToken ct = default)
     {
-        if (request.Amount.Minor <= 0) return new ChargeResult(true, null, null, null);
+        if (request.Amount.Minor <= 0)
+            return new ChargeResult(true, null, null, null);
         try
         {
             var paymentMethod = request.CardToken;
@@ -97,10 +98,13 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
 
     public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken ct = default)
     {
-        if (request.Amount.Minor <= 0) return new RefundResult(false, null, "A refund must be positive.");
+        if (request.Amount.Minor <= 0)
+            return new RefundResult(false, null, "A refund must be positive.");
         var options = new RefundCreateOptions { Amount = request.Amount.Minor };
-        if (request.PaymentId.StartsWith("pi_", StringComparison.Ordinal)) options.PaymentIntent = request.PaymentId;
-        else options.Charge = request.PaymentId;
+        if (request.PaymentId.StartsWith("pi_", StringComparison.Ordinal))
+            options.PaymentIntent = request.PaymentId;
+        else
+            options.Charge = request.PaymentId;
         try
         {
             var refund = await client.V1.Refunds.CreateAsync(options, Key(request.IdempotencyKey), ct);
@@ -116,10 +120,12 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
 
     public async Task<string> CreateCheckoutSessionAsync(CheckoutSessionRequest request, CancellationToken ct = default)
     {
-        if (request.Lines.Count == 0) throw new ArgumentException("A checkout needs at least one line.", nameof(request));
+        if (request.Lines.Count == 0)
+            throw new ArgumentException("A checkout needs at least one line.", nameof(request));
         var memberMetadata = new Dictionary<string, string> { [MemberIdKey] = request.MemberId };
         var subscriptionMetadata = new Dictionary<string, string>(memberMetadata);
-        if (request.CouponCode is { Length: > 0 } code) subscriptionMetadata[CouponCodeKey] = code;
+        if (request.CouponCode is { Length: > 0 } code)
+            subscriptionMetadata[CouponCodeKey] = code;
         var options = new CheckoutSessionCreateOptions
         {
             Mode = "subscription",
@@ -152,7 +158,9 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
                 {
                     PriceData = new CheckoutSessionLineItemPriceDataOptions
                     {
-                        Product = SetupFeeProductId, UnitAmount = line.Amount.Minor, Currency = line.Amount.Currency.ToLowerInvariant(),
+                        Product = SetupFeeProductId,
+                        UnitAmount = line.Amount.Minor,
+                        Currency = line.Amount.Currency.ToLowerInvariant(),
                     },
                     Quantity = 1,
                 });
@@ -179,7 +187,8 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
     /// <summary>Creates one of the portal's own fixed-id products (shipping, setup fee) unless it exists.</summary>
     private async Task EnsurePortalProductAsync(string id, string name, CancellationToken ct)
     {
-        if (portalProducts.ContainsKey(id)) return;
+        if (portalProducts.ContainsKey(id))
+            return;
         try
         {
             await client.V1.Products.CreateAsync(new ProductCreateOptions { Id = id, Name = name }, Key($"product-create:{id}"), ct);
@@ -375,7 +384,8 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
     /// <summary>A negative invoice item on the subscription: Stripe takes it off the subscription's next invoice.</summary>
     public async Task<string> CreditNextInvoiceAsync(InvoiceCreditRequest request, CancellationToken ct = default)
     {
-        if (request.Amount.Minor <= 0) throw new ArgumentException("A credit is a positive amount.", nameof(request));
+        if (request.Amount.Minor <= 0)
+            throw new ArgumentException("A credit is a positive amount.", nameof(request));
         var options = new InvoiceItemCreateOptions
         {
             Customer = request.CustomerId,
@@ -425,9 +435,11 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
         var payments = await Call(() => client.V1.InvoicePayments.ListAsync(options, cancellationToken: ct));
         var paid = payments.Data.Where(p => p.Status == "paid").ToList();
         var payment = (paid.FirstOrDefault(p => p.IsDefault) ?? paid.FirstOrDefault() ?? payments.Data.FirstOrDefault(p => p.IsDefault))?.Payment;
-        if (payment is null) return null;
+        if (payment is null)
+            return null;
         var id = payment.PaymentIntentId ?? payment.ChargeId;
-        if (string.IsNullOrEmpty(id)) return null;
+        if (string.IsNullOrEmpty(id))
+            return null;
         var card = Summary(payment.PaymentIntent?.PaymentMethod?.Card) ?? Summary(payment.Charge?.PaymentMethodDetails?.Card);
         return new StripeInvoicePayment(id, card);
     }

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Stripe;
 
@@ -21,7 +21,8 @@ public static class StripeServiceCollectionExtensions
             .BindConfiguration(PaymentsOptions.Section + ":Stripe")
             .PostConfigure(o =>
             {
-                if (o.ShippingCountries.Count == 0) o.ShippingCountries.AddRange(StripeCheckoutOptions.DefaultShippingCountries);
+                if (o.ShippingCountries.Count == 0)
+                    o.ShippingCountries.AddRange(StripeCheckoutOptions.DefaultShippingCountries);
             });
 
         services.AddHttpClient(HttpClientName)

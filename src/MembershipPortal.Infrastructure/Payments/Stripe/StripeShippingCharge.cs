@@ -28,7 +28,8 @@ public static class StripeShippingCharge
         var row = await db.Settings.FindAsync([key], ct);
         if (row is null)
         {
-            if (minor <= 0) return;
+            if (minor <= 0)
+                return;
             db.Settings.Add(new PortalSetting { Key = key, Value = minor.ToString(System.Globalization.CultureInfo.InvariantCulture), UpdatedAt = now });
             return;
         }

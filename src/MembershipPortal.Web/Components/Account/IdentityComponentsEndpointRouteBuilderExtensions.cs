@@ -1,5 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
+using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Web.Components.Account.Pages;
+using MembershipPortal.Web.Components.Account.Pages.Manage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -7,9 +10,6 @@ using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Primitives;
-using MembershipPortal.Web.Components.Account.Pages;
-using MembershipPortal.Web.Components.Account.Pages.Manage;
-using MembershipPortal.Infrastructure.Identity;
 
 namespace Microsoft.AspNetCore.Routing;
 
@@ -57,7 +57,8 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] IAntiforgery antiforgery) =>
         {
             // A missing or bad token is the caller's mistake (400), not the server's (500).
-            if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest("The request was missing its antiforgery token.");
+            if (!await antiforgery.IsRequestValidAsync(context))
+                return Results.BadRequest("The request was missing its antiforgery token.");
 
             var user = await userManager.GetUserAsync(context.User);
             if (user is null)
@@ -83,7 +84,8 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromServices] IAntiforgery antiforgery,
             [FromQuery] string? username) =>
         {
-            if (!await antiforgery.IsRequestValidAsync(context)) return Results.BadRequest("The request was missing its antiforgery token.");
+            if (!await antiforgery.IsRequestValidAsync(context))
+                return Results.BadRequest("The request was missing its antiforgery token.");
 
             var user = string.IsNullOrEmpty(username) ? null : await userManager.FindByNameAsync(username);
             var optionsJson = await signInManager.MakePasskeyRequestOptionsAsync(user);

@@ -1,6 +1,6 @@
+using MembershipPortal.Infrastructure.Identity;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
-using MembershipPortal.Infrastructure.Identity;
 
 namespace MembershipPortal.Web.Components.Account;
 

@@ -1,9 +1,9 @@
 using System.Security.Claims;
+using MembershipPortal.Infrastructure.Identity;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using MembershipPortal.Infrastructure.Identity;
 
 namespace MembershipPortal.Web.Components.Account;
 
@@ -42,10 +42,13 @@ public static class CircuitRevalidation
     public static async Task<bool> IsCurrentAsync(UserManager<ApplicationUser> userManager, ClaimsPrincipal principal, IdentityOptions options)
     {
         var user = await userManager.GetUserAsync(principal);
-        if (user is null || AdminAccess.IsLocked(user)) return false;
+        if (user is null || AdminAccess.IsLocked(user))
+            return false;
         var roles = await userManager.GetRolesAsync(user);
-        if (PortalRoles.All.Any(role => principal.IsInRole(role) != roles.Contains(role))) return false;
-        if (!userManager.SupportsUserSecurityStamp) return true;
+        if (PortalRoles.All.Any(role => principal.IsInRole(role) != roles.Contains(role)))
+            return false;
+        if (!userManager.SupportsUserSecurityStamp)
+            return true;
         var principalStamp = principal.FindFirstValue(options.ClaimsIdentity.SecurityStampClaimType);
         return principalStamp == await userManager.GetSecurityStampAsync(user);
     }

@@ -11,12 +11,15 @@ public static class LocalUrls
     /// <param name="baseUri">The site's own base address: an absolute URL under it is turned into its path.</param>
     public static string Safe(string? url, string? baseUri = null)
     {
-        if (string.IsNullOrWhiteSpace(url)) return "/";
+        if (string.IsNullOrWhiteSpace(url))
+            return "/";
         url = url.Trim();
         if (baseUri is not null && url.StartsWith(baseUri, StringComparison.OrdinalIgnoreCase))
             url = "/" + url[baseUri.Length..].TrimStart('/');
-        if (url.StartsWith('~')) url = url[1..];
-        if (!url.StartsWith('/')) url = "/" + url;
+        if (url.StartsWith('~'))
+            url = url[1..];
+        if (!url.StartsWith('/'))
+            url = "/" + url;
         return IsLocal(url) ? url : "/";
     }
 

@@ -53,7 +53,8 @@ public sealed class AccountMailQueue(IServiceScopeFactory scopes, ILogger<Accoun
         var services = scope.ServiceProvider;
         var users = services.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByEmailAsync(email);
-        if (user?.Email is null) return;
+        if (user?.Email is null)
+            return;
         var links = services.GetRequiredService<PortalLinks>();
         switch (kind)
         {

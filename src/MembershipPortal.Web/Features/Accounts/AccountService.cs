@@ -15,7 +15,8 @@ public sealed class AccountService(IDbContextFactory<AppDbContext> dbFactory, IM
     // replaced at once on this instance when the member toggles it).
     public async Task<bool?> GetDarkModeAsync(string userId, CancellationToken ct = default)
     {
-        if (cache.TryGetValue(DarkModeKey(userId), out bool? known)) return known;
+        if (cache.TryGetValue(DarkModeKey(userId), out bool? known))
+            return known;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var preference = await db.Users.Where(u => u.Id == userId).Select(u => u.PrefersDarkMode).FirstOrDefaultAsync(ct);
         cache.Set(DarkModeKey(userId), preference, DarkModeCacheTime);

@@ -52,18 +52,21 @@ public sealed class AccountUnlock(UserManager<ApplicationUser> users, SignInMana
 
     public async Task SendLinkAsync(ApplicationUser user)
     {
-        if (user.Email is null || AdminAccess.IsLocked(user)) return;
+        if (user.Email is null || AdminAccess.IsLocked(user))
+            return;
         var since = clock.GetUtcNow() - MailAtMostEvery;
         await using (var db = await dbFactory.CreateDbContextAsync())
         {
             var kind = NoticeCatalog.Get(NoticeKind.AccountLocked).Key;
             var recent = await db.Outbox.AsNoTracking().Where(o => o.MemberId == user.Id && o.Kind == kind).Select(o => o.CreatedAt).ToListAsync();
-            if (recent.Any(at => at > since)) return;
+            if (recent.Any(at => at > since))
+                return;
         }
         var token = await users.GenerateUserTokenAsync(user, TokenOptions.DefaultProvider, Purpose);
         var link = QueryHelpers.AddQueryString(links.Absolute("Account/Unlock"), new Dictionary<string, string?>
         {
-            ["userId"] = user.Id, ["code"] = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)),
+            ["userId"] = user.Id,
+            ["code"] = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)),
         });
         logger.LogWarning("Account {UserId} locked after failed sign-ins; unlock link mailed.", user.Id);
         await emails.SendLinkAsync(NoticeKind.AccountLocked, user, user.Email, link);
@@ -72,9 +75,11 @@ public sealed class AccountUnlock(UserManager<ApplicationUser> users, SignInMana
     /// <summary>The account the link is for, or null when the link is forged, expired or already used.</summary>
     public async Task<ApplicationUser?> CheckLinkAsync(string? userId, string? code)
     {
-        if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(code)) return null;
+        if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(code))
+            return null;
         var user = await users.FindByIdAsync(userId);
-        if (user is null || AdminAccess.IsLocked(user) || Decode(code) is not { } token) return null;
+        if (user is null || AdminAccess.IsLocked(user) || Decode(code) is not { } token)
+            return null;
         return await users.VerifyUserTokenAsync(user, TokenOptions.DefaultProvider, Purpose, token) ? user : null;
     }
 
@@ -85,11 +90,15 @@ public sealed class AccountUnlock(UserManager<ApplicationUser> users, SignInMana
     public async Task<SignInResult> RedeemAsync(string? userId, string? code, string password)
     {
         var user = await CheckLinkAsync(userId, code);
-        if (user is null || !await users.CheckPasswordAsync(user, password)) return SignInResult.Failed;
+        if (user is null || !await users.CheckPasswordAsync(user, password))
+            return SignInResult.Failed;
         // Each update checks the concurrency stamp: of two parallel redemptions only one gets past here.
-        if (!(await users.SetLockoutEndDateAsync(user, null)).Succeeded) return SignInResult.Failed;
-        if (!(await users.ResetAccessFailedCountAsync(user)).Succeeded) return SignInResult.Failed;
-        if (!(await users.UpdateSecurityStampAsync(user)).Succeeded) return SignInResult.Failed;
+        if (!(await users.SetLockoutEndDateAsync(user, null)).Succeeded)
+            return SignInResult.Failed;
+        if (!(await users.ResetAccessFailedCountAsync(user)).Succeeded)
+            return SignInResult.Failed;
+        if (!(await users.UpdateSecurityStampAsync(user)).Succeeded)
+            return SignInResult.Failed;
         return await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: false);
     }
 

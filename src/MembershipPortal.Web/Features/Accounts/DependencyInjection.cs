@@ -63,7 +63,8 @@ public static class DependencyInjection
             // Every sign-in stamps the member's last login (the members list's "no login for 30 days" filter).
             o.Events.OnSignedIn = async context =>
             {
-                if (context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is not { } id) return;
+                if (context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is not { } id)
+                    return;
                 var services = context.HttpContext.RequestServices;
                 var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
                 await using var db = await services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AppDbContext>>().CreateDbContextAsync();

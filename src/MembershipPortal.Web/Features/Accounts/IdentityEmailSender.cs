@@ -45,6 +45,7 @@ public sealed class IdentityEmailSender(
             row = await notices.QueueToAsync(db, kind, $"account:{Guid.NewGuid():N}", new Recipient(email, user.FirstName, user.Id), values, clock.GetUtcNow());
             await db.SaveChangesAsync();
         }
-        if (row is not null) await dispatcher.DispatchAsync([row.Id]);
+        if (row is not null)
+            await dispatcher.DispatchAsync([row.Id]);
     }
 }

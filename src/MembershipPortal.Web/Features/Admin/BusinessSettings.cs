@@ -58,15 +58,19 @@ public sealed class BusinessSettings(SettingsStore settings, ThemeState themes, 
     {
         var errors = new List<string>();
         var name = (profile.BusinessName ?? "").Trim();
-        if (name.Length is 0 or > 100) errors.Add("The business name is required and can be at most 100 characters.");
+        if (name.Length is 0 or > 100)
+            errors.Add("The business name is required and can be at most 100 characters.");
         var email = (profile.SupportEmail ?? "").Trim();
         if (email.Length > 0 && (email.Length > 256 || !new EmailAddressAttribute().IsValid(email)))
             errors.Add("The support email must be a valid address, such as help@example.com, or left empty.");
         var currency = (profile.ReportingCurrency ?? "").Trim().ToUpperInvariant();
-        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper)) errors.Add("The reporting currency is a three-letter ISO code, such as USD or EUR.");
+        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
+            errors.Add("The reporting currency is a three-letter ISO code, such as USD or EUR.");
         var zone = FindZone(profile.TimeZoneId);
-        if (zone is null) errors.Add("Choose a time zone from the list.");
-        if (errors.Count > 0) return errors;
+        if (zone is null)
+            errors.Add("Choose a time zone from the list.");
+        if (errors.Count > 0)
+            return errors;
 
         await settings.SetManyAsync(new Dictionary<string, string>
         {

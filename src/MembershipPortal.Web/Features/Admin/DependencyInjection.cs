@@ -23,10 +23,12 @@ public static class DependencyInjection
         app.MapGet("/branding/logo/{id:guid}", async (Guid id, BusinessSettings business, IDbContextFactory<AppDbContext> dbFactory, FileStore store,
             HttpContext http, CancellationToken ct) =>
         {
-            if (await business.LogoFileIdAsync(ct) != id) return Results.NotFound();
+            if (await business.LogoFileIdAsync(ct) != id)
+                return Results.NotFound();
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var file = await db.StoredFiles.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, ct);
-            if (file is null || !file.ContentType.StartsWith("image/", StringComparison.Ordinal) || !File.Exists(store.PathFor(file))) return Results.NotFound();
+            if (file is null || !file.ContentType.StartsWith("image/", StringComparison.Ordinal) || !File.Exists(store.PathFor(file)))
+                return Results.NotFound();
             http.Response.Headers.CacheControl = "public, max-age=86400";
             return Results.File(store.PathFor(file), file.ContentType);
         });

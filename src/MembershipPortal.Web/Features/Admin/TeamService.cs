@@ -50,7 +50,8 @@ public sealed class TeamService(
     /// <summary>Creates a Staff account for <paramref name="email"/> and mails a one-time link to choose a password.</summary>
     public async Task<TeamResult> InviteAsync(string? email, CancellationToken ct = default)
     {
-        if (await RefusedAsync("team.invite", ct) is { } refused) return refused;
+        if (await RefusedAsync("team.invite", ct) is { } refused)
+            return refused;
         email = (email ?? "").Trim();
         if (email.Length > 256 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email))
             return TeamResult.Fail("Enter a valid email address.");
@@ -60,7 +61,8 @@ public sealed class TeamService(
         // Confirmed: only the holder of the mailbox can use the invitation, and there is no password until they do.
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = clock.GetUtcNow() };
         var created = await users.CreateAsync(user);
-        if (!created.Succeeded) return TeamResult.Fail(string.Join(" ", created.Errors.Select(e => e.Description)));
+        if (!created.Succeeded)
+            return TeamResult.Fail(string.Join(" ", created.Errors.Select(e => e.Description)));
         var role = await users.AddToRoleAsync(user, PortalRoles.Staff);
         if (!role.Succeeded)
         {
@@ -77,20 +79,27 @@ public sealed class TeamService(
     /// <summary>Makes a team member Owner or Staff. The last Owner cannot stop being Owner.</summary>
     public async Task<TeamResult> ChangeRoleAsync(string userId, string role, CancellationToken ct = default)
     {
-        if (role is not (PortalRoles.Owner or PortalRoles.Staff)) return TeamResult.Fail("Choose Owner or Staff.");
-        if (await RefusedAsync("team.role", ct) is { } refused) return refused;
+        if (role is not (PortalRoles.Owner or PortalRoles.Staff))
+            return TeamResult.Fail("Choose Owner or Staff.");
+        if (await RefusedAsync("team.role", ct) is { } refused)
+            return refused;
         var user = await users.FindByIdAsync(userId);
-        if (user is null) return TeamResult.Fail("This person no longer has an account.");
+        if (user is null)
+            return TeamResult.Fail("This person no longer has an account.");
         var roles = await users.GetRolesAsync(user);
         var current = roles.Contains(PortalRoles.Owner) ? PortalRoles.Owner : roles.Contains(PortalRoles.Staff) ? PortalRoles.Staff : null;
-        if (current is null) return TeamResult.Fail("This person is not on the team.");
-        if (current == role) return TeamResult.Ok($"Already {role}.");
+        if (current is null)
+            return TeamResult.Fail("This person is not on the team.");
+        if (current == role)
+            return TeamResult.Ok($"Already {role}.");
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             if (current == PortalRoles.Owner && await MemberErasure.IsLastOwnerAsync(db, userId, ct))
                 return TeamResult.Fail("This is the only Owner: make someone else Owner first.");
         var changed = await users.RemoveFromRolesAsync(user, roles.Where(r => PortalRoles.All.Contains(r)));
-        if (changed.Succeeded) changed = await users.AddToRoleAsync(user, role);
-        if (!changed.Succeeded) return TeamResult.Fail(string.Join(" ", changed.Errors.Select(e => e.Description)));
+        if (changed.Succeeded)
+            changed = await users.AddToRoleAsync(user, role);
+        if (!changed.Succeeded)
+            return TeamResult.Fail(string.Join(" ", changed.Errors.Select(e => e.Description)));
         // Their cookie and any open circuit carry the old role: a new stamp ends them at the next check (a minute).
         await users.UpdateSecurityStampAsync(user);
         await audit.RecordAsync(await actor.GetAsync(), "team.role", $"Changed a team member's role to {role}", "member", userId, current, role, ct);
@@ -100,16 +109,20 @@ public sealed class TeamService(
     /// <summary>Takes someone off the team: the account stays as a plain member account, its sessions end.</summary>
     public async Task<TeamResult> RemoveAsync(string userId, CancellationToken ct = default)
     {
-        if (await RefusedAsync("team.remove", ct) is { } refused) return refused;
+        if (await RefusedAsync("team.remove", ct) is { } refused)
+            return refused;
         var user = await users.FindByIdAsync(userId);
-        if (user is null) return TeamResult.Fail("This person no longer has an account.");
+        if (user is null)
+            return TeamResult.Fail("This person no longer has an account.");
         var roles = (await users.GetRolesAsync(user)).Where(r => PortalRoles.All.Contains(r)).ToList();
-        if (roles.Count == 0) return TeamResult.Fail("This person is not on the team.");
+        if (roles.Count == 0)
+            return TeamResult.Fail("This person is not on the team.");
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             if (await MemberErasure.IsLastOwnerAsync(db, userId, ct))
                 return TeamResult.Fail("This is the only Owner: make someone else Owner first.");
         var removed = await users.RemoveFromRolesAsync(user, roles);
-        if (!removed.Succeeded) return TeamResult.Fail(string.Join(" ", removed.Errors.Select(e => e.Description)));
+        if (!removed.Succeeded)
+            return TeamResult.Fail(string.Join(" ", removed.Errors.Select(e => e.Description)));
         await users.UpdateSecurityStampAsync(user);
         await audit.RecordAsync(await actor.GetAsync(), "team.remove", "Removed a team member", "member", userId, string.Join(", ", roles), null, ct);
         return TeamResult.Ok($"{user.Email} is no longer on the team.");

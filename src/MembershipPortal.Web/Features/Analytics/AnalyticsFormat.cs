@@ -66,7 +66,8 @@ public static class KpiBoard
 {
     public static IReadOnlyList<KpiTile> Build(DashboardData data)
     {
-        if (data.Months.Count == 0) return [];
+        if (data.Months.Count == 0)
+            return [];
         var cur = data.Currency;
         var m = data.Months[^1];
         var p = data.Months.Count > 1 ? data.Months[^2] : null;

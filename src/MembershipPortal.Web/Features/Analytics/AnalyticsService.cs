@@ -62,7 +62,8 @@ public sealed class AnalyticsService(
                 var trailingRows = request.From <= trailingFrom && request.To >= trailingTo
                     ? rows.Where(r => r.Month >= trailingFrom && r.Month <= trailingTo).ToList()
                     : MetricsReport.Build(engine, trailingFrom, trailingTo, metricsSettings);
-                if (s.Dashboards.Count >= 64) s.Dashboards.Clear(); // an Owner browsing many ranges: keep the memo small
+                if (s.Dashboards.Count >= 64)
+                    s.Dashboards.Clear(); // an Owner browsing many ranges: keep the memo small
                 s.Dashboards[key] = parts = new EngineParts(rows, CohortTable.Build(engine, request.From, request.To, today), trailingRows,
                     engine.Customers.Count(c => c.Movements.Count > 0));
             }
@@ -137,9 +138,11 @@ public sealed class AnalyticsService(
             var prices = await db.Prices.AsNoTracking().Where(p => priceIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
             foreach (var r in chunk)
             {
-                if (!subs.TryGetValue(r.SubscriptionId, out var sub) || !MrrMath.CountsTowardMrr(sub.Status) || sub.CancelAtPeriodEnd) continue;
+                if (!subs.TryGetValue(r.SubscriptionId, out var sub) || !MrrMath.CountsTowardMrr(sub.Status) || sub.CancelAtPeriodEnd)
+                    continue;
                 var item = sub.Items.FirstOrDefault(i => i.Id == r.PendingItemId);
-                if (item is null || !prices.TryGetValue(r.PendingPriceId!.Value, out var price)) continue;
+                if (item is null || !prices.TryGetValue(r.PendingPriceId!.Value, out var price))
+                    continue;
                 var delta = MrrMath.ItemMrr(price.Terms, item.Quantity) - MrrMath.ItemMrr(item.Terms, item.Quantity);
                 book.Add(new BookEntry(sub.Id.ToString(), sub.MemberId, Day(sub.CurrentPeriodEnd), "downgrade", delta));
             }

@@ -22,7 +22,8 @@ public sealed class AnalyticsSettings(SettingsStore settings, IDbContextFactory<
 
     public async Task SetGrossMarginPercentAsync(decimal percent, CancellationToken ct = default)
     {
-        if (percent is <= 0 or > 100) throw new DomainException("Gross margin must be more than 0% and at most 100%.");
+        if (percent is <= 0 or > 100)
+            throw new DomainException("Gross margin must be more than 0% and at most 100%.");
         await settings.SetAsync(GrossMarginKey, percent.ToString(CultureInfo.InvariantCulture), ct);
     }
 
@@ -39,7 +40,8 @@ public sealed class AnalyticsSettings(SettingsStore settings, IDbContextFactory<
 
     public async Task SetAcquisitionSpendAsync(YearMonth month, long minor, CancellationToken ct = default)
     {
-        if (minor < 0) throw new DomainException("Acquisition spend cannot be negative.");
+        if (minor < 0)
+            throw new DomainException("Acquisition spend cannot be negative.");
         await settings.SetAsync(SpendPrefix + month, minor.ToString(CultureInfo.InvariantCulture), ct);
     }
 

@@ -34,7 +34,8 @@ public sealed class AnalyticsSnapshot
     /// <summary>The engine restricted to the filter's subscriptions (a segment), built once per snapshot.</summary>
     public MrrEngine For(AnalyticsFilter filter)
     {
-        if (filter.IsAll) return Engine;
+        if (filter.IsAll)
+            return Engine;
         if (!filtered.TryGetValue(filter, out var engine))
             filtered[filter] = engine = Engine.Where(c => filter.Matches(Segments.GetValueOrDefault(c.SubscriptionId)));
         return engine;
@@ -93,7 +94,8 @@ public sealed class AnalyticsStore(
     public void SetReportingCurrency(string? code)
     {
         var next = string.IsNullOrWhiteSpace(code) ? null : code.Trim().ToUpperInvariant();
-        if (next == currencyOverride) return;
+        if (next == currencyOverride)
+            return;
         currencyOverride = next;
         Invalidate();
     }
@@ -145,7 +147,8 @@ public sealed class AnalyticsStore(
         var changes = new List<SubscriptionMrrChange>();
         var live = await LiveChangesAsync(db, snapshot, products, 0, historyMax, ct);
         changes.AddRange(live);
-        if (skipsArePauses) changes.AddRange(await SkipPausesAsync(db, live, ct));
+        if (skipsArePauses)
+            changes.AddRange(await SkipPausesAsync(db, live, ct));
         changes.AddRange(await ImportedChangesAsync(db, snapshot, products, importMax, ct));
         changes.Sort(SubscriptionMrrChange.Order);
         snapshot.Engine.Append(changes);
@@ -171,7 +174,8 @@ public sealed class AnalyticsStore(
     private async Task<string> SkipFingerprintAsync(AppDbContext db, CancellationToken ct)
     {
         var setting = await db.Settings.AsNoTracking().Where(s => s.Key == SkipCountsAsPauseKey).Select(s => s.Value).FirstOrDefaultAsync(ct);
-        if (!bool.TryParse(setting, out var on) || !on) return "off";
+        if (!bool.TryParse(setting, out var on) || !on)
+            return "off";
         var endedBefore = Now.AddMonths(-1);
         var used = await db.BoxSkips.AsNoTracking().Where(s => s.WaivedPeriodStart != null).GroupBy(_ => 1)
             .Select(g => new { Count = g.Count(), Ended = g.Count(s => s.WaivedPeriodStart <= endedBefore), Latest = g.Max(s => s.WaivedPeriodStart) })
@@ -188,7 +192,8 @@ public sealed class AnalyticsStore(
     {
         var skips = await db.BoxSkips.AsNoTracking().Where(s => s.WaivedPeriodStart != null)
             .Select(s => new { s.SubscriptionId, s.WaivedPeriodStart }).ToListAsync(ct);
-        if (skips.Count == 0) return [];
+        if (skips.Count == 0)
+            return [];
         var history = live.GroupBy(c => c.SubscriptionId).ToDictionary(g => g.Key, g => g.OrderBy(c => c, SubscriptionMrrChange.Order).ToList());
         var now = Now;
         var sequence = long.MaxValue / 2; // after the portal's own rows at the same instant
@@ -197,12 +202,15 @@ public sealed class AnalyticsStore(
         {
             var key = skip.SubscriptionId.ToString();
             var start = skip.WaivedPeriodStart!.Value;
-            if (!history.TryGetValue(key, out var changes)) continue; // no MRR history here (another currency)
+            if (!history.TryGetValue(key, out var changes))
+                continue; // no MRR history here (another currency)
             var before = changes.LastOrDefault(c => c.At <= start);
-            if (before is null || before.MrrAfter == 0) continue;
+            if (before is null || before.MrrAfter == 0)
+                continue;
             result.Add(new SubscriptionMrrChange(before.CustomerId, key, start, sequence++, 0m, MrrChangeReason.Other, "Box skipped: counted as a pause"));
             var end = start.AddMonths(1);
-            if (end > now) continue;
+            if (end > now)
+                continue;
             var back = changes.LastOrDefault(c => c.At <= end) ?? before;
             result.Add(new SubscriptionMrrChange(before.CustomerId, key, end, sequence++, back.MrrAfter, MrrChangeReason.Other, "Box resumed after a skipped cycle"));
         }
@@ -224,12 +232,21 @@ public sealed class AnalyticsStore(
         var rows = await db.Subscriptions.AsNoTracking()
             .SelectMany(s => s.History, (s, h) => new
             {
-                SubscriptionId = s.Id, s.MemberId, Id = EF.Property<long>(h, "Id"), h.At, h.Kind, h.FromStatus, h.ToStatus,
-                h.MrrBeforeMinor, h.MrrAfterMinor, h.Detail,
+                SubscriptionId = s.Id,
+                s.MemberId,
+                Id = EF.Property<long>(h, "Id"),
+                h.At,
+                h.Kind,
+                h.FromStatus,
+                h.ToStatus,
+                h.MrrBeforeMinor,
+                h.MrrAfterMinor,
+                h.Detail,
             })
             .Where(h => h.Id > after && h.Id <= upTo)
             .ToListAsync(ct);
-        if (rows.Count == 0) return [];
+        if (rows.Count == 0)
+            return [];
 
         var ids = rows.Select(r => r.SubscriptionId).Distinct().ToList();
         var excluded = new HashSet<Guid>();
@@ -257,12 +274,14 @@ public sealed class AnalyticsStore(
         var changes = new List<SubscriptionMrrChange>(rows.Count);
         foreach (var r in rows.OrderBy(r => r.Id))
         {
-            if (excluded.Contains(r.SubscriptionId)) continue;
+            if (excluded.Contains(r.SubscriptionId))
+                continue;
             var key = r.SubscriptionId.ToString();
             TrackTrial(snapshot, key, r.Kind, r.FromStatus, r.ToStatus, r.At);
             var recovery = r.Kind == SubscriptionChangeKind.StatusChanged && r.FromStatus is SubscriptionStatus.PastDue or SubscriptionStatus.Unpaid
                 && r.ToStatus == SubscriptionStatus.Active;
-            if (r.MrrBeforeMinor == r.MrrAfterMinor && !recovery) continue;
+            if (r.MrrBeforeMinor == r.MrrAfterMinor && !recovery)
+                continue;
             var reason = recovery ? MrrChangeReason.Recovery : r.Kind switch
             {
                 SubscriptionChangeKind.Created => MrrChangeReason.Subscribed,
@@ -293,7 +312,8 @@ public sealed class AnalyticsStore(
     private async Task<List<SubscriptionMrrChange>> ImportedChangesAsync(
         AppDbContext db, AnalyticsSnapshot snapshot, Dictionary<Guid, ProductInfo> products, long upTo, CancellationToken ct)
     {
-        if (upTo == 0) return [];
+        if (upTo == 0)
+            return [];
         var imports = await db.HistoryImports.AsNoTracking().Select(i => new { i.Id, i.Sha256 }).ToListAsync(ct);
         var key = ImportedHistoryCache.Key(Currency, imports.Select(i => (i.Id, i.Sha256)), products.Values.Select(p => (p.Id, p.Slug, p.Name, p.Kind)))
             + ":" + upTo.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -304,15 +324,18 @@ public sealed class AnalyticsStore(
             part = await ReplayImportedAsync(db, products, upTo, ct);
             if (path is not null)
             {
-                try { ImportedHistoryCache.Save(path, key, part); }
+                try
+                { ImportedHistoryCache.Save(path, key, part); }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     logger.LogWarning(ex, "The metrics cache {Path} could not be written; the next cold start replays the imports again.", path);
                 }
             }
         }
-        foreach (var (id, segment) in part.Segments) snapshot.Segments[id] = segment;
-        foreach (var (id, trial) in part.Trials) snapshot.Trials[id] = trial;
+        foreach (var (id, segment) in part.Segments)
+            snapshot.Segments[id] = segment;
+        foreach (var (id, trial) in part.Trials)
+            snapshot.Trials[id] = trial;
         return [.. part.Changes];
     }
 
@@ -323,9 +346,21 @@ public sealed class AnalyticsStore(
         var rows = await db.ImportedEvents.AsNoTracking().Where(e => e.Id <= upTo)
             .Select(e => new ImportedEvent
             {
-                Key = "", ImportId = e.ImportId, Line = e.Line, OccurredAt = e.OccurredAt, CustomerId = e.CustomerId, SubscriptionId = e.SubscriptionId,
-                Event = e.Event, ProductCode = e.ProductCode, PlanCode = e.PlanCode, UnitAmountMinor = e.UnitAmountMinor, Currency = e.Currency,
-                Interval = e.Interval, IntervalCount = e.IntervalCount, Quantity = e.Quantity, DiscountPercent = e.DiscountPercent,
+                Key = "",
+                ImportId = e.ImportId,
+                Line = e.Line,
+                OccurredAt = e.OccurredAt,
+                CustomerId = e.CustomerId,
+                SubscriptionId = e.SubscriptionId,
+                Event = e.Event,
+                ProductCode = e.ProductCode,
+                PlanCode = e.PlanCode,
+                UnitAmountMinor = e.UnitAmountMinor,
+                Currency = e.Currency,
+                Interval = e.Interval,
+                IntervalCount = e.IntervalCount,
+                Quantity = e.Quantity,
+                DiscountPercent = e.DiscountPercent,
             })
             .ToListAsync(ct);
         var events = rows.Select(e => ToHistoryEvent(e, members.GetValueOrDefault(e.CustomerId).Email ?? "")).ToList();

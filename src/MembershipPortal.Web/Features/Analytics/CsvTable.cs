@@ -13,7 +13,8 @@ public static class CsvTable
         var csv = new StringBuilder();
         // Names, emails, reasons and details are people's text: the shared rule quotes and formula-guards every cell.
         csv.Append(Csv.Line(header)).Append('\n');
-        foreach (var row in rows) csv.Append(Csv.Line(row)).Append('\n');
+        foreach (var row in rows)
+            csv.Append(Csv.Line(row)).Append('\n');
         return csv.ToString();
     }
 

@@ -47,7 +47,8 @@ public static class DemoHistory
             new Customer(random, c, signup, now, rows).Live();
         }
         var csv = new StringBuilder(HistoryCsv.Header).Append('\n');
-        foreach (var (_, line) in rows.OrderBy(r => r.At.UtcTicks)) csv.Append(line).Append('\n');
+        foreach (var (_, line) in rows.OrderBy(r => r.At.UtcTicks))
+            csv.Append(line).Append('\n');
         return csv.ToString();
     }
 
@@ -67,7 +68,8 @@ public static class DemoHistory
             if (months is { } ended && random.NextDouble() < 0.12)
             {
                 var back = ended.AddDays(random.Next(40, 200));
-                if (back < now) Run(main.Product == "tea-box" ? BoxMonthly : Memberships[random.Next(0, 4)], back, 1, trial: false);
+                if (back < now)
+                    Run(main.Product == "tea-box" ? BoxMonthly : Memberships[random.Next(0, 4)], back, 1, trial: false);
             }
         }
 
@@ -86,7 +88,8 @@ public static class DemoHistory
             {
                 Emit(at, sub, "trial_start", plan, quantity, discount);
                 at = at.AddDays(14);
-                if (at >= now) return null;
+                if (at >= now)
+                    return null;
                 if (random.NextDouble() < 0.3)
                 {
                     Emit(at, sub, "cancel");
@@ -110,7 +113,8 @@ public static class DemoHistory
             while (true)
             {
                 month = month.AddDays(random.Next(26, 34));
-                if (month >= now) return null;
+                if (month >= now)
+                    return null;
                 if (discountEnds is { } ends && month >= ends)
                 {
                     Emit(ends, sub, "change", current, quantity, 0);
@@ -119,13 +123,16 @@ public static class DemoHistory
                 }
                 if (paused)
                 {
-                    if (random.NextDouble() < 0.6) { Emit(month, sub, "resume"); paused = false; }
+                    if (random.NextDouble() < 0.6)
+                    { Emit(month, sub, "resume"); paused = false; }
                     continue;
                 }
                 if (unpaid)
                 {
-                    if (random.NextDouble() < 0.35) { Emit(month, sub, "recover"); unpaid = false; }
-                    else if (random.NextDouble() < 0.5) { Emit(month.AddHours(1), sub, "cancel"); return month; }
+                    if (random.NextDouble() < 0.35)
+                    { Emit(month, sub, "recover"); unpaid = false; }
+                    else if (random.NextDouble() < 0.5)
+                    { Emit(month.AddHours(1), sub, "cancel"); return month; }
                     continue;
                 }
                 var r = random.NextDouble();
@@ -138,9 +145,12 @@ public static class DemoHistory
                 {
                     Emit(month, sub, "past_due");
                     var retry = month.AddDays(random.Next(2, 8));
-                    if (retry >= now) return null;
-                    if (random.NextDouble() < 0.7) Emit(retry, sub, "recover");
-                    else { Emit(month.AddDays(14) < now ? month.AddDays(14) : retry, sub, "unpaid"); unpaid = true; }
+                    if (retry >= now)
+                        return null;
+                    if (random.NextDouble() < 0.7)
+                        Emit(retry, sub, "recover");
+                    else
+                    { Emit(month.AddDays(14) < now ? month.AddDays(14) : retry, sub, "unpaid"); unpaid = true; }
                     continue;
                 }
                 if (r < churn + 0.05 && current.Product is "basic" or "pro")
@@ -157,8 +167,10 @@ public static class DemoHistory
                 }
                 if (r < churn + 0.08 && current.Product == "tea-box")
                 {
-                    if (random.NextDouble() < 0.5) { paused = true; Emit(month, sub, "pause"); }
-                    else { quantity = quantity == 1 ? 2 : 1; Emit(month, sub, "change", current, quantity, discount); }
+                    if (random.NextDouble() < 0.5)
+                    { paused = true; Emit(month, sub, "pause"); }
+                    else
+                    { quantity = quantity == 1 ? 2 : 1; Emit(month, sub, "change", current, quantity, discount); }
                     continue;
                 }
                 if (r < churn + 0.09 && current.Product is "basic" or "pro" or "vip" && current.Interval == BillingInterval.Month)
@@ -168,11 +180,13 @@ public static class DemoHistory
 
         private void AddOn(Plan plan, DateTimeOffset at)
         {
-            if (at >= now) return;
+            if (at >= now)
+                return;
             var sub = $"sub_{id[4..]}_{++subscriptions}";
             Emit(at, sub, "start", plan, 1, 0);
             var end = at.AddDays(random.Next(30, 500));
-            if (end < now && random.NextDouble() < 0.5) Emit(end, sub, "cancel");
+            if (end < now && random.NextDouble() < 0.5)
+                Emit(end, sub, "cancel");
         }
 
         private void Emit(DateTimeOffset at, string sub, string kind, Plan? plan = null, int quantity = 1, int discount = 0)
@@ -189,8 +203,15 @@ public static class DemoHistory
     {
         Product Make(string slug, string name, ProductKind kind, int rank, bool pause = false, bool ships = false) => new()
         {
-            Slug = slug, Name = name, Kind = kind, Rank = rank, AllowPause = pause, ShipsPhysically = ships, CreatedAt = now,
-            AddOnBilling = kind == ProductKind.AddOn ? AddOnBilling.Recurring : null, Features = [$"{name} perks"],
+            Slug = slug,
+            Name = name,
+            Kind = kind,
+            Rank = rank,
+            AllowPause = pause,
+            ShipsPhysically = ships,
+            CreatedAt = now,
+            AddOnBilling = kind == ProductKind.AddOn ? AddOnBilling.Recurring : null,
+            Features = [$"{name} perks"],
         };
         var products = new[]
         {

@@ -23,7 +23,8 @@ public sealed class AnalyticsWarmUp(AnalyticsStore store, IServiceScopeFactory s
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!configuration.GetValue("Analytics:WarmUp", true)) return;
+        if (!configuration.GetValue("Analytics:WarmUp", true))
+            return;
         await Task.Yield();
         try
         {

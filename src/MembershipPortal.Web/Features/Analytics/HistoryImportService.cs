@@ -63,7 +63,8 @@ public sealed class HistoryImportService(
         }
 
         var parsed = HistoryCsv.Parse(text, store.Currency);
-        if (!parsed.Succeeded) return ImportOutcome.Failed(parsed.Problems, parsed.Rows);
+        if (!parsed.Succeeded)
+            return ImportOutcome.Failed(parsed.Problems, parsed.Rows);
 
         await Gate.WaitAsync(ct);
         try
@@ -82,7 +83,8 @@ public sealed class HistoryImportService(
         var keyed = Keys(parsed.Events);
         var known = (await db.ImportedEvents.AsNoTracking().Select(e => e.Key).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var fresh = keyed.Where(k => !known.Contains(k.Key)).ToList();
-        if (fresh.Count == 0) return new ImportOutcome(true, [], parsed.Rows, 0, parsed.Rows, 0, 0);
+        if (fresh.Count == 0)
+            return new ImportOutcome(true, [], parsed.Rows, 0, parsed.Rows, 0, 0);
 
         // Earlier imports of the same subscriptions and customers take part in the check.
         var customers = new Dictionary<string, ImportedCustomer>(StringComparer.Ordinal);
@@ -158,8 +160,10 @@ public sealed class HistoryImportService(
             foreach (var u in await db.Users.AsNoTracking().Where(u => chunk.Contains(u.NormalizedEmail!) || chunk.Contains(u.NormalizedUserName!))
                          .Select(u => new { u.Id, u.NormalizedEmail, u.NormalizedUserName }).ToListAsync(ct))
             {
-                if (u.NormalizedEmail is { } email) byEmail.TryAdd(email, u.Id);
-                if (u.NormalizedUserName is { } name) byEmail.TryAdd(name, u.Id);
+                if (u.NormalizedEmail is { } email)
+                    byEmail.TryAdd(email, u.Id);
+                if (u.NormalizedUserName is { } name)
+                    byEmail.TryAdd(name, u.Id);
             }
 
         int created = 0, matched = 0;
@@ -169,14 +173,21 @@ public sealed class HistoryImportService(
         {
             var email = first.CustomerEmail.Trim();
             var normalized = normalizer.NormalizeEmail(email);
-            if (byEmail.TryGetValue(normalized, out var memberId)) matched++;
+            if (byEmail.TryGetValue(normalized, out var memberId))
+                matched++;
             else
             {
                 var user = new ApplicationUser
                 {
-                    UserName = email, NormalizedUserName = normalizer.NormalizeName(email), Email = email, NormalizedEmail = normalized,
-                    EmailConfirmed = true, LockoutEnabled = true, CreatedAt = first.OccurredAt.ToUniversalTime(),
-                    SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)), ConcurrencyStamp = Guid.NewGuid().ToString(),
+                    UserName = email,
+                    NormalizedUserName = normalizer.NormalizeName(email),
+                    Email = email,
+                    NormalizedEmail = normalized,
+                    EmailConfirmed = true,
+                    LockoutEnabled = true,
+                    CreatedAt = first.OccurredAt.ToUniversalTime(),
+                    SecurityStamp = Convert.ToHexString(RandomNumberGenerator.GetBytes(20)),
+                    ConcurrencyStamp = Guid.NewGuid().ToString(),
                 };
                 users.Add(user);
                 byEmail[normalized] = memberId = user.Id;
@@ -191,9 +202,20 @@ public sealed class HistoryImportService(
 
     private static ImportedEvent ToRow(HistoryEvent e, string key, long importId) => new()
     {
-        Key = key, ImportId = importId, Line = e.Line, OccurredAt = e.OccurredAt.ToUniversalTime(), CustomerId = e.CustomerId,
-        SubscriptionId = e.SubscriptionId, Event = e.Type.ToName(), ProductCode = e.Item?.ProductCode, PlanCode = e.Item?.PlanCode,
-        UnitAmountMinor = e.Item?.UnitAmountMinor, Currency = e.Item?.Currency, Interval = e.Item?.Interval.ToString().ToLowerInvariant(),
-        IntervalCount = e.Item?.IntervalCount, Quantity = e.Item?.Quantity, DiscountPercent = e.Item?.DiscountPercent,
+        Key = key,
+        ImportId = importId,
+        Line = e.Line,
+        OccurredAt = e.OccurredAt.ToUniversalTime(),
+        CustomerId = e.CustomerId,
+        SubscriptionId = e.SubscriptionId,
+        Event = e.Type.ToName(),
+        ProductCode = e.Item?.ProductCode,
+        PlanCode = e.Item?.PlanCode,
+        UnitAmountMinor = e.Item?.UnitAmountMinor,
+        Currency = e.Item?.Currency,
+        Interval = e.Item?.Interval.ToString().ToLowerInvariant(),
+        IntervalCount = e.Item?.IntervalCount,
+        Quantity = e.Item?.Quantity,
+        DiscountPercent = e.Item?.DiscountPercent,
     };
 }

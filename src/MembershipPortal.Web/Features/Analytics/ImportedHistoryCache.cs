@@ -28,11 +28,13 @@ public static class ImportedHistoryCache
     /// <summary>The cache file for a database: beside a SQLite file, else per connection string under the temp folder.</summary>
     public static string? PathFor(string? connectionString, bool sqlite)
     {
-        if (string.IsNullOrWhiteSpace(connectionString)) return null;
+        if (string.IsNullOrWhiteSpace(connectionString))
+            return null;
         if (sqlite)
         {
             var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
-            if (string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase)) return null;
+            if (string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+                return null;
             return Path.GetFullPath(source) + ".analytics-cache";
         }
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(connectionString)))[..24];
@@ -43,8 +45,10 @@ public static class ImportedHistoryCache
     public static string Key(string currency, IEnumerable<(long Id, string Sha256)> imports, IEnumerable<(Guid Id, string Slug, string Name, ProductKind Kind)> products)
     {
         var text = new StringBuilder().Append("v").Append(Version).Append('\n').Append(currency).Append('\n');
-        foreach (var (id, sha) in imports.OrderBy(i => i.Id)) text.Append(id).Append(':').Append(sha).Append('\n');
-        foreach (var p in products.OrderBy(p => p.Id)) text.Append(p.Id).Append(':').Append(p.Slug).Append(':').Append(p.Name).Append(':').Append((int)p.Kind).Append('\n');
+        foreach (var (id, sha) in imports.OrderBy(i => i.Id))
+            text.Append(id).Append(':').Append(sha).Append('\n');
+        foreach (var p in products.OrderBy(p => p.Id))
+            text.Append(p.Id).Append(':').Append(p.Slug).Append(':').Append(p.Name).Append(':').Append((int)p.Kind).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
@@ -61,14 +65,16 @@ public static class ImportedHistoryCache
         }
         finally
         {
-            if (File.Exists(temporary)) File.Delete(temporary);
+            if (File.Exists(temporary))
+                File.Delete(temporary);
         }
     }
 
     /// <summary>The cached part when the file exists and was made under <paramref name="key"/>; else null.</summary>
     public static ImportedHistoryPart? TryLoad(string path, string key)
     {
-        if (!File.Exists(path)) return null;
+        if (!File.Exists(path))
+            return null;
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
@@ -92,8 +98,10 @@ public static class ImportedHistoryCache
         var table = new List<string>();
         int Index(string? s)
         {
-            if (s is null) return -1;
-            if (!strings.TryGetValue(s, out var i)) { strings[s] = i = table.Count; table.Add(s); }
+            if (s is null)
+                return -1;
+            if (!strings.TryGetValue(s, out var i))
+            { strings[s] = i = table.Count; table.Add(s); }
             return i;
         }
         var changes = part.Changes.Select(c => (Customer: Index(c.CustomerId), Subscription: Index(c.SubscriptionId), Detail: Index(c.Detail), Change: c)).ToList();
@@ -101,7 +109,8 @@ public static class ImportedHistoryCache
         var trials = part.Trials.Select(t => (Key: Index(t.Key), Trial: t.Value)).ToList();
 
         w.Write(table.Count);
-        foreach (var s in table) w.Write(s);
+        foreach (var s in table)
+            w.Write(s);
         w.Write(changes.Count);
         foreach (var (customer, subscription, detail, c) in changes)
         {
@@ -136,9 +145,11 @@ public static class ImportedHistoryCache
 
     private static ImportedHistoryPart? Read(BinaryReader r, string key)
     {
-        if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic) || r.ReadInt32() != Version || r.ReadString() != key) return null;
+        if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic) || r.ReadInt32() != Version || r.ReadString() != key)
+            return null;
         var table = new string[r.ReadInt32()];
-        for (var i = 0; i < table.Length; i++) table[i] = r.ReadString();
+        for (var i = 0; i < table.Length; i++)
+            table[i] = r.ReadString();
         string? Text(int index) => index < 0 ? null : table[index];
         static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
 
@@ -169,7 +180,8 @@ public static class ImportedHistoryCache
             var ended = r.ReadInt64();
             trials[k] = new TrialRecord(started, converted < 0 ? null : Utc(converted), ended < 0 ? null : Utc(ended));
         }
-        if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic)) return null;
+        if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            return null;
         return new ImportedHistoryPart(changes, segments, trials);
     }
 }

@@ -14,9 +14,11 @@ public sealed class CurrentActor(IServiceProvider services)
 {
     public async Task<AuditActor> GetAsync()
     {
-        if (AuditAmbient.Current is { } ambient) return ambient;
+        if (AuditAmbient.Current is { } ambient)
+            return ambient;
         var http = services.GetService<IHttpContextAccessor>()?.HttpContext;
-        if (http?.User.Identity?.IsAuthenticated == true) return AuditActor.From(http.User);
+        if (http?.User.Identity?.IsAuthenticated == true)
+            return AuditActor.From(http.User);
         if (services.GetService<AuthenticationStateProvider>() is { } auth)
         {
             try
@@ -41,7 +43,8 @@ public sealed class CurrentActor(IServiceProvider services)
     {
         var who = await GetAsync();
         // Inside a request nobody signed in is anonymous; only work outside any request (jobs, CLI) is the system.
-        if (who.Id is null && services.GetService<IHttpContextAccessor>()?.HttpContext is not null) who = AuditActor.Anonymous;
+        if (who.Id is null && services.GetService<IHttpContextAccessor>()?.HttpContext is not null)
+            who = AuditActor.Anonymous;
         await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(ct);
         return await AdminAccess.CheckAsync(db, who, action, targetMemberId, ct);
     }

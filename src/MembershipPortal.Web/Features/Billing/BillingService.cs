@@ -1,11 +1,11 @@
-using MembershipPortal.Infrastructure.Audit;
-using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -64,7 +64,8 @@ public sealed class BillingService(
         var policy = await settings.GetAsync(ct);
         return new BillingOverview(views,
             invoices.Select(i => new InvoiceView(i.Id, i.DisplayNumber, i.CreatedAt, new Money(i.TotalMinor, i.Currency), i.Status.ToString(), i.Reason, i.PaidAt)).ToList(),
-            card) { SaveOffer = policy.SaveOffer, SaveOfferPercent = policy.SaveOfferPercent, SaveOfferMonths = policy.SaveOfferMonths };
+            card)
+        { SaveOffer = policy.SaveOffer, SaveOfferPercent = policy.SaveOfferPercent, SaveOfferMonths = policy.SaveOfferMonths };
     }
 
     /// <summary>One of the member's own invoices; another member's id finds nothing.</summary>
@@ -79,7 +80,8 @@ public sealed class BillingService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sub = await FindAsync(db, memberId, subscriptionId, ct, tracking: false);
-        if (sub is null) return [];
+        if (sub is null)
+            return [];
         var (item, product) = await MainItemAsync(db, sub, ct);
         var kinds = product.Kind;
         var candidates = await db.Products.AsNoTracking().Where(p => p.Kind == kinds && p.IsVisible).ToListAsync(ct);
@@ -111,7 +113,8 @@ public sealed class BillingService(
     {
         var sub = await FindAsync(db, memberId, subscriptionId, ct, tracking: false);
         var option = (await PlanOptionsAsync(memberId, subscriptionId, ct)).FirstOrDefault(o => o.PriceId == priceId);
-        if (sub is null || option is null) return null;
+        if (sub is null || option is null)
+            return null;
         var (item, _) = await MainItemAsync(db, sub, ct);
         var now = clock.GetUtcNow();
         var policy = await settings.GetAsync(ct);
@@ -148,7 +151,8 @@ public sealed class BillingService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var preview = await PreviewAsync(db, memberId, subscriptionId, priceId, ct);
-        if (preview is null) return ActionResult.Fail("That plan is not available for this subscription.");
+        if (preview is null)
+            return ActionResult.Fail("That plan is not available for this subscription.");
         var sub = (await FindAsync(db, memberId, subscriptionId, ct))!;
         var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
         var (item, _) = await MainItemAsync(db, sub, ct);
@@ -163,7 +167,8 @@ public sealed class BillingService(
                 var ids = await db.Prices.AsNoTracking().Where(p => p.Id == priceId || p.Id == item.PriceId)
                     .Select(p => new { p.Id, Gateway = EF.Property<string?>(p, StripeCatalogSync.PriceIdColumn) }).ToListAsync(ct);
                 var (from, to) = (ids.FirstOrDefault(x => x.Id == item.PriceId)?.Gateway, ids.FirstOrDefault(x => x.Id == priceId)?.Gateway);
-                if (from is null || to is null) return ActionResult.Fail("That plan is not set up with the payment provider yet; try again later.");
+                if (from is null || to is null)
+                    return ActionResult.Fail("That plan is not set up with the payment provider yet; try again later.");
                 try
                 {
                     await gateway.UpdateSubscriptionAsync(new SubscriptionUpdateRequest(gid,
@@ -183,7 +188,8 @@ public sealed class BillingService(
             {
                 var due = sub.Status == SubscriptionStatus.Trialing ? Money.Zero(price.Terms.Currency) : preview.Proration.AmountDueNow;
                 var paid = await ChargeAsync(db, sub, due, $"change:{sub.Id}:{sub.Version}:{priceId}", $"Upgrade to {preview.Target.ProductName}", "subscription_update", now, ct);
-                if (paid is not null) return ActionResult.Fail(paid);
+                if (paid is not null)
+                    return ActionResult.Fail(paid);
                 sub.ChangePlan(item.Id, price, now);
                 record.PendingItemId = record.PendingPriceId = null;
                 AuditStaff(db, memberId, "member.plan.change", $"Upgraded subscription {sub.Id} to {preview.Target.ProductName}, charged {due.Display()}");
@@ -223,7 +229,8 @@ public sealed class BillingService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sub = await FindAsync(db, memberId, subscriptionId, ct, tracking: false);
-        if (sub is null) return [];
+        if (sub is null)
+            return [];
         var (item, product) = await MainItemAsync(db, sub, ct);
         var owned = sub.Items.Select(i => i.ProductId).ToHashSet();
         var addOns = (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.AddOn && p.IsVisible && p.AddOnBilling == AddOnBilling.Recurring).ToListAsync(ct))
@@ -245,7 +252,8 @@ public sealed class BillingService(
             var product = await db.Products.SingleAsync(p => p.Id == price.ProductId, ct);
             var share = ProratedShare(sub, price.Terms, 1, now);
             var error = await ChargeAsync(db, sub, share, $"addon:{sub.Id}:{sub.Version}:{priceId}", $"{product.Name} (rest of this period)", "subscription_update", now, ct);
-            if (error is not null) throw new DomainException(error);
+            if (error is not null)
+                throw new DomainException(error);
             sub.AddItem(price, 1, now);
             return $"{product.Name} added; {share.Display()} charged for the rest of this period.";
         }, ct);
@@ -262,12 +270,14 @@ public sealed class BillingService(
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             var item = sub.Items.FirstOrDefault(i => i.Id == itemId) ?? throw new DomainException("That item is not on this subscription.");
-            if (quantity is < 1 or > 10) throw new DomainException("Choose a quantity between 1 and 10.");
+            if (quantity is < 1 or > 10)
+                throw new DomainException("Choose a quantity between 1 and 10.");
             if (quantity > item.Quantity)
             {
                 var share = ProratedShare(sub, item.Terms, quantity - item.Quantity, now);
                 var error = await ChargeAsync(db, sub, share, $"qty:{sub.Id}:{sub.Version}:{quantity}", "Extra quantity (rest of this period)", "subscription_update", now, ct);
-                if (error is not null) throw new DomainException(error);
+                if (error is not null)
+                    throw new DomainException(error);
             }
             sub.ChangeQuantity(itemId, quantity, now);
             return $"Quantity changed to {quantity}.";
@@ -276,7 +286,8 @@ public sealed class BillingService(
     public Task<ActionResult> CancelAsync(string memberId, Guid subscriptionId, string reason, string? feedback, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
-            if (!CancelReasons.Contains(reason)) throw new DomainException("Choose a reason for cancelling.");
+            if (!CancelReasons.Contains(reason))
+                throw new DomainException("Choose a reason for cancelling.");
             var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
             if (gateway.UsesHostedPages && record.GatewaySubscriptionId is { } gid)
                 await gateway.CancelSubscriptionAsync(gid, CancelMode.AtPeriodEnd, $"cancel:{sub.Id}:{sub.Version}", ct);
@@ -306,7 +317,8 @@ public sealed class BillingService(
                 throw new DomainException("Your old plan is no longer offered; choose a current plan on the pricing page.");
             var total = sub.Items.Aggregate(Money.Zero(sub.Currency), (sum, i) => sum + i.GrossPerPeriod);
             var error = await ChargeAsync(db, sub, total, $"reactivate:{sub.Id}:{sub.Version}", "Reactivation", "subscription_create", now, ct);
-            if (error is not null) throw new DomainException(error);
+            if (error is not null)
+                throw new DomainException(error);
             sub.Reactivate(now, prices);
             return "Your subscription is active again.";
         }, ct);
@@ -314,7 +326,8 @@ public sealed class BillingService(
     public Task<ActionResult> PauseAsync(string memberId, Guid subscriptionId, int months, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
-            if (months is < 1 or > 3) throw new DomainException("A pause lasts 1 to 3 months.");
+            if (months is < 1 or > 3)
+                throw new DomainException("A pause lasts 1 to 3 months.");
             var productIds = sub.Items.Select(i => i.ProductId).ToList();
             if (!await db.Products.AnyAsync(p => productIds.Contains(p.Id) && p.AllowPause, ct))
                 throw new DomainException("This subscription cannot be paused.");
@@ -335,7 +348,8 @@ public sealed class BillingService(
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             var policy = await settings.GetAsync(ct);
-            if (!policy.OffersDiscount) throw new DomainException("There is no discount on offer.");
+            if (!policy.OffersDiscount)
+                throw new DomainException("There is no discount on offer.");
             if (sub.Status is not (SubscriptionStatus.Active or SubscriptionStatus.Trialing))
                 throw new DomainException("Only an active subscription can take the discount.");
             if (await SaveDiscounts.GetAsync(db, sub.Id, ct) is not null)
@@ -376,14 +390,17 @@ public sealed class BillingService(
     /// <summary>Test gateway: replaces the card on file and, if a payment is overdue, retries it at once.</summary>
     public async Task<ActionResult> UpdateCardAsync(string memberId, string email, CardDetails card, CancellationToken ct = default)
     {
-        if (gateway.UsesHostedPages) return ActionResult.Fail("Cards are updated on Stripe's secure page.");
+        if (gateway.UsesHostedPages)
+            return ActionResult.Fail("Cards are updated on Stripe's secure page.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var profile = await db.BillingProfiles.FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
         var customerId = profile?.CustomerId ?? await gateway.EnsureCustomerAsync(new CustomerRequest(memberId, email, null, $"customer:{memberId}"), ct);
         var attached = await gateway.AttachCardAsync(customerId, card, ct);
-        if (!attached.Succeeded) return ActionResult.Fail(attached.FailureMessage ?? "That card could not be used.");
-        if (profile is null) db.BillingProfiles.Add(profile = new BillingProfile { MemberId = memberId, Gateway = gateway.Name });
+        if (!attached.Succeeded)
+            return ActionResult.Fail(attached.FailureMessage ?? "That card could not be used.");
+        if (profile is null)
+            db.BillingProfiles.Add(profile = new BillingProfile { MemberId = memberId, Gateway = gateway.Name });
         profile.CustomerId = customerId;
         (profile.CardBrand, profile.CardLast4, profile.CardExpMonth, profile.CardExpYear, profile.TestCardToken, profile.UpdatedAt) =
             (attached.Brand, attached.Last4, attached.ExpMonth, attached.ExpYear, attached.Token, now);
@@ -393,7 +410,8 @@ public sealed class BillingService(
             .Where(s => s.MemberId == memberId && (s.Status == SubscriptionStatus.PastDue || s.Status == SubscriptionStatus.Unpaid)).ToListAsync(ct);
         var recovered = 0;
         foreach (var sub in overdue)
-            if (await renewals.CollectAsync(db, sub, now, $"card-update:{sub.Id}:{sub.Version}", "subscription_retry", ct)) recovered++;
+            if (await renewals.CollectAsync(db, sub, now, $"card-update:{sub.Id}:{sub.Version}", "subscription_retry", ct))
+                recovered++;
         await db.SaveChangesAsync(ct);
         return ActionResult.Ok(recovered > 0 ? $"Card updated and your overdue payment went through. Thank you!" : $"Card updated: {attached.Brand} ending {attached.Last4}.");
     }
@@ -401,7 +419,8 @@ public sealed class BillingService(
     /// <summary>Stripe: the customer portal URL for card updates.</summary>
     public async Task<string?> BillingPortalUrlAsync(string memberId, string returnUrl, CancellationToken ct = default)
     {
-        if (!gateway.UsesHostedPages) return null;
+        if (!gateway.UsesHostedPages)
+            return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var customerId = await db.BillingProfiles.Where(p => p.MemberId == memberId).Select(p => p.CustomerId).FirstOrDefaultAsync(ct);
         return customerId is null ? null : await gateway.CreateBillingPortalSessionAsync(customerId, returnUrl, ct);
@@ -411,7 +430,8 @@ public sealed class BillingService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sub = await FindAsync(db, memberId, subscriptionId, ct);
-        if (sub is null) return ActionResult.Fail("Subscription not found.");
+        if (sub is null)
+            return ActionResult.Fail("Subscription not found.");
         try
         {
             // Owner/Staff acting from /admin/members are checked against the database before anything (a charge) happens.
@@ -439,13 +459,16 @@ public sealed class BillingService(
     /// <summary>Charges the card on file now and records the invoice; returns an error message, or null when paid (or nothing was due).</summary>
     private async Task<string?> ChargeAsync(AppDbContext db, Subscription sub, Money amount, string key, string description, string reason, DateTimeOffset now, CancellationToken ct)
     {
-        if (amount.Minor <= 0) return null;
+        if (amount.Minor <= 0)
+            return null;
         var profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == sub.MemberId, ct);
-        if (profile?.CustomerId is null) return "There is no card on file; add one first.";
+        if (profile?.CustomerId is null)
+            return "There is no card on file; add one first.";
         var charge = await gateway.ChargeAsync(new ChargeRequest(profile.CustomerId, profile.TestCardToken, amount, description, key, IsRenewal: false), ct);
         var line = new InvoiceLine(InvoiceLineKind.Subscription, null, description, 1, amount, true);
         var invoice = Ledger.NewInvoice(sub.MemberId, sub.Id, [line], amount, now, now, sub.CurrentPeriodEnd, reason, charge.Succeeded);
-        if (!charge.Succeeded) return charge.FailureMessage ?? "Your card was declined.";
+        if (!charge.Succeeded)
+            return charge.FailureMessage ?? "Your card was declined.";
         db.Invoices.Add(invoice);
         db.Payments.Add(Ledger.Payment(invoice, charge.PaymentId, profile.CardLast4, now));
         await RenewalRun.QueueReceiptAsync(notices, db, sub, invoice, now, ct);
@@ -454,10 +477,12 @@ public sealed class BillingService(
 
     private async Task RefundCreditAsync(AppDbContext db, Subscription sub, Money credit, DateTimeOffset now, CancellationToken ct)
     {
-        if (credit.Minor <= 0) return;
+        if (credit.Minor <= 0)
+            return;
         var last = await db.Payments.Where(p => p.MemberId == sub.MemberId && p.Outcome == PaymentOutcome.Succeeded && p.GatewayPaymentId != null)
             .OrderByDescending(p => p.At).FirstOrDefaultAsync(ct);
-        if (last?.GatewayPaymentId is null) return;
+        if (last?.GatewayPaymentId is null)
+            return;
         var amount = new Money(Math.Min(credit.Minor, last.AmountMinor), credit.Currency);
         var refund = await gateway.RefundAsync(new RefundRequest(last.GatewayPaymentId, amount, $"downgrade-credit:{sub.Id}:{sub.Version}"), ct);
         if (refund.Succeeded)
@@ -467,7 +492,8 @@ public sealed class BillingService(
     /// <summary>The part of one more unit's price that covers the rest of the current period.</summary>
     private static Money ProratedShare(Subscription sub, PriceTerms terms, int extraUnits, DateTimeOffset now)
     {
-        if (sub.Status == SubscriptionStatus.Trialing) return Money.Zero(terms.Currency);
+        if (sub.Status == SubscriptionStatus.Trialing)
+            return Money.Zero(terms.Currency);
         // Going from n to n + extra units of the same price: the proration of the extra units only.
         var preview = Proration.ForUpgrade(terms, terms, 1, 1 + extraUnits, sub.CurrentPeriodStart, sub.CurrentPeriodEnd, now);
         return preview.AmountDueNow;

@@ -23,9 +23,11 @@ public sealed class CheckoutService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var price = await db.Prices.AsNoTracking().FirstOrDefaultAsync(p => p.Id == priceId, ct);
-        if (price is null || price.IsArchived) return null;
+        if (price is null || price.IsArchived)
+            return null;
         var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == price.ProductId && p.IsVisible, ct);
-        if (product is null || product.Kind == ProductKind.AddOn) return null;
+        if (product is null || product.Kind == ProductKind.AddOn)
+            return null;
 
         var addOnProducts = (await db.Products.AsNoTracking()
                 .Where(p => p.Kind == ProductKind.AddOn && p.IsVisible && p.AddOnBilling == AddOnBilling.Recurring).ToListAsync(ct))
@@ -66,7 +68,8 @@ public sealed class CheckoutService(
     private static async Task<FirstInvoice> WithShippingAsync(AppDbContext db, FirstInvoice invoice, string country, CancellationToken ct)
     {
         var chargedNow = invoice.TrialEndsAt is null;
-        if (await ShippingRates.LineAsync(db, country, invoice.FirstCharge.Currency, chargedNow, ct) is not { } line) return invoice;
+        if (await ShippingRates.LineAsync(db, country, invoice.FirstCharge.Currency, chargedNow, ct) is not { } line)
+            return invoice;
         return invoice with
         {
             Lines = [.. invoice.Lines, line],
@@ -90,7 +93,8 @@ public sealed class CheckoutService(
             (items, products) = await LoadItemsAsync(db, choice, ct);
             string? couponError;
             (coupon, couponError) = await FindCouponAsync(db, choice.CouponCode, items, now, ct);
-            if (couponError is not null) return CheckoutOutcome.Fail(couponError);
+            if (couponError is not null)
+                return CheckoutOutcome.Fail(couponError);
             invoice = InvoiceCalculator.ForCheckout(items, now, coupon);
         }
         catch (DomainException ex)
@@ -101,9 +105,11 @@ public sealed class CheckoutService(
         PostalAddress? address = null;
         if (products.Any(p => p.NeedsShipping))
         {
-            if (choice.Shipping is null) return CheckoutOutcome.Fail("A shipping address is needed for physical items.");
+            if (choice.Shipping is null)
+                return CheckoutOutcome.Fail("A shipping address is needed for physical items.");
             var problems = AddressRules.Validate(ToPostal(choice.Shipping), await ShippingRates.CountriesAsync(db, ct));
-            if (problems.Count > 0) return CheckoutOutcome.Fail(string.Join(" ", problems));
+            if (problems.Count > 0)
+                return CheckoutOutcome.Fail(string.Join(" ", problems));
             address = AddressRules.Normalize(ToPostal(choice.Shipping));
             invoice = await WithShippingAsync(db, invoice, address.Country, ct);
         }
@@ -112,14 +118,16 @@ public sealed class CheckoutService(
         var customerId = profile?.CustomerId
             ?? await gateway.EnsureCustomerAsync(new CustomerRequest(memberId, email, null, $"customer:{memberId}"), ct);
         var attached = await gateway.AttachCardAsync(customerId, card, ct);
-        if (!attached.Succeeded) return CheckoutOutcome.Fail(attached.FailureMessage ?? "Your card was declined.");
+        if (!attached.Succeeded)
+            return CheckoutOutcome.Fail(attached.FailureMessage ?? "Your card was declined.");
 
         string? paymentId = null;
         if (invoice.FirstCharge.Minor > 0)
         {
             var charge = await gateway.ChargeAsync(new ChargeRequest(customerId, attached.Token, invoice.FirstCharge,
                 $"{products[0].Name} subscription", $"checkout:{memberId}:{choice.AttemptId}", IsRenewal: false), ct);
-            if (!charge.Succeeded) return CheckoutOutcome.Fail(charge.FailureMessage ?? "Your card was declined.");
+            if (!charge.Succeeded)
+                return CheckoutOutcome.Fail(charge.FailureMessage ?? "Your card was declined.");
             paymentId = charge.PaymentId;
         }
 
@@ -129,7 +137,9 @@ public sealed class CheckoutService(
         coupon?.Redeem();
         db.SubscriptionRecords.Add(new SubscriptionRecord
         {
-            SubscriptionId = subscription.Id, Gateway = gateway.Name, CouponCode = coupon?.Code,
+            SubscriptionId = subscription.Id,
+            Gateway = gateway.Name,
+            CouponCode = coupon?.Code,
             ShippingAddress = address is null ? null : AddressBook.ToShipping(address),
             AddressId = address is null ? null : (await AddressBook.FindOrAddAsync(db, memberId, address, now, ct)).Id,
         });
@@ -176,14 +186,17 @@ public sealed class CheckoutService(
         var ids = new List<Guid> { choice.PriceId };
         ids.AddRange(choice.AddOnPriceIds.Distinct().Where(id => id != choice.PriceId));
         var prices = await db.Prices.AsNoTracking().Where(p => ids.Contains(p.Id)).ToListAsync(ct);
-        if (prices.Count != ids.Count) throw new DomainException("One of the chosen prices no longer exists.");
+        if (prices.Count != ids.Count)
+            throw new DomainException("One of the chosen prices no longer exists.");
         var productIds = prices.Select(p => p.ProductId).ToList();
         var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id) && p.IsVisible).ToListAsync(ct);
-        if (products.Count != productIds.Distinct().Count()) throw new DomainException("One of the chosen products is not for sale.");
+        if (products.Count != productIds.Distinct().Count())
+            throw new DomainException("One of the chosen products is not for sale.");
 
         var main = prices.Single(p => p.Id == choice.PriceId);
         var mainProduct = products.Single(p => p.Id == main.ProductId);
-        if (mainProduct.Kind == ProductKind.AddOn) throw new DomainException("An add-on needs a plan to be added to.");
+        if (mainProduct.Kind == ProductKind.AddOn)
+            throw new DomainException("An add-on needs a plan to be added to.");
         foreach (var addOn in prices.Where(p => p.Id != main.Id))
         {
             var product = products.Single(p => p.Id == addOn.ProductId);
@@ -195,7 +208,8 @@ public sealed class CheckoutService(
                 throw new DomainException($"{product.Name} renews with {mainProduct.Name}: choose its price on the same billing interval and currency.");
         }
         var quantity = mainProduct.Kind == ProductKind.Box ? choice.Quantity : 1;
-        if (quantity is < 1 or > 10) throw new DomainException("Choose a quantity between 1 and 10.");
+        if (quantity is < 1 or > 10)
+            throw new DomainException("Choose a quantity between 1 and 10.");
 
         var items = new List<NewSubscriptionItem> { new(main, quantity) };
         items.AddRange(prices.Where(p => p.Id != main.Id).Select(p => new NewSubscriptionItem(p)));
@@ -205,12 +219,15 @@ public sealed class CheckoutService(
     internal static async Task<(Coupon? Coupon, string? Error)> FindCouponAsync(
         AppDbContext db, string? code, IReadOnlyList<NewSubscriptionItem> items, DateTimeOffset now, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(code)) return (null, null);
+        if (string.IsNullOrWhiteSpace(code))
+            return (null, null);
         string normalized;
-        try { normalized = CouponTerms.NormalizeCode(code); }
+        try
+        { normalized = CouponTerms.NormalizeCode(code); }
         catch (DomainException) { return (null, $"The coupon code {code.Trim()} is not valid."); }
         var coupon = await db.Coupons.FirstOrDefaultAsync(c => EF.Property<string>(c, "NormalizedCode") == normalized, ct);
-        if (coupon is null) return (null, $"The coupon code {normalized} is not valid.");
+        if (coupon is null)
+            return (null, $"The coupon code {normalized} is not valid.");
         var checks = items.Select(i => coupon.CanApply(i.Price.ProductId, now)).ToList();
         return checks.Any(c => c.IsValid) ? (coupon, null) : (null, checks[0].Reason ?? $"The coupon {normalized} cannot be used here.");
     }

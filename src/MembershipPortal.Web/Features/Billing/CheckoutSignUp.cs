@@ -3,12 +3,12 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
+using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Web.Features.Notifications;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
-using MembershipPortal.Infrastructure.Data;
-using MembershipPortal.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Billing;
@@ -51,26 +51,34 @@ public sealed class CheckoutSignUp(
 
     public async Task<CheckoutSignUpResult> SignUpAsync(CheckoutSignUpInput input, string returnUrl, CancellationToken ct = default)
     {
-        if (!IsCheckoutUrl(returnUrl)) return Fail("This checkout link is not valid; open the plan again from the pricing page.");
+        if (!IsCheckoutUrl(returnUrl))
+            return Fail("This checkout link is not valid; open the plan again from the pricing page.");
         var email = (input.Email ?? "").Trim();
         var firstName = string.IsNullOrWhiteSpace(input.FirstName) ? null : input.FirstName.Trim();
         var errors = new List<string>();
-        if (email.Length == 0) errors.Add("Enter your email address.");
-        else if (email.Length > 256 || !new EmailAddressAttribute().IsValid(email)) errors.Add("Enter a valid email address, such as name@example.com.");
-        if (string.IsNullOrEmpty(input.Password)) errors.Add("Choose a password.");
-        if (firstName is { Length: > 100 }) errors.Add("The first name can be at most 100 characters.");
-        if (errors.Count > 0) return new CheckoutSignUpResult(null, errors);
+        if (email.Length == 0)
+            errors.Add("Enter your email address.");
+        else if (email.Length > 256 || !new EmailAddressAttribute().IsValid(email))
+            errors.Add("Enter a valid email address, such as name@example.com.");
+        if (string.IsNullOrEmpty(input.Password))
+            errors.Add("Choose a password.");
+        if (firstName is { Length: > 100 })
+            errors.Add("The first name can be at most 100 characters.");
+        if (errors.Count > 0)
+            return new CheckoutSignUpResult(null, errors);
 
         // The circuit's connection request carries the client's address (after the trusted-proxy rule).
         using var lease = limiter.AttemptAcquire(http.HttpContext?.Connection.RemoteIpAddress);
-        if (!lease.IsAcquired) return Fail("Too many sign-ups right now. Please wait a minute and try again.");
+        if (!lease.IsAcquired)
+            return Fail("Too many sign-ups right now. Please wait a minute and try again.");
 
         if (await users.FindByEmailAsync(email) is not null)
             return Fail("An account with this email already exists. Log in to finish your purchase.");
 
         var user = new ApplicationUser { UserName = email, Email = email, FirstName = firstName, CreatedAt = clock.GetUtcNow() };
         var created = await users.CreateAsync(user, input.Password);
-        if (!created.Succeeded) return new CheckoutSignUpResult(null, created.Errors.Select(e => e.Description).ToList());
+        if (!created.Succeeded)
+            return new CheckoutSignUpResult(null, created.Errors.Select(e => e.Description).ToList());
         logger.LogInformation("Account {UserId} created during checkout.", user.Id);
 
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GenerateEmailConfirmationTokenAsync(user)));
@@ -86,7 +94,8 @@ public sealed class CheckoutSignUp(
     /// <summary>Checks a ticket and uses it up; null when it is forged, expired, already used or for another page.</summary>
     public async Task<(ApplicationUser User, string ReturnUrl)?> RedeemAsync(string? ticket)
     {
-        if (string.IsNullOrEmpty(ticket)) return null;
+        if (string.IsNullOrEmpty(ticket))
+            return null;
         string[] parts;
         try
         {
@@ -96,17 +105,21 @@ public sealed class CheckoutSignUp(
         {
             return null;
         }
-        if (parts.Length != 4 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expires)) return null;
-        if (clock.GetUtcNow() > DateTimeOffset.FromUnixTimeSeconds(expires) || !IsCheckoutUrl(parts[3])) return null;
+        if (parts.Length != 4 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
+            return null;
+        if (clock.GetUtcNow() > DateTimeOffset.FromUnixTimeSeconds(expires) || !IsCheckoutUrl(parts[3]))
+            return null;
         var user = await users.FindByIdAsync(parts[0]);
-        if (user is null || await users.GetSecurityStampAsync(user) != parts[1] || await users.IsLockedOutAsync(user)) return null;
+        if (user is null || await users.GetSecurityStampAsync(user) != parts[1] || await users.IsLockedOutAsync(user))
+            return null;
         // One conditional update uses the ticket up: of any number of parallel redemptions exactly one changes the stamp
         // the ticket names, and only that one signs in. A new stamp makes the ticket (and any copy) worthless from now on.
         // (identityDb is the context UserManager's store uses in this scope, so the user is reloaded with the new stamp.)
         var stamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
         var used = await identityDb.Users.Where(u => u.Id == user.Id && u.SecurityStamp == parts[1])
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.SecurityStamp, stamp).SetProperty(x => x.ConcurrencyStamp, Guid.NewGuid().ToString()));
-        if (used != 1) return null;
+        if (used != 1)
+            return null;
         await identityDb.Entry(user).ReloadAsync();
         return (user, parts[3]);
     }
@@ -144,7 +157,9 @@ public sealed class ClientSignUpLimiter(Microsoft.Extensions.Options.IOptions<Op
     private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(client =>
         RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = options.Value.CheckoutSignUpsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+            PermitLimit = options.Value.CheckoutSignUpsPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
         }));
 
     public RateLimitLease AttemptAcquire(System.Net.IPAddress? client) => limiter.AttemptAcquire(client?.ToString() ?? "unknown");

@@ -19,18 +19,35 @@ internal static class Ledger
         return new Invoice
         {
             Number = $"INV-{now:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}",
-            MemberId = memberId, SubscriptionId = subscriptionId, Currency = total.Currency,
-            SubtotalMinor = total.Minor + discount, DiscountMinor = discount, TotalMinor = total.Minor,
-            AmountPaidMinor = paid ? total.Minor : 0, Status = paid ? InvoiceStatus.Paid : InvoiceStatus.Failed,
-            Reason = reason, CreatedAt = now, PaidAt = paid ? now : null, PeriodStart = periodStart, PeriodEnd = periodEnd, AttemptCount = 1,
+            MemberId = memberId,
+            SubscriptionId = subscriptionId,
+            Currency = total.Currency,
+            SubtotalMinor = total.Minor + discount,
+            DiscountMinor = discount,
+            TotalMinor = total.Minor,
+            AmountPaidMinor = paid ? total.Minor : 0,
+            Status = paid ? InvoiceStatus.Paid : InvoiceStatus.Failed,
+            Reason = reason,
+            CreatedAt = now,
+            PaidAt = paid ? now : null,
+            PeriodStart = periodStart,
+            PeriodEnd = periodEnd,
+            AttemptCount = 1,
             Lines = list.Select(l => new InvoiceLineRecord { Description = l.Description, ProductId = l.ProductId, Quantity = l.Quantity, AmountMinor = l.Amount.Minor }).ToList(),
         };
     }
 
     public static Payment Payment(Invoice invoice, string? gatewayPaymentId, string? last4, DateTimeOffset now, string? failureCode = null, string? failureMessage = null) => new()
     {
-        InvoiceId = invoice.Id, MemberId = invoice.MemberId, AmountMinor = invoice.TotalMinor, Currency = invoice.Currency,
-        Outcome = failureCode is null ? PaymentOutcome.Succeeded : PaymentOutcome.Failed, At = now, GatewayPaymentId = gatewayPaymentId,
-        CardLast4 = last4, FailureCode = failureCode, FailureMessage = failureMessage,
+        InvoiceId = invoice.Id,
+        MemberId = invoice.MemberId,
+        AmountMinor = invoice.TotalMinor,
+        Currency = invoice.Currency,
+        Outcome = failureCode is null ? PaymentOutcome.Succeeded : PaymentOutcome.Failed,
+        At = now,
+        GatewayPaymentId = gatewayPaymentId,
+        CardLast4 = last4,
+        FailureCode = failureCode,
+        FailureMessage = failureMessage,
     };
 }

@@ -31,7 +31,8 @@ public sealed class RenewalRun(
 {
     public async Task<RenewalReport> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default)
     {
-        if (gateway.UsesHostedPages) return new RenewalReport(0, 0, 0, 0, 0, 0);
+        if (gateway.UsesHostedPages)
+            return new RenewalReport(0, 0, 0, 0, 0, 0);
         var policy = await settings.GetAsync(ct);
         List<Guid> due;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -51,12 +52,24 @@ public sealed class RenewalRun(
             {
                 switch (await ProcessAsync(id, now, policy, ct))
                 {
-                    case Outcome.Renewed: renewed++; break;
-                    case Outcome.Failed: failed++; break;
-                    case Outcome.Ended: ended++; break;
-                    case Outcome.Resumed: resumed++; break;
-                    case Outcome.Retried: retried++; break;
-                    case Outcome.Suspended: suspended++; break;
+                    case Outcome.Renewed:
+                        renewed++;
+                        break;
+                    case Outcome.Failed:
+                        failed++;
+                        break;
+                    case Outcome.Ended:
+                        ended++;
+                        break;
+                    case Outcome.Resumed:
+                        resumed++;
+                        break;
+                    case Outcome.Retried:
+                        retried++;
+                        break;
+                    case Outcome.Suspended:
+                        suspended++;
+                        break;
                 }
             }
             catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException && Outbox.IsUniqueViolation(ex))
@@ -168,7 +181,8 @@ public sealed class RenewalRun(
     public async Task<Dictionary<Guid, Money>> NextChargesAsync(AppDbContext db, IEnumerable<Subscription> subs, CancellationToken ct)
     {
         var next = new Dictionary<Guid, Money>();
-        foreach (var sub in subs) next[sub.Id] = await NextChargeAsync(db, sub, ct);
+        foreach (var sub in subs)
+            next[sub.Id] = await NextChargeAsync(db, sub, ct);
         return next;
     }
 
@@ -236,7 +250,8 @@ public sealed class RenewalRun(
             ["invoice_number"] = invoice.DisplayNumber,
             ["invoice_url"] = notices.InvoiceUrl(invoice.Id),
         };
-        if (invoice.PeriodEnd is { } paidThrough) values["renewal_date"] = NoticeQueue.DateText(paidThrough);
+        if (invoice.PeriodEnd is { } paidThrough)
+            values["renewal_date"] = NoticeQueue.DateText(paidThrough);
         return notices.QueueAsync(db, NoticeKind.Receipt, NoticeQueue.Keys.Receipt(invoice.Id), sub, now, values, ct, keyIsNew: db.Entry(invoice).State == EntityState.Added);
     }
 }
@@ -251,6 +266,7 @@ public sealed class RenewalJob(RenewalRun run, TimeProvider clock, ILogger<Renew
     {
         using var span = PortalTelemetry.StartJob(Key.Name);
         var report = await run.RunOnceAsync(clock.GetUtcNow(), cancellationToken);
-        if (report != new RenewalReport(0, 0, 0, 0, 0, 0)) logger.LogInformation("Renewals: {Report}", report);
+        if (report != new RenewalReport(0, 0, 0, 0, 0, 0))
+            logger.LogInformation("Renewals: {Report}", report);
     }
 }

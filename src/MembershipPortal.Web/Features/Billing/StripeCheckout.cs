@@ -28,7 +28,8 @@ public sealed class StripeCatalogSync(IDbContextFactory<AppDbContext> dbFactory,
 
     public async Task<CatalogSyncReport> SyncAsync(IReadOnlyCollection<Guid>? onlyProducts = null, CancellationToken ct = default)
     {
-        if (!Available) return new CatalogSyncReport(0, 0, ["The portal uses the built-in test gateway; there is nothing to sync."]);
+        if (!Available)
+            return new CatalogSyncReport(0, 0, ["The portal uses the built-in test gateway; there is nothing to sync."]);
         var who = await actor.GetAsync();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var products = await db.Products.Where(p => onlyProducts == null || onlyProducts.Contains(p.Id)).OrderBy(p => p.Name).ToListAsync(ct);
@@ -53,7 +54,8 @@ public sealed class StripeCatalogSync(IDbContextFactory<AppDbContext> dbFactory,
                 foreach (var (priceId, gatewayPriceId) in result.GatewayPriceIds)
                 {
                     var entry = db.Entry(prices.Single(p => p.Id == priceId)).Property<string?>(PriceIdColumn);
-                    if (entry.CurrentValue != gatewayPriceId) { entry.CurrentValue = gatewayPriceId; created++; }
+                    if (entry.CurrentValue != gatewayPriceId)
+                    { entry.CurrentValue = gatewayPriceId; created++; }
                 }
                 if (db.ChangeTracker.HasChanges())
                     audit.Add(db, who, "catalog.stripe-sync", $"Synced {product.Name} to Stripe", "product", product.Id.ToString(), before, product.StripeProductId);
@@ -79,7 +81,8 @@ public sealed class StripeCheckout(
     /// <summary>The Stripe page to send the member to, or a message saying why not.</summary>
     public async Task<(string? Url, string? Error)> StartAsync(string memberId, string email, CheckoutChoice choice, CancellationToken ct = default)
     {
-        if (!Enabled) return (null, "Card payments are taken on this page with the test gateway.");
+        if (!Enabled)
+            return (null, "Card payments are taken on this page with the test gateway.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         List<Domain.Billing.NewSubscriptionItem> items;
         List<Product> products;
@@ -95,7 +98,8 @@ public sealed class StripeCheckout(
         // The portal checks the code (expiry, redemption limit, products) exactly as on the test gateway, then hands
         // Stripe a coupon with the same terms; Stripe's page shows the discount and its invoices carry it.
         var (coupon, couponError) = await CheckoutService.FindCouponAsync(db, choice.CouponCode, items, clock.GetUtcNow(), ct);
-        if (couponError is not null) return (null, couponError);
+        if (couponError is not null)
+            return (null, couponError);
 
         var priceIds = items.Select(i => i.Price.Id).ToList();
         var mapped = await GatewayPriceIdsAsync(db, priceIds, ct);
@@ -103,10 +107,12 @@ public sealed class StripeCheckout(
         {
             // A product added or repriced since the last sync: sync just those products, then read the ids again.
             var report = await sync.SyncAsync(products.Select(p => p.Id).ToList(), ct);
-            if (!report.Succeeded) return (null, "Payments are not set up for this plan yet. Please try again later.");
+            if (!report.Succeeded)
+                return (null, "Payments are not set up for this plan yet. Please try again later.");
             await using var fresh = await dbFactory.CreateDbContextAsync(ct);
             mapped = await GatewayPriceIdsAsync(fresh, priceIds, ct);
-            if (mapped.Count < priceIds.Count) return (null, "Payments are not set up for this plan yet. Please try again later.");
+            if (mapped.Count < priceIds.Count)
+                return (null, "Payments are not set up for this plan yet. Please try again later.");
         }
 
         // Setup fees go on the first invoice once per item (never discounted); a box ships at its country's rate on every
@@ -120,7 +126,8 @@ public sealed class StripeCheckout(
         CheckoutShippingLine? shippingLine = null;
         if (needsShipping && await Boxes.ShippingRates.CountriesAsync(db, ct) is { } countries)
         {
-            if (shipTo is null || !countries.Contains(shipTo)) return (null, "Choose a country we ship to.");
+            if (shipTo is null || !countries.Contains(shipTo))
+                return (null, "Choose a country we ship to.");
             if (await Boxes.ShippingRates.LineAsync(db, shipTo, main.Currency, chargedNow: true, ct) is { } rate)
                 shippingLine = new CheckoutShippingLine(rate.Amount, main.Interval.ToString().ToLowerInvariant(), main.IntervalCount);
         }

@@ -42,13 +42,15 @@ public sealed class AddressBook(IDbContextFactory<AppDbContext> dbFactory, TimeP
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var problems = AddressRules.Validate(input, await ShippingRates.CountriesAsync(db, ct)).ToList();
         label = string.IsNullOrWhiteSpace(label) ? null : label.Trim();
-        if (label is { Length: > 40 }) problems.Add("The label can be at most 40 characters.");
+        if (label is { Length: > 40 })
+            problems.Add("The label can be at most 40 characters.");
         MemberAddress? row = null;
         if (id is { } existing && (row = await db.MemberAddresses.FirstOrDefaultAsync(a => a.Id == existing && a.MemberId == memberId, ct)) is null)
             problems.Add("This address is not in your address book.");
         if (row is null && await db.MemberAddresses.CountAsync(a => a.MemberId == memberId, ct) >= MaxAddresses)
             problems.Add($"An address book holds at most {MaxAddresses} addresses; delete one first.");
-        if (problems.Count > 0) return (null, problems);
+        if (problems.Count > 0)
+            return (null, problems);
 
         var now = clock.GetUtcNow();
         var a = AddressRules.Normalize(input);
@@ -68,10 +70,13 @@ public sealed class AddressBook(IDbContextFactory<AppDbContext> dbFactory, TimeP
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.MemberAddresses.FirstOrDefaultAsync(a => a.Id == id && a.MemberId == memberId, ct);
-        if (row is null) return "This address is not in your address book.";
+        if (row is null)
+            return "This address is not in your address book.";
         var users = (await UsesAsync(db, memberId, ct)).Where(u => u.AddressId == id).Select(u => u.Name).ToList();
-        if (users.Count > 0) return $"{string.Join(" and ", users)} ships to this address; choose another address for it first.";
-        foreach (var record in await db.SubscriptionRecords.Where(r => r.AddressId == id).ToListAsync(ct)) record.AddressId = null;
+        if (users.Count > 0)
+            return $"{string.Join(" and ", users)} ships to this address; choose another address for it first.";
+        foreach (var record in await db.SubscriptionRecords.Where(r => r.AddressId == id).ToListAsync(ct))
+            record.AddressId = null;
         db.MemberAddresses.Remove(row);
         await db.SaveChangesAsync(ct);
         return null;
@@ -82,13 +87,18 @@ public sealed class AddressBook(IDbContextFactory<AppDbContext> dbFactory, TimeP
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
-        if (sub is null) return "Subscription not found.";
-        if (Ended.Contains(sub.Status)) return "This subscription has ended.";
-        if (!await ShippingRates.ShipsAsync(db, sub, ct)) return "Nothing in this subscription is mailed.";
+        if (sub is null)
+            return "Subscription not found.";
+        if (Ended.Contains(sub.Status))
+            return "This subscription has ended.";
+        if (!await ShippingRates.ShipsAsync(db, sub, ct))
+            return "Nothing in this subscription is mailed.";
         var address = await db.MemberAddresses.AsNoTracking().FirstOrDefaultAsync(a => a.Id == addressId && a.MemberId == memberId, ct);
-        if (address is null) return "This address is not in your address book.";
+        if (address is null)
+            return "This address is not in your address book.";
         var problems = AddressRules.Validate(ToPostal(address), await ShippingRates.CountriesAsync(db, ct));
-        if (problems.Count > 0) return string.Join(" ", problems);
+        if (problems.Count > 0)
+            return string.Join(" ", problems);
         var record = await db.SubscriptionRecords.FirstAsync(r => r.SubscriptionId == subscriptionId, ct);
         (record.AddressId, record.ShippingAddress) = (address.Id, ToShipping(ToPostal(address)));
         await db.SaveChangesAsync(ct);
@@ -100,7 +110,8 @@ public sealed class AddressBook(IDbContextFactory<AppDbContext> dbFactory, TimeP
     {
         var candidates = await db.MemberAddresses.Where(a => a.MemberId == memberId && a.PostalCode == normalized.PostalCode && a.Country == normalized.Country).ToListAsync(ct);
         var same = candidates.FirstOrDefault(a => ToPostal(a) == normalized) ?? db.MemberAddresses.Local.FirstOrDefault(a => a.MemberId == memberId && ToPostal(a) == normalized);
-        if (same is not null) return same;
+        if (same is not null)
+            return same;
         var row = new MemberAddress { MemberId = memberId, Name = "", Line1 = "", City = "", PostalCode = "", Country = "", CreatedAt = now, UpdatedAt = now };
         Copy(normalized, row);
         db.MemberAddresses.Add(row);
@@ -112,7 +123,8 @@ public sealed class AddressBook(IDbContextFactory<AppDbContext> dbFactory, TimeP
     {
         var records = await db.SubscriptionRecords.Where(r => r.AddressId == null && r.ShippingAddress != null && db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.MemberId == memberId))
             .ToListAsync(ct);
-        if (records.Count == 0) return;
+        if (records.Count == 0)
+            return;
         var now = clock.GetUtcNow();
         foreach (var record in records)
             record.AddressId = (await FindOrAddAsync(db, memberId, AddressRules.Normalize(FromShipping(record.ShippingAddress!)), now, ct)).Id;
@@ -140,7 +152,13 @@ public sealed class AddressBook(IDbContextFactory<AppDbContext> dbFactory, TimeP
 
     internal static ShippingAddress ToShipping(PostalAddress a) => new()
     {
-        Name = a.Name, Line1 = a.Line1, Line2 = a.Line2, City = a.City, Region = a.Region, PostalCode = a.PostalCode, Country = a.Country,
+        Name = a.Name,
+        Line1 = a.Line1,
+        Line2 = a.Line2,
+        City = a.City,
+        Region = a.Region,
+        PostalCode = a.PostalCode,
+        Country = a.Country,
     };
 
     private static void Copy(PostalAddress a, MemberAddress row) =>

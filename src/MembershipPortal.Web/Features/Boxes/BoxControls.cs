@@ -35,10 +35,12 @@ public sealed class BoxControls(
     {
         var query = db.Subscriptions.Include(s => s.Items).Where(s => s.Id == subscriptionId && s.MemberId == memberId);
         var sub = await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync(ct);
-        if (sub is null) return (null, "Subscription not found.");
+        if (sub is null)
+            return (null, "Subscription not found.");
         var productIds = sub.Items.Select(i => i.ProductId).ToList();
         var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => productIds.Contains(p.Id) && p.Kind == ProductKind.Box, ct);
-        if (product is null) return (null, "This subscription has no box.");
+        if (product is null)
+            return (null, "This subscription has no box.");
         if (sub.Status is not (SubscriptionStatus.Active or SubscriptionStatus.Trialing))
             return (null, "This subscription is not active, so its boxes cannot be changed.");
         return (new Box(sub, product, ShipmentService.Schedule(product, await business.TimeZoneAsync(ct))), null);
@@ -47,16 +49,20 @@ public sealed class BoxControls(
     /// <summary>Pauses the box for the next <paramref name="cycles"/> cycles still open (1–3): no box and no charge for each.</summary>
     public async Task<string?> PauseAsync(string memberId, Guid subscriptionId, int cycles, CancellationToken ct = default)
     {
-        if (cycles is < 1 or > 3) return "A pause lasts 1 to 3 boxes.";
+        if (cycles is < 1 or > 3)
+            return "A pause lasts 1 to 3 boxes.";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (box, problem) = await FindAsync(db, memberId, subscriptionId, false, ct);
-        if (box is null) return problem;
-        if (!box.Product.AllowPause) return $"{box.Product.Name} cannot be paused; you can skip a box instead.";
+        if (box is null)
+            return problem;
+        if (!box.Product.AllowPause)
+            return $"{box.Product.Name} cannot be paused; you can skip a box instead.";
         var now = clock.GetUtcNow();
         var keys = box.Schedule.PauseCycles(cycles, now).Select(c => c.ToString()).ToList();
         var existing = await db.BoxSkips.Where(s => s.SubscriptionId == subscriptionId && keys.Contains(s.Cycle)).Select(s => s.Cycle).ToListAsync(ct);
         var added = keys.Except(existing).Select(key => new BoxSkip { SubscriptionId = subscriptionId, Cycle = key, At = now, ByPause = true }).ToList();
-        if (await credits.CreditAsync(db, subscriptionId, added, ct) is { } creditProblem) return creditProblem;
+        if (await credits.CreditAsync(db, subscriptionId, added, ct) is { } creditProblem)
+            return creditProblem;
         db.BoxSkips.AddRange(added);
         await db.SaveChangesAsync(ct);
         return null;
@@ -67,13 +73,18 @@ public sealed class BoxControls(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (box, problem) = await FindAsync(db, memberId, subscriptionId, false, ct);
-        if (box is null) return problem;
-        if (!box.Schedule.IsOpen(cycle, clock.GetUtcNow())) return $"The {cycle} box is already being packed; its skip stays.";
+        if (box is null)
+            return problem;
+        if (!box.Schedule.IsOpen(cycle, clock.GetUtcNow()))
+            return $"The {cycle} box is already being packed; its skip stays.";
         var key = cycle.ToString();
         var skip = await db.BoxSkips.FirstOrDefaultAsync(s => s.SubscriptionId == subscriptionId && s.Cycle == key, ct);
-        if (skip is null) return null;
-        if (skip.WaivedPeriodStart is not null) return $"The {cycle} box was skipped and a payment already left out for it; the skip stays.";
-        if (await credits.RemoveAsync(skip, ct) is { } creditProblem) return creditProblem;
+        if (skip is null)
+            return null;
+        if (skip.WaivedPeriodStart is not null)
+            return $"The {cycle} box was skipped and a payment already left out for it; the skip stays.";
+        if (await credits.RemoveAsync(skip, ct) is { } creditProblem)
+            return creditProblem;
         db.BoxSkips.Remove(skip);
         await db.SaveChangesAsync(ct);
         return null;
@@ -106,23 +117,30 @@ public sealed class BoxControls(
     /// </summary>
     public async Task<string?> AddExtraAsync(string memberId, Guid subscriptionId, Guid priceId, int quantity, Guid attemptId, CancellationToken ct = default)
     {
-        if (quantity is < 1 or > MaxExtraQuantity) return $"Choose a quantity from 1 to {MaxExtraQuantity}.";
-        if (gateway.UsesHostedPages) return "One-time extras cannot be added while payments go through Stripe yet.";
+        if (quantity is < 1 or > MaxExtraQuantity)
+            return $"Choose a quantity from 1 to {MaxExtraQuantity}.";
+        if (gateway.UsesHostedPages)
+            return "One-time extras cannot be added while payments go through Stripe yet.";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (box, problem) = await FindAsync(db, memberId, subscriptionId, false, ct);
-        if (box is null) return problem;
-        if (await db.BoxExtras.AnyAsync(e => e.Id == attemptId, ct)) return null;
+        if (box is null)
+            return problem;
+        if (await db.BoxExtras.AnyAsync(e => e.Id == attemptId, ct))
+            return null;
         var option = (await OptionsAsync(db, box.Product.Id, box.Subscription.Currency, ct)).FirstOrDefault(o => o.PriceId == priceId);
-        if (option is null) return "This extra is not available for your box.";
+        if (option is null)
+            return "This extra is not available for your box.";
         var profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
-        if (profile?.CustomerId is null) return "Add a card in Billing first.";
+        if (profile?.CustomerId is null)
+            return "Add a card in Billing first.";
 
         var now = clock.GetUtcNow();
         var cycle = OneTimeExtras.TargetCycle(box.Schedule, now);
         var amount = option.Price * quantity;
         var charge = await gateway.ChargeAsync(new ChargeRequest(profile.CustomerId, profile.TestCardToken, amount,
             $"{option.Name} for your {cycle} box", $"box-extra:{attemptId}", IsRenewal: false), ct);
-        if (!charge.Succeeded) return charge.FailureMessage ?? "Your card was declined; nothing was added.";
+        if (!charge.Succeeded)
+            return charge.FailureMessage ?? "Your card was declined; nothing was added.";
 
         var line = new InvoiceLine(InvoiceLineKind.Subscription, option.ProductId, $"{option.Name} (one-time, {cycle} box)", quantity, amount, true);
         var invoice = Ledger.PaidInvoice(memberId, subscriptionId, [line], amount, now, null, null, "box_extra");
@@ -130,9 +148,19 @@ public sealed class BoxControls(
         db.Payments.Add(Ledger.Payment(invoice, charge.PaymentId, profile.CardLast4, now));
         db.BoxExtras.Add(new BoxExtra
         {
-            Id = attemptId, SubscriptionId = subscriptionId, MemberId = memberId, ProductId = option.ProductId, PriceId = option.PriceId,
-            Description = option.Name, Quantity = quantity, AmountMinor = amount.Minor, Currency = amount.Currency, Cycle = cycle.ToString(),
-            InvoiceId = invoice.Id, GatewayPaymentId = charge.PaymentId, CreatedAt = now,
+            Id = attemptId,
+            SubscriptionId = subscriptionId,
+            MemberId = memberId,
+            ProductId = option.ProductId,
+            PriceId = option.PriceId,
+            Description = option.Name,
+            Quantity = quantity,
+            AmountMinor = amount.Minor,
+            Currency = amount.Currency,
+            Cycle = cycle.ToString(),
+            InvoiceId = invoice.Id,
+            GatewayPaymentId = charge.PaymentId,
+            CreatedAt = now,
         });
         await RenewalRun.QueueReceiptAsync(notices, db, box.Subscription, invoice, now, ct);
         try
@@ -154,7 +182,8 @@ public sealed class BoxControls(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var extra = await db.BoxExtras.FirstOrDefaultAsync(e => e.Id == extraId && e.MemberId == memberId, ct);
-        if (extra is null || extra.Status == BoxExtraStatus.Removed) return "This extra is not on your box.";
+        if (extra is null || extra.Status == BoxExtraStatus.Removed)
+            return "This extra is not on your box.";
         var productIds = await db.Subscriptions.Where(s => s.Id == extra.SubscriptionId).SelectMany(s => s.Items.Select(i => i.ProductId)).ToListAsync(ct);
         var product = await db.Products.AsNoTracking().FirstAsync(p => productIds.Contains(p.Id) && p.Kind == ProductKind.Box, ct);
         var schedule = ShipmentService.Schedule(product, await business.TimeZoneAsync(ct));
@@ -162,7 +191,8 @@ public sealed class BoxControls(
         if (extra.Status != BoxExtraStatus.Pending || !OneTimeExtras.CanRemove(schedule, cycle, clock.GetUtcNow()))
             return $"The {cycle} box is already being packed; the {extra.Description} stays in it.";
 
-        if (await RefundAsync(db, extra, clock.GetUtcNow(), ct) is { } failure) return failure;
+        if (await RefundAsync(db, extra, clock.GetUtcNow(), ct) is { } failure)
+            return failure;
         await db.SaveChangesAsync(ct);
         return null;
     }
@@ -202,7 +232,8 @@ public sealed class BoxControls(
         {
             // The same key whoever asks (the member, or the generation of a canceled member's cycle): refunded once.
             var refund = await gateway.RefundAsync(new RefundRequest(paymentId, amount, $"refund:box-extra:{extra.Id}"), ct);
-            if (!refund.Succeeded) return refund.FailureMessage ?? "The refund did not go through; the extra stays. Please try again.";
+            if (!refund.Succeeded)
+                return refund.FailureMessage ?? "The refund did not go through; the extra stays. Please try again.";
             if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == extra.InvoiceId, ct) is { } invoice)
             {
                 db.Payments.Add(new Payment { InvoiceId = invoice.Id, MemberId = extra.MemberId, AmountMinor = -amount.Minor, Currency = amount.Currency, Outcome = PaymentOutcome.Refunded, At = now, GatewayPaymentId = refund.RefundId });

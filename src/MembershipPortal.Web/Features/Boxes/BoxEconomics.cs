@@ -28,7 +28,8 @@ public sealed class BoxEconomics(IDbContextFactory<AppDbContext> dbFactory, Busi
 
     public async Task<IReadOnlyList<CostRow>?> CostsAsync(Guid boxProductId, CycleKey cycle, AuditActor actor, CancellationToken ct = default)
     {
-        if (actor.Role != PortalRoles.Owner) return null;
+        if (actor.Role != PortalRoles.Owner)
+            return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await RowsAsync(db, boxProductId, cycle.ToString(), ct);
     }
@@ -50,14 +51,17 @@ public sealed class BoxEconomics(IDbContextFactory<AppDbContext> dbFactory, Busi
     /// <summary>Saves the unit costs of a cycle's products at once (all or nothing); null when saved, else why not.</summary>
     public async Task<string?> SaveCostsAsync(Guid boxProductId, CycleKey cycle, IReadOnlyList<CostInput> inputs, AuditActor actor, CancellationToken ct = default)
     {
-        if (actor.Role != PortalRoles.Owner) return "Only the Owner can record costs.";
+        if (actor.Role != PortalRoles.Owner)
+            return "Only the Owner can record costs.";
         if (inputs.Any(i => i.CostOfGoodsMinor is < 0 or > MaxUnitCostMinor || i.ShippingCostMinor is < 0 or > MaxUnitCostMinor))
             return "Each cost is between 0 and 10,000.00 per unit.";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Products.AnyAsync(p => p.Id == boxProductId && p.Kind == ProductKind.Box, ct)) return "Choose a box product.";
+        if (!await db.Products.AnyAsync(p => p.Id == boxProductId && p.Kind == ProductKind.Box, ct))
+            return "Choose a box product.";
         var key = cycle.ToString();
         var allowed = (await RowsAsync(db, boxProductId, key, ct)).Select(r => r.ProductId).ToHashSet();
-        if (inputs.Any(i => !allowed.Contains(i.ProductId))) return "Costs can be recorded for the box and what was packed in this cycle.";
+        if (inputs.Any(i => !allowed.Contains(i.ProductId)))
+            return "Costs can be recorded for the box and what was packed in this cycle.";
         var currency = (await business.GetAsync(ct)).ReportingCurrency;
         var now = clock.GetUtcNow();
         var ids = inputs.Select(i => i.ProductId).ToList();
@@ -76,7 +80,8 @@ public sealed class BoxEconomics(IDbContextFactory<AppDbContext> dbFactory, Busi
     /// <summary>The margin of each of <paramref name="cycles"/> that has boxes, newest first.</summary>
     public async Task<IReadOnlyList<MarginRow>?> MarginsAsync(Guid boxProductId, IReadOnlyList<CycleKey> cycles, AuditActor actor, CancellationToken ct = default)
     {
-        if (actor.Role != PortalRoles.Owner) return null;
+        if (actor.Role != PortalRoles.Owner)
+            return null;
         var currency = (await business.GetAsync(ct)).ReportingCurrency;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var keys = cycles.Select(c => c.ToString()).ToList();
@@ -87,7 +92,8 @@ public sealed class BoxEconomics(IDbContextFactory<AppDbContext> dbFactory, Busi
         foreach (var cycle in cycles.OrderDescending())
         {
             var inCycle = shipments.Where(s => s.Cycle == cycle.ToString()).ToList();
-            if (inCycle.Count == 0) continue;
+            if (inCycle.Count == 0)
+                continue;
             // Boxes from before unit economics were recorded have no currency; they were billed in the only currency then used.
             var counted = inCycle.Where(s => (s.Currency ?? currency) == currency).ToList();
             var margin = CycleEconomics.Compute(

@@ -36,11 +36,13 @@ public sealed class BoxRenewals(BusinessSettings business)
     /// (the billing page, the renewal reminder) finds the skip the first attempt would bind, and binds nothing.</param>
     public async Task<BoxWaiver?> WaiverAsync(AppDbContext db, Subscription sub, SkipBinding binding, CancellationToken ct = default)
     {
-        if (!IsMonthly(sub)) return null;
+        if (!IsMonthly(sub))
+            return null;
         var shipping = await ShippingProductsAsync(db, sub, ct);
         // The parcel's product: the box, else a membership's or course's mailed kit (ShipmentPlan); a skipped kit is not charged either.
         var box = shipping.FirstOrDefault(p => p.Kind == ProductKind.Box) ?? shipping.FirstOrDefault();
-        if (box is null) return null;
+        if (box is null)
+            return null;
 
         var periodStart = sub.CurrentPeriodEnd;
         var skips = await db.BoxSkips.Where(s => s.SubscriptionId == sub.Id && (s.WaivedPeriodStart == null || s.WaivedPeriodStart == periodStart)).ToListAsync(ct);
@@ -52,7 +54,8 @@ public sealed class BoxRenewals(BusinessSettings business)
             if (SkipCredit.SkipWaiving(SkipCredit.CyclePaidBy(schedule, periodStart), unused.Select(s => CycleKey.Parse(s.Cycle))) is { } cycle)
             {
                 bound = unused.First(s => s.Cycle == cycle.ToString());
-                if (binding == SkipBinding.BindNew) bound.WaivedPeriodStart = periodStart;
+                if (binding == SkipBinding.BindNew)
+                    bound.WaivedPeriodStart = periodStart;
             }
         }
         return bound is null ? null : new BoxWaiver(CycleKey.Parse(bound.Cycle), box.Id, box.Name, shipping.Select(p => p.Id).ToHashSet());

@@ -19,7 +19,8 @@ public sealed class BoxSettings(SettingsStore settings)
     /// <summary>Saves the metrics option as <paramref name="actor"/>; null when saved, else why not (only the Owner may).</summary>
     public async Task<string?> SetSkipCountsAsPauseAsync(bool on, AuditActor actor, CancellationToken ct = default)
     {
-        if (actor.Role != PortalRoles.Owner) return "Only the Owner can change this.";
+        if (actor.Role != PortalRoles.Owner)
+            return "Only the Owner can change this.";
         await settings.SetAsync(SkipCountsAsPauseKey, on ? "true" : "false", actor, ct);
         return null;
     }
@@ -31,7 +32,8 @@ public sealed class BoxSettings(SettingsStore settings)
     /// <summary>Saves the option as <paramref name="actor"/>; null when saved, else why not (only the Owner may).</summary>
     public async Task<string?> SetShipPastDueInGraceAsync(bool on, AuditActor actor, CancellationToken ct = default)
     {
-        if (actor.Role != PortalRoles.Owner) return "Only the Owner can change this.";
+        if (actor.Role != PortalRoles.Owner)
+            return "Only the Owner can change this.";
         await settings.SetAsync(ShipPastDueKey, on ? "true" : "false", actor, ct);
         return null;
     }

@@ -55,19 +55,23 @@ public sealed class CycleContents(IDbContextFactory<AppDbContext> dbFactory, Fil
     /// <summary>Saves a cycle's content as <paramref name="actor"/> (Owner or Staff); returns every problem, and then nothing is saved.</summary>
     public async Task<IReadOnlyList<string>> SaveAsync(Guid productId, CycleKey cycle, CycleContentInput input, AuditActor actor, CancellationToken ct = default)
     {
-        if (!MayEdit(actor)) return ["Only the Owner or Staff can describe a box."];
+        if (!MayEdit(actor))
+            return ["Only the Owner or Staff can describe a box."];
         var (text, problems) = CycleContentRules.Check(input.Title, input.DescriptionMarkdown, CycleContentRules.SplitLines(input.ContentsText));
         var errors = problems.ToList();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Products.AnyAsync(p => p.Id == productId && p.Kind == ProductKind.Box, ct)) errors.Add("Choose a box product.");
+        if (!await db.Products.AnyAsync(p => p.Id == productId && p.Kind == ProductKind.Box, ct))
+            errors.Add("Choose a box product.");
         if (input.ImageFileId is { } fileId && !await db.StoredFiles.AnyAsync(f => f.Id == fileId && f.ContentType.StartsWith("image/"), ct))
             errors.Add("The picture is no longer there; upload it again.");
-        if (errors.Count > 0) return errors;
+        if (errors.Count > 0)
+            return errors;
 
         var key = cycle.ToString();
         var row = await db.BoxCycleContents.FirstOrDefaultAsync(c => c.ProductId == productId && c.Cycle == key, ct);
         var before = row?.Title;
-        if (row is null) db.BoxCycleContents.Add(row = new BoxCycleContent { ProductId = productId, Cycle = key, Title = "" });
+        if (row is null)
+            db.BoxCycleContents.Add(row = new BoxCycleContent { ProductId = productId, Cycle = key, Title = "" });
         (row.Title, row.DescriptionMarkdown, row.Contents, row.ImageFileId, row.UpdatedAt) = (text!.Title, text.DescriptionMarkdown, [.. text.Contents], input.ImageFileId, clock.GetUtcNow());
         audit.Add(db, actor, "boxes.cycle-content", $"Described the {key} box: {text.Title}", "product", productId.ToString(), before, text.Title);
         await db.SaveChangesAsync(ct);
@@ -77,11 +81,13 @@ public sealed class CycleContents(IDbContextFactory<AppDbContext> dbFactory, Fil
     /// <summary>Removes a cycle's content (Owner or Staff): members see none for it. Null when done, else why not.</summary>
     public async Task<string?> RemoveAsync(Guid productId, CycleKey cycle, AuditActor actor, CancellationToken ct = default)
     {
-        if (!MayEdit(actor)) return "Only the Owner or Staff can describe a box.";
+        if (!MayEdit(actor))
+            return "Only the Owner or Staff can describe a box.";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = cycle.ToString();
         var row = await db.BoxCycleContents.FirstOrDefaultAsync(c => c.ProductId == productId && c.Cycle == key, ct);
-        if (row is null) return null;
+        if (row is null)
+            return null;
         db.BoxCycleContents.Remove(row);
         audit.Add(db, actor, "boxes.cycle-content", $"Removed the description of the {key} box", "product", productId.ToString(), row.Title, null);
         await db.SaveChangesAsync(ct);
@@ -94,18 +100,22 @@ public sealed class CycleContents(IDbContextFactory<AppDbContext> dbFactory, Fil
     /// </summary>
     public async Task<(Guid? FileId, string? Error)> UploadImageAsync(Stream content, string fileName, AuditActor actor, CancellationToken ct = default)
     {
-        if (!MayEdit(actor)) return (null, "Only the Owner or Staff can describe a box.");
+        if (!MayEdit(actor))
+            return (null, "Only the Owner or Staff can describe a box.");
         var extension = Path.GetExtension(fileName ?? "").ToLowerInvariant();
-        if (!ImageTypes.Contains(extension)) return (null, $"The picture must be one of {string.Join(", ", ImageTypes)}.");
+        if (!ImageTypes.Contains(extension))
+            return (null, $"The picture must be one of {string.Join(", ", ImageTypes)}.");
         // Look at the first bytes without consuming them, then hand the whole stream to the file store.
         var reader = PipeReader.Create(content);
         var head = await reader.ReadAtLeastAsync(12, ct);
         var looksRight = BusinessSettings.LooksLikeImage(head.Buffer.Slice(0, Math.Min(12, head.Buffer.Length)).ToArray(), extension);
         reader.AdvanceTo(head.Buffer.Start);
-        if (!looksRight) return (null, $"That file is not a {extension.TrimStart('.').ToUpperInvariant()} image, whatever its name says.");
+        if (!looksRight)
+            return (null, $"That file is not a {extension.TrimStart('.').ToUpperInvariant()} image, whatever its name says.");
         await using var stream = reader.AsStream();
         var (stored, error) = await files.SaveAsync(stream, fileName!, ct);
-        if (stored is null) return (null, error);
+        if (stored is null)
+            return (null, error);
         await audit.RecordAsync(actor, "file.upload", $"Uploaded “{stored.FileName}” ({FileStore.SizeText(stored.Length)}) for a box", "file", stored.Id.ToString(), ct: ct);
         return (stored.Id, null);
     }

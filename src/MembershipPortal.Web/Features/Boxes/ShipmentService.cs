@@ -134,7 +134,13 @@ public sealed class ShipmentService(
             var currency = sub.Items[0].Terms.Currency;
             var shipment = new Shipment
             {
-                SubscriptionId = sub.Id, MemberId = sub.MemberId, ProductId = productId, Cycle = key, CreatedAt = now, Lines = lines, Currency = currency,
+                SubscriptionId = sub.Id,
+                MemberId = sub.MemberId,
+                ProductId = productId,
+                Cycle = key,
+                CreatedAt = now,
+                Lines = lines,
+                Currency = currency,
                 ShippingChargedMinor = rates.TryGetValue(address.Country, out var rate) && rate.Currency == currency ? rate.AmountMinor : 0,
                 Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
             };
@@ -146,7 +152,9 @@ public sealed class ShipmentService(
                 {
                     lines.Add(new ShipmentLine
                     {
-                        ProductId = extra.ProductId, Description = $"{extra.Description} (one-time)", Quantity = extra.Quantity,
+                        ProductId = extra.ProductId,
+                        Description = $"{extra.Description} (one-time)",
+                        Quantity = extra.Quantity,
                         UnitPriceMinor = extra.Currency == currency ? extra.AmountMinor / extra.Quantity : 0,
                     });
                     (extra.ShipmentId, extra.Status) = (shipment.Id, BoxExtraStatus.Packed);
@@ -154,7 +162,8 @@ public sealed class ShipmentService(
                 }
             }
             db.Shipments.Add(shipment);
-            if (++created % 1000 == 0) { await SaveAsync(); db.ChangeTracker.Clear(); }
+            if (++created % 1000 == 0)
+            { await SaveAsync(); db.ChangeTracker.Clear(); }
         }
         int Count(PlanOutcome outcome) => plan.Count(p => p.Outcome == outcome);
         // Recorded last: a run cut off half-way is finished by the next one (the scheduled job looks for this row).
@@ -163,7 +172,8 @@ public sealed class ShipmentService(
         audit.Add(db, await actor.GetAsync(), "boxes.generate", $"Generated {created} shipment(s) of {product.Name} for {key}", "product", productId.ToString());
         await SaveAsync();
         // Extras bought for this box (or an earlier one) by members who have since canceled will never ship: refunded now.
-        if (product.Kind == ProductKind.Box) await controls.RefundStrandedExtrasAsync(productId, cycle, ct);
+        if (product.Kind == ProductKind.Box)
+            await controls.RefundStrandedExtrasAsync(productId, cycle, ct);
         return new GenerationReport(created, Count(PlanOutcome.AlreadyThere), Count(PlanOutcome.Skipped), Count(PlanOutcome.NotEligible), Count(PlanOutcome.NoAddress),
             Count(PlanOutcome.JoinedAfterCutoff), Count(PlanOutcome.ShipsWithAnotherProduct));
 
@@ -206,11 +216,14 @@ public sealed class ShipmentService(
     {
         carrier = carrier?.Trim();
         tracking = tracking?.Trim();
-        if (string.IsNullOrEmpty(carrier) || carrier.Length > 64) return "Enter the carrier (at most 64 characters).";
-        if (string.IsNullOrEmpty(tracking) || tracking.Length > 128 || tracking.Any(char.IsControl)) return "Enter the tracking number (at most 128 characters).";
+        if (string.IsNullOrEmpty(carrier) || carrier.Length > 64)
+            return "Enter the carrier (at most 64 characters).";
+        if (string.IsNullOrEmpty(tracking) || tracking.Length > 128 || tracking.Any(char.IsControl))
+            return "Enter the tracking number (at most 128 characters).";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var shipment = await db.Shipments.FirstOrDefaultAsync(s => s.Id == shipmentId, ct);
-        if (shipment is null) return "This shipment no longer exists.";
+        if (shipment is null)
+            return "This shipment no longer exists.";
         var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstAsync(s => s.Id == shipment.SubscriptionId, ct);
         await ShipAsync(notices, db, shipment, sub, carrier, tracking, clock.GetUtcNow(), ct);
         audit.Add(db, await actor.GetAsync(), "boxes.ship", $"Marked the {shipment.Cycle} box shipped ({carrier})", "member", shipment.MemberId);
@@ -225,10 +238,13 @@ public sealed class ShipmentService(
         (shipment.Status, shipment.Carrier, shipment.TrackingNumber, shipment.ShippedAt) = (ShipmentStatus.Shipped, carrier, tracking, shipment.ShippedAt ?? now);
         var extra = new Dictionary<string, string>
         {
-            ["carrier"] = carrier, ["tracking_number"] = tracking, ["tracking_url"] = TrackingUrl(carrier, tracking),
+            ["carrier"] = carrier,
+            ["tracking_number"] = tracking,
+            ["tracking_url"] = TrackingUrl(carrier, tracking),
         };
         // The parcel is the box ("Your Tea Box is on its way"), not the whole plan with its add-ons ("Tea Box + Honey").
-        if (shipment.Lines.FirstOrDefault(l => l.ProductId == shipment.ProductId)?.Description is { Length: > 0 } boxName) extra["plan.name"] = boxName;
+        if (shipment.Lines.FirstOrDefault(l => l.ProductId == shipment.ProductId)?.Description is { Length: > 0 } boxName)
+            extra["plan.name"] = boxName;
         await notices.QueueAsync(db, NoticeKind.BoxShipped, $"box-shipped:{shipment.Id}", sub, now, extra, ct);
     }
 
@@ -312,16 +328,21 @@ public sealed class ShipmentService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
-        if (sub is null) return "Subscription not found.";
+        if (sub is null)
+            return "Subscription not found.";
         // The box, or else the mailed kit, whose parcel and calendar the skip is about (ShipmentPlan).
         var product = (await ParcelProductsAsync(db, [sub], ct)).GetValueOrDefault(sub.Id);
-        if (product is null) return "This subscription has no box.";
+        if (product is null)
+            return "This subscription has no box.";
         var schedule = Schedule(product, await business.TimeZoneAsync(ct));
-        if (!schedule.IsOpen(cycle, clock.GetUtcNow())) return $"The {cycle} box is already being packed; it can no longer be skipped.";
+        if (!schedule.IsOpen(cycle, clock.GetUtcNow()))
+            return $"The {cycle} box is already being packed; it can no longer be skipped.";
         var key = cycle.ToString();
-        if (await db.BoxSkips.AnyAsync(s => s.SubscriptionId == subscriptionId && s.Cycle == key, ct)) return null;
+        if (await db.BoxSkips.AnyAsync(s => s.SubscriptionId == subscriptionId && s.Cycle == key, ct))
+            return null;
         var skip = new BoxSkip { SubscriptionId = subscriptionId, Cycle = key, At = clock.GetUtcNow() };
-        if (await credits.CreditAsync(db, subscriptionId, [skip], ct) is { } problem) return problem;
+        if (await credits.CreditAsync(db, subscriptionId, [skip], ct) is { } problem)
+            return problem;
         db.BoxSkips.Add(skip);
         await db.SaveChangesAsync(ct);
         return null;

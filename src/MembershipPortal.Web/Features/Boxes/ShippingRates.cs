@@ -50,7 +50,8 @@ public sealed class ShippingRates(IDbContextFactory<AppDbContext> dbFactory, Aud
     /// <summary>The shipping line for one box to <paramref name="country"/>, or null when nothing is charged.</summary>
     internal static async Task<InvoiceLine?> LineAsync(AppDbContext db, string? country, string currency, bool chargedNow, CancellationToken ct)
     {
-        if (country is null) return null;
+        if (country is null)
+            return null;
         var rate = await db.ShippingRates.AsNoTracking().FirstOrDefaultAsync(r => r.Country == country, ct);
         return rate is null || rate.AmountMinor <= 0 || rate.Currency != currency ? null
             : new InvoiceLine(InvoiceLineKind.Shipping, null, $"Shipping to {AddressRules.CountryName(country)}", 1, new Money(rate.AmountMinor, rate.Currency), chargedNow);
@@ -63,11 +64,14 @@ public sealed class ShippingRates(IDbContextFactory<AppDbContext> dbFactory, Aud
     /// </summary>
     internal static async Task<InvoiceLine?> RenewalLineAsync(AppDbContext db, Subscription sub, CancellationToken ct)
     {
-        if (!await ShipsAsync(db, sub, ct)) return null;
+        if (!await ShipsAsync(db, sub, ct))
+            return null;
         var record = await db.SubscriptionRecords.AsNoTracking().Where(r => r.SubscriptionId == sub.Id)
             .Select(r => new { r.Gateway, r.ShippingAddress!.Country }).FirstOrDefaultAsync(ct);
-        if (record is null) return null;
-        if (record.Gateway != StripeSkipCredits.Gateway) return await LineAsync(db, record.Country, sub.Currency, true, ct);
+        if (record is null)
+            return null;
+        if (record.Gateway != StripeSkipCredits.Gateway)
+            return await LineAsync(db, record.Country, sub.Currency, true, ct);
         var billed = await MembershipPortal.Infrastructure.Payments.Stripe.StripeShippingCharge.GetAsync(db, sub.Id, ct);
         return billed <= 0 ? null
             : new InvoiceLine(InvoiceLineKind.Shipping, null, record.Country is { } c ? $"Shipping to {AddressRules.CountryName(c)}" : "Shipping", 1,
@@ -85,16 +89,21 @@ public sealed class ShippingRates(IDbContextFactory<AppDbContext> dbFactory, Aud
     /// <summary>Adds or changes a country's rate (Owner only); null when saved, else why not.</summary>
     public async Task<string?> SetAsync(string? country, long amountMinor, string? currency, AuditActor actor, CancellationToken ct = default)
     {
-        if (actor.Role != PortalRoles.Owner) return "Only the Owner can change where boxes ship.";
+        if (actor.Role != PortalRoles.Owner)
+            return "Only the Owner can change where boxes ship.";
         var code = (country ?? "").Trim().ToUpperInvariant();
-        if (!AddressRules.SupportedCountries.Contains(code)) return $"Choose one of the countries whose addresses the portal can check: {string.Join(", ", AddressRules.SupportedCountries)}.";
-        if (amountMinor is < 0 or > MaxRateMinor) return "The rate must be between 0 and 1,000.00 per box.";
+        if (!AddressRules.SupportedCountries.Contains(code))
+            return $"Choose one of the countries whose addresses the portal can check: {string.Join(", ", AddressRules.SupportedCountries)}.";
+        if (amountMinor is < 0 or > MaxRateMinor)
+            return "The rate must be between 0 and 1,000.00 per box.";
         var cur = (currency ?? "").Trim().ToUpperInvariant();
-        if (cur.Length != 3 || !cur.All(char.IsAsciiLetterUpper)) return "The currency is a three-letter code, such as USD.";
+        if (cur.Length != 3 || !cur.All(char.IsAsciiLetterUpper))
+            return "The currency is a three-letter code, such as USD.";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.ShippingRates.FirstOrDefaultAsync(r => r.Country == code, ct);
         var before = row is null ? null : new Money(row.AmountMinor, row.Currency).Display();
-        if (row is null) db.ShippingRates.Add(row = new ShippingRate { Country = code, Currency = cur });
+        if (row is null)
+            db.ShippingRates.Add(row = new ShippingRate { Country = code, Currency = cur });
         (row.AmountMinor, row.Currency, row.UpdatedAt) = (amountMinor, cur, clock.GetUtcNow());
         audit.Add(db, actor, "boxes.shipping-rate", $"Shipping to {AddressRules.CountryName(code)}: {new Money(amountMinor, cur).Display()} per box", "country", code,
             before, new Money(amountMinor, cur).Display());
@@ -105,10 +114,12 @@ public sealed class ShippingRates(IDbContextFactory<AppDbContext> dbFactory, Aud
     /// <summary>Stops shipping to a country (Owner only). Subscriptions already shipping there keep their address.</summary>
     public async Task<string?> RemoveAsync(string country, AuditActor actor, CancellationToken ct = default)
     {
-        if (actor.Role != PortalRoles.Owner) return "Only the Owner can change where boxes ship.";
+        if (actor.Role != PortalRoles.Owner)
+            return "Only the Owner can change where boxes ship.";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.ShippingRates.FirstOrDefaultAsync(r => r.Country == country, ct);
-        if (row is null) return null;
+        if (row is null)
+            return null;
         db.ShippingRates.Remove(row);
         audit.Add(db, actor, "boxes.shipping-rate", $"Stopped shipping to {AddressRules.CountryName(country)}", "country", country,
             new Money(row.AmountMinor, row.Currency).Display(), null);

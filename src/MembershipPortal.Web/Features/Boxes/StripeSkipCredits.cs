@@ -22,18 +22,23 @@ public sealed class StripeSkipCredits(IPaymentGateway gateway)
     /// <summary>Adds the credits for new skips to <paramref name="skips"/>; null when done (or nothing to do), else why not (and nothing was credited).</summary>
     public async Task<string?> CreditAsync(AppDbContext db, Guid subscriptionId, IReadOnlyList<BoxSkip> skips, CancellationToken ct)
     {
-        if (skips.Count == 0) return null;
+        if (skips.Count == 0)
+            return null;
         var record = await db.SubscriptionRecords.AsNoTracking().FirstOrDefaultAsync(r => r.SubscriptionId == subscriptionId, ct);
-        if (record is not { Gateway: Gateway, GatewaySubscriptionId: { Length: > 0 } gatewaySubscription }) return null;
+        if (record is not { Gateway: Gateway, GatewaySubscriptionId: { Length: > 0 } gatewaySubscription })
+            return null;
         var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstAsync(s => s.Id == subscriptionId, ct);
-        if (!BoxRenewals.IsMonthly(sub)) return null;
+        if (!BoxRenewals.IsMonthly(sub))
+            return null;
         var shipping = (await BoxRenewals.ShippingProductsAsync(db, sub, ct)).Select(p => p.Id).ToHashSet();
         // The box, its mailed add-ons and the shipping Stripe bills with them: a skipped box costs nothing, as on the test gateway.
         var amount = sub.Items.Where(i => shipping.Contains(i.ProductId)).Sum(i => i.Terms.Amount.Minor * i.Quantity)
             + await StripeShippingCharge.GetAsync(db, subscriptionId, ct);
-        if (amount <= 0) return null;
+        if (amount <= 0)
+            return null;
         var customer = await db.BillingProfiles.AsNoTracking().Where(p => p.MemberId == sub.MemberId).Select(p => p.CustomerId).FirstOrDefaultAsync(ct);
-        if (string.IsNullOrEmpty(customer)) return "Your payment details are not linked yet; please try again in a minute.";
+        if (string.IsNullOrEmpty(customer))
+            return "Your payment details are not linked yet; please try again in a minute.";
 
         var made = new List<string>();
         try
@@ -51,7 +56,9 @@ public sealed class StripeSkipCredits(IPaymentGateway gateway)
             // All or nothing: credits already made for this request are taken back.
             foreach (var id in made)
             {
-                try { await gateway.RemoveCreditAsync(id, ct); } catch (Exception) when (!ct.IsCancellationRequested) { }
+                try
+                { await gateway.RemoveCreditAsync(id, ct); }
+                catch (Exception) when (!ct.IsCancellationRequested) { }
             }
             return $"The skip could not be passed to the payment provider, so nothing changed: {ex.Message}";
         }
@@ -60,7 +67,8 @@ public sealed class StripeSkipCredits(IPaymentGateway gateway)
     /// <summary>Takes a skip's credit back; null when gone (or there was none), else why the skip has to stay.</summary>
     public async Task<string?> RemoveAsync(BoxSkip skip, CancellationToken ct)
     {
-        if (skip.GatewayCreditId is not { } id) return null;
+        if (skip.GatewayCreditId is not { } id)
+            return null;
         try
         {
             return await gateway.RemoveCreditAsync(id, ct)

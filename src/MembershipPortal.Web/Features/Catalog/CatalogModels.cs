@@ -102,9 +102,11 @@ public sealed record PublicProduct(
     /// </summary>
     public int? SavingsPercentOf(PublicPrice price)
     {
-        if (Monthly is not { } monthly || price.Terms.PeriodMonths is not > 1 || monthly.Terms.Currency != price.Terms.Currency) return null;
+        if (Monthly is not { } monthly || price.Terms.PeriodMonths is not > 1 || monthly.Terms.Currency != price.Terms.Currency)
+            return null;
         var asMonthly = monthly.Terms.Amount.Minor * (decimal)price.Terms.PeriodMonths.Value;
-        if (asMonthly <= 0 || price.Terms.Amount.Minor >= asMonthly) return null;
+        if (asMonthly <= 0 || price.Terms.Amount.Minor >= asMonthly)
+            return null;
         var percent = (int)Math.Floor((asMonthly - price.Terms.Amount.Minor) * 100m / asMonthly);
         return percent >= 1 ? percent : null;
     }

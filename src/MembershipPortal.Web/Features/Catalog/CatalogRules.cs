@@ -52,9 +52,11 @@ public static partial class CatalogRules
     /// <summary>An absolute http(s) address or a path on this site; nothing that could break out of an attribute.</summary>
     public static string? CheckImageUrl(string? url)
     {
-        if (string.IsNullOrWhiteSpace(url)) return null;
+        if (string.IsNullOrWhiteSpace(url))
+            return null;
         url = url.Trim();
-        if (url.Length > ImageUrlMaxLength) return $"Keep the image address to {ImageUrlMaxLength} characters.";
+        if (url.Length > ImageUrlMaxLength)
+            return $"Keep the image address to {ImageUrlMaxLength} characters.";
         var safeCharacters = url.All(c => c > ' ' && c < 127 && c is not ('"' or '\'' or '<' or '>' or '\\' or '(' or ')' or '`'));
         var sitePath = url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal);
         var web = Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
@@ -68,7 +70,8 @@ public static partial class CatalogRules
     public static string? CheckFeatures(string? text)
     {
         var features = ParseFeatures(text);
-        if (features.Count > MaxFeatures) return $"List at most {MaxFeatures} features.";
+        if (features.Count > MaxFeatures)
+            return $"List at most {MaxFeatures} features.";
         return features.FirstOrDefault(f => f.Length > FeatureMaxLength) is { } longOne
             ? $"Keep each feature to {FeatureMaxLength} characters; \"{longOne[..40]}...\" is longer."
             : null;
@@ -80,8 +83,10 @@ public static partial class CatalogRules
     /// <summary>An amount the Owner typed, in major units; it must fit the currency's decimals exactly (no silent rounding).</summary>
     public static string? CheckAmount(decimal amount, string? currency, string what = "The amount")
     {
-        if (amount < 0) return $"{what} cannot be negative.";
-        if (amount >= MaxAmount) return $"{what} must be less than {MaxAmount:N0}.";
+        if (amount < 0)
+            return $"{what} cannot be negative.";
+        if (amount >= MaxAmount)
+            return $"{what} must be less than {MaxAmount:N0}.";
         if (CheckCurrency(currency) is null && decimal.Round(amount, Money.Decimals(currency!)) != amount)
             return $"{what} has more decimals than {currency!.ToUpperInvariant()} allows ({Money.Decimals(currency!)}).";
         return null;
@@ -137,7 +142,8 @@ public static partial class CatalogRules
             oneTime && input.TrialDays > 0 ? "A one-time add-on has no trial." : null,
             CheckNickname(input.Nickname),
         }.FirstOrDefault(m => m is not null);
-        if (error is not null) return null;
+        if (error is not null)
+            return null;
         try
         {
             return new PriceTerms(Money.FromDecimal(input.Amount, currency), interval, count, input.TrialDays,
@@ -153,6 +159,7 @@ public static partial class CatalogRules
     /// <summary>Throws the first message, for the service (the forms show them one per field).</summary>
     internal static void Require(params string?[] messages)
     {
-        if (messages.FirstOrDefault(m => m is not null) is { } message) throw new DomainException(message);
+        if (messages.FirstOrDefault(m => m is not null) is { } message)
+            throw new DomainException(message);
     }
 }

@@ -1,6 +1,6 @@
-using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +21,8 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
     {
         static decimal Days(PriceTerms t) => t.PeriodMonths is { } months ? months * 30.4m : t.Interval == BillingInterval.Week ? 7 * t.IntervalCount : t.IntervalCount;
         var byPeriod = Days(a).CompareTo(Days(b));
-        if (byPeriod != 0) return byPeriod;
+        if (byPeriod != 0)
+            return byPeriod;
         var byCurrency = string.CompareOrdinal(a.Currency, b.Currency);
         return byCurrency != 0 ? byCurrency : a.Amount.Minor.CompareTo(b.Amount.Minor);
     });
@@ -48,9 +49,20 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
         var p = await db.Products.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
         return p is null ? null : new ProductInput
         {
-            Kind = p.Kind, Name = p.Name, Slug = p.Slug, DescriptionMarkdown = p.DescriptionMarkdown, ImageUrl = p.ImageUrl,
-            FeaturesText = string.Join('\n', p.Features), Rank = p.Rank, IsVisible = p.IsVisible, AllowPause = p.AllowPause, BoxCutoffDay = p.BoxCutoffDay, BoxShipDay = p.BoxShipDay,
-            AddOnBilling = p.AddOnBilling ?? AddOnBilling.Recurring, ShipsPhysically = p.ShipsPhysically, AttachableTo = p.AttachableTo.ToList(),
+            Kind = p.Kind,
+            Name = p.Name,
+            Slug = p.Slug,
+            DescriptionMarkdown = p.DescriptionMarkdown,
+            ImageUrl = p.ImageUrl,
+            FeaturesText = string.Join('\n', p.Features),
+            Rank = p.Rank,
+            IsVisible = p.IsVisible,
+            AllowPause = p.AllowPause,
+            BoxCutoffDay = p.BoxCutoffDay,
+            BoxShipDay = p.BoxShipDay,
+            AddOnBilling = p.AddOnBilling ?? AddOnBilling.Recurring,
+            ShipsPhysically = p.ShipsPhysically,
+            AttachableTo = p.AttachableTo.ToList(),
         };
     }
 
@@ -119,7 +131,8 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
             product.Rank = input.Rank;
             product.IsVisible = input.IsVisible;
             product.AllowPause = input.AllowPause;
-            if (input.Kind == ProductKind.Box) (product.BoxCutoffDay, product.BoxShipDay) = (input.BoxCutoffDay, input.BoxShipDay);
+            if (input.Kind == ProductKind.Box)
+                (product.BoxCutoffDay, product.BoxShipDay) = (input.BoxCutoffDay, input.BoxShipDay);
             product.AddOnBilling = input.Kind == ProductKind.AddOn ? input.AddOnBilling : null;
             product.ShipsPhysically = input.Kind == ProductKind.AddOn && input.ShipsPhysically;
             product.AttachableTo = attachTo;
@@ -133,7 +146,8 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
             catch (DbUpdateException)
             {
                 // Another save took the slug between the check and this one; the unique index refused ours.
-                if (await SlugExistsElsewhereAsync(slug, product.Id, ct)) throw new DomainException(SlugTaken(slug));
+                if (await SlugExistsElsewhereAsync(slug, product.Id, ct))
+                    throw new DomainException(SlugTaken(slug));
                 throw;
             }
             return CatalogResult.Ok(product.Id);
@@ -182,10 +196,12 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
         ArgumentNullException.ThrowIfNull(input);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var product = await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Id == productId, ct);
-        if (product is null) return CatalogResult.Fail("This product no longer exists.");
+        if (product is null)
+            return CatalogResult.Fail("This product no longer exists.");
 
         var oneTime = product is { Kind: ProductKind.AddOn, AddOnBilling: AddOnBilling.OneTime };
-        if (CatalogRules.TryTerms(input, oneTime, out var error) is not { } terms) return CatalogResult.Fail(error!);
+        if (CatalogRules.TryTerms(input, oneTime, out var error) is not { } terms)
+            return CatalogResult.Fail(error!);
 
         var price = CatalogPrice.Create(productId, terms);
         db.Prices.Add(price);
@@ -235,12 +251,14 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
     public async Task<CouponView?> FindCouponAsync(string code, CancellationToken ct = default)
     {
         string normalized;
-        try { normalized = CouponTerms.NormalizeCode(code); }
+        try
+        { normalized = CouponTerms.NormalizeCode(code); }
         catch (DomainException) { return null; }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var coupon = await db.Coupons.AsNoTracking().SingleOrDefaultAsync(c => EF.Property<string>(c, CouponCodeProperty) == normalized, ct);
-        if (coupon is null) return null;
+        if (coupon is null)
+            return null;
         var ids = coupon.ProductIds.ToList();
         var names = await db.Products.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         return ToView(coupon, names, clock.GetUtcNow());
@@ -294,7 +312,8 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
             }
             catch (DbUpdateException)
             {
-                if (await FindCouponAsync(coupon.Code, ct) is not null) throw new DomainException(CodeTaken(coupon.Code));
+                if (await FindCouponAsync(coupon.Code, ct) is not null)
+                    throw new DomainException(CodeTaken(coupon.Code));
                 throw;
             }
             return CatalogResult.Ok(coupon.Id);
@@ -312,7 +331,8 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var coupon = await db.Coupons.SingleOrDefaultAsync(c => c.Id == couponId, ct);
-        if (coupon is null) return CatalogResult.Fail("This coupon no longer exists.");
+        if (coupon is null)
+            return CatalogResult.Fail("This coupon no longer exists.");
         db.Coupons.Remove(coupon);
         Audit(db, "catalog.coupon.delete", $"Deleted coupon {db.Entry(coupon).Property(CouponCodeProperty).CurrentValue}", "coupon", couponId);
         await db.SaveChangesAsync(ct);
@@ -340,7 +360,8 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
         slug = (slug ?? "").Trim().ToLowerInvariant();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var product = (await LoadPublicAsync(db, db.Products.Where(p => p.Slug == slug && p.IsVisible), ct)).SingleOrDefault();
-        if (product is null) return null;
+        if (product is null)
+            return null;
 
         if (product.Kind != ProductKind.AddOn)
             return new ProductDetails(product, await AttachableAddOnsAsync(db, product.Id, ct), []);

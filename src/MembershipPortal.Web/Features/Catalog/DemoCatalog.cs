@@ -23,11 +23,13 @@ public static class DemoCatalog
         int products = 0, prices = 0, coupons = 0;
         foreach (var demo in Products())
         {
-            if (await catalog.FindProductIdAsync(demo.Input.Slug, ct) is not null) continue;
+            if (await catalog.FindProductIdAsync(demo.Input.Slug, ct) is not null)
+                continue;
 
             var attachTo = new List<Guid>();
             foreach (var slug in demo.AttachToSlugs)
-                if (await catalog.FindProductIdAsync(slug, ct) is { } id) attachTo.Add(id);
+                if (await catalog.FindProductIdAsync(slug, ct) is { } id)
+                    attachTo.Add(id);
             demo.Input.AttachableTo = attachTo;
 
             var productId = Expect(await catalog.CreateProductAsync(demo.Input, ct), demo.Input.Slug);
@@ -36,7 +38,12 @@ public static class DemoCatalog
             {
                 Expect(await catalog.AddPriceAsync(productId, new PriceInput
                 {
-                    Amount = p.Amount, Currency = "USD", Interval = p.Interval, IntervalCount = p.IntervalCount, TrialDays = p.TrialDays, Nickname = p.Nickname,
+                    Amount = p.Amount,
+                    Currency = "USD",
+                    Interval = p.Interval,
+                    IntervalCount = p.IntervalCount,
+                    TrialDays = p.TrialDays,
+                    Nickname = p.Nickname,
                 }, ct), demo.Input.Slug);
                 prices++;
             }
@@ -46,7 +53,11 @@ public static class DemoCatalog
         {
             Expect(await catalog.CreateCouponAsync(new CouponInput
             {
-                Code = "WELCOME10", DiscountKind = CouponDiscountKind.Percent, Value = 10, Duration = CouponDuration.Repeating, DurationInMonths = 3,
+                Code = "WELCOME10",
+                DiscountKind = CouponDiscountKind.Percent,
+                Value = 10,
+                Duration = CouponDuration.Repeating,
+                DurationInMonths = 3,
             }, ct), "WELCOME10");
             coupons++;
         }

@@ -35,8 +35,10 @@ public sealed class MarkdownRenderer
 
     public MarkupString Render(string? markdown)
     {
-        if (string.IsNullOrWhiteSpace(markdown)) return new MarkupString("");
-        if (cache.TryGetValue(markdown, out var cached)) return new MarkupString(cached);
+        if (string.IsNullOrWhiteSpace(markdown))
+            return new MarkupString("");
+        if (cache.TryGetValue(markdown, out var cached))
+            return new MarkupString(cached);
         var html = RenderUncached(markdown);
         if (Interlocked.Add(ref cachedCharacters, markdown.Length) > CacheCharacters)
         {

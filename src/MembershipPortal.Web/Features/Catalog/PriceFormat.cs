@@ -44,8 +44,10 @@ public static class PriceFormat
     public static string Extras(PriceTerms terms)
     {
         var parts = new List<string>(2);
-        if (terms.HasTrial) parts.Add($"{terms.TrialDays}-day free trial");
-        if (terms.SetupFee is { } fee) parts.Add($"{Amount(fee)} one-time setup fee");
+        if (terms.HasTrial)
+            parts.Add($"{terms.TrialDays}-day free trial");
+        if (terms.SetupFee is { } fee)
+            parts.Add($"{Amount(fee)} one-time setup fee");
         return string.Join(" · ", parts);
     }
 

@@ -38,8 +38,10 @@ public sealed class BackupCommands(PortalCommands commands)
         var files = commands.Services.GetRequiredService<FileStore>().Root;
         await using (var stream = File.Create(tarball + ".part"))
         {
-            if (Directory.Exists(files)) await TarFile.CreateFromDirectoryAsync(files, stream, includeBaseDirectory: false);
-            else await new TarWriter(stream).DisposeAsync();
+            if (Directory.Exists(files))
+                await TarFile.CreateFromDirectoryAsync(files, stream, includeBaseDirectory: false);
+            else
+                await new TarWriter(stream).DisposeAsync();
         }
         File.Move(tarball + ".part", tarball, overwrite: true);
         Console.Out.WriteLine(target);
@@ -65,7 +67,8 @@ public sealed class BackupCommands(PortalCommands commands)
             await using var command = check.CreateCommand();
             command.CommandText = "PRAGMA quick_check;";
             string? verdict;
-            try { verdict = await command.ExecuteScalarAsync() as string; }
+            try
+            { verdict = await command.ExecuteScalarAsync() as string; }
             catch (SqliteException ex) { verdict = ex.Message; }
             if (verdict != "ok")
             {
@@ -91,18 +94,21 @@ public sealed class BackupCommands(PortalCommands commands)
         {
             var files = commands.Services.GetRequiredService<FileStore>().Root;
             var incoming = files + ".restoring";
-            if (Directory.Exists(incoming)) Directory.Delete(incoming, recursive: true);
+            if (Directory.Exists(incoming))
+                Directory.Delete(incoming, recursive: true);
             Directory.CreateDirectory(incoming);
             await TarFile.ExtractToDirectoryAsync(tarball, incoming, overwriteFiles: true);
             if (Directory.Exists(files))
             {
                 var replaced = files + ".replaced";
-                if (Directory.Exists(replaced)) Directory.Delete(replaced, recursive: true);
+                if (Directory.Exists(replaced))
+                    Directory.Delete(replaced, recursive: true);
                 Directory.Move(files, replaced);
                 Directory.Move(incoming, files);
                 Directory.Delete(replaced, recursive: true);
             }
-            else Directory.Move(incoming, files);
+            else
+                Directory.Move(incoming, files);
         }
         Console.Out.WriteLine($"Restored {database}{(File.Exists(tarball) ? " and the uploads" : "")} from {backup}.");
         return PortalCli.Ok;
@@ -112,7 +118,8 @@ public sealed class BackupCommands(PortalCommands commands)
     private async Task<string?> DatabaseFileAsync(string sqlServerRecipe)
     {
         await using var db = await commands.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        if (InstanceLock.DatabaseFile(db) is { } file) return file;
+        if (InstanceLock.DatabaseFile(db) is { } file)
+            return file;
         Console.Error.WriteLine(db.Database.IsSqlite()
             ? "backup and restore need a SQLite database file."
             : $"This portal uses SQL Server: use its own backups (README \"Backups\"), e.g. {sqlServerRecipe}");

@@ -32,7 +32,8 @@ public static class InstanceLock
     /// <summary>The SQLite file the context uses, or null for SQL Server and in-memory databases.</summary>
     public static string? DatabaseFile(AppDbContext db)
     {
-        if (!db.Database.IsSqlite()) return null;
+        if (!db.Database.IsSqlite())
+            return null;
         var source = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
         return source is "" or ":memory:" || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? null : Path.GetFullPath(source);
     }
@@ -51,7 +52,8 @@ public static class InstanceLock
         public Task StartAsync(CancellationToken cancellationToken)
         {
             using var db = dbFactory.CreateDbContext();
-            if (DatabaseFile(db) is not { } file) return Task.CompletedTask;
+            if (DatabaseFile(db) is not { } file)
+                return Task.CompletedTask;
             held = TryAcquire(file, exclusive: false)
                 ?? throw new InvalidOperationException($"A restore is replacing {file} (it holds {PathFor(file)}); start the portal when it has finished.");
             return Task.CompletedTask;

@@ -42,7 +42,8 @@ public static class PortalCli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) console.Error.WriteLine(error.Message);
+            foreach (var error in parsed.Errors)
+                console.Error.WriteLine(error.Message);
             console.Error.WriteLine();
             WriteUsage(root, parsed.CommandResult.Command, console.Error);
             return BadArguments;
@@ -137,7 +138,8 @@ public static class PortalCli
         HelpName = "YYYY-MM",
         CustomParser = r =>
         {
-            if (YearMonth.TryParse(r.Tokens.Single().Value, out var month)) return month;
+            if (YearMonth.TryParse(r.Tokens.Single().Value, out var month))
+                return month;
             r.AddError($"{name} is a month, YYYY-MM.");
             return null;
         },
@@ -148,7 +150,8 @@ public static class PortalCli
         var option = new Option<int>(name) { Description = $"{description} Default {fallback}, {min}–{max}.", DefaultValueFactory = _ => fallback };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is var v && (v < min || v > max)) r.AddError($"{name} is between {min} and {max}.");
+            if (r.GetValueOrDefault<int>() is var v && (v < min || v > max))
+                r.AddError($"{name} is between {min} and {max}.");
         });
         return option;
     }

@@ -61,14 +61,18 @@ public sealed class PortalCommands(IServiceProvider services, CliConsole console
     /// <summary>The environment variable, else one line of redirected input, else a prompt that does not echo.</summary>
     private string? ReadPassword()
     {
-        if (Environment.GetEnvironmentVariable(PortalCli.PasswordVariable) is { Length: > 0 } fromEnvironment) return fromEnvironment;
-        if (console.InputRedirected) return console.In.ReadLine();
+        if (Environment.GetEnvironmentVariable(PortalCli.PasswordVariable) is { Length: > 0 } fromEnvironment)
+            return fromEnvironment;
+        if (console.InputRedirected)
+            return console.In.ReadLine();
         console.Error.Write("Password: ");
         var typed = new StringBuilder();
         for (var key = System.Console.ReadKey(intercept: true); key.Key != ConsoleKey.Enter; key = System.Console.ReadKey(intercept: true))
         {
-            if (key.Key == ConsoleKey.Backspace) { if (typed.Length > 0) typed.Length--; }
-            else if (!char.IsControl(key.KeyChar)) typed.Append(key.KeyChar);
+            if (key.Key == ConsoleKey.Backspace)
+            { if (typed.Length > 0) typed.Length--; }
+            else if (!char.IsControl(key.KeyChar))
+                typed.Append(key.KeyChar);
         }
         console.Error.WriteLine();
         return typed.ToString();

@@ -35,14 +35,17 @@ public sealed class AccessService(IDbContextFactory<AppDbContext> dbFactory, Bil
     public async Task<MemberAccess> ForAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
         var memberId = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        if (user.Identity?.IsAuthenticated != true || memberId is null) return MemberAccess.Anonymous;
+        if (user.Identity?.IsAuthenticated != true || memberId is null)
+            return MemberAccess.Anonymous;
         var isStaff = user.IsInRole(PortalRoles.Owner) || user.IsInRole(PortalRoles.Staff);
         var request = http.HttpContext is { } context && !context.WebSockets.IsWebSocketRequest
             && !context.Request.Path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase) ? context : null;
-        if (request?.Items[MemoKey] is MemberAccess memo && memo.MemberId == memberId && memo.IsStaff == isStaff) return memo;
+        if (request?.Items[MemoKey] is MemberAccess memo && memo.MemberId == memberId && memo.IsStaff == isStaff)
+            return memo;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var access = await ForMemberAsync(db, memberId, isStaff, ct);
-        if (request is not null) request.Items[MemoKey] = access;
+        if (request is not null)
+            request.Items[MemoKey] = access;
         return access;
     }
 

@@ -26,9 +26,11 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.ContentItems.AsNoTracking().Where(c => c.PublishAt <= now);
-        if (kind is { } k) query = query.Where(c => c.Kind == k);
+        if (kind is { } k)
+            query = query.Where(c => c.Kind == k);
         var text = (search ?? "").Trim();
-        if (text.Length > SearchMax) text = text[..SearchMax];
+        if (text.Length > SearchMax)
+            text = text[..SearchMax];
         if (text.Length == 0)
         {
             var items = await query.OrderByDescending(c => c.PublishAt).Take(200).ToListAsync(ct);
@@ -57,7 +59,8 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var item = await db.ContentItems.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug, ct);
         // Scheduled items do not exist yet for members; staff preview them.
-        if (item is null || (item.PublishAt > now && !access.IsStaff)) return null;
+        if (item is null || (item.PublishAt > now && !access.IsStaff))
+            return null;
         var decision = access.Decide(AccessService.RuleFor(item.Access, item.RequiredProductIds), now);
         if (!decision.Allowed)
             return new ContentView(item.Id, item.Kind, item.Title, item.Teaser, item.CoverImageUrl, item.PublishAt, item.Author, decision,
@@ -86,7 +89,8 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var course = await db.Courses.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == slug, ct);
-        if (course is null || (course.PublishAt > now && !access.IsStaff)) return null;
+        if (course is null || (course.PublishAt > now && !access.IsStaff))
+            return null;
         var rule = AccessService.RuleFor(course.Access, course.RequiredProductIds);
         var decision = access.Decide(rule, now);
         var enrollment = decision.Allowed && access.MemberId is not null ? await EnrollAsync(db, course.Id, access.MemberId, now, ct) : null;
@@ -117,10 +121,12 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var course = await db.Courses.AsNoTracking().FirstOrDefaultAsync(c => c.Slug == courseSlug, ct);
-        if (course is null || (course.PublishAt > now && !access.IsStaff)) return null;
+        if (course is null || (course.PublishAt > now && !access.IsStaff))
+            return null;
         var (_, lessons) = await OutlineAsync(db, course.Id, ct);
         var index = lessons.FindIndex(l => l.Slug == lessonSlug);
-        if (index < 0) return null;
+        if (index < 0)
+            return null;
         var lesson = lessons[index];
         var rule = AccessService.RuleFor(course.Access, course.RequiredProductIds);
         var drip = new DripSchedule(lesson.DripDays, lesson.DripDate);
@@ -154,16 +160,19 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
     /// <summary>Marks a lesson complete (once), after checking the member may open it; completes the course when it was the last.</summary>
     public async Task<CourseProgress?> CompleteLessonAsync(string courseSlug, string lessonSlug, MemberAccess access, CancellationToken ct = default)
     {
-        if (access.MemberId is null) return null;
+        if (access.MemberId is null)
+            return null;
         var view = await LessonAsync(courseSlug, lessonSlug, access, ct);
-        if (view is null || !view.Decision.Allowed) return null;
+        if (view is null || !view.Decision.Allowed)
+            return null;
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var courseId = await db.Lessons.Where(l => l.Id == view.Id).Select(l => l.CourseId).SingleAsync(ct);
         if (!await db.LessonCompletions.AnyAsync(c => c.LessonId == view.Id && c.MemberId == access.MemberId, ct))
         {
             db.LessonCompletions.Add(new LessonCompletion { LessonId = view.Id, MemberId = access.MemberId, CourseId = courseId, CompletedAt = now });
-            try { await db.SaveChangesAsync(ct); }
+            try
+            { await db.SaveChangesAsync(ct); }
             catch (DbUpdateException) { db.ChangeTracker.Clear(); } // completed twice at once: the first one stands
         }
         var total = await db.Lessons.CountAsync(l => l.CourseId == courseId, ct);
@@ -178,7 +187,8 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
     /// <summary>Lessons that open for this member in the coming weeks (drip), for the member home.</summary>
     public async Task<IReadOnlyList<UpcomingLesson>> UpcomingAsync(MemberAccess access, CancellationToken ct = default)
     {
-        if (access.MemberId is null) return [];
+        if (access.MemberId is null)
+            return [];
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var enrollments = await db.Enrollments.AsNoTracking().Where(e => e.MemberId == access.MemberId).ToListAsync(ct);
@@ -199,10 +209,13 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var file = await db.StoredFiles.AsNoTracking().FirstOrDefaultAsync(f => f.Id == fileId, ct);
-        if (file is null) return (null, false);
-        if (access.IsStaff) return (file, true);
+        if (file is null)
+            return (null, false);
+        if (access.IsStaff)
+            return (file, true);
         var items = await db.ContentItems.AsNoTracking().Where(c => c.FileId == fileId && c.PublishAt <= now).ToListAsync(ct);
-        if (items.Any(i => access.Decide(AccessService.RuleFor(i.Access, i.RequiredProductIds), now).Allowed)) return (file, true);
+        if (items.Any(i => access.Decide(AccessService.RuleFor(i.Access, i.RequiredProductIds), now).Allowed))
+            return (file, true);
         // A box cycle's picture: for the box's members (any subscription to it, so past boxes keep theirs), as /account/boxes shows it.
         if (access.MemberId is { } memberId && await db.BoxCycleContents.AnyAsync(c => c.ImageFileId == fileId
                 && db.Subscriptions.Any(s => s.MemberId == memberId && s.Items.Any(i => i.ProductId == c.ProductId)), ct))
@@ -211,7 +224,8 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
         foreach (var lesson in lessons)
         {
             var course = await db.Courses.AsNoTracking().FirstAsync(c => c.Id == lesson.CourseId, ct);
-            if (course.PublishAt > now || access.MemberId is null) continue;
+            if (course.PublishAt > now || access.MemberId is null)
+                continue;
             var enrolledAt = await db.Enrollments.Where(e => e.CourseId == course.Id && e.MemberId == access.MemberId).Select(e => (DateTimeOffset?)e.EnrolledAt).FirstOrDefaultAsync(ct);
             if (LessonAccess.Decide(AccessService.RuleFor(course.Access, course.RequiredProductIds), access.Context,
                     new DripSchedule(lesson.DripDays, lesson.DripDate), enrolledAt, now).Allowed)
@@ -223,7 +237,8 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
     private static async Task<Enrollment> EnrollAsync(AppDbContext db, Guid courseId, string memberId, DateTimeOffset now, CancellationToken ct)
     {
         var existing = await db.Enrollments.AsNoTracking().FirstOrDefaultAsync(e => e.CourseId == courseId && e.MemberId == memberId, ct);
-        if (existing is not null) return existing;
+        if (existing is not null)
+            return existing;
         var enrollment = new Enrollment { CourseId = courseId, MemberId = memberId, EnrolledAt = now };
         db.Enrollments.Add(enrollment);
         try
@@ -252,9 +267,11 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
     /// <summary>The cheapest plan that unlocks the item, linked to checkout, or to the billing page when the member can upgrade an existing plan.</summary>
     private static async Task<PaywallOffer?> OfferAsync(AppDbContext db, AccessLevel level, List<Guid> productIds, MemberAccess access, CancellationToken ct)
     {
-        if (level != AccessLevel.Products || productIds.Count == 0) return null;
+        if (level != AccessLevel.Products || productIds.Count == 0)
+            return null;
         var prices = await db.Prices.AsNoTracking().Where(p => productIds.Contains(p.ProductId) && !p.IsArchived).ToListAsync(ct);
-        if (Paywall.CheapestUnlock(productIds, prices) is not { } unlock) return null;
+        if (Paywall.CheapestUnlock(productIds, prices) is not { } unlock)
+            return null;
         var name = await db.Products.Where(p => p.Id == unlock.ProductId).Select(p => p.Name).FirstAsync(ct);
         var canUpgrade = access.Context.Subscriptions.Any(s => s.Status is SubscriptionStatus.Active or SubscriptionStatus.Trialing);
         return new PaywallOffer(name, unlock.PriceId, unlock.Terms, canUpgrade ? "/account/billing" : $"/checkout?price={unlock.PriceId}", canUpgrade);

@@ -26,10 +26,13 @@ public static class DependencyInjection
             http.Response.Headers.CacheControl = "private, no-store";
             var member = await access.ForAsync(http.User, ct);
             var (file, allowed) = await content.FileAsync(id, member, ct);
-            if (file is null) return Results.NotFound();
-            if (!allowed) return Results.StatusCode(StatusCodes.Status403Forbidden);
+            if (file is null)
+                return Results.NotFound();
+            if (!allowed)
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
             var path = store.PathFor(file);
-            if (!File.Exists(path)) return Results.NotFound();
+            if (!File.Exists(path))
+                return Results.NotFound();
             var playable = file.ContentType.StartsWith("video/", StringComparison.Ordinal) || file.ContentType.StartsWith("audio/", StringComparison.Ordinal)
                 || file.ContentType.StartsWith("image/", StringComparison.Ordinal);
             // Downloads get Content-Disposition: attachment; media plays inline with byte ranges so seeking works.

@@ -21,10 +21,19 @@ public sealed class FileStore(IDbContextFactory<AppDbContext> dbFactory, Microso
     /// <summary>Types the editor accepts, by extension: what members can safely download or play.</summary>
     public static readonly IReadOnlyDictionary<string, string> AllowedTypes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
-        [".mp4"] = "video/mp4", [".webm"] = "video/webm", [".mp3"] = "audio/mpeg", [".m4a"] = "audio/mp4",
-        [".pdf"] = "application/pdf", [".zip"] = "application/zip", [".epub"] = "application/epub+zip",
-        [".png"] = "image/png", [".jpg"] = "image/jpeg", [".jpeg"] = "image/jpeg", [".webp"] = "image/webp",
-        [".txt"] = "text/plain", [".csv"] = "text/csv",
+        [".mp4"] = "video/mp4",
+        [".webm"] = "video/webm",
+        [".mp3"] = "audio/mpeg",
+        [".m4a"] = "audio/mp4",
+        [".pdf"] = "application/pdf",
+        [".zip"] = "application/zip",
+        [".epub"] = "application/epub+zip",
+        [".png"] = "image/png",
+        [".jpg"] = "image/jpeg",
+        [".jpeg"] = "image/jpeg",
+        [".webp"] = "image/webp",
+        [".txt"] = "text/plain",
+        [".csv"] = "text/csv",
     };
 
     public string Root => Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.FilesPath));
@@ -46,7 +55,8 @@ public sealed class FileStore(IDbContextFactory<AppDbContext> dbFactory, Microso
     public async Task<(StoredFile? File, string? Error)> SaveAsync(Stream content, string fileName, CancellationToken ct = default)
     {
         var name = Path.GetFileName(fileName ?? "").Trim();
-        if (name.Length is 0 or > 255) return (null, "The file needs a name of at most 255 characters.");
+        if (name.Length is 0 or > 255)
+            return (null, "The file needs a name of at most 255 characters.");
         if (!AllowedTypes.TryGetValue(Path.GetExtension(name), out var type))
             return (null, $"Files of type '{Path.GetExtension(name)}' cannot be uploaded. Allowed: {string.Join(", ", AllowedTypes.Keys)}.");
         Directory.CreateDirectory(Root);
@@ -62,7 +72,8 @@ public sealed class FileStore(IDbContextFactory<AppDbContext> dbFactory, Microso
                 while ((read = await content.ReadAsync(buffer, ct)) > 0)
                 {
                     file.Length += read;
-                    if (file.Length > MaxBytes) return (null, $"The file is larger than the {SizeText(MaxBytes)} limit.");
+                    if (file.Length > MaxBytes)
+                        return (null, $"The file is larger than the {SizeText(MaxBytes)} limit.");
                     await target.WriteAsync(buffer.AsMemory(0, read), ct);
                 }
             }
@@ -74,7 +85,8 @@ public sealed class FileStore(IDbContextFactory<AppDbContext> dbFactory, Microso
         }
         finally
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            if (File.Exists(temp))
+                File.Delete(temp);
         }
     }
 }

@@ -73,7 +73,8 @@ public sealed class DunningService(IDbContextFactory<AppDbContext> dbFactory, Bi
     /// <summary>"Retry 2 of 4 on 26 Nov 2026", "Suspend on 30 Nov 2026", or what an unpaid subscription waits for.</summary>
     public static string DescribeNextStep(DunningPolicy policy, Subscription s, DateTimeOffset first, DateTimeOffset now)
     {
-        if (s.Status == SubscriptionStatus.Unpaid) return "Suspended: restored when the member updates their card";
+        if (s.Status == SubscriptionStatus.Unpaid)
+            return "Suspended: restored when the member updates their card";
         var step = policy.NextStep(s.Status, now - first, s.FailedPaymentAttempts);
         var when = step.IsDue ? "due now" : "on " + Short(first.AddDays(step.Day));
         return step.Kind switch

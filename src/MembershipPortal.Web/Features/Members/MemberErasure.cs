@@ -21,7 +21,8 @@ public sealed class MemberErasure(IDbContextFactory<AppDbContext> dbFactory, IPa
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == memberId, ct);
-        if (user is null) return MemberActionResult.Fail("This member no longer exists.");
+        if (user is null)
+            return MemberActionResult.Fail("This member no longer exists.");
         if (await IsLastOwnerAsync(db, memberId, ct))
             return MemberActionResult.Fail("You are the only Owner: make someone else Owner at /admin/settings/team before deleting this account.");
         var now = clock.GetUtcNow();
@@ -46,7 +47,8 @@ public sealed class MemberErasure(IDbContextFactory<AppDbContext> dbFactory, IPa
             profile.CardBrand = profile.CardLast4 = profile.TestCardToken = null;
             profile.CardExpMonth = profile.CardExpYear = null;
         }
-        foreach (var payment in await db.Payments.Where(p => p.MemberId == memberId && p.CardLast4 != null).ToListAsync(ct)) payment.CardLast4 = null;
+        foreach (var payment in await db.Payments.Where(p => p.MemberId == memberId && p.CardLast4 != null).ToListAsync(ct))
+            payment.CardLast4 = null;
         foreach (var shipment in await db.Shipments.Where(s => s.MemberId == memberId).ToListAsync(ct))
             shipment.Address = new ShippingAddress { Name = "erased", Line1 = "erased", City = "erased", PostalCode = "-", Country = shipment.Address.Country };
         db.MemberNotes.RemoveRange(await db.MemberNotes.Where(n => n.MemberId == memberId).ToListAsync(ct));
@@ -54,7 +56,8 @@ public sealed class MemberErasure(IDbContextFactory<AppDbContext> dbFactory, IPa
         db.Outbox.RemoveRange(await db.Outbox.Where(o => o.MemberId == memberId || o.ToAddress == email).ToListAsync(ct));
         var normalized = email?.ToUpperInvariant();
         db.EmailOptOuts.RemoveRange(await db.EmailOptOuts.Where(o => o.MemberId == memberId || o.NormalizedEmail == normalized).ToListAsync(ct));
-        foreach (var imported in await db.ImportedCustomers.Where(c => c.MemberId == memberId).ToListAsync(ct)) imported.Email = $"erased-{memberId}";
+        foreach (var imported in await db.ImportedCustomers.Where(c => c.MemberId == memberId).ToListAsync(ct))
+            imported.Email = $"erased-{memberId}";
         db.UserLogins.RemoveRange(await db.UserLogins.Where(l => l.UserId == memberId).ToListAsync(ct));
         db.UserTokens.RemoveRange(await db.UserTokens.Where(t => t.UserId == memberId).ToListAsync(ct));
         db.UserClaims.RemoveRange(await db.UserClaims.Where(c => c.UserId == memberId).ToListAsync(ct));
@@ -84,8 +87,11 @@ public sealed class MemberErasure(IDbContextFactory<AppDbContext> dbFactory, IPa
     /// <summary>True when <paramref name="userId"/> is an Owner and no other unlocked Owner exists.</summary>
     public static async Task<bool> IsLastOwnerAsync(AppDbContext db, string userId, CancellationToken ct = default)
     {
-        var owners = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id join u in db.Users on ur.UserId equals u.Id
-                            where r.Name == PortalRoles.Owner select u).AsNoTracking().ToListAsync(ct);
+        var owners = await (from ur in db.UserRoles
+                            join r in db.Roles on ur.RoleId equals r.Id
+                            join u in db.Users on ur.UserId equals u.Id
+                            where r.Name == PortalRoles.Owner
+                            select u).AsNoTracking().ToListAsync(ct);
         return owners.Any(o => o.Id == userId) && !owners.Any(o => o.Id != userId && !AdminAccess.IsLocked(o));
     }
 }

@@ -42,11 +42,14 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
     public async Task<bool> QueueAsync(AppDbContext db, NoticeKind kind, string dedupKey, Subscription subscription, DateTimeOffset now,
         IReadOnlyDictionary<string, string>? extra = null, CancellationToken ct = default, bool keyIsNew = false)
     {
-        if (keyIsNew ? QueuedHere(db, dedupKey) : await AlreadyQueuedAsync(db, dedupKey, ct)) return false;
+        if (keyIsNew ? QueuedHere(db, dedupKey) : await AlreadyQueuedAsync(db, dedupKey, ct))
+            return false;
         var member = await MemberWithCard(db, subscription.MemberId, ct);
-        if (member?.Email is null) return false;
+        if (member?.Email is null)
+            return false;
         var values = await SubscriptionValuesAsync(db, subscription, member, ct);
-        foreach (var (k, v) in extra ?? new Dictionary<string, string>()) values[k] = v;
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>())
+            values[k] = v;
         return await QueueToAsync(db, kind, dedupKey, new Recipient(member.Email, member.FirstName, subscription.MemberId), values, now, subscription.Id, ct,
             dedupChecked: true) is not null;
     }
@@ -70,7 +73,8 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
             ["retry_date"] = next.Kind == DunningStepKind.RetryPayment ? DateText(firstFailure.AddDays(next.Day)) : DateText(suspension),
             ["suspension_date"] = DateText(suspension),
         };
-        if (step == DunningNotice.Recovered) extra.Clear();
+        if (step == DunningNotice.Recovered)
+            extra.Clear();
         return QueueAsync(db, kind, Keys.Dunning(subscription.Id, firstFailure, step), subscription, now, extra, ct);
     }
 
@@ -84,7 +88,8 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
         if (notice.IsMarketing)
         {
             var normalized = to.Email.Trim().ToUpperInvariant();
-            if (await db.EmailOptOuts.AnyAsync(o => o.NormalizedEmail == normalized, ct)) return null;
+            if (await db.EmailOptOuts.AnyAsync(o => o.NormalizedEmail == normalized, ct))
+                return null;
             unsubscribe = links.Unsubscribe(to.Email);
             values["unsubscribe_url"] = unsubscribe;
         }
@@ -115,7 +120,8 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
     private async Task<NoticeTemplateRecord?> TemplateAsync(AppDbContext db, string key, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (templates.TryGetValue(key, out var cached) && cached.Until > now && cached.Until - now <= TemplateCacheTime) return cached.Template;
+        if (templates.TryGetValue(key, out var cached) && cached.Until > now && cached.Until - now <= TemplateCacheTime)
+            return cached.Template;
         var template = await db.NoticeTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Kind == key, ct);
         templates[key] = (template, now + TemplateCacheTime);
         return template;
@@ -170,7 +176,8 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
             ["card_last4"] = member.CardLast4 ?? "—",
             ["card_expiry"] = member.CardExpMonth is { } m && member.CardExpYear is { } y ? $"{m:00}/{y}" : "—",
         };
-        if (sub.TrialEnd is { } trialEnd) values["trial_end_date"] = DateText(trialEnd);
+        if (sub.TrialEnd is { } trialEnd)
+            values["trial_end_date"] = DateText(trialEnd);
         return values;
     }
 }

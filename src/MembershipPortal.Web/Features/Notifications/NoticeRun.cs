@@ -37,10 +37,12 @@ public sealed class NoticeRun(
             {
                 var due = policy.Due(sub.Items[0].Terms, sub.BillingCycleAnchor, now);
                 // Only for the renewal the subscription is actually heading for (a pending plan change can move it).
-                if (due is null || due.RenewalAt != sub.CurrentPeriodEnd) return false;
+                if (due is null || due.RenewalAt != sub.CurrentPeriodEnd)
+                    return false;
                 // The amount the renewal will charge (shipping included, a skipped box left out); nothing to charge, no reminder.
                 var amount = await renewals.NextChargeAsync(db, sub, ct);
-                if (amount.Minor <= 0) return false;
+                if (amount.Minor <= 0)
+                    return false;
                 return await notices.QueueAsync(db, NoticeKind.RenewalReminder, NoticeQueue.Keys.RenewalReminder(sub.Id, due.RenewalAt, due.DaysBefore), sub, now,
                     new Dictionary<string, string> { ["amount"] = amount.Display() }, ct);
             }, ct);
@@ -76,21 +78,24 @@ public sealed class NoticeRun(
             // Cards that run out within the lead time: expiry month is this month or next (lead time 30 days).
             var limit = now.AddDays(CardExpiry.DefaultLeadDays);
             var months = new[] { (now.Month, now.Year), (limit.Month, limit.Year) };
-            var m0 = months[0]; var m1 = months[1];
+            var m0 = months[0];
+            var m1 = months[1];
             cards = (await db.BillingProfiles.AsNoTracking()
                     .Where(p => p.CardExpMonth != null && p.CardExpYear != null &&
                                 ((p.CardExpMonth == m0.Month && p.CardExpYear == m0.Year) || (p.CardExpMonth == m1.Month && p.CardExpYear == m1.Year)))
                     .Select(p => new { p.MemberId, Month = p.CardExpMonth!.Value, Year = p.CardExpYear!.Value }).ToListAsync(ct))
                 .ToDictionary(p => p.MemberId, p => (p.Month, p.Year));
         }
-        if (cards.Count == 0) return 0;
+        if (cards.Count == 0)
+            return 0;
         var members = cards.Keys.ToList();
         return await ForEachAsync(db => db.Subscriptions.Include(s => s.Items)
                 .Where(s => members.Contains(s.MemberId) && (s.Status == SubscriptionStatus.Active || s.Status == SubscriptionStatus.Trialing) && !s.CancelAtPeriodEnd),
             async (db, sub) =>
             {
                 var (month, year) = cards[sub.MemberId];
-                if (!CardExpiry.NoticeDue(month, year, sub.CurrentPeriodEnd, now)) return false;
+                if (!CardExpiry.NoticeDue(month, year, sub.CurrentPeriodEnd, now))
+                    return false;
                 return await notices.QueueAsync(db, NoticeKind.CardExpiring, NoticeQueue.Keys.CardExpiring(sub.Id, month, year), sub, now, ct: ct);
             }, ct);
     }
@@ -120,7 +125,8 @@ public sealed class NoticeRun(
             var subs = await query(db).AsNoTracking().Where(s => chunk.Contains(s.Id)).ToListAsync(ct);
             var count = 0;
             foreach (var sub in subs)
-                if (await queue(db, sub)) count++;
+                if (await queue(db, sub))
+                    count++;
             try
             {
                 await db.SaveChangesAsync(ct);

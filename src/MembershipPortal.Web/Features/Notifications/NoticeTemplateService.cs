@@ -37,11 +37,16 @@ public sealed class NoticeTemplateService(
     public static IReadOnlyList<string> Validate(NoticeDefinition notice, string? subject, string? body)
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(subject)) errors.Add("Subject: enter a subject.");
-        else if (subject.Length > MaxSubjectLength) errors.Add($"Subject: keep it under {MaxSubjectLength} characters.");
-        else if (subject.Contains('\n') || subject.Contains('\r')) errors.Add("Subject: a subject is a single line.");
-        if (string.IsNullOrWhiteSpace(body)) errors.Add("Body: enter the text of the email.");
-        else if (body.Length > MaxBodyLength) errors.Add($"Body: keep it under {MaxBodyLength} characters.");
+        if (string.IsNullOrWhiteSpace(subject))
+            errors.Add("Subject: enter a subject.");
+        else if (subject.Length > MaxSubjectLength)
+            errors.Add($"Subject: keep it under {MaxSubjectLength} characters.");
+        else if (subject.Contains('\n') || subject.Contains('\r'))
+            errors.Add("Subject: a subject is a single line.");
+        if (string.IsNullOrWhiteSpace(body))
+            errors.Add("Body: enter the text of the email.");
+        else if (body.Length > MaxBodyLength)
+            errors.Add($"Body: keep it under {MaxBodyLength} characters.");
         errors.AddRange(MessageTemplate.Validate(subject, notice.Placeholders, "Subject"));
         errors.AddRange(MessageTemplate.Validate(body, notice.Placeholders, "Body"));
         return errors;
@@ -51,11 +56,13 @@ public sealed class NoticeTemplateService(
     {
         var notice = NoticeCatalog.Get(kind);
         var errors = Validate(notice, subject, body);
-        if (errors.Count > 0) return new TemplateSaveResult(false, errors);
+        if (errors.Count > 0)
+            return new TemplateSaveResult(false, errors);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.NoticeTemplates.FindAsync([notice.Key], ct);
         var before = row is null ? null : $"{row.Subject}";
-        if (row is null) db.NoticeTemplates.Add(row = new NoticeTemplateRecord { Kind = notice.Key, Subject = "", Body = "" });
+        if (row is null)
+            db.NoticeTemplates.Add(row = new NoticeTemplateRecord { Kind = notice.Key, Subject = "", Body = "" });
         audit.Add(db, AuditAmbient.Current ?? AuditActor.System, "email.template.save", $"Email “{notice.Key}” edited", "email-template", notice.Key,
             before, subject!.Trim());
         row.Subject = subject!.Trim();
@@ -72,7 +79,8 @@ public sealed class NoticeTemplateService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = NoticeCatalog.Get(kind).Key;
         var row = await db.NoticeTemplates.FindAsync([key], ct);
-        if (row is null) return;
+        if (row is null)
+            return;
         db.NoticeTemplates.Remove(row);
         audit.Add(db, AuditAmbient.Current ?? AuditActor.System, "email.template.reset", $"Email “{key}” reset to the built-in text", "email-template", key, row.Subject, null);
         await db.SaveChangesAsync(ct);
@@ -84,7 +92,8 @@ public sealed class NoticeTemplateService(
     {
         var notice = NoticeCatalog.Get(kind);
         var errors = Validate(notice, subject, body);
-        if (errors.Count > 0) return (null, errors);
+        if (errors.Count > 0)
+            return (null, errors);
         var values = NoticeRenderer.SampleValues(renderer.BusinessName);
         return (renderer.Render(notice, subject!, body!, values, notice.IsMarketing ? values["unsubscribe_url"] : null), []);
     }
@@ -93,7 +102,8 @@ public sealed class NoticeTemplateService(
     public async Task<string> SendTestAsync(NoticeKind kind, string? subject, string? body, string to, CancellationToken ct = default)
     {
         var (preview, errors) = Preview(kind, subject, body);
-        if (preview is null) return errors[0];
+        if (preview is null)
+            return errors[0];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var row = OutboxMessage.Create($"test:{Guid.NewGuid():N}", NoticeCatalog.Get(kind).Key,

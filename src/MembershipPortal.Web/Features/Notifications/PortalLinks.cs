@@ -41,8 +41,10 @@ public sealed class PortalLinks(IOptions<PortalOptions> options, IDataProtection
     /// <summary>The address a token stands for, or null when it was tampered with.</summary>
     public string? ReadUnsubscribeToken(string? token)
     {
-        if (string.IsNullOrEmpty(token)) return null;
-        try { return unsubscribe.Unprotect(token); }
+        if (string.IsNullOrEmpty(token))
+            return null;
+        try
+        { return unsubscribe.Unprotect(token); }
         catch (System.Security.Cryptography.CryptographicException) { return null; }
     }
 
@@ -50,7 +52,8 @@ public sealed class PortalLinks(IOptions<PortalOptions> options, IDataProtection
     private string? ListeningOrigin()
     {
         var address = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        if (address is null) return null;
+        if (address is null)
+            return null;
         // Kestrel reports wildcard bindings as written; a browser on this machine reaches them as localhost.
         foreach (var wildcard in new[] { "://[::]", "://0.0.0.0", "://+", "://*" })
             address = address.Replace(wildcard, "://localhost", StringComparison.Ordinal);

@@ -18,18 +18,21 @@ public static class UnsubscribeEndpoints
     {
         app.MapGet(Path, (string? t, PortalLinks links) =>
         {
-            if (links.ReadUnsubscribeToken(t) is null) return Page("This unsubscribe link is not valid.", null, StatusCodes.Status400BadRequest);
+            if (links.ReadUnsubscribeToken(t) is null)
+                return Page("This unsubscribe link is not valid.", null, StatusCodes.Status400BadRequest);
             return Page("Unsubscribe from offers and news? Emails about your account and payments still come.", t, StatusCodes.Status200OK);
         });
         app.MapPost(Path, async (string? t, PortalLinks links, IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, CancellationToken ct) =>
         {
-            if (links.ReadUnsubscribeToken(t) is not { } email) return Page("This unsubscribe link is not valid.", null, StatusCodes.Status400BadRequest);
+            if (links.ReadUnsubscribeToken(t) is not { } email)
+                return Page("This unsubscribe link is not valid.", null, StatusCodes.Status400BadRequest);
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             if (!await db.EmailOptOuts.AnyAsync(o => o.NormalizedEmail == email, ct))
             {
                 var member = await db.Users.Where(u => u.NormalizedEmail == email).Select(u => u.Id).FirstOrDefaultAsync(ct);
                 db.EmailOptOuts.Add(new EmailOptOut { NormalizedEmail = email, MemberId = member, At = clock.GetUtcNow() });
-                try { await db.SaveChangesAsync(ct); }
+                try
+                { await db.SaveChangesAsync(ct); }
                 catch (DbUpdateException ex) when (Outbox.IsUniqueViolation(ex)) { /* a second click at the same moment */ }
             }
             return Page("You are unsubscribed. You will not get offers from us any more.", null, StatusCodes.Status200OK);

@@ -1,9 +1,9 @@
-using Microsoft.AspNetCore.Diagnostics;
 using MembershipPortal.Infrastructure.Data;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.Options;
 
 namespace MembershipPortal.Web.Features.Operations;
@@ -27,14 +27,17 @@ public static class DependencyInjection
             services.Configure<HostFilteringOptions>(o => o.AllowedHosts = [origin.Host, "localhost", "127.0.0.1", "[::1]"]);
 
         var proxies = TrustedProxies.Read(builder.Configuration);
-        if (TrustedProxies.Problem(proxies) is { } proxyProblem) throw new OptionsValidationException(PortalOptions.Section, typeof(PortalOptions), [proxyProblem]);
-        if (proxies.Length > 0) services.Configure<ForwardedHeadersOptions>(o => TrustedProxies.Apply(o, proxies));
+        if (TrustedProxies.Problem(proxies) is { } proxyProblem)
+            throw new OptionsValidationException(PortalOptions.Section, typeof(PortalOptions), [proxyProblem]);
+        if (proxies.Length > 0)
+            services.Configure<ForwardedHeadersOptions>(o => TrustedProxies.Apply(o, proxies));
 
         // Outside Development the antiforgery cookie is Secure with the __Host- prefix, like the sign-in cookie.
         services.AddAntiforgery(o =>
         {
             o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-            if (!development) o.Cookie.Name = "__Host-Portal.Antiforgery";
+            if (!development)
+                o.Cookie.Name = "__Host-Portal.Antiforgery";
         });
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
@@ -67,7 +70,8 @@ public static class DependencyInjection
     public static WebApplication UsePortalOperations(this WebApplication app)
     {
         // First, so the client address and scheme everything after sees are the real client's (trusted proxies only).
-        if (TrustedProxies.Read(app.Configuration).Length > 0) app.UseForwardedHeaders();
+        if (TrustedProxies.Read(app.Configuration).Length > 0)
+            app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);

@@ -30,8 +30,10 @@ internal static class TrustedProxies
         o.KnownIPNetworks.Clear();
         foreach (var entry in entries)
         {
-            if (IPAddress.TryParse(entry, out var address)) o.KnownProxies.Add(address);
-            else o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(entry));
+            if (IPAddress.TryParse(entry, out var address))
+                o.KnownProxies.Add(address);
+            else
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(entry));
         }
     }
 }

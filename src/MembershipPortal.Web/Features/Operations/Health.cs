@@ -110,7 +110,8 @@ public sealed class OutboxAgeCheck(IDbContextFactory<AppDbContext> dbFactory, Ti
             var oldest = await db.Outbox.AsNoTracking()
                 .Where(m => m.Status == OutboxStatus.Queued || m.Status == OutboxStatus.Sending)
                 .OrderBy(m => m.CreatedAt).Select(m => (DateTimeOffset?)m.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-            if (oldest is not { } createdAt) return HealthCheckResult.Healthy("No email is waiting.");
+            if (oldest is not { } createdAt)
+                return HealthCheckResult.Healthy("No email is waiting.");
             var age = clock.GetUtcNow() - createdAt;
             return age <= limit
                 ? HealthCheckResult.Healthy($"The oldest unsent email has waited {Minutes(age)} (limit {Minutes(limit)}).")
@@ -132,7 +133,8 @@ public sealed class SchedulerCheck(ISchedulerFactory schedulers) : IHealthCheck
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var status = await scheduler.GetStatus(cancellationToken);
-        if (status != SchedulerStatus.Running) return HealthCheckResult.Unhealthy($"The job scheduler is not running ({status}): no job runs.");
+        if (status != SchedulerStatus.Running)
+            return HealthCheckResult.Unhealthy($"The job scheduler is not running ({status}): no job runs.");
         return HealthCheckResult.Healthy("The job scheduler runs.");
     }
 }

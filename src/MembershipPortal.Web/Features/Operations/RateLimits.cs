@@ -55,8 +55,10 @@ internal static class RateLimits
         if (http.Request.HasFormContentType)
         {
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
-            if (form["Input.Email"].ToString().Trim() is { Length: > 0 } email) return "email:" + email.ToUpperInvariant();
-            if (form["Input.UserId"].ToString().Trim() is { Length: > 0 } id) return "id:" + id;
+            if (form["Input.Email"].ToString().Trim() is { Length: > 0 } email)
+                return "email:" + email.ToUpperInvariant();
+            if (form["Input.UserId"].ToString().Trim() is { Length: > 0 } id)
+                return "id:" + id;
         }
         var twoFactor = await http.AuthenticateAsync(IdentityConstants.TwoFactorUserIdScheme);
         return twoFactor.Principal?.FindFirstValue(ClaimTypes.Name) is { } user ? "user:" + user : null;
@@ -64,9 +66,11 @@ internal static class RateLimits
 
     private static (string Route, bool PerAccount)? Limited(HttpContext http)
     {
-        if (!HttpMethods.IsPost(http.Request.Method)) return null;
+        if (!HttpMethods.IsPost(http.Request.Method))
+            return null;
         var endpoint = http.GetEndpoint();
-        if (endpoint?.Metadata.GetMetadata<LimitedPostAttribute>() is not { } limited) return null;
+        if (endpoint?.Metadata.GetMetadata<LimitedPostAttribute>() is not { } limited)
+            return null;
         var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? endpoint.DisplayName ?? "";
         return (route.ToLowerInvariant(), limited.PerAccount);
     }
@@ -76,6 +80,8 @@ internal static class RateLimits
     private static RateLimitPartition<string> Window(string key, int permits) =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+            PermitLimit = permits,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
         });
 }

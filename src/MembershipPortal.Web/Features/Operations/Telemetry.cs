@@ -29,7 +29,8 @@ public static class PortalTelemetrySetup
     {
         builder.Services.TryAddEnumerable(ServiceDescriptor.Scoped<CircuitHandler, CircuitCounter>());
         builder.Services.AddHostedService<OutboxBacklogSource>();
-        if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable])) return builder;
+        if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
+            return builder;
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(PortalTelemetry.Name, serviceVersion: typeof(PortalTelemetrySetup).Assembly.GetName().Version?.ToString()))
@@ -56,7 +57,8 @@ public static class PortalTelemetrySetup
     {
         var outcome = result.Succeeded ? "succeeded" : result.RequiresTwoFactor ? "two_factor" : result.IsLockedOut ? "locked_out" : "failed";
         PortalTelemetry.Logins.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
-        if (result.IsLockedOut) PortalTelemetry.Lockouts.Add(1);
+        if (result.IsLockedOut)
+            PortalTelemetry.Lockouts.Add(1);
     }
 }
 

@@ -22,7 +22,8 @@ public static class SearchEngineEndpoints
         {
             response.Headers.CacheControl = "public, max-age=3600";
             var text = new StringBuilder("User-agent: *\n");
-            foreach (var path in Private) text.Append("Disallow: ").Append(path).Append('\n');
+            foreach (var path in Private)
+                text.Append("Disallow: ").Append(path).Append('\n');
             text.Append("\nSitemap: ").Append(links.Absolute("sitemap.xml")).Append('\n');
             return Results.Text(text.ToString(), "text/plain; charset=utf-8");
         });

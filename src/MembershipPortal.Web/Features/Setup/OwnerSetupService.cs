@@ -30,10 +30,12 @@ public sealed class OwnerSetupService(UserManager<ApplicationUser> users, IDbCon
     /// <summary>True once the database has ever had an Owner.</summary>
     public async Task<bool> IsSetUpAsync(CancellationToken ct = default)
     {
-        if (presence.Known) return true;
+        if (presence.Known)
+            return true;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var setUp = await db.Settings.AnyAsync(s => s.Key == SetUpKey, ct) || await MarkIfOwnerExistsAsync(db, clock.GetUtcNow(), ct);
-        if (setUp) presence.Known = true;
+        if (setUp)
+            presence.Known = true;
         return setUp;
     }
 
@@ -43,9 +45,11 @@ public sealed class OwnerSetupService(UserManager<ApplicationUser> users, IDbCon
     /// </summary>
     public static async Task<bool> MarkIfOwnerExistsAsync(AppDbContext db, DateTimeOffset now, CancellationToken ct = default)
     {
-        if (await db.Settings.AnyAsync(s => s.Key == SetUpKey, ct)) return true;
+        if (await db.Settings.AnyAsync(s => s.Key == SetUpKey, ct))
+            return true;
         var ownerExists = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where r.Name == PortalRoles.Owner select ur).AnyAsync(ct);
-        if (!ownerExists) return false;
+        if (!ownerExists)
+            return false;
         db.Settings.Add(new PortalSetting { Key = SetUpKey, Value = now.ToString("O"), UpdatedAt = now });
         try
         {
@@ -61,7 +65,8 @@ public sealed class OwnerSetupService(UserManager<ApplicationUser> users, IDbCon
     /// <summary>The first Owner, from /setup: refused once the database has ever had an Owner.</summary>
     public async Task<SetupResult> CreateFirstOwnerAsync(string email, string password, string? firstName = null)
     {
-        if (await IsSetUpAsync()) return SetupResult.Fail("This portal is already set up.");
+        if (await IsSetUpAsync())
+            return SetupResult.Fail("This portal is already set up.");
         return await CreateOwnerAsync(email, password, firstName);
     }
 
@@ -76,7 +81,11 @@ public sealed class OwnerSetupService(UserManager<ApplicationUser> users, IDbCon
 
         var user = new ApplicationUser
         {
-            UserName = email, Email = email, EmailConfirmed = true, FirstName = firstName, CreatedAt = clock.GetUtcNow(),
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            FirstName = firstName,
+            CreatedAt = clock.GetUtcNow(),
         };
         // Validate the password before creating anything, so a weak one leaves no half-made account.
         var errors = new List<string>();
@@ -85,10 +94,12 @@ public sealed class OwnerSetupService(UserManager<ApplicationUser> users, IDbCon
             var check = await validator.ValidateAsync(users, user, password);
             errors.AddRange(check.Errors.Select(e => e.Description));
         }
-        if (errors.Count > 0) return new SetupResult(false, errors);
+        if (errors.Count > 0)
+            return new SetupResult(false, errors);
 
         var created = await users.CreateAsync(user, password);
-        if (!created.Succeeded) return new SetupResult(false, created.Errors.Select(e => e.Description).ToList());
+        if (!created.Succeeded)
+            return new SetupResult(false, created.Errors.Select(e => e.Description).ToList());
         var role = await users.AddToRoleAsync(user, PortalRoles.Owner);
         if (!role.Succeeded)
         {

@@ -24,13 +24,16 @@ public static class DependencyInjection
     /// <summary>Configured path, else the copy beside the binaries, else the repository's wwwroot-themes above the content root.</summary>
     internal static string FindThemesDirectory(string? configured, string contentRoot)
     {
-        if (!string.IsNullOrWhiteSpace(configured)) return Path.GetFullPath(configured, contentRoot);
+        if (!string.IsNullOrWhiteSpace(configured))
+            return Path.GetFullPath(configured, contentRoot);
         var beside = Path.Combine(AppContext.BaseDirectory, "wwwroot-themes");
-        if (Directory.Exists(beside)) return beside;
+        if (Directory.Exists(beside))
+            return beside;
         for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "wwwroot-themes");
-            if (Directory.Exists(candidate)) return candidate;
+            if (Directory.Exists(candidate))
+                return candidate;
         }
         return beside;
     }

@@ -60,23 +60,35 @@ public sealed class ThemeCatalog(string directory, ILogger<ThemeCatalog> logger)
         if (spec.Typography?.HeadingFontWeight is { } weight)
             foreach (var h in new BaseTypography[] { theme.Typography.H1, theme.Typography.H2, theme.Typography.H3, theme.Typography.H4, theme.Typography.H5, theme.Typography.H6 })
                 h.FontWeight = weight;
-        if (spec.BorderRadius is { Length: > 0 } radius) theme.LayoutProperties.DefaultBorderRadius = radius;
+        if (spec.BorderRadius is { Length: > 0 } radius)
+            theme.LayoutProperties.DefaultBorderRadius = radius;
         return theme;
     }
 
     private static void Apply(Palette palette, PaletteFile? p)
     {
-        if (p is null) return;
+        if (p is null)
+            return;
         // MudColor throws on a malformed colour, which TryLoad turns into a fallback.
-        if (p.Primary is { } primary) palette.Primary = new MudColor(primary);
-        if (p.Secondary is { } secondary) palette.Secondary = new MudColor(secondary);
-        if (p.Tertiary is { } tertiary) palette.Tertiary = new MudColor(tertiary);
-        if (p.Background is { } background) palette.Background = new MudColor(background);
-        if (p.Surface is { } surface) palette.Surface = new MudColor(surface);
-        if (p.AppbarBackground is { } appbar) palette.AppbarBackground = new MudColor(appbar);
-        if (p.AppbarText is { } appbarText) palette.AppbarText = new MudColor(appbarText);
-        if (p.DrawerBackground is { } drawer) palette.DrawerBackground = new MudColor(drawer);
-        if (p.TextPrimary is { } text) palette.TextPrimary = new MudColor(text);
-        if (p.TextSecondary is { } text2) palette.TextSecondary = new MudColor(text2);
+        if (p.Primary is { } primary)
+            palette.Primary = new MudColor(primary);
+        if (p.Secondary is { } secondary)
+            palette.Secondary = new MudColor(secondary);
+        if (p.Tertiary is { } tertiary)
+            palette.Tertiary = new MudColor(tertiary);
+        if (p.Background is { } background)
+            palette.Background = new MudColor(background);
+        if (p.Surface is { } surface)
+            palette.Surface = new MudColor(surface);
+        if (p.AppbarBackground is { } appbar)
+            palette.AppbarBackground = new MudColor(appbar);
+        if (p.AppbarText is { } appbarText)
+            palette.AppbarText = new MudColor(appbarText);
+        if (p.DrawerBackground is { } drawer)
+            palette.DrawerBackground = new MudColor(drawer);
+        if (p.TextPrimary is { } text)
+            palette.TextPrimary = new MudColor(text);
+        if (p.TextSecondary is { } text2)
+            palette.TextSecondary = new MudColor(text2);
     }
 }

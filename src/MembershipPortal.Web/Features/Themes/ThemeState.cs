@@ -19,7 +19,8 @@ public sealed class ThemeState(ThemeCatalog catalog, SettingsStore settings, IOp
     /// <summary>Sets (or clears, with null) the business name and logo shown in place of the theme's.</summary>
     public void SetBranding(string? businessName, string? logoUrl)
     {
-        if ((brandName, brandLogo) == (businessName, logoUrl)) return;
+        if ((brandName, brandLogo) == (businessName, logoUrl))
+            return;
         (brandName, brandLogo) = (businessName, logoUrl);
         Changed?.Invoke();
     }
@@ -39,7 +40,8 @@ public sealed class ThemeState(ThemeCatalog catalog, SettingsStore settings, IOp
     public async Task RefreshAsync(CancellationToken ct = default)
     {
         var chosen = await settings.GetAsync(SettingKeys.Theme, ct) ?? options.Value.Theme;
-        if (current is not null && chosen == current.Name) return;
+        if (current is not null && chosen == current.Name)
+            return;
         current = Resolve(chosen);
         Changed?.Invoke();
     }
@@ -47,7 +49,8 @@ public sealed class ThemeState(ThemeCatalog catalog, SettingsStore settings, IOp
     /// <summary>Switches theme. Returns false (and changes nothing) when the theme is missing or malformed.</summary>
     public async Task<bool> SwitchAsync(string name, CancellationToken ct = default)
     {
-        if (catalog.TryLoad(name) is not { } theme) return false;
+        if (catalog.TryLoad(name) is not { } theme)
+            return false;
         await settings.SetAsync(SettingKeys.Theme, name, ct);
         current = theme;
         Changed?.Invoke();
@@ -56,7 +59,8 @@ public sealed class ThemeState(ThemeCatalog catalog, SettingsStore settings, IOp
 
     private PortalTheme Resolve(string name)
     {
-        if (catalog.TryLoad(name) is { } theme) return theme;
+        if (catalog.TryLoad(name) is { } theme)
+            return theme;
         var fallback = new PortalOptions().Theme;
         if (name != fallback && catalog.TryLoad(fallback) is { } def)
         {

@@ -1,6 +1,6 @@
 using System.Text;
-using Microsoft.AspNetCore.Diagnostics;
 using MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace MembershipPortal.Web.Features.Webhooks;
 
@@ -28,11 +28,14 @@ public static class StripeWebhookEndpoint
     private static async Task<IResult> HandleAsync(HttpContext http, StripeWebhookProcessor processor, CancellationToken ct)
     {
         // An API answer: no re-execution into the HTML error pages (which would re-post to a page and fail antiforgery).
-        if (http.Features.Get<IStatusCodePagesFeature>() is { } statusPages) statusPages.Enabled = false;
-        if (!processor.IsEnabled) return Results.NotFound();
+        if (http.Features.Get<IStatusCodePagesFeature>() is { } statusPages)
+            statusPages.Enabled = false;
+        if (!processor.IsEnabled)
+            return Results.NotFound();
 
         var payload = await ReadBodyAsync(http, ct);
-        if (payload is null) return Results.Text("The payload is too large.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        if (payload is null)
+            return Results.Text("The payload is too large.", statusCode: StatusCodes.Status413PayloadTooLarge);
 
         var result = await processor.ProcessAsync(payload, http.Request.Headers["Stripe-Signature"].ToString(), ct);
         return result.Outcome switch
@@ -48,13 +51,15 @@ public static class StripeWebhookEndpoint
     /// <summary>The raw body as sent (the signature covers its exact bytes), or null beyond <see cref="MaxBodyBytes"/>.</summary>
     private static async Task<string?> ReadBodyAsync(HttpContext http, CancellationToken ct)
     {
-        if (http.Request.ContentLength > MaxBodyBytes) return null;
+        if (http.Request.ContentLength > MaxBodyBytes)
+            return null;
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + read > MaxBodyBytes) return null;
+            if (buffer.Length + read > MaxBodyBytes)
+                return null;
             buffer.Write(chunk, 0, read);
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);

@@ -15,7 +15,8 @@ public sealed class WebhookLogService(IDbContextFactory<AppDbContext> dbFactory)
     /// <summary>The newest first; null unless <paramref name="actor"/> is the Owner.</summary>
     public async Task<IReadOnlyList<WebhookLogRow>?> RecentAsync(AuditActor actor, CancellationToken ct = default)
     {
-        if (actor.Role != PortalRoles.Owner) return null;
+        if (actor.Role != PortalRoles.Owner)
+            return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await WebhookEventLog.ReadAsync(db, ct);
     }

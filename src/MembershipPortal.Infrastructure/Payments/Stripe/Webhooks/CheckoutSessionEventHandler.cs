@@ -41,7 +41,8 @@ internal sealed class CheckoutSessionEventHandler(ILogger<CheckoutSessionEventHa
         profile.UpdatedAt = context.Now;
 
         var shipping = Shipping(session);
-        if (session.SubscriptionId is not { Length: > 0 } subscriptionId || shipping is null) return;
+        if (session.SubscriptionId is not { Length: > 0 } subscriptionId || shipping is null)
+            return;
         var record = await StripeLedger.FindRecordAsync(db, subscriptionId, ct)
             ?? throw new WebhookRetryLaterException($"Checkout {session.Id} collected an address for subscription {subscriptionId}, which is not recorded yet.");
         record.ShippingAddress = shipping;

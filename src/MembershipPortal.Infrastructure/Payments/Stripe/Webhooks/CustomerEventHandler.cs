@@ -22,9 +22,11 @@ internal sealed class CustomerEventHandler(ILogger<CustomerEventHandler> logger,
     public async Task<object?> PrepareAsync(StripeWebhookEvent stripeEvent, CancellationToken ct)
     {
         var customer = stripeEvent.Data!.Object;
-        if (!NamesCardById(customer) || !customer.TryGetProperty("id", out var id) || id.GetString() is not { Length: > 0 } customerId) return null;
+        if (!NamesCardById(customer) || !customer.TryGetProperty("id", out var id) || id.GetString() is not { Length: > 0 } customerId)
+            return null;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            if (await StripeLedger.MemberForCustomerAsync(db, customerId, ct) is null) return null;
+            if (await StripeLedger.MemberForCustomerAsync(db, customerId, ct) is null)
+                return null;
         try
         {
             return await services.GetRequiredService<StripePaymentGateway>().GetCustomerCardAsync(customerId, ct);
@@ -58,7 +60,8 @@ internal sealed class CustomerEventHandler(ILogger<CustomerEventHandler> logger,
                 : customer.DefaultSource is StripeCard source
                     ? Card(source.Brand, source.Last4, source.ExpMonth, source.ExpYear)
                     : null);
-        if (card is null) return;
+        if (card is null)
+            return;
 
         profile.CardBrand = card.Brand;
         profile.CardLast4 = card.Last4;

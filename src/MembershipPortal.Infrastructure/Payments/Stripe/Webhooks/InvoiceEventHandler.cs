@@ -1,8 +1,8 @@
+using System.Text.Json;
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -30,10 +30,12 @@ internal sealed class InvoiceEventHandler(
 
     public async Task<object?> PrepareAsync(StripeWebhookEvent stripeEvent, CancellationToken ct)
     {
-        if (stripeEvent.Type != Paid) return null;
+        if (stripeEvent.Type != Paid)
+            return null;
         var remote = stripeEvent.Data!.Object.Deserialize(StripeWebhookJson.Default.WebhookInvoice)
             ?? throw new InvalidOperationException($"Event {stripeEvent.Id} ({stripeEvent.Type}) does not carry an invoice.");
-        if (remote.AmountPaid <= 0 || GatewayPaymentId(remote) is not null || !await LooksOursAsync(remote, ct)) return new PreparedInvoice(remote, null);
+        if (remote.AmountPaid <= 0 || GatewayPaymentId(remote) is not null || !await LooksOursAsync(remote, ct))
+            return new PreparedInvoice(remote, null);
         try
         {
             return new PreparedInvoice(remote, await services.GetRequiredService<StripePaymentGateway>().GetInvoicePaymentAsync(remote.Id, ct));
@@ -51,7 +53,8 @@ internal sealed class InvoiceEventHandler(
     private async Task<bool> LooksOursAsync(WebhookInvoice remote, CancellationToken ct)
     {
         if ((remote.Parent?.SubscriptionDetails?.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey)
-             ?? remote.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey)) is { Length: > 0 }) return true;
+             ?? remote.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey)) is { Length: > 0 })
+            return true;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await StripeLedger.MemberForCustomerAsync(db, remote.CustomerId, ct) is not null;
     }
@@ -59,7 +62,8 @@ internal sealed class InvoiceEventHandler(
     public async Task HandleAsync(StripeEventContext context, CancellationToken ct)
     {
         // Renewal reminders are emails, and emails belong to the email feature; the event is acknowledged here.
-        if (context.Event.Type == Upcoming) return;
+        if (context.Event.Type == Upcoming)
+            return;
 
         var prepared = context.Prepared as PreparedInvoice;
         var remote = prepared?.Invoice ?? context.Read(StripeWebhookJson.Default.WebhookInvoice);
@@ -102,7 +106,8 @@ internal sealed class InvoiceEventHandler(
         var stale = rowIsNewer || (record is not null && StripeLedger.IsStale(record, context.CreatedAt));
         if (prepared?.Payment?.Card is { } card && await KeepCardAsync(db, memberId, remote.CustomerId, card, onlyIfNone: stale, context.Now, ct))
             await db.SaveChangesAsync(ct); // inside the event's transaction: the receipt below reads the card from the database
-        if (local is null || record is null) return;
+        if (local is null || record is null)
+            return;
         var receiptDue = succeeded && remote.AmountPaid > 0;
         if (stale)
         {
@@ -110,13 +115,16 @@ internal sealed class InvoiceEventHandler(
                 context.Event.Id, remote.Id, gatewaySubscriptionId);
             // A paid invoice is paid whatever was applied since: its receipt is due even when a newer subscription event
             // came first (the notice's key is the invoice, so this never sends it twice).
-            if (receiptDue) await notices.InvoicePaidAsync(db, local, invoice, null, context.Now, ct);
+            if (receiptDue)
+                await notices.InvoicePaidAsync(db, local, invoice, null, context.Now, ct);
             return;
         }
 
         var behindSince = local.Status is SubscriptionStatus.PastDue or SubscriptionStatus.Unpaid ? local.FirstFailedPaymentAt : null;
-        if (succeeded) RecordPaid(local, remote, context.Now);
-        else RecordFailed(local, remote, context.Now);
+        if (succeeded)
+            RecordPaid(local, remote, context.Now);
+        else
+            RecordFailed(local, remote, context.Now);
         StripeLedger.MarkApplied(record, context.CreatedAt);
         // The member's emails go in the same transaction; their dedup keys make a redelivered event send nothing twice.
         if (receiptDue)
@@ -149,7 +157,8 @@ internal sealed class InvoiceEventHandler(
     private static void RecordPaid(Subscription local, WebhookInvoice remote, DateTimeOffset now)
     {
         // A zero invoice (the one opening a trial) proves no card works; the subscription events carry the status then.
-        if (remote.AmountPaid <= 0 || !SubscriptionStateMachine.IsAllowed(local.Status, SubscriptionTrigger.PaymentSucceeded)) return;
+        if (remote.AmountPaid <= 0 || !SubscriptionStateMachine.IsAllowed(local.Status, SubscriptionTrigger.PaymentSucceeded))
+            return;
         var paidThrough = PaidThrough(remote) is { } end && end > now && end >= local.CurrentPeriodEnd ? end : (DateTimeOffset?)null;
         if (local.Status == SubscriptionStatus.Active && (paidThrough is null || paidThrough == local.CurrentPeriodEnd))
             return; // already paid through this period: a proration invoice, or the subscription event came first
@@ -160,8 +169,10 @@ internal sealed class InvoiceEventHandler(
     {
         // Stripe counts attempts per invoice; a failure already mirrored (by customer.subscription.updated → past_due, or
         // an earlier delivery of this attempt) is not counted twice.
-        if (!SubscriptionStateMachine.IsAllowed(local.Status, SubscriptionTrigger.PaymentFailed)) return;
-        if (local.FailedPaymentAttempts >= Math.Max(1, remote.AttemptCount)) return;
+        if (!SubscriptionStateMachine.IsAllowed(local.Status, SubscriptionTrigger.PaymentFailed))
+            return;
+        if (local.FailedPaymentAttempts >= Math.Max(1, remote.AttemptCount))
+            return;
         local.RecordPaymentFailed(now);
     }
 
@@ -190,7 +201,8 @@ internal sealed class InvoiceEventHandler(
         }
         else
         {
-            if (number is not null && invoice.Number == remote.Id) invoice.Number = number;
+            if (number is not null && invoice.Number == remote.Id)
+                invoice.Number = number;
             var settled = invoice.Status is InvoiceStatus.Paid or InvoiceStatus.Void or InvoiceStatus.Refunded or InvoiceStatus.PartiallyRefunded;
             if ((settled && !succeeded && remote.Status is not ("paid" or "void")) || remote.AttemptCount < invoice.AttemptCount)
                 return (invoice, true);
@@ -242,7 +254,8 @@ internal sealed class InvoiceEventHandler(
         // Stripe copies the subscription's metadata (member_id, set by our checkout) onto its invoices.
         var fromMetadata = remote.Parent?.SubscriptionDetails?.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey)
             ?? remote.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey);
-        if (fromMetadata is { Length: > 0 } && await StripeLedger.MemberExistsAsync(db, fromMetadata, ct)) return fromMetadata;
+        if (fromMetadata is { Length: > 0 } && await StripeLedger.MemberExistsAsync(db, fromMetadata, ct))
+            return fromMetadata;
         return await StripeLedger.MemberForCustomerAsync(db, remote.CustomerId, ct);
     }
 
@@ -253,7 +266,8 @@ internal sealed class InvoiceEventHandler(
     private static async Task<bool> IsForOurSubscriptionAsync(AppDbContext db, WebhookInvoice remote, CancellationToken ct)
     {
         var fromMetadata = remote.Parent?.SubscriptionDetails?.Metadata?.GetValueOrDefault(StripePaymentGateway.MemberIdKey);
-        if (fromMetadata is { Length: > 0 } && await StripeLedger.MemberExistsAsync(db, fromMetadata, ct)) return true;
+        if (fromMetadata is { Length: > 0 } && await StripeLedger.MemberExistsAsync(db, fromMetadata, ct))
+            return true;
         var priceIds = (remote.Lines?.Data ?? []).Select(l => l.Pricing?.PriceDetails?.Price).OfType<string>().Distinct().ToList();
         return priceIds.Count > 0 && (await StripeLedger.PricesAsync(db, priceIds, ct)).Count > 0;
     }

@@ -71,7 +71,8 @@ public sealed class StripeWebhookProcessor
 
     public async Task<WebhookResult> ProcessAsync(string payload, string? signatureHeader, CancellationToken ct = default)
     {
-        if (!IsEnabled) return new WebhookResult(WebhookOutcome.Disabled, "Stripe webhooks are not configured.");
+        if (!IsEnabled)
+            return new WebhookResult(WebhookOutcome.Disabled, "Stripe webhooks are not configured.");
         using var activity = PortalTelemetry.Source.StartActivity("stripe webhook");
         var result = await VerifyAndApplyAsync(payload, signatureHeader, activity, ct);
         (result.Outcome switch
@@ -85,7 +86,8 @@ public sealed class StripeWebhookProcessor
         {
             activity.SetTag("stripe.event_id", result.EventId);
             activity.SetTag("portal.webhook.outcome", result.Outcome.ToString());
-            if (result.Outcome is WebhookOutcome.Failed or WebhookOutcome.Rejected) activity.SetStatus(ActivityStatusCode.Error, result.Outcome.ToString());
+            if (result.Outcome is WebhookOutcome.Failed or WebhookOutcome.Rejected)
+                activity.SetStatus(ActivityStatusCode.Error, result.Outcome.ToString());
         }
         return result;
     }
@@ -93,7 +95,8 @@ public sealed class StripeWebhookProcessor
     private async Task<WebhookResult> VerifyAndApplyAsync(string payload, string? signatureHeader, Activity? activity, CancellationToken ct)
     {
         var verified = Verify(payload, signatureHeader);
-        if (verified.Event is not { } stripeEvent) return verified.Rejection!;
+        if (verified.Event is not { } stripeEvent)
+            return verified.Rejection!;
         activity?.SetTag("stripe.event_type", stripeEvent.Type);
 
         handlers.TryGetValue(stripeEvent.Type, out var handler);
@@ -130,7 +133,8 @@ public sealed class StripeWebhookProcessor
         }
         finally
         {
-            if (gated) sqliteWriter.Release();
+            if (gated)
+                sqliteWriter.Release();
         }
     }
 
@@ -178,15 +182,19 @@ public sealed class StripeWebhookProcessor
                 timestamp = t;
             else if (pair.StartsWith("v1=", StringComparison.Ordinal) && pair.Length == 3 + 64)
             {
-                try { signatures.Add(Convert.FromHexString(pair.AsSpan(3))); }
+                try
+                { signatures.Add(Convert.FromHexString(pair.AsSpan(3))); }
                 catch (FormatException) { }
             }
         }
-        if (timestamp is not { } signedAt || signatures.Count == 0) return "The Stripe-Signature header has no timestamp or v1 signature.";
-        if (Math.Abs(clock.GetUtcNow().ToUnixTimeSeconds() - signedAt) > ToleranceSeconds) return "The signature's timestamp is outside the tolerance zone.";
+        if (timestamp is not { } signedAt || signatures.Count == 0)
+            return "The Stripe-Signature header has no timestamp or v1 signature.";
+        if (Math.Abs(clock.GetUtcNow().ToUnixTimeSeconds() - signedAt) > ToleranceSeconds)
+            return "The signature's timestamp is outside the tolerance zone.";
 
         var secret = options.Value.Stripe.WebhookSecret!;
-        if (!ReferenceEquals(secret, secretFor)) (secretBytes, secretFor) = (System.Text.Encoding.UTF8.GetBytes(secret), secret);
+        if (!ReferenceEquals(secret, secretFor))
+            (secretBytes, secretFor) = (System.Text.Encoding.UTF8.GetBytes(secret), secret);
         var prefix = signedAt.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".";
         var message = new byte[System.Text.Encoding.UTF8.GetByteCount(prefix) + System.Text.Encoding.UTF8.GetByteCount(payload)];
         var written = System.Text.Encoding.UTF8.GetBytes(prefix, message);
@@ -194,7 +202,8 @@ public sealed class StripeWebhookProcessor
         Span<byte> expected = stackalloc byte[32];
         System.Security.Cryptography.HMACSHA256.HashData(secretBytes!, message, expected);
         foreach (var signature in signatures)
-            if (System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(signature, expected)) return null;
+            if (System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(signature, expected))
+                return null;
         return "No signatures found matching the expected signature for payload.";
     }
 

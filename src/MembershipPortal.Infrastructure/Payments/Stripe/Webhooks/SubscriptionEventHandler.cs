@@ -100,7 +100,8 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
                 return (null, item.Price?.Id ?? "(none)");
             items.Add(new GatewaySubscriptionItem(price, checked((int)(item.Quantity ?? 1))));
         }
-        if (items.Count == 0) throw new InvalidOperationException($"Stripe subscription {remote.Id} has no items.");
+        if (items.Count == 0)
+            throw new InvalidOperationException($"Stripe subscription {remote.Id} has no items.");
 
         var status = SubscriptionStatusNames.FromStripeName(remote.Status);
         var collectionPaused = status == SubscriptionStatus.Active && remote.PauseCollection is not null;
@@ -122,13 +123,16 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
     private async Task<Domain.Catalog.Coupon?> CouponAsync(
         StripeEventContext context, WebhookSubscription remote, IReadOnlyList<NewSubscriptionItem> items, DateTimeOffset start, CancellationToken ct)
     {
-        if (remote.Metadata?.GetValueOrDefault(StripePaymentGateway.CouponCodeKey) is not { Length: > 0 } code) return null;
+        if (remote.Metadata?.GetValueOrDefault(StripePaymentGateway.CouponCodeKey) is not { Length: > 0 } code)
+            return null;
         string normalized;
-        try { normalized = Domain.Catalog.CouponTerms.NormalizeCode(code); }
+        try
+        { normalized = Domain.Catalog.CouponTerms.NormalizeCode(code); }
         catch (Domain.Common.DomainException) { normalized = ""; }
         var coupon = normalized.Length == 0 ? null
             : await context.Db.Coupons.FirstOrDefaultAsync(c => EF.Property<string>(c, Data.Configurations.CouponConfiguration.CodeColumn) == normalized, ct);
-        if (coupon is not null && items.Any(i => coupon.CanApply(i.Price.ProductId, start).IsValid)) return coupon;
+        if (coupon is not null && items.Any(i => coupon.CanApply(i.Price.ProductId, start).IsValid))
+            return coupon;
         logger.LogWarning("Stripe subscription {Subscription} used coupon {Coupon}, which no longer applies in the portal; recorded without it.", remote.Id, code);
         return null;
     }

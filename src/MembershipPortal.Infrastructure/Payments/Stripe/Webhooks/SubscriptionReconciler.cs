@@ -43,15 +43,20 @@ internal sealed class SubscriptionReconciler(ILogger logger)
                 break;
             case SubscriptionStatus.PastDue:
                 SyncItems(local, remote, now);
-                if (local.Status is SubscriptionStatus.Active or SubscriptionStatus.Trialing) local.RecordPaymentFailed(now);
-                else if (local.Status != SubscriptionStatus.PastDue) Skip(local, remote, "no payment failure leads there");
+                if (local.Status is SubscriptionStatus.Active or SubscriptionStatus.Trialing)
+                    local.RecordPaymentFailed(now);
+                else if (local.Status != SubscriptionStatus.PastDue)
+                    Skip(local, remote, "no payment failure leads there");
                 SyncCancelFlag(local, remote, now);
                 break;
             case SubscriptionStatus.Unpaid:
                 SyncItems(local, remote, now);
-                if (local.Status is SubscriptionStatus.Active or SubscriptionStatus.Trialing) local.RecordPaymentFailed(now);
-                if (local.Status == SubscriptionStatus.PastDue) local.ExpireGrace(now, GraceExpiryAction.MarkUnpaid);
-                else if (local.Status != SubscriptionStatus.Unpaid) Skip(local, remote, "only a past-due subscription becomes unpaid");
+                if (local.Status is SubscriptionStatus.Active or SubscriptionStatus.Trialing)
+                    local.RecordPaymentFailed(now);
+                if (local.Status == SubscriptionStatus.PastDue)
+                    local.ExpireGrace(now, GraceExpiryAction.MarkUnpaid);
+                else if (local.Status != SubscriptionStatus.Unpaid)
+                    Skip(local, remote, "only a past-due subscription becomes unpaid");
                 SyncCancelFlag(local, remote, now);
                 break;
             case SubscriptionStatus.Paused:
@@ -63,7 +68,8 @@ internal sealed class SubscriptionReconciler(ILogger logger)
                 End(local, remote, now);
                 break;
             case SubscriptionStatus.Incomplete:
-                if (local.Status != SubscriptionStatus.Incomplete) Skip(local, remote, "a subscription never returns to incomplete");
+                if (local.Status != SubscriptionStatus.Incomplete)
+                    Skip(local, remote, "a subscription never returns to incomplete");
                 break;
         }
     }
@@ -117,7 +123,8 @@ internal sealed class SubscriptionReconciler(ILogger logger)
 
     private void End(Subscription local, GatewaySubscriptionState remote, DateTimeOffset now)
     {
-        if (local.Status == SubscriptionStatus.Canceled) return;
+        if (local.Status == SubscriptionStatus.Canceled)
+            return;
         if (local.Status == SubscriptionStatus.Incomplete)
             local.ExpireIncomplete(now);
         else if (local.CancelAtPeriodEnd && now >= local.CurrentPeriodEnd
@@ -150,25 +157,30 @@ internal sealed class SubscriptionReconciler(ILogger logger)
         foreach (var wanted in remote.Items)
         {
             var same = remaining.FirstOrDefault(i => i.PriceId == wanted.Price.Id);
-            if (same is null) { unmatched.Add(wanted); continue; }
+            if (same is null)
+            { unmatched.Add(wanted); continue; }
             remaining.Remove(same);
-            if (same.Quantity != wanted.Quantity) quantityChanges.Add((same.Id, wanted.Quantity));
+            if (same.Quantity != wanted.Quantity)
+                quantityChanges.Add((same.Id, wanted.Quantity));
         }
 
-        if (unmatched.Count == 0 && remaining.Count == 0 && quantityChanges.Count == 0) return;
+        if (unmatched.Count == 0 && remaining.Count == 0 && quantityChanges.Count == 0)
+            return;
         if (local.Status is not (SubscriptionStatus.Active or SubscriptionStatus.Trialing))
         {
             Skip(local, remote, "its items differ but the domain edits items only while active or trialing");
             return;
         }
 
-        foreach (var (itemId, quantity) in quantityChanges) local.ChangeQuantity(itemId, quantity, now);
+        foreach (var (itemId, quantity) in quantityChanges)
+            local.ChangeQuantity(itemId, quantity, now);
 
         var planChanges = new List<(SubscriptionItem Item, GatewaySubscriptionItem Wanted)>();
         foreach (var wanted in unmatched.ToList())
         {
             var sameProduct = remaining.FirstOrDefault(i => i.ProductId == wanted.Price.ProductId);
-            if (sameProduct is null) continue;
+            if (sameProduct is null)
+                continue;
             planChanges.Add((sameProduct, wanted));
             remaining.Remove(sameProduct);
             unmatched.Remove(wanted);
@@ -183,10 +195,13 @@ internal sealed class SubscriptionReconciler(ILogger logger)
         foreach (var (item, wanted) in planChanges)
         {
             local.ChangePlan(item.Id, wanted.Price, now, soldByGateway: true);
-            if (item.Quantity != wanted.Quantity) local.ChangeQuantity(item.Id, wanted.Quantity, now);
+            if (item.Quantity != wanted.Quantity)
+                local.ChangeQuantity(item.Id, wanted.Quantity, now);
         }
-        foreach (var wanted in unmatched) local.AddItem(wanted.Price, wanted.Quantity, now, soldByGateway: true);
-        foreach (var item in remaining) local.RemoveItem(item.Id, now);
+        foreach (var wanted in unmatched)
+            local.AddItem(wanted.Price, wanted.Quantity, now, soldByGateway: true);
+        foreach (var item in remaining)
+            local.RemoveItem(item.Id, now);
     }
 
     /// <summary>Stripe's period end when it can serve as the paid-through date; otherwise the domain computes one.</summary>

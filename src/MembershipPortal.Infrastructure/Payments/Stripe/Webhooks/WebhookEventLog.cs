@@ -16,7 +16,8 @@ public static class WebhookEventLog
     {
         // A redelivery replaces the event's entry with a new one (a new, highest id), so the newest ids are the latest deliveries.
         var previous = await db.WebhookEventLog.FirstOrDefaultAsync(e => e.EventId == stripeEvent.Id, ct);
-        if (previous is not null) db.WebhookEventLog.Remove(previous);
+        if (previous is not null)
+            db.WebhookEventLog.Remove(previous);
         await db.SaveChangesAsync(ct); // the removal first: the event id is unique
         db.WebhookEventLog.Add(new WebhookEventLogEntry
         {

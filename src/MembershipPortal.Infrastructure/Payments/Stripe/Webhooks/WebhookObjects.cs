@@ -105,11 +105,14 @@ internal sealed class StripeIdConverter : JsonConverter<string?>
                 var depth = reader.CurrentDepth;
                 while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
                 {
-                    if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != depth + 1) continue;
+                    if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != depth + 1)
+                        continue;
                     var isId = reader.ValueTextEquals("id"u8);
                     reader.Read();
-                    if (isId && reader.TokenType == JsonTokenType.String) id = reader.GetString();
-                    else reader.Skip();
+                    if (isId && reader.TokenType == JsonTokenType.String)
+                        id = reader.GetString();
+                    else
+                        reader.Skip();
                 }
                 return id;
             default:

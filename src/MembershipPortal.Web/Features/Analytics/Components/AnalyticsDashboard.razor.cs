@@ -37,7 +37,8 @@ public partial class AnalyticsDashboard
         {
             var current = Analytics.CurrentMonth;
             var first = current.AddMonths(-47);
-            if (From < first) first = From;
+            if (From < first)
+                first = From;
             return YearMonth.Range(first, current).Reverse();
         }
     }
@@ -48,7 +49,8 @@ public partial class AnalyticsDashboard
         To = YearMonth.TryParse(InitialTo, out var to) && to <= current ? to : current;
         From = YearMonth.TryParse(InitialFrom, out var from) && from <= To ? from : AnalyticsService.DefaultFrom(To);
         // The numbers are computed once, in the circuit; the prerendered page shows the progress bar meanwhile.
-        if (RendererInfo.IsInteractive) await LoadAsync();
+        if (RendererInfo.IsInteractive)
+            await LoadAsync();
     }
 
     private async Task LoadAsync()
@@ -59,7 +61,8 @@ public partial class AnalyticsDashboard
         tiles = KpiBoard.Build(data);
         var cur = data.Currency;
         labels = data.Months.Select(m => AnalyticsFormat.ShortMonth(m.Month)).ToArray();
-        if (labels.Length > 18) labels = labels.Select((l, i) => i % 3 == 0 ? l : "").ToArray();
+        if (labels.Length > 18)
+            labels = labels.Select((l, i) => i % 3 == 0 ? l : "").ToArray();
         mrrSeries = [new() { Name = $"MRR ({cur})", Data = data.Months.Select(m => AnalyticsFormat.ChartMoney(m.MrrEnd, cur)).ToArray() }];
         churnSeries =
         [

@@ -64,7 +64,8 @@ public partial class AccountBilling
 
     private async Task Run(Func<Task<ActionResult>> action)
     {
-        if (busy) return;
+        if (busy)
+            return;
         busy = true;
         try
         {
@@ -94,7 +95,8 @@ public partial class AccountBilling
 
     private async Task ConfirmPlanAsync()
     {
-        if (target is null || preview is null) return;
+        if (target is null || preview is null)
+            return;
         planDialog = false;
         await Run(() => Billing.ChangePlanAsync(MemberId, target.Id, selectedPrice));
     }
@@ -108,7 +110,8 @@ public partial class AccountBilling
 
     private async Task AddAddOnAsync(Guid priceId)
     {
-        if (target is null) return;
+        if (target is null)
+            return;
         addOnDialog = false;
         await Run(() => Billing.AddAddOnAsync(MemberId, target.Id, priceId));
     }
@@ -123,14 +126,16 @@ public partial class AccountBilling
 
     private async Task ConfirmCancelAsync()
     {
-        if (cancelTarget is null || cancelReason is null) return;
+        if (cancelTarget is null || cancelReason is null)
+            return;
         cancelDialog = false;
         await Run(() => Billing.CancelAsync(MemberId, cancelTarget.Id, cancelReason, cancelFeedback));
     }
 
     private async Task AcceptDiscountAsync()
     {
-        if (cancelTarget is null) return;
+        if (cancelTarget is null)
+            return;
         cancelDialog = false;
         await Run(() => Billing.AcceptSaveDiscountAsync(MemberId, cancelTarget.Id));
     }
@@ -144,7 +149,8 @@ public partial class AccountBilling
 
     private async Task ConfirmPauseAsync()
     {
-        if (target is null) return;
+        if (target is null)
+            return;
         pauseDialog = false;
         await Run(() => Billing.PauseAsync(MemberId, target.Id, pauseMonths));
     }

@@ -61,8 +61,14 @@ public partial class AccountAddresses
         (editing, problems) = (a.Id, []);
         form = new AddressForm
         {
-            Label = a.Label, Name = a.Address.Name, Line1 = a.Address.Line1, Line2 = a.Address.Line2, City = a.Address.City,
-            Region = a.Address.Region, PostalCode = a.Address.PostalCode, Country = a.Address.Country,
+            Label = a.Label,
+            Name = a.Address.Name,
+            Line1 = a.Address.Line1,
+            Line2 = a.Address.Line2,
+            City = a.Address.City,
+            Region = a.Address.Region,
+            PostalCode = a.Address.PostalCode,
+            Country = a.Address.Country,
         };
     }
 
@@ -74,7 +80,8 @@ public partial class AccountAddresses
             var (id, found) = await Book.SaveAsync(memberId, editing,
                 form.Label, new PostalAddress(form.Name, form.Line1, form.Line2, form.City, form.Region, form.PostalCode, form.Country));
             problems = found;
-            if (id is null) return;
+            if (id is null)
+                return;
             Snackbar.Add(editing is null ? "Address added." : "Address saved; boxes not yet packed will go there.", Severity.Success);
             Reset();
             addresses = await Book.ListAsync(memberId);
@@ -92,7 +99,8 @@ public partial class AccountAddresses
         {
             var problem = await Book.DeleteAsync(memberId, a.Id);
             Snackbar.Add(problem ?? "Address deleted.", problem is null ? Severity.Success : Severity.Error);
-            if (problem is null && editing == a.Id) Reset();
+            if (problem is null && editing == a.Id)
+                Reset();
             addresses = await Book.ListAsync(memberId);
         }
         finally

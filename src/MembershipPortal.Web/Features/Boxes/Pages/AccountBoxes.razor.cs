@@ -41,7 +41,8 @@ public partial class AccountBoxes
         options.Clear();
         foreach (var box in boxes.Where(b => b.Live))
             options[box.SubscriptionId] = await Controls.ExtraOptionsAsync(box.BoxProductId, box.Currency);
-        if (extraPrice == Guid.Empty) extraPrice = options.Values.SelectMany(o => o).Select(o => o.PriceId).FirstOrDefault();
+        if (extraPrice == Guid.Empty)
+            extraPrice = options.Values.SelectMany(o => o).Select(o => o.PriceId).FirstOrDefault();
     }
 
     private static string Month(CycleKey c) => new DateTime(c.Year, c.Month, 1).ToString("MMMM yyyy", CultureInfo.InvariantCulture);
@@ -52,13 +53,15 @@ public partial class AccountBoxes
     private static IReadOnlyList<CycleKey> LaterCycles(MemberBox box)
     {
         var later = new List<CycleKey> { box.Upcoming.Next() };
-        while (later.Count < LaterSkips) later.Add(later[^1].Next());
+        while (later.Count < LaterSkips)
+            later.Add(later[^1].Next());
         return [.. later.Where(c => box.Skips.All(k => k.Cycle != c))];
     }
 
     private void Toggle(Guid shipmentId)
     {
-        if (!opened.Add(shipmentId)) opened.Remove(shipmentId);
+        if (!opened.Add(shipmentId))
+            opened.Remove(shipmentId);
     }
 
     private string AddLabel(IReadOnlyList<ExtraOption> choices) =>
@@ -94,7 +97,8 @@ public partial class AccountBoxes
         var attempt = extraAttempt;
         await RunAsync(() => Controls.AddExtraAsync(memberId, box.SubscriptionId, extraPrice, extraQuantity, attempt),
             $"Added to your {Month(box.Upcoming)} box and charged; the receipt is on its way.");
-        if (boxes?.Any(b => b.Extras.Any(x => x.Id == attempt)) == true) (extraAttempt, extraQuantity) = (Guid.NewGuid(), 1);
+        if (boxes?.Any(b => b.Extras.Any(x => x.Id == attempt)) == true)
+            (extraAttempt, extraQuantity) = (Guid.NewGuid(), 1);
     }
 
     private Task ShipToAsync(MemberBox box, Guid addressId) =>

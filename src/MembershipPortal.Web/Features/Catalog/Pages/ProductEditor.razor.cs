@@ -47,7 +47,8 @@ public partial class ProductEditor
     private void NameChanged(string? name)
     {
         input!.Name = name ?? "";
-        if (!slugEdited) input.Slug = CatalogRules.SlugFrom(name);
+        if (!slugEdited)
+            input.Slug = CatalogRules.SlugFrom(name);
     }
 
     private string HostName(Guid id) => hosts.FirstOrDefault(h => h.Id == id)?.Name ?? "";
@@ -63,7 +64,8 @@ public partial class ProductEditor
     private async Task SaveAsync()
     {
         await form.ValidateAsync();
-        if (!form.IsValid) return;
+        if (!form.IsValid)
+            return;
         saving = true;
         error = null;
         var result = Id is { } id ? await Catalog.UpdateProductAsync(id, input!) : await Catalog.CreateProductAsync(input!);

@@ -1,8 +1,8 @@
 using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Data;
-using Microsoft.AspNetCore.Components.Forms;
 using MembershipPortal.Web.Features.Audit;
+using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Content.Admin;
@@ -31,7 +31,8 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     /// <summary>A byline for new items: the editor's name if they gave one (never their email, which would be published).</summary>
     public async Task<string?> AuthorNameAsync(string? userId, CancellationToken ct = default)
     {
-        if (userId is null) return null;
+        if (userId is null)
+            return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.FirstName, u.LastName }).FirstOrDefaultAsync(ct);
         var name = $"{user?.FirstName} {user?.LastName}".Trim();
@@ -54,12 +55,24 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var c = await db.ContentItems.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null) return null;
+        if (c is null)
+            return null;
         return new ContentDraft
         {
-            Id = c.Id, Kind = c.Kind, Title = c.Title, Slug = c.Slug, Teaser = c.Teaser, BodyMarkdown = c.BodyMarkdown,
-            CoverImageUrl = c.CoverImageUrl, VideoEmbedUrl = c.VideoEmbedUrl, FileId = c.FileId, FileName = await FileNameAsync(db, c.FileId, ct),
-            PublishAt = c.PublishAt, Author = c.Author, Access = c.Access, RequiredProductIds = [.. c.RequiredProductIds],
+            Id = c.Id,
+            Kind = c.Kind,
+            Title = c.Title,
+            Slug = c.Slug,
+            Teaser = c.Teaser,
+            BodyMarkdown = c.BodyMarkdown,
+            CoverImageUrl = c.CoverImageUrl,
+            VideoEmbedUrl = c.VideoEmbedUrl,
+            FileId = c.FileId,
+            FileName = await FileNameAsync(db, c.FileId, ct),
+            PublishAt = c.PublishAt,
+            Author = c.Author,
+            Access = c.Access,
+            RequiredProductIds = [.. c.RequiredProductIds],
         };
     }
 
@@ -70,19 +83,24 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         var slug = CheckSlug(draft.Slug, errors);
         var teaser = Optional(draft.Teaser, "teaser", TeaserMax, errors) ?? "";
         var body = draft.BodyMarkdown ?? "";
-        if (body.Length > BodyMax) errors.Add($"The body can be at most {BodyMax:N0} characters.");
+        if (body.Length > BodyMax)
+            errors.Add($"The body can be at most {BodyMax:N0} characters.");
         var cover = CheckCoverUrl(draft.CoverImageUrl, errors);
         var video = CheckVideoUrl(draft.VideoEmbedUrl, errors);
         var author = Optional(draft.Author, "author", AuthorMax, errors);
         var publishAt = CheckPublishAt(draft.PublishAt, errors);
-        if (!Enum.IsDefined(draft.Kind)) errors.Add("Choose what kind of item this is.");
+        if (!Enum.IsDefined(draft.Kind))
+            errors.Add("Choose what kind of item this is.");
         var id = draft.Id ?? Guid.Empty;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var products = await CheckAccessAsync(db, draft.Access, draft.RequiredProductIds, errors, ct);
-        if (draft.FileId is { } fileId && !await db.StoredFiles.AnyAsync(f => f.Id == fileId, ct)) errors.Add("The attached file no longer exists; upload it again.");
-        if (slug.Length > 0 && await db.ContentItems.AnyAsync(c => c.Slug == slug && c.Id != id, ct)) errors.Add(SlugTaken(slug, "item"));
-        if (errors.Count > 0) return AdminResult.Fail(errors);
+        if (draft.FileId is { } fileId && !await db.StoredFiles.AnyAsync(f => f.Id == fileId, ct))
+            errors.Add("The attached file no longer exists; upload it again.");
+        if (slug.Length > 0 && await db.ContentItems.AnyAsync(c => c.Slug == slug && c.Id != id, ct))
+            errors.Add(SlugTaken(slug, "item"));
+        if (errors.Count > 0)
+            return AdminResult.Fail(errors);
 
         var now = clock.GetUtcNow();
         ContentItem? item;
@@ -116,7 +134,8 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var item = await db.ContentItems.FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (item is null) return false;
+        if (item is null)
+            return false;
         db.ContentItems.Remove(item);
         await AuditAsync(db, "content.delete", $"Deleted “{item.Title}” (/content/{item.Slug})", "content", id);
         await db.SaveChangesAsync(ct);
@@ -135,7 +154,8 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         {
             await using var stream = file.OpenReadStream(maxAllowedSize: files.MaxBytes, ct);
             var (stored, error) = await files.SaveAsync(stream, file.Name, ct);
-            if (stored is null) return new UploadResult(null, null, 0, error);
+            if (stored is null)
+                return new UploadResult(null, null, 0, error);
             await audit.RecordAsync(await actor.GetAsync(), "file.upload", $"Uploaded “{stored.FileName}” ({FileStore.SizeText(stored.Length)})", "file", stored.Id.ToString(), ct: ct);
             return new UploadResult(stored.Id, stored.FileName, stored.Length, null);
         }
@@ -171,13 +191,21 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var c = await db.Courses.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null) return null;
+        if (c is null)
+            return null;
         var modules = await db.CourseModules.AsNoTracking().Where(m => m.CourseId == id).OrderBy(m => m.Position).ToListAsync(ct);
         var lessons = await db.Lessons.AsNoTracking().Where(l => l.CourseId == id).OrderBy(l => l.Position).ToListAsync(ct);
         var details = new CourseDraft
         {
-            Id = c.Id, Title = c.Title, Slug = c.Slug, Teaser = c.Teaser, DescriptionMarkdown = c.DescriptionMarkdown, CoverImageUrl = c.CoverImageUrl,
-            PublishAt = c.PublishAt, Access = c.Access, RequiredProductIds = [.. c.RequiredProductIds],
+            Id = c.Id,
+            Title = c.Title,
+            Slug = c.Slug,
+            Teaser = c.Teaser,
+            DescriptionMarkdown = c.DescriptionMarkdown,
+            CoverImageUrl = c.CoverImageUrl,
+            PublishAt = c.PublishAt,
+            Access = c.Access,
+            RequiredProductIds = [.. c.RequiredProductIds],
         };
         return new CourseOutline(details, modules.Select(m => new ModuleOutline(m.Id, m.Title, m.Position, lessons.Where(l => l.ModuleId == m.Id)
             .Select(l => new LessonOutline(l.Id, l.ModuleId, l.Title, l.Slug, l.Position, l.DripDays, l.DripDate, l.VideoEmbedUrl is not null, l.FileId is not null))
@@ -191,15 +219,18 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         var slug = CheckSlug(draft.Slug, errors);
         var teaser = Optional(draft.Teaser, "teaser", TeaserMax, errors) ?? "";
         var description = draft.DescriptionMarkdown ?? "";
-        if (description.Length > DescriptionMax) errors.Add($"The description can be at most {DescriptionMax:N0} characters.");
+        if (description.Length > DescriptionMax)
+            errors.Add($"The description can be at most {DescriptionMax:N0} characters.");
         var cover = CheckCoverUrl(draft.CoverImageUrl, errors);
         var publishAt = CheckPublishAt(draft.PublishAt, errors);
         var id = draft.Id ?? Guid.Empty;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var products = await CheckAccessAsync(db, draft.Access, draft.RequiredProductIds, errors, ct);
-        if (slug.Length > 0 && await db.Courses.AnyAsync(c => c.Slug == slug && c.Id != id, ct)) errors.Add(SlugTaken(slug, "course"));
-        if (errors.Count > 0) return AdminResult.Fail(errors);
+        if (slug.Length > 0 && await db.Courses.AnyAsync(c => c.Slug == slug && c.Id != id, ct))
+            errors.Add(SlugTaken(slug, "course"));
+        if (errors.Count > 0)
+            return AdminResult.Fail(errors);
 
         Course? course;
         if (draft.Id is null)
@@ -228,7 +259,8 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var course = await db.Courses.FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (course is null) return false;
+        if (course is null)
+            return false;
         db.Lessons.RemoveRange(await db.Lessons.Where(l => l.CourseId == id).ToListAsync(ct));
         db.CourseModules.RemoveRange(await db.CourseModules.Where(m => m.CourseId == id).ToListAsync(ct));
         db.Courses.Remove(course);
@@ -243,9 +275,11 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         var errors = new List<string>();
         var name = Required(title, "module title", TitleMax, errors);
-        if (errors.Count > 0) return AdminResult.Fail(errors);
+        if (errors.Count > 0)
+            return AdminResult.Fail(errors);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Courses.AnyAsync(c => c.Id == courseId, ct)) return AdminResult.Fail("The course no longer exists.");
+        if (!await db.Courses.AnyAsync(c => c.Id == courseId, ct))
+            return AdminResult.Fail("The course no longer exists.");
         var module = new CourseModule { CourseId = courseId, Title = name, Position = await db.CourseModules.CountAsync(m => m.CourseId == courseId, ct) };
         db.CourseModules.Add(module);
         await AuditAsync(db, "course.module.add", $"Added module “{name}”", "course", courseId);
@@ -257,11 +291,14 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         var errors = new List<string>();
         var name = Required(title, "module title", TitleMax, errors);
-        if (errors.Count > 0) return AdminResult.Fail(errors);
+        if (errors.Count > 0)
+            return AdminResult.Fail(errors);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var module = await db.CourseModules.FirstOrDefaultAsync(m => m.Id == moduleId, ct);
-        if (module is null) return AdminResult.Fail("The module no longer exists.");
-        if (module.Title == name) return AdminResult.Ok(module.Id);
+        if (module is null)
+            return AdminResult.Fail("The module no longer exists.");
+        if (module.Title == name)
+            return AdminResult.Ok(module.Id);
         await AuditAsync(db, "course.module.rename", "Renamed a module", "course", module.CourseId, module.Title, name);
         module.Title = name;
         await db.SaveChangesAsync(ct);
@@ -273,7 +310,8 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var module = await db.CourseModules.FirstOrDefaultAsync(m => m.Id == moduleId, ct);
-        if (module is null) return AdminResult.Fail("The module no longer exists.");
+        if (module is null)
+            return AdminResult.Fail("The module no longer exists.");
         var siblings = await db.CourseModules.Where(m => m.CourseId == module.CourseId).OrderBy(m => m.Position).ToListAsync(ct);
         siblings.RemoveAll(m => m.Id == moduleId);
         Renumber(siblings, (m, i) => m.Position = i);
@@ -289,7 +327,8 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var module = await db.CourseModules.FirstOrDefaultAsync(m => m.Id == moduleId, ct);
-        if (module is null) return AdminResult.Fail("The module no longer exists.");
+        if (module is null)
+            return AdminResult.Fail("The module no longer exists.");
         var modules = await db.CourseModules.Where(m => m.CourseId == module.CourseId).OrderBy(m => m.Position).ToListAsync(ct);
         modules.RemoveAll(m => m.Id == moduleId);
         modules.Insert(Math.Clamp(index, 0, modules.Count), module);
@@ -305,7 +344,8 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var module = await db.CourseModules.AsNoTracking().FirstOrDefaultAsync(m => m.Id == moduleId, ct);
-        if (module is null) return AdminResult.Fail("The module no longer exists.");
+        if (module is null)
+            return AdminResult.Fail("The module no longer exists.");
         var index = await db.CourseModules.CountAsync(m => m.CourseId == module.CourseId && m.Position < module.Position, ct);
         return await MoveModuleAsync(moduleId, index + Math.Sign(direction), ct);
     }
@@ -316,11 +356,21 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var l = await db.Lessons.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (l is null) return null;
+        if (l is null)
+            return null;
         return new LessonDraft
         {
-            Id = l.Id, CourseId = l.CourseId, ModuleId = l.ModuleId, Title = l.Title, Slug = l.Slug, BodyMarkdown = l.BodyMarkdown,
-            VideoEmbedUrl = l.VideoEmbedUrl, FileId = l.FileId, FileName = await FileNameAsync(db, l.FileId, ct), DripDays = l.DripDays, DripDate = l.DripDate,
+            Id = l.Id,
+            CourseId = l.CourseId,
+            ModuleId = l.ModuleId,
+            Title = l.Title,
+            Slug = l.Slug,
+            BodyMarkdown = l.BodyMarkdown,
+            VideoEmbedUrl = l.VideoEmbedUrl,
+            FileId = l.FileId,
+            FileName = await FileNameAsync(db, l.FileId, ct),
+            DripDays = l.DripDays,
+            DripDate = l.DripDate,
         };
     }
 
@@ -331,9 +381,11 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         var title = Required(draft.Title, "title", TitleMax, errors);
         var slug = CheckSlug(draft.Slug, errors);
         var body = draft.BodyMarkdown ?? "";
-        if (body.Length > BodyMax) errors.Add($"The lesson body can be at most {BodyMax:N0} characters.");
+        if (body.Length > BodyMax)
+            errors.Add($"The lesson body can be at most {BodyMax:N0} characters.");
         var video = CheckVideoUrl(draft.VideoEmbedUrl, errors);
-        if (draft.DripDays is < 0 or > DripDaysMax) errors.Add($"Drip days must be between 0 and {DripDaysMax} (or leave it empty).");
+        if (draft.DripDays is < 0 or > DripDaysMax)
+            errors.Add($"Drip days must be between 0 and {DripDaysMax} (or leave it empty).");
         var id = draft.Id ?? Guid.Empty;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -344,10 +396,12 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
             return AdminResult.Fail(errors);
         }
         var courseId = module.CourseId;
-        if (draft.FileId is { } fileId && !await db.StoredFiles.AnyAsync(f => f.Id == fileId, ct)) errors.Add("The attached file no longer exists; upload it again.");
+        if (draft.FileId is { } fileId && !await db.StoredFiles.AnyAsync(f => f.Id == fileId, ct))
+            errors.Add("The attached file no longer exists; upload it again.");
         if (slug.Length > 0 && await db.Lessons.AnyAsync(l => l.CourseId == courseId && l.Slug == slug && l.Id != id, ct))
             errors.Add($"Another lesson in this course already uses the slug “{slug}”. Choose a different one.");
-        if (errors.Count > 0) return AdminResult.Fail(errors);
+        if (errors.Count > 0)
+            return AdminResult.Fail(errors);
 
         Lesson? lesson;
         if (draft.Id is null)
@@ -385,7 +439,8 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var lesson = await db.Lessons.FirstOrDefaultAsync(l => l.Id == lessonId, ct);
-        if (lesson is null) return AdminResult.Fail("The lesson no longer exists.");
+        if (lesson is null)
+            return AdminResult.Fail("The lesson no longer exists.");
         var siblings = await db.Lessons.Where(l => l.ModuleId == lesson.ModuleId && l.Id != lessonId).OrderBy(l => l.Position).ToListAsync(ct);
         Renumber(siblings, (l, i) => l.Position = i);
         db.Lessons.Remove(lesson);
@@ -402,7 +457,8 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var lesson = await db.Lessons.FirstOrDefaultAsync(l => l.Id == lessonId, ct);
-        if (lesson is null) return AdminResult.Fail("The lesson no longer exists.");
+        if (lesson is null)
+            return AdminResult.Fail("The lesson no longer exists.");
         if (!await db.CourseModules.AnyAsync(m => m.Id == targetModuleId && m.CourseId == lesson.CourseId, ct))
             return AdminResult.Fail("A lesson can only move between modules of its own course.");
         var source = await db.Lessons.Where(l => l.ModuleId == lesson.ModuleId && l.Id != lessonId).OrderBy(l => l.Position).ToListAsync(ct);
@@ -426,17 +482,20 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var lesson = await db.Lessons.AsNoTracking().FirstOrDefaultAsync(l => l.Id == lessonId, ct);
-        if (lesson is null) return AdminResult.Fail("The lesson no longer exists.");
+        if (lesson is null)
+            return AdminResult.Fail("The lesson no longer exists.");
         var modules = await db.CourseModules.AsNoTracking().Where(m => m.CourseId == lesson.CourseId).OrderBy(m => m.Position).Select(m => m.Id).ToListAsync(ct);
         var inModule = await db.Lessons.AsNoTracking().Where(l => l.ModuleId == lesson.ModuleId).OrderBy(l => l.Position).Select(l => l.Id).ToListAsync(ct);
         var index = inModule.IndexOf(lessonId);
         var moduleIndex = modules.IndexOf(lesson.ModuleId);
         if (direction < 0)
         {
-            if (index > 0) return await MoveLessonAsync(lessonId, lesson.ModuleId, index - 1, ct);
+            if (index > 0)
+                return await MoveLessonAsync(lessonId, lesson.ModuleId, index - 1, ct);
             return moduleIndex > 0 ? await MoveLessonAsync(lessonId, modules[moduleIndex - 1], int.MaxValue, ct) : AdminResult.Ok(lessonId);
         }
-        if (index < inModule.Count - 1) return await MoveLessonAsync(lessonId, lesson.ModuleId, index + 1, ct);
+        if (index < inModule.Count - 1)
+            return await MoveLessonAsync(lessonId, lesson.ModuleId, index + 1, ct);
         return moduleIndex < modules.Count - 1 ? await MoveLessonAsync(lessonId, modules[moduleIndex + 1], 0, ct) : AdminResult.Ok(lessonId);
     }
 
@@ -445,22 +504,26 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     private static string Required(string? value, string field, int max, List<string> errors)
     {
         var text = (value ?? "").Trim();
-        if (text.Length == 0) errors.Add($"The {field} is required.");
-        else if (text.Length > max) errors.Add($"The {field} can be at most {max} characters (it has {text.Length}).");
+        if (text.Length == 0)
+            errors.Add($"The {field} is required.");
+        else if (text.Length > max)
+            errors.Add($"The {field} can be at most {max} characters (it has {text.Length}).");
         return text;
     }
 
     private static string? Optional(string? value, string field, int max, List<string> errors)
     {
         var text = (value ?? "").Trim();
-        if (text.Length > max) errors.Add($"The {field} can be at most {max} characters (it has {text.Length}).");
+        if (text.Length > max)
+            errors.Add($"The {field} can be at most {max} characters (it has {text.Length}).");
         return text.Length == 0 ? null : text;
     }
 
     private static string CheckSlug(string? value, List<string> errors)
     {
         var slug = (value ?? "").Trim();
-        if (slug.Length == 0) errors.Add("The slug is required: it is the item's address, for example “knitting-basics”.");
+        if (slug.Length == 0)
+            errors.Add("The slug is required: it is the item's address, for example “knitting-basics”.");
         else if (!Slugs.IsValid(slug))
         {
             var suggestion = Slugs.From(slug);
@@ -474,7 +537,8 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     private static string? CheckVideoUrl(string? value, List<string> errors)
     {
         var url = (value ?? "").Trim();
-        if (url.Length == 0) return null;
+        if (url.Length == 0)
+            return null;
         if (url.Length > UrlMax || !VideoEmbeds.IsAllowed(url))
             errors.Add($"Video embeds must be https player addresses from {string.Join(" or ", VideoEmbeds.AllowedHosts)} (for example https://www.youtube-nocookie.com/embed/VIDEO_ID or https://player.vimeo.com/video/123456). To show another video, upload the file instead.");
         return url;
@@ -484,26 +548,33 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     private static string? CheckCoverUrl(string? value, List<string> errors)
     {
         var url = (value ?? "").Trim();
-        if (url.Length == 0) return null;
+        if (url.Length == 0)
+            return null;
         var sitePath = url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\');
         var https = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
-        if (url.Length > UrlMax || !(sitePath || https)) errors.Add("The cover image must be an https:// address or a path on this site starting with /.");
+        if (url.Length > UrlMax || !(sitePath || https))
+            errors.Add("The cover image must be an https:// address or a path on this site starting with /.");
         return url;
     }
 
     private static DateTimeOffset CheckPublishAt(DateTimeOffset value, List<string> errors)
     {
-        if (value == default) errors.Add("Choose a publish date.");
+        if (value == default)
+            errors.Add("Choose a publish date.");
         return value.ToUniversalTime();
     }
 
     private static async Task<List<Guid>> CheckAccessAsync(AppDbContext db, AccessLevel level, IEnumerable<Guid>? productIds, List<string> errors, CancellationToken ct)
     {
-        if (!Enum.IsDefined(level)) { errors.Add("Choose who can open this."); return []; }
-        if (level != AccessLevel.Products) return [];
+        if (!Enum.IsDefined(level))
+        { errors.Add("Choose who can open this."); return []; }
+        if (level != AccessLevel.Products)
+            return [];
         var ids = (productIds ?? []).Distinct().ToList();
-        if (ids.Count == 0) { errors.Add("Choose at least one product or add-on that unlocks this, or make it open to all members."); return ids; }
-        if (await db.Products.CountAsync(p => ids.Contains(p.Id), ct) != ids.Count) errors.Add("One of the chosen products no longer exists; choose again.");
+        if (ids.Count == 0)
+        { errors.Add("Choose at least one product or add-on that unlocks this, or make it open to all members."); return ids; }
+        if (await db.Products.CountAsync(p => ids.Contains(p.Id), ct) != ids.Count)
+            errors.Add("One of the chosen products no longer exists; choose again.");
         return ids;
     }
 
@@ -526,7 +597,8 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
 
     private static void Renumber<T>(List<T> items, Action<T, int> setPosition)
     {
-        for (var i = 0; i < items.Count; i++) setPosition(items[i], i);
+        for (var i = 0; i < items.Count; i++)
+            setPosition(items[i], i);
     }
 
     private static Task<Dictionary<Guid, string>> ProductNamesAsync(AppDbContext db, CancellationToken ct) =>

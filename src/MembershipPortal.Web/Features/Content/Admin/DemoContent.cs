@@ -24,7 +24,8 @@ public static class DemoContent
         var items = 0;
         foreach (var draft in Items(now, proTier))
         {
-            if (existing.Contains(draft.Slug)) continue;
+            if (existing.Contains(draft.Slug))
+                continue;
             Expect(await admin.SaveContentAsync(draft, ct), draft.Slug);
             items++;
         }
@@ -62,26 +63,38 @@ public static class DemoContent
     {
         yield return new ContentDraft
         {
-            Kind = ContentKind.Article, Title = "Welcome to the studio", Slug = "welcome-to-the-studio", Author = "The studio team",
+            Kind = ContentKind.Article,
+            Title = "Welcome to the studio",
+            Slug = "welcome-to-the-studio",
+            Author = "The studio team",
             Teaser = "What the club is, what you get each month and how to make the most of it.",
             BodyMarkdown = "## Hello, and welcome\n\nEvery month brings a new project, a live session and a kit in the post for members who add it.\n\n- Browse the **library** for tutorials\n- Start the **Watercolour Foundations** course\n- Manage your plan under **My account**",
-            PublishAt = now.AddDays(-60), Access = AccessLevel.Public,
+            PublishAt = now.AddDays(-60),
+            Access = AccessLevel.Public,
         };
         yield return new ContentDraft
         {
-            Kind = ContentKind.Article, Title = "Colour mixing cheat sheet", Slug = "colour-mixing-cheat-sheet", Author = "The studio team",
+            Kind = ContentKind.Article,
+            Title = "Colour mixing cheat sheet",
+            Slug = "colour-mixing-cheat-sheet",
+            Author = "The studio team",
             Teaser = "Twelve mixes every painter uses, from warm greys to deep shadow violet.",
             BodyMarkdown = "## Twelve reliable mixes\n\n| Mix | Colours |\n| --- | --- |\n| Warm grey | Burnt sienna + ultramarine |\n| Sap green | Lemon yellow + phthalo blue |\n| Shadow violet | Alizarin + ultramarine |\n\nKeep a swatch card of each beside your palette.",
-            PublishAt = now.AddDays(-20), Access = AccessLevel.Members,
+            PublishAt = now.AddDays(-20),
+            Access = AccessLevel.Members,
         };
         yield return new ContentDraft
         {
-            Kind = ContentKind.Video, Title = "Masterclass: wet-on-wet skies", Slug = "masterclass-wet-on-wet-skies", Author = "The studio team",
+            Kind = ContentKind.Video,
+            Title = "Masterclass: wet-on-wet skies",
+            Slug = "masterclass-wet-on-wet-skies",
+            Author = "The studio team",
             Teaser = "A 40-minute Pro masterclass: dramatic skies in three passes.",
             BodyMarkdown = "Follow along with the demonstration, then try the three practice skies on the worksheet.",
             VideoEmbedUrl = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
             PublishAt = now.AddDays(-5),
-            Access = proTier.Length > 0 ? AccessLevel.Products : AccessLevel.Members, RequiredProductIds = proTier,
+            Access = proTier.Length > 0 ? AccessLevel.Products : AccessLevel.Members,
+            RequiredProductIds = proTier,
         };
     }
 

@@ -22,11 +22,13 @@ public static partial class Slugs
         var dash = false;
         foreach (var c in text)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+                continue;
             var lower = char.ToLowerInvariant(c);
             if (lower is >= 'a' and <= 'z' or >= '0' and <= '9')
             {
-                if (dash && slug.Length > 0) slug.Append('-');
+                if (dash && slug.Length > 0)
+                    slug.Append('-');
                 slug.Append(lower);
                 dash = false;
             }
@@ -34,7 +36,8 @@ public static partial class Slugs
             {
                 dash = true;
             }
-            if (slug.Length >= MaxLength) break;
+            if (slug.Length >= MaxLength)
+                break;
         }
         return slug.ToString(0, Math.Min(slug.Length, MaxLength)).TrimEnd('-');
     }

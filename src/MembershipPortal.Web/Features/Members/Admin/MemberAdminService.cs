@@ -68,8 +68,10 @@ public sealed class MemberAdminService(
         for (var skip = 0; ; skip += 200)
         {
             var page = await ListAsync(filter, sort, skip, 200, ct);
-            foreach (var row in page.Rows) yield return row;
-            if (page.Rows.Count < 200) yield break;
+            foreach (var row in page.Rows)
+                yield return row;
+            if (page.Rows.Count < 200)
+                yield break;
         }
     }
 
@@ -79,7 +81,8 @@ public sealed class MemberAdminService(
         if (!string.IsNullOrWhiteSpace(f.Search))
         {
             var text = f.Search.Trim();
-            if (text.Length > 100) text = text[..100];
+            if (text.Length > 100)
+                text = text[..100];
             var like = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
             q = q.Where(u => EF.Functions.Like(u.Email!, like, "\\") || EF.Functions.Like(u.FirstName!, like, "\\") || EF.Functions.Like(u.LastName!, like, "\\"));
         }
@@ -144,9 +147,12 @@ public sealed class MemberAdminService(
             var risks = new List<string>();
             if (live.Count > 0)
             {
-                if (live.Any(s => s.Status == SubscriptionStatus.PastDue)) risks.Add("Past due");
-                if (cards.TryGetValue(u.Id, out var c) && c.CardExpYear is { } y && (y < next.Year || (y == next.Year && c.CardExpMonth <= next.Month))) risks.Add("Card expiring");
-                if (u.LastLoginAt is null || u.LastLoginAt < now.AddDays(-30)) risks.Add("No login for 30 days");
+                if (live.Any(s => s.Status == SubscriptionStatus.PastDue))
+                    risks.Add("Past due");
+                if (cards.TryGetValue(u.Id, out var c) && c.CardExpYear is { } y && (y < next.Year || (y == next.Year && c.CardExpMonth <= next.Month)))
+                    risks.Add("Card expiring");
+                if (u.LastLoginAt is null || u.LastLoginAt < now.AddDays(-30))
+                    risks.Add("No login for 30 days");
             }
             return new MemberRow(u.Id, u.Email, u.Name, best is not null ? StatusName(best.Status) : imported.Contains(u.Id) ? "Imported" : "Never paid", plans, u.CreatedAt, u.LastLoginAt,
                 u.LockoutEnd is { } end && end > now, risks);
@@ -155,8 +161,13 @@ public sealed class MemberAdminService(
 
     private static int Rank(SubscriptionStatus s) => s switch
     {
-        SubscriptionStatus.Active => 0, SubscriptionStatus.Trialing => 1, SubscriptionStatus.PastDue => 2, SubscriptionStatus.Unpaid => 3,
-        SubscriptionStatus.Paused => 4, SubscriptionStatus.Incomplete => 5, _ => 6,
+        SubscriptionStatus.Active => 0,
+        SubscriptionStatus.Trialing => 1,
+        SubscriptionStatus.PastDue => 2,
+        SubscriptionStatus.Unpaid => 3,
+        SubscriptionStatus.Paused => 4,
+        SubscriptionStatus.Incomplete => 5,
+        _ => 6,
     };
 
     public static string StatusName(SubscriptionStatus s) => s switch
@@ -180,7 +191,8 @@ public sealed class MemberAdminService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == memberId, ct);
-        if (user is null) return null;
+        if (user is null)
+            return null;
         var now = clock.GetUtcNow();
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == memberId select r.Name!).ToListAsync(ct);
         var profile = await db.BillingProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
@@ -233,7 +245,8 @@ public sealed class MemberAdminService(
             accessLines,
             comps.Select(c => new CompLine(c.Id, productNames.GetValueOrDefault(c.ProductId, "?"), c.Until, c.GrantedBy, c.GrantedAt, c.Until is null || c.Until > now)).ToList(),
             enrollments.Select(e => new CourseLine(courseTitles.GetValueOrDefault(e.CourseId, "?"), done.GetValueOrDefault(e.CourseId), lessonCounts.GetValueOrDefault(e.CourseId), e.EnrolledAt, e.CompletedAt)).ToList(),
-            emails, notes) { Shipments = shipments };
+            emails, notes)
+        { Shipments = shipments };
     }
 
     private static (bool Allowed, Domain.Entitlements.AccessReason Reason) Decide(MemberAccess access, AccessLevel level, IReadOnlyCollection<Guid> products, DateTimeOffset now)
@@ -266,13 +279,17 @@ public sealed class MemberAdminService(
     public async Task<MemberActionResult> CompAsync(string memberId, Guid productId, DateTimeOffset? until, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        if (until is { } u && u <= now) return MemberActionResult.Fail("The comp must end in the future (or leave the date empty for no end).");
+        if (until is { } u && u <= now)
+            return MemberActionResult.Fail("The comp must end in the future (or leave the date empty for no end).");
         var (who, refused) = await ActorForAsync("member.comp", memberId, ct);
-        if (refused is not null) return refused;
+        if (refused is not null)
+            return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Users.AnyAsync(x => x.Id == memberId, ct)) return MemberActionResult.Fail("This member no longer exists.");
+        if (!await db.Users.AnyAsync(x => x.Id == memberId, ct))
+            return MemberActionResult.Fail("This member no longer exists.");
         var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == productId, ct);
-        if (product is null) return MemberActionResult.Fail("Choose a product to comp.");
+        if (product is null)
+            return MemberActionResult.Fail("Choose a product to comp.");
         db.Comps.Add(new Comp { MemberId = memberId, ProductId = productId, Until = until, GrantedBy = who.Name, GrantedAt = now });
         var end = until is { } e ? $"until {e:d MMM yyyy}" : "with no end date";
         Audit(db, who, "member.comp", $"Comped {product.Name} {end}", memberId);
@@ -283,10 +300,12 @@ public sealed class MemberAdminService(
     public async Task<MemberActionResult> EndCompAsync(string memberId, Guid compId, CancellationToken ct = default)
     {
         var (who, refused) = await ActorForAsync("member.comp.end", memberId, ct);
-        if (refused is not null) return refused;
+        if (refused is not null)
+            return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var comp = await db.Comps.FirstOrDefaultAsync(c => c.Id == compId && c.MemberId == memberId, ct);
-        if (comp is null) return MemberActionResult.Fail("This comp no longer exists.");
+        if (comp is null)
+            return MemberActionResult.Fail("This comp no longer exists.");
         var now = clock.GetUtcNow();
         var before = comp.Until?.ToString("u", CultureInfo.InvariantCulture) ?? "no end";
         comp.Until = now;
@@ -299,10 +318,12 @@ public sealed class MemberAdminService(
     public async Task<MemberActionResult> CancelNowAsync(string memberId, Guid subscriptionId, CancellationToken ct = default)
     {
         var (who, refused) = await ActorForAsync("member.subscription.cancel-now", memberId, ct);
-        if (refused is not null) return refused;
+        if (refused is not null)
+            return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sub = await db.Subscriptions.Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
-        if (sub is null) return MemberActionResult.Fail("Subscription not found.");
+        if (sub is null)
+            return MemberActionResult.Fail("Subscription not found.");
         try
         {
             var record = await db.SubscriptionRecords.FirstOrDefaultAsync(r => r.SubscriptionId == sub.Id, ct);
@@ -324,7 +345,8 @@ public sealed class MemberAdminService(
     public async Task<MemberActionResult> RefundAsync(string memberId, Guid paymentId, long amountMinor, CancellationToken ct = default)
     {
         var (who, refused) = await ActorForAsync("member.refund", memberId, ct);
-        if (refused is not null) return refused;
+        if (refused is not null)
+            return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == paymentId && p.MemberId == memberId, ct);
         if (payment is null || payment.Outcome != PaymentOutcome.Succeeded || payment.GatewayPaymentId is null)
@@ -335,7 +357,8 @@ public sealed class MemberAdminService(
             return MemberActionResult.Fail($"Refund between {new Money(1, payment.Currency).Display()} and {new Money(left, payment.Currency).Display()}.");
         var amount = new Money(amountMinor, payment.Currency);
         var refund = await gateway.RefundAsync(new RefundRequest(payment.GatewayPaymentId, amount, $"staff-refund:{payment.Id}:{already}:{amountMinor}"), ct);
-        if (!refund.Succeeded) return MemberActionResult.Fail(refund.FailureMessage ?? "The gateway refused the refund.");
+        if (!refund.Succeeded)
+            return MemberActionResult.Fail(refund.FailureMessage ?? "The gateway refused the refund.");
         var now = clock.GetUtcNow();
         db.Payments.Add(new Payment { InvoiceId = payment.InvoiceId, MemberId = memberId, AmountMinor = -amountMinor, Currency = payment.Currency, Outcome = PaymentOutcome.Refunded, At = now, GatewayPaymentId = refund.RefundId });
         if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == payment.InvoiceId, ct) is { } invoice)
@@ -352,10 +375,12 @@ public sealed class MemberAdminService(
     public async Task<MemberActionResult> ResendEmailAsync(string memberId, Guid outboxId, CancellationToken ct = default)
     {
         var (who, refused) = await ActorForAsync("member.email.resend", memberId, ct);
-        if (refused is not null) return refused;
+        if (refused is not null)
+            return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var original = await db.Outbox.AsNoTracking().FirstOrDefaultAsync(o => o.Id == outboxId && o.MemberId == memberId, ct);
-        if (original is null) return MemberActionResult.Fail("That email is not in this member's history.");
+        if (original is null)
+            return MemberActionResult.Fail("That email is not in this member's history.");
         var now = clock.GetUtcNow();
         db.Outbox.Add(OutboxMessage.Create($"resend:{original.Id:N}:{Guid.NewGuid():N}", original.Kind,
             new Infrastructure.Email.EmailMessage(original.ToAddress, original.Subject, original.HtmlBody, original.TextBody, ToName: original.ToName), now, memberId, original.SubscriptionId, original.UnsubscribeUrl));
@@ -367,10 +392,13 @@ public sealed class MemberAdminService(
     public async Task<MemberActionResult> ResendConfirmationAsync(string memberId, CancellationToken ct = default)
     {
         var (who, refused) = await ActorForAsync("member.email.confirmation", memberId, ct);
-        if (refused is not null) return refused;
+        if (refused is not null)
+            return refused;
         var user = await users.FindByIdAsync(memberId);
-        if (user?.Email is null) return MemberActionResult.Fail("This member has no email address.");
-        if (user.EmailConfirmed) return MemberActionResult.Fail("This member's address is already confirmed.");
+        if (user?.Email is null)
+            return MemberActionResult.Fail("This member has no email address.");
+        if (user.EmailConfirmed)
+            return MemberActionResult.Fail("This member's address is already confirmed.");
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GenerateEmailConfirmationTokenAsync(user)));
         var link = QueryHelpers.AddQueryString(links.Absolute("Account/ConfirmEmail"),
             new Dictionary<string, string?> { ["userId"] = user.Id, ["code"] = code });
@@ -383,12 +411,16 @@ public sealed class MemberAdminService(
     public async Task<MemberActionResult> SetLockedAsync(string memberId, bool locked, CancellationToken ct = default)
     {
         var (who, refused) = await ActorForAsync(locked ? "member.lock" : "member.unlock", memberId, ct);
-        if (refused is not null) return refused;
-        if (locked && who.Id == memberId) return MemberActionResult.Fail("You cannot lock your own account.");
+        if (refused is not null)
+            return refused;
+        if (locked && who.Id == memberId)
+            return MemberActionResult.Fail("You cannot lock your own account.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == memberId, ct);
-        if (user is null) return MemberActionResult.Fail("This member no longer exists.");
-        if (locked && await IsOwnerAsync(db, memberId, ct) && who.Role != PortalRoles.Owner) return MemberActionResult.Fail("Only the Owner can lock the Owner.");
+        if (user is null)
+            return MemberActionResult.Fail("This member no longer exists.");
+        if (locked && await IsOwnerAsync(db, memberId, ct) && who.Role != PortalRoles.Owner)
+            return MemberActionResult.Fail("Only the Owner can lock the Owner.");
         user.LockoutEnabled = true;
         user.LockoutEnd = locked ? DateTimeOffset.MaxValue : null;
         user.AccessFailedCount = 0;
@@ -401,12 +433,16 @@ public sealed class MemberAdminService(
     public async Task<MemberActionResult> AddNoteAsync(string memberId, string? text, CancellationToken ct = default)
     {
         var body = (text ?? "").Trim();
-        if (body.Length == 0) return MemberActionResult.Fail("Write the note first.");
-        if (body.Length > MaxNoteLength) return MemberActionResult.Fail($"A note can be at most {MaxNoteLength:N0} characters.");
+        if (body.Length == 0)
+            return MemberActionResult.Fail("Write the note first.");
+        if (body.Length > MaxNoteLength)
+            return MemberActionResult.Fail($"A note can be at most {MaxNoteLength:N0} characters.");
         var (who, refused) = await ActorForAsync("member.note", memberId, ct);
-        if (refused is not null) return refused;
+        if (refused is not null)
+            return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Users.AnyAsync(u => u.Id == memberId, ct)) return MemberActionResult.Fail("This member no longer exists.");
+        if (!await db.Users.AnyAsync(u => u.Id == memberId, ct))
+            return MemberActionResult.Fail("This member no longer exists.");
         db.MemberNotes.Add(new MemberNote { MemberId = memberId, AuthorId = who.Id, AuthorName = who.Name, Text = body, At = clock.GetUtcNow() });
         Audit(db, who, "member.note", "Added a staff note", memberId);
         await db.SaveChangesAsync(ct);
@@ -417,9 +453,11 @@ public sealed class MemberAdminService(
     public async Task<byte[]?> ExportAsync(string memberId, CancellationToken ct = default)
     {
         var (who, refused) = await ActorForAsync("member.export", memberId, ct);
-        if (refused is not null) return null;
+        if (refused is not null)
+            return null;
         var detail = await DetailAsync(memberId, ct);
-        if (detail is null) return null;
+        if (detail is null)
+            return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var shipping = await db.SubscriptionRecords.AsNoTracking().Where(r => db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.MemberId == memberId))
             .Select(r => r.ShippingAddress).Where(a => a != null).ToListAsync(ct);
@@ -431,8 +469,17 @@ public sealed class MemberAdminService(
         {
             exportedAt = clock.GetUtcNow(),
             profile = new { detail.Id, detail.Email, detail.Name, detail.EmailConfirmed, detail.JoinedAt, detail.LastLoginAt, detail.Roles, card = detail.Card },
-            subscriptions = detail.Subscriptions.Select(s => new { s.Id, status = s.Status.ToString(), s.Plans, next = s.NextAmount.Display(), s.CurrentPeriodEnd, s.CancelAtPeriodEnd, s.PausedUntil,
-                timeline = s.Timeline.Select(t => new { t.At, kind = t.Kind.ToString(), from = t.FromStatus?.ToString(), to = t.ToStatus.ToString(), t.Detail }) }),
+            subscriptions = detail.Subscriptions.Select(s => new
+            {
+                s.Id,
+                status = s.Status.ToString(),
+                s.Plans,
+                next = s.NextAmount.Display(),
+                s.CurrentPeriodEnd,
+                s.CancelAtPeriodEnd,
+                s.PausedUntil,
+                timeline = s.Timeline.Select(t => new { t.At, kind = t.Kind.ToString(), from = t.FromStatus?.ToString(), to = t.ToStatus.ToString(), t.Detail })
+            }),
             invoices = detail.Invoices.Select(i => new { i.Number, i.CreatedAt, total = i.Total.Display(), refunded = i.Refunded.Display(), i.Status }),
             payments = detail.Payments.Select(p => new { p.At, amount = p.Amount.Display(), p.Outcome, p.Card }),
             shippingAddresses = shipping,
@@ -453,10 +500,13 @@ public sealed class MemberAdminService(
     public async Task<MemberActionResult> DeleteAsync(string memberId, CancellationToken ct = default)
     {
         var (who, refused) = await ActorForAsync("member.delete", memberId, ct);
-        if (refused is not null) return refused;
-        if (who.Id == memberId) return MemberActionResult.Fail("You cannot delete your own account here.");
+        if (refused is not null)
+            return refused;
+        if (who.Id == memberId)
+            return MemberActionResult.Fail("You cannot delete your own account here.");
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            if (await IsOwnerAsync(db, memberId, ct)) return MemberActionResult.Fail("The Owner's account cannot be deleted.");
+            if (await IsOwnerAsync(db, memberId, ct))
+                return MemberActionResult.Fail("The Owner's account cannot be deleted.");
         var erased = await erasure.EraseAsync(memberId, who, ct);
         return erased.Succeeded ? MemberActionResult.Ok("Member erased. Their invoices stay in the books without personal data.") : erased;
     }

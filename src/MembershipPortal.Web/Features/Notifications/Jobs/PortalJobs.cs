@@ -41,7 +41,8 @@ public sealed class OutboxDispatchJob(OutboxDispatcher dispatcher, ILogger<Outbo
     {
         using var span = PortalTelemetry.StartJob(Key.Name);
         var report = await dispatcher.DispatchDueAsync(cancellationToken);
-        if (report != DispatchReport.Empty) logger.LogInformation("Outbox: {Report}", report);
+        if (report != DispatchReport.Empty)
+            logger.LogInformation("Outbox: {Report}", report);
     }
 }
 
@@ -55,7 +56,8 @@ public sealed class NoticeScheduleJob(NoticeRun run, TimeProvider clock, ILogger
     {
         using var span = PortalTelemetry.StartJob(Key.Name);
         var report = await run.RunOnceAsync(clock.GetUtcNow(), cancellationToken);
-        if (report != new NoticeRunReport(0, 0, 0, 0)) logger.LogInformation("Scheduled notices: {Report}", report);
+        if (report != new NoticeRunReport(0, 0, 0, 0))
+            logger.LogInformation("Scheduled notices: {Report}", report);
     }
 }
 
@@ -70,7 +72,8 @@ public static class PortalJobs
     {
         builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
-        if (!options.Enabled) return builder;
+        if (!options.Enabled)
+            return builder;
 
         var provider = builder.Configuration.GetValue(DatabaseOptions.Section + ":Provider", DatabaseProvider.Sqlite);
         var configured = builder.Configuration.GetConnectionString("Portal");

@@ -46,7 +46,8 @@ public partial class EmailSettings
 
     private async Task SelectAsync(NoticeKind kind)
     {
-        if (kind == selected.Notice.Kind) return;
+        if (kind == selected.Notice.Kind)
+            return;
         await LoadAsync(kind);
         (errors, message, preview) = ([], null, null);
     }
@@ -83,7 +84,8 @@ public partial class EmailSettings
         }
         var (rendered, problems) = Templates.Preview(selected.Notice.Kind, subject, body);
         (preview, errors) = (rendered, [.. problems]);
-        if (rendered is null) return;
+        if (rendered is null)
+            return;
         Snackbar.Add(await Templates.SendTestAsync(selected.Notice.Kind, subject, body, to), Severity.Info);
         summary = await Templates.OutboxSummaryAsync();
     }

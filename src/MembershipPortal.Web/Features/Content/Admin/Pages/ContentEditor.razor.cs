@@ -31,7 +31,8 @@ public partial class ContentEditor
     protected override async Task OnParametersSetAsync()
     {
         // Only a new address loads the form again; a re-render from above must not throw away unsaved edits.
-        if (loaded && Equals(loadedKey, Id)) return;
+        if (loaded && Equals(loadedKey, Id))
+            return;
         (loaded, loadedKey) = (true, Id);
         errors = [];
         products = await Admin.ProductsAsync();
@@ -58,7 +59,8 @@ public partial class ContentEditor
     private void OnTitleChanged(string? title)
     {
         draft!.Title = title ?? "";
-        if (!slugEdited) draft.Slug = Slugs.From(title);
+        if (!slugEdited)
+            draft.Slug = Slugs.From(title);
     }
 
     private void OnSlugChanged(string? slug)
@@ -66,7 +68,8 @@ public partial class ContentEditor
         draft!.Slug = slug ?? "";
         // Clearing the slug hands it back to the title.
         slugEdited = draft.Slug.Length > 0;
-        if (!slugEdited) draft.Slug = Slugs.From(draft.Title);
+        if (!slugEdited)
+            draft.Slug = Slugs.From(draft.Title);
     }
 
     private static string? SlugProblem(string? slug) =>
@@ -84,7 +87,8 @@ public partial class ContentEditor
 
     private async Task SaveAsync()
     {
-        if (draft is null || saving) return;
+        if (draft is null || saving)
+            return;
         saving = true;
         try
         {
@@ -97,7 +101,8 @@ public partial class ContentEditor
             }
             Snackbar.Done($"Saved “{draft.Title.Trim()}”.");
             savedSlug = draft.Slug.Trim();
-            if (IsNew) Navigation.NavigateTo($"/admin/content/{result.Id}", replace: true);
+            if (IsNew)
+                Navigation.NavigateTo($"/admin/content/{result.Id}", replace: true);
         }
         finally
         {

@@ -33,7 +33,8 @@ public partial class CourseBuilder
     protected override async Task OnParametersSetAsync()
     {
         // Only a new address loads the form again; a re-render from above must not throw away unsaved edits.
-        if (loaded && Equals(loadedKey, Id)) return;
+        if (loaded && Equals(loadedKey, Id))
+            return;
         (loaded, loadedKey) = (true, Id);
         errors = [];
         products = await Admin.ProductsAsync();
@@ -69,25 +70,29 @@ public partial class CourseBuilder
 
     private async Task ReloadOutlineAsync()
     {
-        if (Id is { } id) ShowOutline(await Admin.GetCourseAsync(id));
+        if (Id is { } id)
+            ShowOutline(await Admin.GetCourseAsync(id));
     }
 
     private void OnTitleChanged(string? title)
     {
         details!.Title = title ?? "";
-        if (!slugEdited) details.Slug = Slugs.From(title);
+        if (!slugEdited)
+            details.Slug = Slugs.From(title);
     }
 
     private void OnSlugChanged(string? slug)
     {
         details!.Slug = slug ?? "";
         slugEdited = details.Slug.Length > 0;
-        if (!slugEdited) details.Slug = Slugs.From(details.Title);
+        if (!slugEdited)
+            details.Slug = Slugs.From(details.Title);
     }
 
     private async Task SaveDetailsAsync()
     {
-        if (details is null || saving) return;
+        if (details is null || saving)
+            return;
         saving = true;
         try
         {
@@ -100,7 +105,8 @@ public partial class CourseBuilder
             }
             Snackbar.Done(IsNew ? "Course created. Now add modules and lessons." : "Course details saved.");
             savedSlug = details.Slug.Trim();
-            if (IsNew) Navigation.NavigateTo($"/admin/courses/{result.Id}", replace: true);
+            if (IsNew)
+                Navigation.NavigateTo($"/admin/courses/{result.Id}", replace: true);
         }
         finally
         {
@@ -112,14 +118,17 @@ public partial class CourseBuilder
     private async Task OutlineActionAsync(Task<AdminResult> action, string? success = null)
     {
         var result = await action;
-        if (!result.Succeeded) Snackbar.Add(string.Join(" ", result.Errors), Severity.Error);
-        else if (success is not null) Snackbar.Done(success);
+        if (!result.Succeeded)
+            Snackbar.Add(string.Join(" ", result.Errors), Severity.Error);
+        else if (success is not null)
+            Snackbar.Done(success);
         await ReloadOutlineAsync();
     }
 
     private async Task AddModuleAsync()
     {
-        if (Id is not { } id) return;
+        if (Id is not { } id)
+            return;
         var result = await Admin.AddModuleAsync(id, newModuleTitle ?? "");
         if (!result.Succeeded)
         {
@@ -132,7 +141,8 @@ public partial class CourseBuilder
 
     private async Task OnNewModuleKeyAsync(KeyboardEventArgs e)
     {
-        if (e.Key == "Enter") await AddModuleAsync();
+        if (e.Key == "Enter")
+            await AddModuleAsync();
     }
 
     private void StartRename(ModuleOutline module) => (renamingModule, renameText) = (module.Id, module.Title);
@@ -163,14 +173,16 @@ public partial class CourseBuilder
         var message = module.Lessons.Count == 0
             ? $"The module “{module.Title}” will be removed."
             : $"The module “{module.Title}” and its {module.Lessons.Count} lessons will be removed, with members' progress in them. This cannot be undone.";
-        if (await Dialogs.ShowMessageBoxAsync("Delete this module?", message, yesText: "Delete module", cancelText: "Cancel") != true) return;
+        if (await Dialogs.ShowMessageBoxAsync("Delete this module?", message, yesText: "Delete module", cancelText: "Cancel") != true)
+            return;
         await OutlineActionAsync(Admin.DeleteModuleAsync(module.Id), $"Deleted module “{module.Title}”.");
     }
 
     private async Task DeleteLessonAsync(LessonOutline lesson)
     {
         if (await Dialogs.ShowMessageBoxAsync("Delete this lesson?", $"“{lesson.Title}” and members' progress in it will be removed. This cannot be undone.",
-                yesText: "Delete lesson", cancelText: "Cancel") != true) return;
+                yesText: "Delete lesson", cancelText: "Cancel") != true)
+            return;
         await OutlineActionAsync(Admin.DeleteLessonAsync(lesson.Id), $"Deleted “{lesson.Title}”.");
     }
 

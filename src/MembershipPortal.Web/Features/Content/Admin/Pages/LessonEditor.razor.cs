@@ -29,7 +29,8 @@ public partial class LessonEditor
     protected override async Task OnParametersSetAsync()
     {
         // Only a new address loads the form again; a re-render from above must not throw away unsaved edits.
-        if (loaded && Equals(loadedKey, (CourseId, LessonId, Module))) return;
+        if (loaded && Equals(loadedKey, (CourseId, LessonId, Module)))
+            return;
         (loaded, loadedKey) = (true, (CourseId, LessonId, Module));
         errors = [];
         var course = await Admin.GetCourseAsync(CourseId);
@@ -60,14 +61,16 @@ public partial class LessonEditor
     private void OnTitleChanged(string? title)
     {
         draft!.Title = title ?? "";
-        if (!slugEdited) draft.Slug = Slugs.From(title);
+        if (!slugEdited)
+            draft.Slug = Slugs.From(title);
     }
 
     private void OnSlugChanged(string? slug)
     {
         draft!.Slug = slug ?? "";
         slugEdited = draft.Slug.Length > 0;
-        if (!slugEdited) draft.Slug = Slugs.From(draft.Title);
+        if (!slugEdited)
+            draft.Slug = Slugs.From(draft.Title);
     }
 
     private void OnDripDateChanged(DateTime? date)
@@ -80,7 +83,8 @@ public partial class LessonEditor
 
     private async Task SaveAsync()
     {
-        if (draft is null || saving) return;
+        if (draft is null || saving)
+            return;
         saving = true;
         try
         {
