@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace MembershipPortal.Domain.Metrics;
 
 /// <summary>
@@ -28,11 +30,45 @@ public sealed class MrrEngine
             LatestChangeAt = change.At;
     }
 
+    /// <summary>
+    /// Appends many changes: the same result as appending them one by one in this order. Customers are independent, so a
+    /// large batch (a cold start folds every change there is) is split by customer and the ledgers fold in parallel.
+    /// </summary>
     public void Append(IEnumerable<SubscriptionMrrChange> changes)
     {
-        foreach (var change in changes)
-            Append(change);
+        ArgumentNullException.ThrowIfNull(changes);
+        var list = changes as IReadOnlyList<SubscriptionMrrChange> ?? changes.ToList();
+        if (list.Count < ParallelThreshold)
+        {
+            foreach (var change in list)
+                Append(change);
+            return;
+        }
+        // Ledgers are created here, in order of first appearance, so the customers keep the order a one-by-one append gives.
+        var batches = new Dictionary<CustomerLedger, List<SubscriptionMrrChange>>();
+        foreach (var change in list)
+        {
+            ArgumentNullException.ThrowIfNull(change);
+            if (!customers.TryGetValue(change.CustomerId, out var ledger))
+                customers.Add(change.CustomerId, ledger = new CustomerLedger(change.CustomerId));
+            if (!batches.TryGetValue(ledger, out var batch))
+                batches.Add(ledger, batch = []);
+            batch.Add(change);
+            if (LatestChangeAt is not { } latest || change.At > latest)
+                LatestChangeAt = change.At;
+        }
+        var work = batches.ToArray();
+        Parallel.ForEach(Partitioner.Create(0, work.Length, Math.Max(1, work.Length / (Environment.ProcessorCount * 8))), range =>
+        {
+            for (var i = range.Item1; i < range.Item2; i++)
+                foreach (var change in work[i].Value)
+                    work[i].Key.Append(change);
+        });
+        ChangeCount += list.Count;
     }
+
+    /// <summary>Below this many changes a batch is folded on the calling thread.</summary>
+    private const int ParallelThreshold = 20_000;
 
     /// <summary>A full rebuild: sorts the history by time and sequence and folds it in one pass.</summary>
     public static MrrEngine Build(IEnumerable<SubscriptionMrrChange> changes)

@@ -205,6 +205,35 @@ public class MrrEngineTests
         Assert.Equal(Describe(rebuilt), Describe(shuffled));
     }
 
+    [Fact]
+    public void Append_ALargeBatch_FoldsCustomersInParallel_AndEqualsOneByOne()
+    {
+        // Above the parallel threshold (20,000 changes), half shuffled so some ledgers replay, on an engine that
+        // already holds part of the history: the customers, their order, every movement and the counters are the same.
+        var changes = RandomHistory.Generate(7, customers: 3000, months: 24);
+        Assert.True(changes.Count > 40_000, $"only {changes.Count} changes");
+        var sorted = changes.OrderBy(c => c, SubscriptionMrrChange.Order).ToList();
+        var random = new Random(7);
+        var batch = sorted.Skip(1000).Take(sorted.Count / 2).Concat(sorted.Skip(1000 + sorted.Count / 2).OrderBy(_ => random.Next())).ToList();
+
+        var oneByOne = new MrrEngine();
+        var bulk = new MrrEngine();
+        foreach (var change in sorted.Take(1000))
+        {
+            oneByOne.Append(change);
+            bulk.Append(change);
+        }
+        foreach (var change in batch)
+            oneByOne.Append(change);
+        bulk.Append(batch);
+
+        Assert.Equal(oneByOne.Customers.Select(c => c.CustomerId), bulk.Customers.Select(c => c.CustomerId));
+        Assert.Equal(Describe(oneByOne), Describe(bulk));
+        Assert.Equal(oneByOne.ChangeCount, bulk.ChangeCount);
+        Assert.Equal(oneByOne.LatestChangeAt, bulk.LatestChangeAt);
+        Assert.Equal(oneByOne.Customers.Select(c => c.CurrentMrr), bulk.Customers.Select(c => c.CurrentMrr));
+    }
+
     public static TheoryData<int> Seeds() => [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
     private static List<string> Describe(MrrEngine engine) =>

@@ -67,6 +67,30 @@ public sealed class ImportedHistoryCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Save_KeepsTheChangesInTheEnginesOrder_AndTheColdStartMergesThemWithTheLiveOnes()
+    {
+        var path = Path.Combine(folder, "sorted.analytics-cache");
+        var part = Sample();
+        var shuffled = part with { Changes = [part.Changes[2], part.Changes[0], part.Changes[1]] };
+
+        ImportedHistoryCache.Save(path, "key-s", shuffled);
+        var loaded = ImportedHistoryCache.TryLoad(path, "key-s");
+
+        Assert.NotNull(loaded);
+        Assert.Equal(part.Changes, loaded.Changes); // sorted on the way in: a cold start does not sort them again
+        var live = new List<SubscriptionMrrChange>
+        {
+            new("member-2", "s1", T.AddDays(-1), 1, 10m, MrrChangeReason.Subscribed),
+            new("member-2", "s1", T.AddDays(5), 2, 20m, MrrChangeReason.AddOn),
+            new("member-2", "s1", T.AddMonths(2), 3, 0m, MrrChangeReason.Other),
+        };
+        var expected = live.Concat(part.Changes).Order(SubscriptionMrrChange.Order).ToList();
+        Assert.Equal(expected, AnalyticsStore.Merge(live, loaded.Changes));
+        // A list out of order (a replay that did not come from the cache) is sorted before the merge.
+        Assert.Equal(expected, AnalyticsStore.Merge(live, shuffled.Changes));
+    }
+
+    [Fact]
     public void Load_AnotherKeyMissingFileOrDamagedFile_IsAMiss()
     {
         var path = Path.Combine(folder, "b.analytics-cache");

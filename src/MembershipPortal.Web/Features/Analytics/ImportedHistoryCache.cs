@@ -22,7 +22,7 @@ public sealed record ImportedHistoryPart(
 /// </summary>
 public static class ImportedHistoryCache
 {
-    private const int Version = 1;
+    private const int Version = 2; // 2: changes stored in SubscriptionMrrChange.Order
     private static readonly byte[] Magic = "MPAC"u8.ToArray();
 
     /// <summary>The cache file for a database: beside a SQLite file, else per connection string under the temp folder.</summary>
@@ -104,7 +104,8 @@ public static class ImportedHistoryCache
             { strings[s] = i = table.Count; table.Add(s); }
             return i;
         }
-        var changes = part.Changes.Select(c => (Customer: Index(c.CustomerId), Subscription: Index(c.SubscriptionId), Detail: Index(c.Detail), Change: c)).ToList();
+        // In the engine's order, so a cold start merges them with the live changes instead of sorting them all again.
+        var changes = part.Changes.Order(SubscriptionMrrChange.Order).Select(c => (Customer: Index(c.CustomerId), Subscription: Index(c.SubscriptionId), Detail: Index(c.Detail), Change: c)).ToList();
         var segments = part.Segments.Select(s => (Key: Index(s.Key), Product: Index(s.Value.ProductKey), Name: Index(s.Value.ProductName), Interval: Index(s.Value.Interval), Segment: s.Value)).ToList();
         var trials = part.Trials.Select(t => (Key: Index(t.Key), Trial: t.Value)).ToList();
 

@@ -97,7 +97,7 @@ public sealed class PortalCommands(IServiceProvider services, CliConsole console
     public async Task<int> MetricsAsync(YearMonth? from, YearMonth? to, string format)
     {
         await using var scope = services.CreateAsyncScope();
-        await Startup.MigrateAsync(scope.ServiceProvider);
+        await Startup.MigrateSchemaAsync(scope.ServiceProvider); // read-only: writes no rows
         var rows = await scope.ServiceProvider.GetRequiredService<AnalyticsService>().MonthlyAsync(from!.Value, to!.Value);
         console.Out.Write(format == "json" ? MetricsExport.ToJson(rows) : MetricsExport.ToCsv(rows));
         return PortalCli.Ok;
