@@ -41,6 +41,11 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             return TypedResults.Challenge(properties, [provider]);
         });
 
+        // Where a sign-in without a ReturnUrl lands, decided on the request that carries the new cookie.
+        accountGroup.MapGet("/Landing", (ClaimsPrincipal user) => TypedResults.LocalRedirect(
+            user.IsInRole(PortalRoles.Owner) || user.IsInRole(PortalRoles.Staff) ? "~/admin"
+            : user.Identity?.IsAuthenticated == true ? "~/account" : "~/"));
+
         accountGroup.MapPost("/Logout", async (
             ClaimsPrincipal user,
             [FromServices] SignInManager<ApplicationUser> signInManager,

@@ -22,6 +22,13 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         navigationManager.NavigateTo(LocalUrls.Safe(uri, navigationManager.BaseUri));
     }
 
+    /// <summary>
+    /// After a sign-in: the ReturnUrl when there is one, else /Account/Landing, which sends the Owner and Staff to /admin
+    /// and a member to /account once the new cookie is in place.
+    /// </summary>
+    public void RedirectAfterSignIn(string? returnUrl) =>
+        RedirectTo(string.IsNullOrWhiteSpace(returnUrl) || returnUrl.Trim() is "/" or "~/" ? "Account/Landing" : returnUrl);
+
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)
     {
         var uriWithoutQuery = navigationManager.ToAbsoluteUri(uri).GetLeftPart(UriPartial.Path);
