@@ -36,20 +36,17 @@ public sealed class BillingService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var subs = await db.Subscriptions.AsNoTracking().Include(s => s.Items).Where(s => s.MemberId == memberId).ToListAsync(ct);
-        var ids = subs.Select(s => s.Id).ToList();
-        var records = await db.SubscriptionRecords.AsNoTracking().Where(r => ids.Contains(r.SubscriptionId)).ToDictionaryAsync(r => r.SubscriptionId, ct);
         var productIds = subs.SelectMany(s => s.Items).Select(i => i.ProductId).Distinct().ToList();
         var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
-        var pendingPriceIds = records.Values.Where(r => r.PendingPriceId != null).Select(r => r.PendingPriceId!.Value).ToList();
+        var pendingPriceIds = subs.Where(s => s.ScheduledPriceId != null).Select(s => s.ScheduledPriceId!.Value).ToList();
         var pendingPrices = await db.Prices.AsNoTracking().Where(p => pendingPriceIds.Contains(p.Id)).ToListAsync(ct);
         // The next payment as the renewal will charge it: shipping included, a skipped box left out.
         var next = await renewals.NextChargesAsync(db, subs, ct);
 
         var views = subs.OrderBy(s => s.Status is SubscriptionStatus.Canceled ? 1 : 0).ThenByDescending(s => s.StartedAt).Select(s =>
         {
-            var record = records.GetValueOrDefault(s.Id);
             string? pending = null;
-            if (record?.PendingPriceId is { } pp && pendingPrices.FirstOrDefault(p => p.Id == pp) is { } price && products.TryGetValue(price.ProductId, out var target))
+            if (s.ScheduledPriceId is { } pp && pendingPrices.FirstOrDefault(p => p.Id == pp) is { } price && products.TryGetValue(price.ProductId, out var target))
                 pending = $"Changes to {target.Name} ({Describe.Price(price.Terms)}) on {s.CurrentPeriodEnd:d MMM yyyy}";
             return new SubscriptionView(s.Id, s.Status,
                 s.Items.Select(i => ToItemView(i, products.GetValueOrDefault(i.ProductId))).OrderBy(i => i.Kind == ProductKind.AddOn).ThenBy(i => i.ProductName).ToList(),
@@ -179,7 +176,6 @@ public sealed class BillingService(
                     return ActionResult.Fail($"The plan could not be changed just now, so nothing changed: {ex.Message}");
                 }
                 sub.ChangePlan(item.Id, price, now, soldByGateway: true);
-                record.PendingItemId = record.PendingPriceId = null;
                 AuditStaff(db, memberId, "member.plan.change", $"Changed subscription {sub.Id} to {preview.Target.ProductName} through Stripe, prorated");
                 await db.SaveChangesAsync(ct);
                 return ActionResult.Ok($"You are now on {preview.Target.ProductName}. Stripe invoices the difference for the rest of this period.");
@@ -191,15 +187,13 @@ public sealed class BillingService(
                 if (paid is not null)
                     return ActionResult.Fail(paid);
                 sub.ChangePlan(item.Id, price, now);
-                record.PendingItemId = record.PendingPriceId = null;
                 AuditStaff(db, memberId, "member.plan.change", $"Upgraded subscription {sub.Id} to {preview.Target.ProductName}, charged {due.Display()}");
                 await db.SaveChangesAsync(ct);
                 return ActionResult.Ok($"You are now on {preview.Target.ProductName}.");
             }
             if (!preview.Immediate)
             {
-                record.PendingItemId = item.Id;
-                record.PendingPriceId = priceId;
+                sub.SchedulePlanChange(item.Id, price);
                 AuditStaff(db, memberId, "member.plan.change", $"Scheduled subscription {sub.Id} to change to {preview.Target.ProductName} at period end");
                 await db.SaveChangesAsync(ct);
                 return ActionResult.Ok($"Your plan changes to {preview.Target.ProductName} on {sub.CurrentPeriodEnd:d MMM yyyy}.");
@@ -217,11 +211,10 @@ public sealed class BillingService(
     }
 
     public async Task<ActionResult> CancelPendingChangeAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
-        await MutateAsync(memberId, subscriptionId, async (db, sub, _) =>
+        await MutateAsync(memberId, subscriptionId, (_, sub, _) =>
         {
-            var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
-            record.PendingItemId = record.PendingPriceId = null;
-            return "The scheduled plan change was cancelled.";
+            sub.CancelScheduledChange();
+            return Task.FromResult("The scheduled plan change was cancelled.");
         }, ct);
 
     /// <summary>Add-ons the subscription can take, on its cadence and currency.</summary>
@@ -293,7 +286,6 @@ public sealed class BillingService(
                 await gateway.CancelSubscriptionAsync(gid, CancelMode.AtPeriodEnd, $"cancel:{sub.Id}:{sub.Version}", ct);
             sub.ScheduleCancel(reason, now);
             record.CancelFeedback = string.IsNullOrWhiteSpace(feedback) ? null : feedback.Trim()[..Math.Min(feedback.Trim().Length, 2000)];
-            record.PendingItemId = record.PendingPriceId = null;
             await notices.QueueAsync(db, NoticeKind.CancellationConfirmed, NoticeQueue.Keys.Cancellation(sub.Id, sub.Version), sub, now, ct: ct);
             return $"Your subscription is cancelled. You keep access until {sub.CurrentPeriodEnd:d MMM yyyy}.";
         }, ct);
