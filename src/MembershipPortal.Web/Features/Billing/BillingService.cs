@@ -263,8 +263,7 @@ public sealed class BillingService(
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             var item = sub.Items.FirstOrDefault(i => i.Id == itemId) ?? throw new DomainException("That item is not on this subscription.");
-            if (quantity is < 1 or > 10)
-                throw new DomainException("Choose a quantity between 1 and 10.");
+            QuantityLimit.Ensure(quantity);
             if (quantity > item.Quantity)
             {
                 var share = ProratedShare(sub, item.Terms, quantity - item.Quantity, now);
@@ -318,8 +317,7 @@ public sealed class BillingService(
     public Task<ActionResult> PauseAsync(string memberId, Guid subscriptionId, int months, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
-            if (months is < 1 or > 3)
-                throw new DomainException("A pause lasts 1 to 3 months.");
+            PauseLimit.Ensure(months, "months");
             var productIds = sub.Items.Select(i => i.ProductId).ToList();
             if (!await db.Products.AnyAsync(p => productIds.Contains(p.Id) && p.AllowPause, ct))
                 throw new DomainException("This subscription cannot be paused.");

@@ -49,8 +49,8 @@ public sealed class BoxControls(
     /// <summary>Pauses the box for the next <paramref name="cycles"/> cycles still open (1–3): no box and no charge for each.</summary>
     public async Task<string?> PauseAsync(string memberId, Guid subscriptionId, int cycles, CancellationToken ct = default)
     {
-        if (cycles is < 1 or > 3)
-            return "A pause lasts 1 to 3 boxes.";
+        if (!PauseLimit.Allows(cycles))
+            return PauseLimit.Message("boxes");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (box, problem) = await FindAsync(db, memberId, subscriptionId, false, ct);
         if (box is null)
