@@ -8,6 +8,7 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Billing;
@@ -76,7 +77,7 @@ public sealed class BillingService(
     public async Task<IReadOnlyList<PlanOption>> PlanOptionsAsync(string memberId, Guid subscriptionId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sub = await FindAsync(db, memberId, subscriptionId, ct, tracking: false);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct, tracking: false);
         if (sub is null)
             return [];
         var (item, product) = await MainItemAsync(db, sub, ct);
@@ -108,7 +109,7 @@ public sealed class BillingService(
 
     private async Task<ChangePreview?> PreviewAsync(AppDbContext db, string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct)
     {
-        var sub = await FindAsync(db, memberId, subscriptionId, ct, tracking: false);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct, tracking: false);
         var option = (await PlanOptionsAsync(memberId, subscriptionId, ct)).FirstOrDefault(o => o.PriceId == priceId);
         if (sub is null || option is null)
             return null;
@@ -150,7 +151,7 @@ public sealed class BillingService(
         var preview = await PreviewAsync(db, memberId, subscriptionId, priceId, ct);
         if (preview is null)
             return ActionResult.Fail("That plan is not available for this subscription.");
-        var sub = (await FindAsync(db, memberId, subscriptionId, ct))!;
+        var sub = (await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct))!;
         var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
         var (item, _) = await MainItemAsync(db, sub, ct);
         var price = await db.Prices.SingleAsync(p => p.Id == priceId, ct);
@@ -221,7 +222,7 @@ public sealed class BillingService(
     public async Task<IReadOnlyList<CheckoutOption>> AvailableAddOnsAsync(string memberId, Guid subscriptionId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sub = await FindAsync(db, memberId, subscriptionId, ct, tracking: false);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct, tracking: false);
         if (sub is null)
             return [];
         var (item, product) = await MainItemAsync(db, sub, ct);
@@ -419,7 +420,7 @@ public sealed class BillingService(
     private async Task<ActionResult> MutateAsync(string memberId, Guid subscriptionId, Func<AppDbContext, Subscription, DateTimeOffset, Task<string>> change, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sub = await FindAsync(db, memberId, subscriptionId, ct);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct);
         if (sub is null)
             return ActionResult.Fail("Subscription not found.");
         try
@@ -487,12 +488,6 @@ public sealed class BillingService(
         // Going from n to n + extra units of the same price: the proration of the extra units only.
         var preview = Proration.ForUpgrade(terms, terms, 1, 1 + extraUnits, sub.CurrentPeriodStart, sub.CurrentPeriodEnd, now);
         return preview.AmountDueNow;
-    }
-
-    private static async Task<Subscription?> FindAsync(AppDbContext db, string memberId, Guid id, CancellationToken ct, bool tracking = true)
-    {
-        var query = db.Subscriptions.Include(s => s.Items).Where(s => s.Id == id && s.MemberId == memberId);
-        return await (tracking ? query : query.AsNoTracking()).FirstOrDefaultAsync(ct);
     }
 
     private static async Task<(SubscriptionItem Item, Product Product)> MainItemAsync(AppDbContext db, Subscription sub, CancellationToken ct)

@@ -10,6 +10,7 @@ using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Boxes;
@@ -33,8 +34,7 @@ public sealed class BoxControls(
 
     private async Task<(Box? Box, string? Problem)> FindAsync(AppDbContext db, string memberId, Guid subscriptionId, bool tracked, CancellationToken ct)
     {
-        var query = db.Subscriptions.Include(s => s.Items).Where(s => s.Id == subscriptionId && s.MemberId == memberId);
-        var sub = await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync(ct);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct, tracked);
         if (sub is null)
             return (null, "Subscription not found.");
         var productIds = sub.Items.Select(i => i.ProductId).ToList();
