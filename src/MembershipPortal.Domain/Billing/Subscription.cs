@@ -6,7 +6,7 @@ namespace MembershipPortal.Domain.Billing;
 
 /// <summary>
 /// A member's subscription. State changes only through the methods below; every status change goes through
-/// <see cref="SubscriptionStateMachine"/>, every change of any kind appends a <see cref="SubscriptionChange"/>,
+/// <see cref="SubscriptionStateMachine"/>, every change of what is billed appends a <see cref="SubscriptionChange"/>,
 /// and anything illegal throws <see cref="DomainException"/> before touching state.
 /// </summary>
 public sealed class Subscription
@@ -52,6 +52,14 @@ public sealed class Subscription
     public DateTimeOffset? FirstFailedPaymentAt { get; private set; }
 
     public int FailedPaymentAttempts { get; private set; }
+
+    /// <summary>The item a plan change waits for the period end to move (a downgrade); null when none is scheduled.</summary>
+    public Guid? ScheduledItemId { get; private set; }
+
+    /// <summary>The price <see cref="ScheduledItemId"/> moves to at the period end.</summary>
+    public Guid? ScheduledPriceId { get; private set; }
+
+    public bool HasScheduledChange => ScheduledItemId is not null && ScheduledPriceId is not null;
 
     /// <summary>Incremented by every change; a concurrency token for persistence.</summary>
     public int Version { get; private set; }
@@ -226,7 +234,7 @@ public sealed class Subscription
             "Trial ended without a payment method; paused.", () => PausedUntil = null);
     }
 
-    /// <summary>Keeps access until the period end, then <see cref="EndPeriod"/> cancels.</summary>
+    /// <summary>Keeps access until the period end, then <see cref="EndPeriod"/> cancels; a scheduled plan change is dropped.</summary>
     public void ScheduleCancel(string? reason, DateTimeOffset now)
     {
         if (Status is not (SubscriptionStatus.Trialing or SubscriptionStatus.Active or SubscriptionStatus.PastDue))
@@ -238,6 +246,8 @@ public sealed class Subscription
         {
             CancelAtPeriodEnd = true;
             CancelReason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+            // The period end cancels, so a plan change scheduled for it would never apply.
+            ClearScheduledChange();
         });
     }
 
@@ -327,32 +337,62 @@ public sealed class Subscription
     /// Moves an item to another price (upgrade, downgrade, or a cadence switch such as monthly → yearly). A cadence
     /// switch starts a new period now, matching <see cref="Proration"/>; while trialing the trial period is kept.
     /// Charging the difference is the caller's job, using a <see cref="ProrationPreview"/>. An archived price is refused
-    /// unless <paramref name="soldByGateway"/> (the billing engine made the change and bills it already).
+    /// unless <paramref name="soldByGateway"/> (the billing engine made the change and bills it already). The change
+    /// replaces any plan change scheduled for the period end.
     /// </summary>
     public void ChangePlan(Guid itemId, CatalogPrice newPrice, DateTimeOffset now, bool soldByGateway = false)
     {
         EnsureItemsEditable();
         var item = FindItem(itemId);
-        if (!soldByGateway)
-            newPrice.EnsurePurchasable();
-        if (newPrice.Id == item.PriceId)
-            throw new DomainException("The subscription is already on this price.");
-        if (newPrice.Terms.Currency != Currency)
-            throw new DomainException($"The new price is in {newPrice.Terms.Currency} but the subscription is billed in {Currency}.");
-        if (_items.Any(i => i.Id != itemId && i.ProductId == newPrice.ProductId))
-            throw new DomainException("The subscription already includes this product.");
-        var cadenceChanges = !newPrice.Terms.HasSameCadenceAs(item.Terms);
-        if (cadenceChanges && _items.Count > 1)
-            throw new DomainException("Remove the add-ons before switching billing interval: all items renew together.");
+        var cadenceChanges = EnsurePlanChangeAllowed(item, newPrice, soldByGateway);
 
         var oldTerms = item.Terms;
         Change(now, SubscriptionChangeKind.PlanChanged,
             $"Plan changed from {Describe(oldTerms)} to {Describe(newPrice.Terms)}.", () =>
             {
                 item.ChangePrice(newPrice);
+                ClearScheduledChange();
                 if (cadenceChanges && Status != SubscriptionStatus.Trialing)
                     StartPeriod(now, anchor: now, end: newPrice.Terms.NextPeriodEnd(now));
             });
+    }
+
+    /// <summary>
+    /// Schedules a plan change for the period end (a downgrade keeps the current plan until then); a new schedule replaces
+    /// the previous one. Checked now as <see cref="ChangePlan"/> would check it, so the renewal that applies it does not
+    /// fail on a change that could never be made. Only for an active or trialing subscription that is not set to cancel.
+    /// A schedule is an intention, not a change of what is billed: it is recorded in the history when applied.
+    /// </summary>
+    public void SchedulePlanChange(Guid itemId, CatalogPrice newPrice)
+    {
+        EnsureItemsEditable();
+        if (CancelAtPeriodEnd)
+            throw new DomainException("This subscription is set to cancel at the end of the period; resume it before changing plan.");
+        var item = FindItem(itemId);
+        EnsurePlanChangeAllowed(item, newPrice, soldByGateway: false);
+        ScheduledItemId = item.Id;
+        ScheduledPriceId = newPrice.Id;
+    }
+
+    /// <summary>Withdraws the scheduled plan change; the current plan renews as it is.</summary>
+    public void CancelScheduledChange()
+    {
+        if (!HasScheduledChange)
+            throw new DomainException("No plan change is scheduled.");
+        ClearScheduledChange();
+    }
+
+    /// <summary>
+    /// At the renewal: moves the scheduled item to <paramref name="price"/> (the scheduled price, loaded by the caller) as of
+    /// the period end, recorded as a plan change, and clears the schedule.
+    /// </summary>
+    public void ApplyScheduledChange(CatalogPrice price)
+    {
+        if (ScheduledItemId is not { } itemId || ScheduledPriceId is not { } priceId)
+            throw new DomainException("No plan change is scheduled.");
+        if (price.Id != priceId)
+            throw new DomainException("That is not the scheduled price.");
+        ChangePlan(itemId, price, CurrentPeriodEnd);
     }
 
     /// <summary>Adds an add-on; an archived price is refused unless <paramref name="soldByGateway"/> (see <see cref="ChangePlan"/>).</summary>
@@ -449,6 +489,25 @@ public sealed class Subscription
         if (Status is not (SubscriptionStatus.Active or SubscriptionStatus.Trialing))
             throw new DomainException($"Cannot change the items of {Describe()} subscription.");
     }
+
+    /// <summary>The checks a move of <paramref name="item"/> to <paramref name="newPrice"/> must pass; true when the cadence changes.</summary>
+    private bool EnsurePlanChangeAllowed(SubscriptionItem item, CatalogPrice newPrice, bool soldByGateway)
+    {
+        if (!soldByGateway)
+            newPrice.EnsurePurchasable();
+        if (newPrice.Id == item.PriceId)
+            throw new DomainException("The subscription is already on this price.");
+        if (newPrice.Terms.Currency != Currency)
+            throw new DomainException($"The new price is in {newPrice.Terms.Currency} but the subscription is billed in {Currency}.");
+        if (_items.Any(i => i.Id != item.Id && i.ProductId == newPrice.ProductId))
+            throw new DomainException("The subscription already includes this product.");
+        var cadenceChanges = !newPrice.Terms.HasSameCadenceAs(item.Terms);
+        if (cadenceChanges && _items.Count > 1)
+            throw new DomainException("Remove the add-ons before switching billing interval: all items renew together.");
+        return cadenceChanges;
+    }
+
+    private void ClearScheduledChange() => ScheduledItemId = ScheduledPriceId = null;
 
     private SubscriptionItem FindItem(Guid itemId) =>
         _items.FirstOrDefault(i => i.Id == itemId) ?? throw new DomainException("This subscription has no such item.");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Common;
 
 namespace MembershipPortal.Domain.Boxes;
@@ -69,11 +70,10 @@ public sealed record BoxSchedule
     /// <summary>Skipping, pausing or changing a cycle is possible until its cut-off.</summary>
     public bool IsOpen(CycleKey cycle, DateTimeOffset now) => now < CutoffOf(cycle);
 
-    /// <summary>The cycles a pause of 1–3 cycles starting with the next open cycle covers.</summary>
+    /// <summary>The cycles a pause of <see cref="PauseLimit"/> cycles starting with the next open cycle covers.</summary>
     public IReadOnlyList<CycleKey> PauseCycles(int cycles, DateTimeOffset now)
     {
-        if (cycles is < 1 or > 3)
-            throw new DomainException("A box pause lasts 1 to 3 cycles.");
+        PauseLimit.Ensure(cycles, "cycles");
         var first = CycleFor(now);
         var result = new List<CycleKey> { first };
         while (result.Count < cycles)

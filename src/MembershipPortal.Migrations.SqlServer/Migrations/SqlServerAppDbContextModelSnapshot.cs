@@ -60,6 +60,12 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset?>("PausedUntil")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<Guid?>("ScheduledItemId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("ScheduledPriceId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<DateTimeOffset>("StartedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -494,12 +500,6 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
 
                     b.Property<DateTimeOffset?>("LastGatewayEventAt")
                         .HasColumnType("datetimeoffset");
-
-                    b.Property<Guid?>("PendingItemId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<Guid?>("PendingPriceId")
-                        .HasColumnType("uniqueidentifier");
 
                     b.HasKey("SubscriptionId");
 

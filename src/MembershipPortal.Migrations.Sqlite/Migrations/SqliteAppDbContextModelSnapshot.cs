@@ -55,6 +55,12 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.Property<long?>("PausedUntil")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ScheduledItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ScheduledPriceId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("StartedAt")
                         .HasColumnType("INTEGER");
 
@@ -485,12 +491,6 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
 
                     b.Property<long?>("LastGatewayEventAt")
                         .HasColumnType("INTEGER");
-
-                    b.Property<Guid?>("PendingItemId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("PendingPriceId")
-                        .HasColumnType("TEXT");
 
                     b.HasKey("SubscriptionId");
 

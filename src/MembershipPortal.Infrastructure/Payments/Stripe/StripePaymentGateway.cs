@@ -37,7 +37,10 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
     /// <summary>The Stripe product setup fees are billed under, so a coupon restricted to the catalog's products never discounts them.</summary>
     public const string SetupFeeProductId = "mp_setup_fee";
 
-    public string Name => "Stripe";
+    /// <summary>The gateway name stored on the billing profiles and subscription records Stripe bills.</summary>
+    public const string GatewayName = "Stripe";
+
+    public string Name => GatewayName;
 
     public bool UsesHostedPages => true;
 

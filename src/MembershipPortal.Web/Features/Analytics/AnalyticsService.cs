@@ -129,19 +129,20 @@ public sealed class AnalyticsService(
         book.AddRange(trials.Where(t => t.Currency == Currency)
             .Select(t => new BookEntry(t.Id.ToString(), t.MemberId, Day(t.TrialEnd ?? t.CurrentPeriodEnd), "trial", t.ContractedMonthlyRecurringMinor())));
 
-        var pending = await db.SubscriptionRecords.AsNoTracking().Where(r => r.PendingPriceId != null && r.PendingItemId != null).ToListAsync(ct);
+        var pending = await db.Subscriptions.AsNoTracking().Where(s => s.ScheduledPriceId != null && s.ScheduledItemId != null)
+            .Select(s => s.Id).ToListAsync(ct);
         foreach (var chunk in pending.Chunk(500))
         {
-            var ids = chunk.Select(r => r.SubscriptionId).ToList();
-            var priceIds = chunk.Select(r => r.PendingPriceId!.Value).ToList();
+            var ids = chunk.ToList();
             var subs = await db.Subscriptions.AsNoTracking().Include(s => s.Items).Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+            var priceIds = subs.Values.Select(s => s.ScheduledPriceId!.Value).ToList();
             var prices = await db.Prices.AsNoTracking().Where(p => priceIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
-            foreach (var r in chunk)
+            foreach (var id in chunk)
             {
-                if (!subs.TryGetValue(r.SubscriptionId, out var sub) || !MrrMath.CountsTowardMrr(sub.Status) || sub.CancelAtPeriodEnd)
+                if (!subs.TryGetValue(id, out var sub) || !MrrMath.CountsTowardMrr(sub.Status) || sub.CancelAtPeriodEnd)
                     continue;
-                var item = sub.Items.FirstOrDefault(i => i.Id == r.PendingItemId);
-                if (item is null || !prices.TryGetValue(r.PendingPriceId!.Value, out var price))
+                var item = sub.Items.FirstOrDefault(i => i.Id == sub.ScheduledItemId);
+                if (item is null || sub.ScheduledPriceId is not { } priceId || !prices.TryGetValue(priceId, out var price))
                     continue;
                 var delta = MrrMath.ItemMrr(price.Terms, item.Quantity) - MrrMath.ItemMrr(item.Terms, item.Quantity);
                 book.Add(new BookEntry(sub.Id.ToString(), sub.MemberId, Day(sub.CurrentPeriodEnd), "downgrade", delta));

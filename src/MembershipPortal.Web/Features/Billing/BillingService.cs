@@ -8,6 +8,7 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Billing;
@@ -36,20 +37,17 @@ public sealed class BillingService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var subs = await db.Subscriptions.AsNoTracking().Include(s => s.Items).Where(s => s.MemberId == memberId).ToListAsync(ct);
-        var ids = subs.Select(s => s.Id).ToList();
-        var records = await db.SubscriptionRecords.AsNoTracking().Where(r => ids.Contains(r.SubscriptionId)).ToDictionaryAsync(r => r.SubscriptionId, ct);
         var productIds = subs.SelectMany(s => s.Items).Select(i => i.ProductId).Distinct().ToList();
         var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
-        var pendingPriceIds = records.Values.Where(r => r.PendingPriceId != null).Select(r => r.PendingPriceId!.Value).ToList();
+        var pendingPriceIds = subs.Where(s => s.ScheduledPriceId != null).Select(s => s.ScheduledPriceId!.Value).ToList();
         var pendingPrices = await db.Prices.AsNoTracking().Where(p => pendingPriceIds.Contains(p.Id)).ToListAsync(ct);
         // The next payment as the renewal will charge it: shipping included, a skipped box left out.
         var next = await renewals.NextChargesAsync(db, subs, ct);
 
         var views = subs.OrderBy(s => s.Status is SubscriptionStatus.Canceled ? 1 : 0).ThenByDescending(s => s.StartedAt).Select(s =>
         {
-            var record = records.GetValueOrDefault(s.Id);
             string? pending = null;
-            if (record?.PendingPriceId is { } pp && pendingPrices.FirstOrDefault(p => p.Id == pp) is { } price && products.TryGetValue(price.ProductId, out var target))
+            if (s.ScheduledPriceId is { } pp && pendingPrices.FirstOrDefault(p => p.Id == pp) is { } price && products.TryGetValue(price.ProductId, out var target))
                 pending = $"Changes to {target.Name} ({Describe.Price(price.Terms)}) on {s.CurrentPeriodEnd:d MMM yyyy}";
             return new SubscriptionView(s.Id, s.Status,
                 s.Items.Select(i => ToItemView(i, products.GetValueOrDefault(i.ProductId))).OrderBy(i => i.Kind == ProductKind.AddOn).ThenBy(i => i.ProductName).ToList(),
@@ -79,7 +77,7 @@ public sealed class BillingService(
     public async Task<IReadOnlyList<PlanOption>> PlanOptionsAsync(string memberId, Guid subscriptionId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sub = await FindAsync(db, memberId, subscriptionId, ct, tracking: false);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct, tracking: false);
         if (sub is null)
             return [];
         var (item, product) = await MainItemAsync(db, sub, ct);
@@ -111,7 +109,7 @@ public sealed class BillingService(
 
     private async Task<ChangePreview?> PreviewAsync(AppDbContext db, string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct)
     {
-        var sub = await FindAsync(db, memberId, subscriptionId, ct, tracking: false);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct, tracking: false);
         var option = (await PlanOptionsAsync(memberId, subscriptionId, ct)).FirstOrDefault(o => o.PriceId == priceId);
         if (sub is null || option is null)
             return null;
@@ -153,7 +151,7 @@ public sealed class BillingService(
         var preview = await PreviewAsync(db, memberId, subscriptionId, priceId, ct);
         if (preview is null)
             return ActionResult.Fail("That plan is not available for this subscription.");
-        var sub = (await FindAsync(db, memberId, subscriptionId, ct))!;
+        var sub = (await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct))!;
         var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
         var (item, _) = await MainItemAsync(db, sub, ct);
         var price = await db.Prices.SingleAsync(p => p.Id == priceId, ct);
@@ -179,7 +177,6 @@ public sealed class BillingService(
                     return ActionResult.Fail($"The plan could not be changed just now, so nothing changed: {ex.Message}");
                 }
                 sub.ChangePlan(item.Id, price, now, soldByGateway: true);
-                record.PendingItemId = record.PendingPriceId = null;
                 AuditStaff(db, memberId, "member.plan.change", $"Changed subscription {sub.Id} to {preview.Target.ProductName} through Stripe, prorated");
                 await db.SaveChangesAsync(ct);
                 return ActionResult.Ok($"You are now on {preview.Target.ProductName}. Stripe invoices the difference for the rest of this period.");
@@ -191,15 +188,13 @@ public sealed class BillingService(
                 if (paid is not null)
                     return ActionResult.Fail(paid);
                 sub.ChangePlan(item.Id, price, now);
-                record.PendingItemId = record.PendingPriceId = null;
                 AuditStaff(db, memberId, "member.plan.change", $"Upgraded subscription {sub.Id} to {preview.Target.ProductName}, charged {due.Display()}");
                 await db.SaveChangesAsync(ct);
                 return ActionResult.Ok($"You are now on {preview.Target.ProductName}.");
             }
             if (!preview.Immediate)
             {
-                record.PendingItemId = item.Id;
-                record.PendingPriceId = priceId;
+                sub.SchedulePlanChange(item.Id, price);
                 AuditStaff(db, memberId, "member.plan.change", $"Scheduled subscription {sub.Id} to change to {preview.Target.ProductName} at period end");
                 await db.SaveChangesAsync(ct);
                 return ActionResult.Ok($"Your plan changes to {preview.Target.ProductName} on {sub.CurrentPeriodEnd:d MMM yyyy}.");
@@ -217,18 +212,17 @@ public sealed class BillingService(
     }
 
     public async Task<ActionResult> CancelPendingChangeAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
-        await MutateAsync(memberId, subscriptionId, async (db, sub, _) =>
+        await MutateAsync(memberId, subscriptionId, (_, sub, _) =>
         {
-            var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
-            record.PendingItemId = record.PendingPriceId = null;
-            return "The scheduled plan change was cancelled.";
+            sub.CancelScheduledChange();
+            return Task.FromResult("The scheduled plan change was cancelled.");
         }, ct);
 
     /// <summary>Add-ons the subscription can take, on its cadence and currency.</summary>
     public async Task<IReadOnlyList<CheckoutOption>> AvailableAddOnsAsync(string memberId, Guid subscriptionId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sub = await FindAsync(db, memberId, subscriptionId, ct, tracking: false);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct, tracking: false);
         if (sub is null)
             return [];
         var (item, product) = await MainItemAsync(db, sub, ct);
@@ -270,8 +264,7 @@ public sealed class BillingService(
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             var item = sub.Items.FirstOrDefault(i => i.Id == itemId) ?? throw new DomainException("That item is not on this subscription.");
-            if (quantity is < 1 or > 10)
-                throw new DomainException("Choose a quantity between 1 and 10.");
+            QuantityLimit.Ensure(quantity);
             if (quantity > item.Quantity)
             {
                 var share = ProratedShare(sub, item.Terms, quantity - item.Quantity, now);
@@ -293,7 +286,6 @@ public sealed class BillingService(
                 await gateway.CancelSubscriptionAsync(gid, CancelMode.AtPeriodEnd, $"cancel:{sub.Id}:{sub.Version}", ct);
             sub.ScheduleCancel(reason, now);
             record.CancelFeedback = string.IsNullOrWhiteSpace(feedback) ? null : feedback.Trim()[..Math.Min(feedback.Trim().Length, 2000)];
-            record.PendingItemId = record.PendingPriceId = null;
             await notices.QueueAsync(db, NoticeKind.CancellationConfirmed, NoticeQueue.Keys.Cancellation(sub.Id, sub.Version), sub, now, ct: ct);
             return $"Your subscription is cancelled. You keep access until {sub.CurrentPeriodEnd:d MMM yyyy}.";
         }, ct);
@@ -326,8 +318,7 @@ public sealed class BillingService(
     public Task<ActionResult> PauseAsync(string memberId, Guid subscriptionId, int months, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
-            if (months is < 1 or > 3)
-                throw new DomainException("A pause lasts 1 to 3 months.");
+            PauseLimit.Ensure(months, "months");
             var productIds = sub.Items.Select(i => i.ProductId).ToList();
             if (!await db.Products.AnyAsync(p => productIds.Contains(p.Id) && p.AllowPause, ct))
                 throw new DomainException("This subscription cannot be paused.");
@@ -429,7 +420,7 @@ public sealed class BillingService(
     private async Task<ActionResult> MutateAsync(string memberId, Guid subscriptionId, Func<AppDbContext, Subscription, DateTimeOffset, Task<string>> change, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sub = await FindAsync(db, memberId, subscriptionId, ct);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct);
         if (sub is null)
             return ActionResult.Fail("Subscription not found.");
         try
@@ -497,12 +488,6 @@ public sealed class BillingService(
         // Going from n to n + extra units of the same price: the proration of the extra units only.
         var preview = Proration.ForUpgrade(terms, terms, 1, 1 + extraUnits, sub.CurrentPeriodStart, sub.CurrentPeriodEnd, now);
         return preview.AmountDueNow;
-    }
-
-    private static async Task<Subscription?> FindAsync(AppDbContext db, string memberId, Guid id, CancellationToken ct, bool tracking = true)
-    {
-        var query = db.Subscriptions.Include(s => s.Items).Where(s => s.Id == id && s.MemberId == memberId);
-        return await (tracking ? query : query.AsNoTracking()).FirstOrDefaultAsync(ct);
     }
 
     private static async Task<(SubscriptionItem Item, Product Product)> MainItemAsync(AppDbContext db, Subscription sub, CancellationToken ct)

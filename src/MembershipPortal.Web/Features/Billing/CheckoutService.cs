@@ -208,8 +208,7 @@ public sealed class CheckoutService(
                 throw new DomainException($"{product.Name} renews with {mainProduct.Name}: choose its price on the same billing interval and currency.");
         }
         var quantity = mainProduct.Kind == ProductKind.Box ? choice.Quantity : 1;
-        if (quantity is < 1 or > 10)
-            throw new DomainException("Choose a quantity between 1 and 10.");
+        QuantityLimit.Ensure(quantity);
 
         var items = new List<NewSubscriptionItem> { new(main, quantity) };
         items.AddRange(prices.Where(p => p.Id != main.Id).Select(p => new NewSubscriptionItem(p)));

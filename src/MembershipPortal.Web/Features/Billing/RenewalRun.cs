@@ -91,7 +91,6 @@ public sealed class RenewalRun(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sub = await db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == id, ct);
-        var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == id, ct);
         var outcome = Outcome.Nothing;
 
         if (sub.Status == SubscriptionStatus.Paused)
@@ -110,11 +109,10 @@ public sealed class RenewalRun(
         }
         else
         {
-            if (record.PendingItemId is { } itemId && record.PendingPriceId is { } priceId)
+            if (sub.HasScheduledChange)
             {
-                var price = await db.Prices.SingleAsync(p => p.Id == priceId, ct);
-                sub.ChangePlan(itemId, price, sub.CurrentPeriodEnd);
-                record.PendingItemId = record.PendingPriceId = null;
+                var price = await db.Prices.SingleAsync(p => p.Id == sub.ScheduledPriceId, ct);
+                sub.ApplyScheduledChange(price);
             }
             outcome = await CollectAsync(db, sub, now, $"renewal:{sub.Id}:{sub.CurrentPeriodEnd.UtcTicks}", "subscription_cycle", ct, bindSkip: true)
                 ? Outcome.Renewed : Outcome.Failed;

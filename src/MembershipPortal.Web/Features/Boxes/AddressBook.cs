@@ -4,6 +4,7 @@ using MembershipPortal.Domain.Shipping;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Boxes;
 using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Boxes;
@@ -86,7 +87,7 @@ public sealed class AddressBook(IDbContextFactory<AppDbContext> dbFactory, TimeP
     public async Task<string?> ShipToAsync(string memberId, Guid subscriptionId, Guid addressId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct, tracking: false);
         if (sub is null)
             return "Subscription not found.";
         if (Ended.Contains(sub.Status))

@@ -10,6 +10,7 @@ using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Boxes;
@@ -33,8 +34,7 @@ public sealed class BoxControls(
 
     private async Task<(Box? Box, string? Problem)> FindAsync(AppDbContext db, string memberId, Guid subscriptionId, bool tracked, CancellationToken ct)
     {
-        var query = db.Subscriptions.Include(s => s.Items).Where(s => s.Id == subscriptionId && s.MemberId == memberId);
-        var sub = await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync(ct);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct, tracked);
         if (sub is null)
             return (null, "Subscription not found.");
         var productIds = sub.Items.Select(i => i.ProductId).ToList();
@@ -49,8 +49,8 @@ public sealed class BoxControls(
     /// <summary>Pauses the box for the next <paramref name="cycles"/> cycles still open (1–3): no box and no charge for each.</summary>
     public async Task<string?> PauseAsync(string memberId, Guid subscriptionId, int cycles, CancellationToken ct = default)
     {
-        if (cycles is < 1 or > 3)
-            return "A pause lasts 1 to 3 boxes.";
+        if (!PauseLimit.Allows(cycles))
+            return PauseLimit.Message("boxes");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (box, problem) = await FindAsync(db, memberId, subscriptionId, false, ct);
         if (box is null)

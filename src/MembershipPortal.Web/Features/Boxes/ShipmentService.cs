@@ -14,6 +14,7 @@ using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Members.Admin;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Boxes;
@@ -327,7 +328,7 @@ public sealed class ShipmentService(
     public async Task<string?> SkipAsync(string memberId, Guid subscriptionId, CycleKey cycle, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct, tracking: false);
         if (sub is null)
             return "Subscription not found.";
         // The box, or else the mailed kit, whose parcel and calendar the skip is about (ShipmentPlan).

@@ -7,6 +7,7 @@ using MembershipPortal.Infrastructure.Boxes;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Infrastructure.Payments.Stripe;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Boxes;
@@ -70,7 +71,7 @@ public sealed class ShippingRates(IDbContextFactory<AppDbContext> dbFactory, Aud
             .Select(r => new { r.Gateway, r.ShippingAddress!.Country }).FirstOrDefaultAsync(ct);
         if (record is null)
             return null;
-        if (record.Gateway != StripeSkipCredits.Gateway)
+        if (record.Gateway != StripePaymentGateway.GatewayName)
             return await LineAsync(db, record.Country, sub.Currency, true, ct);
         var billed = await MembershipPortal.Infrastructure.Payments.Stripe.StripeShippingCharge.GetAsync(db, sub.Id, ct);
         return billed <= 0 ? null

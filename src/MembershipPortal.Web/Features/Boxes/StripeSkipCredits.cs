@@ -17,15 +17,13 @@ namespace MembershipPortal.Web.Features.Boxes;
 /// </summary>
 public sealed class StripeSkipCredits(IPaymentGateway gateway)
 {
-    public const string Gateway = "Stripe";
-
     /// <summary>Adds the credits for new skips to <paramref name="skips"/>; null when done (or nothing to do), else why not (and nothing was credited).</summary>
     public async Task<string?> CreditAsync(AppDbContext db, Guid subscriptionId, IReadOnlyList<BoxSkip> skips, CancellationToken ct)
     {
         if (skips.Count == 0)
             return null;
         var record = await db.SubscriptionRecords.AsNoTracking().FirstOrDefaultAsync(r => r.SubscriptionId == subscriptionId, ct);
-        if (record is not { Gateway: Gateway, GatewaySubscriptionId: { Length: > 0 } gatewaySubscription })
+        if (record is not { Gateway: StripePaymentGateway.GatewayName, GatewaySubscriptionId: { Length: > 0 } gatewaySubscription })
             return null;
         var sub = await db.Subscriptions.AsNoTracking().Include(s => s.Items).FirstAsync(s => s.Id == subscriptionId, ct);
         if (!BoxRenewals.IsMonthly(sub))

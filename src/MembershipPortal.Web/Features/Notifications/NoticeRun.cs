@@ -2,6 +2,7 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Notifications;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email.Outbox;
+using MembershipPortal.Infrastructure.Payments.Stripe;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Notifications;
@@ -57,7 +58,7 @@ public sealed class NoticeRun(
         var policy = await billing.GetDunningAsync(ct);
         return await ForEachAsync(db => db.Subscriptions.Include(s => s.Items)
                 .Where(s => s.Status == SubscriptionStatus.PastDue && s.FirstFailedPaymentAt != null
-                    && db.SubscriptionRecords.Any(r => r.SubscriptionId == s.Id && r.Gateway == Boxes.StripeSkipCredits.Gateway)),
+                    && db.SubscriptionRecords.Any(r => r.SubscriptionId == s.Id && r.Gateway == StripePaymentGateway.GatewayName)),
             async (db, sub) => policy.NoticeDue(sub.Status, now - sub.FirstFailedPaymentAt!.Value, sub.FailedPaymentAttempts) is Domain.Dunning.DunningNotice.FinalNotice
                 && await notices.QueueDunningAsync(db, sub, Domain.Dunning.DunningNotice.FinalNotice, sub.FirstFailedPaymentAt!.Value, policy, now, ct), ct);
     }

@@ -20,7 +20,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.SqlServer
                 "MembershipPortal.Domain.Billing.Subscription",
                 typeof(Subscription),
                 baseEntityType,
-                propertyCount: 16,
+                propertyCount: 18,
                 navigationCount: 2,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 2,
@@ -115,6 +115,22 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.SqlServer
                 fieldInfo: typeof(Subscription).GetField("<PausedUntil>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             pausedUntil.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
+
+            var scheduledItemId = runtimeEntityType.AddProperty(
+                "ScheduledItemId",
+                typeof(Guid?),
+                propertyInfo: typeof(Subscription).GetProperty("ScheduledItemId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<ScheduledItemId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            scheduledItemId.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
+
+            var scheduledPriceId = runtimeEntityType.AddProperty(
+                "ScheduledPriceId",
+                typeof(Guid?),
+                propertyInfo: typeof(Subscription).GetProperty("ScheduledPriceId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscription).GetField("<ScheduledPriceId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            scheduledPriceId.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
 
             var startedAt = runtimeEntityType.AddProperty(
                 "StartedAt",

@@ -20,7 +20,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.SqlServer
                 "MembershipPortal.Infrastructure.Billing.SubscriptionRecord",
                 typeof(SubscriptionRecord),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 7,
                 navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
@@ -85,22 +85,6 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.SqlServer
                 fieldInfo: typeof(SubscriptionRecord).GetField("<LastGatewayEventAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             lastGatewayEventAt.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
-
-            var pendingItemId = runtimeEntityType.AddProperty(
-                "PendingItemId",
-                typeof(Guid?),
-                propertyInfo: typeof(SubscriptionRecord).GetProperty("PendingItemId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(SubscriptionRecord).GetField("<PendingItemId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true);
-            pendingItemId.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
-
-            var pendingPriceId = runtimeEntityType.AddProperty(
-                "PendingPriceId",
-                typeof(Guid?),
-                propertyInfo: typeof(SubscriptionRecord).GetProperty("PendingPriceId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(SubscriptionRecord).GetField("<PendingPriceId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true);
-            pendingPriceId.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
 
             var key = runtimeEntityType.AddKey(
                 new[] { subscriptionId });

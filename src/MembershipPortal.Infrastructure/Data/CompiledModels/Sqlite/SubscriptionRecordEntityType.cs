@@ -20,7 +20,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
                 "MembershipPortal.Infrastructure.Billing.SubscriptionRecord",
                 typeof(SubscriptionRecord),
                 baseEntityType,
-                propertyCount: 9,
+                propertyCount: 7,
                 navigationCount: 1,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 1,
@@ -79,20 +79,6 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
                 fieldInfo: typeof(SubscriptionRecord).GetField("<LastGatewayEventAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true,
                 valueConverter: new DateTimeOffsetToUtcTicksConverter());
-
-            var pendingItemId = runtimeEntityType.AddProperty(
-                "PendingItemId",
-                typeof(Guid?),
-                propertyInfo: typeof(SubscriptionRecord).GetProperty("PendingItemId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(SubscriptionRecord).GetField("<PendingItemId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true);
-
-            var pendingPriceId = runtimeEntityType.AddProperty(
-                "PendingPriceId",
-                typeof(Guid?),
-                propertyInfo: typeof(SubscriptionRecord).GetProperty("PendingPriceId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(SubscriptionRecord).GetField("<PendingPriceId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true);
 
             var key = runtimeEntityType.AddKey(
                 new[] { subscriptionId });

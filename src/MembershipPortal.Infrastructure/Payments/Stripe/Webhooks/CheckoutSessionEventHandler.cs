@@ -28,7 +28,7 @@ internal sealed class CheckoutSessionEventHandler(ILogger<CheckoutSessionEventHa
         var profile = await db.BillingProfiles.FindAsync([memberId], ct);
         if (profile is null)
         {
-            profile = new BillingProfile { MemberId = memberId, Gateway = StripeLedger.Gateway };
+            profile = new BillingProfile { MemberId = memberId, Gateway = StripePaymentGateway.GatewayName };
             db.BillingProfiles.Add(profile);
         }
         else if (profile.CustomerId is { } previous && previous != session.CustomerId)
@@ -36,7 +36,7 @@ internal sealed class CheckoutSessionEventHandler(ILogger<CheckoutSessionEventHa
             logger.LogWarning("Member {Member} moves from Stripe customer {Previous} to {Customer} after checkout {Session}.",
                 memberId, previous, session.CustomerId, session.Id);
         }
-        profile.Gateway = StripeLedger.Gateway;
+        profile.Gateway = StripePaymentGateway.GatewayName;
         profile.CustomerId = session.CustomerId;
         profile.UpdatedAt = context.Now;
 

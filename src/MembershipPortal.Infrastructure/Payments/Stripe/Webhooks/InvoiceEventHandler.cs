@@ -142,7 +142,7 @@ internal sealed class InvoiceEventHandler(
         var profile = await db.BillingProfiles.FindAsync([memberId], ct);
         if (profile is null)
         {
-            profile = new BillingProfile { MemberId = memberId, Gateway = StripeLedger.Gateway, CustomerId = customerId };
+            profile = new BillingProfile { MemberId = memberId, Gateway = StripePaymentGateway.GatewayName, CustomerId = customerId };
             db.BillingProfiles.Add(profile);
         }
         else if (onlyIfNone && profile.CardLast4 is not null)

@@ -9,8 +9,6 @@ namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 /// <summary>The look-ups the webhook handlers share: gateway ids to local rows.</summary>
 internal static class StripeLedger
 {
-    public const string Gateway = "Stripe";
-
     /// <summary>Shadow column of the Prices table holding the Stripe price id (set by the catalog sync).</summary>
     public const string PriceIdColumn = "StripePriceId";
 

@@ -64,7 +64,7 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
             local = Subscription.Start(memberId!, newItems, start, paymentConfirmed: remote.Status is not ("incomplete" or "incomplete_expired"), coupon,
                 soldByGateway: true);
             coupon?.Redeem();
-            record = new SubscriptionRecord { SubscriptionId = local.Id, Gateway = StripeLedger.Gateway, GatewaySubscriptionId = remote.Id };
+            record = new SubscriptionRecord { SubscriptionId = local.Id, Gateway = StripePaymentGateway.GatewayName, GatewaySubscriptionId = remote.Id };
             db.Subscriptions.Add(local);
             db.SubscriptionRecords.Add(record);
         }

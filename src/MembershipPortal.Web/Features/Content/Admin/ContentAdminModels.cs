@@ -14,7 +14,7 @@ public sealed record AdminResult(Guid? Id, IReadOnlyList<string> Errors)
 
 public sealed record UploadResult(Guid? FileId, string? FileName, long Length, string? Error);
 
-public sealed record ProductChoice(Guid Id, string Name, ProductKind Kind);
+public sealed record AccessProductChoice(Guid Id, string Name, ProductKind Kind);
 
 public sealed record ContentRow(Guid Id, string Title, string Slug, ContentKind Kind, AccessLevel Access, IReadOnlyList<string> Products, DateTimeOffset PublishAt, bool Scheduled, string? Author);
 

@@ -21,10 +21,10 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
 
     public static IEnumerable<string> AllowedUploadTypes => FileStore.AllowedTypes.Keys;
 
-    public async Task<IReadOnlyList<ProductChoice>> ProductsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<AccessProductChoice>> ProductsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var products = await db.Products.AsNoTracking().Select(p => new ProductChoice(p.Id, p.Name, p.Kind)).ToListAsync(ct);
+        var products = await db.Products.AsNoTracking().Select(p => new AccessProductChoice(p.Id, p.Name, p.Kind)).ToListAsync(ct);
         return products.OrderBy(p => p.Kind).ThenBy(p => p.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
     }
 

@@ -25,13 +25,13 @@ public sealed record MemberRow(
 
 public sealed record MemberPage(IReadOnlyList<MemberRow> Rows, int Total);
 
-public sealed record ProductChoice(Guid Id, string Name, bool IsAddOn);
+public sealed record MemberProductChoice(Guid Id, string Name, bool IsAddOn);
 
 public sealed record SubscriptionDetail(
     Guid Id, SubscriptionStatus Status, string Plans, Money NextAmount, DateTimeOffset CurrentPeriodEnd, bool CancelAtPeriodEnd,
     DateTimeOffset? PausedUntil, IReadOnlyList<SubscriptionChange> Timeline);
 
-public sealed record InvoiceLine(Guid Id, string Number, DateTimeOffset CreatedAt, Money Total, Money Refunded, string Status, string Reason);
+public sealed record MemberInvoiceRow(Guid Id, string Number, DateTimeOffset CreatedAt, Money Total, Money Refunded, string Status, string Reason);
 
 public sealed record PaymentLine(Guid Id, Guid InvoiceId, DateTimeOffset At, Money Amount, string Outcome, string? Card, bool Refundable, Money RefundableAmount);
 
@@ -50,7 +50,7 @@ public sealed record ShipmentLineView(string Cycle, string Items, string Status,
 public sealed record MemberDetail(
     string Id, string Email, string Name, bool EmailConfirmed, DateTimeOffset JoinedAt, DateTimeOffset? LastLoginAt, bool Locked,
     IReadOnlyList<string> Roles, string? Card,
-    IReadOnlyList<SubscriptionDetail> Subscriptions, IReadOnlyList<InvoiceLine> Invoices, IReadOnlyList<PaymentLine> Payments,
+    IReadOnlyList<SubscriptionDetail> Subscriptions, IReadOnlyList<MemberInvoiceRow> Invoices, IReadOnlyList<PaymentLine> Payments,
     IReadOnlyList<AccessLine> Access, IReadOnlyList<CompLine> Comps, IReadOnlyList<CourseLine> Courses, IReadOnlyList<EmailLine> Emails,
     IReadOnlyList<NoteLine> Notes)
 {

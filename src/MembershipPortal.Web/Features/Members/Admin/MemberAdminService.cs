@@ -15,6 +15,7 @@ using MembershipPortal.Infrastructure.Members;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Web.Features.Content;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -178,11 +179,11 @@ public sealed class MemberAdminService(
 
     private static string Name(string? first, string? last) => $"{first} {last}".Trim();
 
-    public async Task<IReadOnlyList<ProductChoice>> ProductsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<MemberProductChoice>> ProductsAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return (await db.Products.AsNoTracking().Select(p => new { p.Id, p.Name, p.Kind }).ToListAsync(ct))
-            .Select(p => new ProductChoice(p.Id, p.Name, p.Kind == ProductKind.AddOn)).OrderBy(p => p.IsAddOn).ThenBy(p => p.Name).ToList();
+            .Select(p => new MemberProductChoice(p.Id, p.Name, p.Kind == ProductKind.AddOn)).OrderBy(p => p.IsAddOn).ThenBy(p => p.Name).ToList();
     }
 
     // ---- One member -------------------------------------------------------------------------------------------
@@ -235,7 +236,7 @@ public sealed class MemberAdminService(
             subs.OrderBy(s => Rank(s.Status)).ThenByDescending(s => s.StartedAt).Select(s => new SubscriptionDetail(s.Id, s.Status,
                 string.Join(" + ", s.Items.Select(i => productNames.GetValueOrDefault(i.ProductId, "?") + (i.Quantity > 1 ? $" × {i.Quantity}" : ""))),
                 next[s.Id], s.CurrentPeriodEnd, s.CancelAtPeriodEnd, s.PausedUntil, s.History.OrderByDescending(h => h.At).ToList())).ToList(),
-            invoices.Select(i => new InvoiceLine(i.Id, i.DisplayNumber, i.CreatedAt, new Money(i.TotalMinor, i.Currency), new Money(i.AmountRefundedMinor, i.Currency), i.Status.ToString(), i.Reason)).ToList(),
+            invoices.Select(i => new MemberInvoiceRow(i.Id, i.DisplayNumber, i.CreatedAt, new Money(i.TotalMinor, i.Currency), new Money(i.AmountRefundedMinor, i.Currency), i.Status.ToString(), i.Reason)).ToList(),
             payments.Select(p =>
             {
                 var left = p.Outcome == PaymentOutcome.Succeeded ? p.AmountMinor - refunded.GetValueOrDefault(p.InvoiceId) : 0;
@@ -321,7 +322,7 @@ public sealed class MemberAdminService(
         if (refused is not null)
             return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sub = await db.Subscriptions.Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
+        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct);
         if (sub is null)
             return MemberActionResult.Fail("Subscription not found.");
         try

@@ -17,7 +17,7 @@ public partial class ContentEditor
 
     private MudForm? form;
     private ContentDraft? draft;
-    private IReadOnlyList<ProductChoice> products = [];
+    private IReadOnlyList<AccessProductChoice> products = [];
     private IReadOnlyList<string> errors = [];
     private bool slugEdited;
     private bool saving;

@@ -17,7 +17,7 @@ public partial class CourseBuilder
     private IReadOnlyList<ModuleOutline> modules = [];
     private List<LessonOutline> lessons = [];
     private Dictionary<Guid, string> numbers = [];
-    private IReadOnlyList<ProductChoice> products = [];
+    private IReadOnlyList<AccessProductChoice> products = [];
     private IReadOnlyList<string> errors = [];
     private MudDropContainer<LessonOutline>? dropContainer;
     private bool slugEdited, saving;

@@ -1,8 +1,9 @@
+using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace MembershipPortal.Infrastructure.Content;
+namespace MembershipPortal.Infrastructure.Data.Configurations;
 
 internal sealed class ContentItemConfiguration : IEntityTypeConfiguration<ContentItem>
 {

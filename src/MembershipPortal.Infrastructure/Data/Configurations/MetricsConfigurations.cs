@@ -1,8 +1,9 @@
 using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Infrastructure.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace MembershipPortal.Infrastructure.Metrics;
+namespace MembershipPortal.Infrastructure.Data.Configurations;
 
 internal sealed class HistoryImportConfiguration : IEntityTypeConfiguration<HistoryImport>
 {

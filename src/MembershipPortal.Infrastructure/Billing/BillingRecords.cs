@@ -119,9 +119,6 @@ public class SubscriptionRecord
     /// <summary>The address-book entry <see cref="ShippingAddress"/> was copied from (null for addresses from before the address book or from Stripe).</summary>
     public Guid? AddressId { get; set; }
     public string? CouponCode { get; set; }
-    /// <summary>A downgrade waiting for the period end: which item moves to which price.</summary>
-    public Guid? PendingItemId { get; set; }
-    public Guid? PendingPriceId { get; set; }
 }
 
 public class ShippingAddress

@@ -1,7 +1,8 @@
+using MembershipPortal.Infrastructure.Email.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace MembershipPortal.Infrastructure.Email.Outbox;
+namespace MembershipPortal.Infrastructure.Data.Configurations;
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
 {

@@ -2,7 +2,7 @@ using MembershipPortal.Infrastructure.Settings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace MembershipPortal.Infrastructure.Data;
+namespace MembershipPortal.Infrastructure.Data.Configurations;
 
 internal sealed class PortalSettingConfiguration : IEntityTypeConfiguration<PortalSetting>
 {

@@ -1,0 +1,70 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace MembershipPortal.Migrations.SqlServer.Migrations
+{
+    /// <inheritdoc />
+    public partial class ScheduledPlanChangeOnSubscription : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<Guid>(
+                name: "ScheduledItemId",
+                table: "Subscriptions",
+                type: "uniqueidentifier",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "ScheduledPriceId",
+                table: "Subscriptions",
+                type: "uniqueidentifier",
+                nullable: true);
+
+            // The scheduled plan change moves from the ledger record to the subscription: copied before the old columns go.
+            // EXEC defers compiling: an idempotent script that skips this migration never parses the dropped column names.
+            migrationBuilder.Sql(@"EXEC('UPDATE Subscriptions SET
+    ScheduledItemId = (SELECT r.PendingItemId FROM SubscriptionRecords r WHERE r.SubscriptionId = Subscriptions.Id),
+    ScheduledPriceId = (SELECT r.PendingPriceId FROM SubscriptionRecords r WHERE r.SubscriptionId = Subscriptions.Id)
+WHERE EXISTS (SELECT 1 FROM SubscriptionRecords r WHERE r.SubscriptionId = Subscriptions.Id AND r.PendingItemId IS NOT NULL AND r.PendingPriceId IS NOT NULL)')");
+
+            migrationBuilder.DropColumn(
+                name: "PendingItemId",
+                table: "SubscriptionRecords");
+
+            migrationBuilder.DropColumn(
+                name: "PendingPriceId",
+                table: "SubscriptionRecords");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<Guid>(
+                name: "PendingItemId",
+                table: "SubscriptionRecords",
+                type: "uniqueidentifier",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "PendingPriceId",
+                table: "SubscriptionRecords",
+                type: "uniqueidentifier",
+                nullable: true);
+
+            migrationBuilder.Sql(@"EXEC('UPDATE SubscriptionRecords SET
+    PendingItemId = (SELECT s.ScheduledItemId FROM Subscriptions s WHERE s.Id = SubscriptionRecords.SubscriptionId),
+    PendingPriceId = (SELECT s.ScheduledPriceId FROM Subscriptions s WHERE s.Id = SubscriptionRecords.SubscriptionId)')");
+
+            migrationBuilder.DropColumn(
+                name: "ScheduledItemId",
+                table: "Subscriptions");
+
+            migrationBuilder.DropColumn(
+                name: "ScheduledPriceId",
+                table: "Subscriptions");
+        }
+    }
+}
