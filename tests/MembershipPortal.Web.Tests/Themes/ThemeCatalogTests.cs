@@ -22,7 +22,11 @@ public sealed class ThemeCatalogTests : IDisposable
         Assert.NotNull(theme);
         Assert.Equal("Sea", theme.DisplayName);
         Assert.Equal("#112233", theme.Primary);
-        Assert.Equal("#445566ff", theme.MudTheme.PaletteDark.Primary.ToString(MudBlazor.Utilities.MudColorOutputFormats.HexA));
+        // Too dark to read on a dark page, so it is lightened to 4.5:1 (AccessiblePaletteTests), keeping its hue.
+        var dark = theme.MudTheme.PaletteDark;
+        Assert.NotEqual("#445566ff", dark.Primary.ToString(MudBlazor.Utilities.MudColorOutputFormats.HexA));
+        Assert.True(AccessiblePalette.Ratio(dark.Primary, dark.Surface) >= 4.5);
+        Assert.True(dark.Primary.B > dark.Primary.G && dark.Primary.G > dark.Primary.R);
         Assert.Equal(new[] { "Georgia" }, theme.MudTheme.Typography.Default.FontFamily!);
         Assert.Equal("3px", theme.MudTheme.LayoutProperties.DefaultBorderRadius);
     }

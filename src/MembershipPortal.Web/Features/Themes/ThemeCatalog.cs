@@ -48,13 +48,22 @@ public sealed class ThemeCatalog(string directory, ILogger<ThemeCatalog> logger)
         }
     }
 
-    public static PortalTheme Fallback() => new(BuiltInFallback, "Built-in", null, new MudTheme(), false, false, null);
+    public static PortalTheme Fallback()
+    {
+        var theme = new MudTheme();
+        AccessiblePalette.Enforce(theme.PaletteLight);
+        AccessiblePalette.Enforce(theme.PaletteDark);
+        return new(BuiltInFallback, "Built-in", null, theme, false, false, null);
+    }
 
     private static MudTheme ToMudTheme(ThemeFile spec)
     {
         var theme = new MudTheme();
         Apply(theme.PaletteLight, spec.Light);
         Apply(theme.PaletteDark, spec.Dark);
+        // Whatever the folder says, what people read reaches WCAG AA (4.5:1).
+        AccessiblePalette.Enforce(theme.PaletteLight);
+        AccessiblePalette.Enforce(theme.PaletteDark);
         if (spec.Typography?.FontFamily is { Length: > 0 } fonts)
             theme.Typography.Default.FontFamily = fonts;
         if (spec.Typography?.HeadingFontWeight is { } weight)
