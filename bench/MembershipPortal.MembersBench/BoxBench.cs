@@ -14,6 +14,7 @@ using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Boxes;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

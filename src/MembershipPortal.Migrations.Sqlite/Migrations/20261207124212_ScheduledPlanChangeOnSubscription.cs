@@ -29,13 +29,11 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
     ScheduledPriceId = (SELECT r.PendingPriceId FROM SubscriptionRecords r WHERE r.SubscriptionId = Subscriptions.Id)
 WHERE EXISTS (SELECT 1 FROM SubscriptionRecords r WHERE r.SubscriptionId = Subscriptions.Id AND r.PendingItemId IS NOT NULL AND r.PendingPriceId IS NOT NULL)");
 
-            migrationBuilder.DropColumn(
-                name: "PendingItemId",
-                table: "SubscriptionRecords");
+            // Columns are dropped with SQLite's own ALTER TABLE ... DROP COLUMN: EF's DropColumn rebuilds the table with
+            // foreign keys switched off, which cannot run inside the migration's transaction.
+            migrationBuilder.Sql(@"ALTER TABLE ""SubscriptionRecords"" DROP COLUMN ""PendingItemId"";");
 
-            migrationBuilder.DropColumn(
-                name: "PendingPriceId",
-                table: "SubscriptionRecords");
+            migrationBuilder.Sql(@"ALTER TABLE ""SubscriptionRecords"" DROP COLUMN ""PendingPriceId"";");
         }
 
         /// <inheritdoc />
@@ -57,13 +55,9 @@ WHERE EXISTS (SELECT 1 FROM SubscriptionRecords r WHERE r.SubscriptionId = Subsc
     PendingItemId = (SELECT s.ScheduledItemId FROM Subscriptions s WHERE s.Id = SubscriptionRecords.SubscriptionId),
     PendingPriceId = (SELECT s.ScheduledPriceId FROM Subscriptions s WHERE s.Id = SubscriptionRecords.SubscriptionId)");
 
-            migrationBuilder.DropColumn(
-                name: "ScheduledItemId",
-                table: "Subscriptions");
+            migrationBuilder.Sql(@"ALTER TABLE ""Subscriptions"" DROP COLUMN ""ScheduledItemId"";");
 
-            migrationBuilder.DropColumn(
-                name: "ScheduledPriceId",
-                table: "Subscriptions");
+            migrationBuilder.Sql(@"ALTER TABLE ""Subscriptions"" DROP COLUMN ""ScheduledPriceId"";");
         }
     }
 }

@@ -137,7 +137,7 @@ public sealed class AuditTrailTests(OwnerStaffMemberFixture fixture) : IClassFix
             });
             Assert.False(refused.Succeeded);
 
-            await scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Billing.BillingSettings>()
+            await scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Shared.BillingSettings>()
                 .SetDunningAsync(new MembershipPortal.Domain.Dunning.DunningPolicy([2, 4], 9, MembershipPortal.Domain.Billing.GraceExpiryAction.Cancel));
             var template = await scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Notifications.NoticeTemplateService>()
                 .SaveAsync(MembershipPortal.Web.Features.Notifications.NoticeKind.Welcome, "Welcome aboard", "Hello {{member.first_name}}");

@@ -2,6 +2,7 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -11,6 +11,7 @@ using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -109,27 +109,27 @@ public sealed class PlanChangeSettingsTests(OwnerStaffMemberFixture fixture) : I
     [Fact]
     public async Task PlanChanges_SavedTogether_MemberOverviewFollows_BadDiscountRefused()
     {
-        var settings = fixture.Factory.Services.GetRequiredService<MembershipPortal.Web.Features.Billing.BillingSettings>();
-        await settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Billing.DowngradeTiming.ImmediateWithCredit, MembershipPortal.Web.Features.Billing.SaveOffer.None);
+        var settings = fixture.Factory.Services.GetRequiredService<MembershipPortal.Web.Features.Shared.BillingSettings>();
+        await settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Shared.DowngradeTiming.ImmediateWithCredit, MembershipPortal.Web.Features.Shared.SaveOffer.None);
         var policy = await settings.GetAsync();
-        Assert.Equal((MembershipPortal.Web.Features.Billing.DowngradeTiming.ImmediateWithCredit, MembershipPortal.Web.Features.Billing.SaveOffer.None), (policy.Downgrade, policy.SaveOffer));
+        Assert.Equal((MembershipPortal.Web.Features.Shared.DowngradeTiming.ImmediateWithCredit, MembershipPortal.Web.Features.Shared.SaveOffer.None), (policy.Downgrade, policy.SaveOffer));
 
         await using (var scope = fixture.Factory.Services.CreateAsyncScope())
         {
             var overview = await scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Billing.BillingService>().OverviewAsync("nobody");
-            Assert.Equal(MembershipPortal.Web.Features.Billing.SaveOffer.None, overview.SaveOffer);
+            Assert.Equal(MembershipPortal.Web.Features.Shared.SaveOffer.None, overview.SaveOffer);
         }
 
         await Assert.ThrowsAsync<MembershipPortal.Domain.Common.DomainException>(() =>
-            settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Billing.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Billing.SaveOffer.Discount, 0, 3));
+            settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Shared.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Shared.SaveOffer.Discount, 0, 3));
         await Assert.ThrowsAsync<MembershipPortal.Domain.Common.DomainException>(() =>
-            settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Billing.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Billing.SaveOffer.Discount, 20, 13));
-        Assert.Equal(MembershipPortal.Web.Features.Billing.DowngradeTiming.ImmediateWithCredit, (await settings.GetAsync()).Downgrade);
+            settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Shared.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Shared.SaveOffer.Discount, 20, 13));
+        Assert.Equal(MembershipPortal.Web.Features.Shared.DowngradeTiming.ImmediateWithCredit, (await settings.GetAsync()).Downgrade);
 
-        await settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Billing.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Billing.SaveOffer.PauseAndDiscount, 30, 2);
+        await settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Shared.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Shared.SaveOffer.PauseAndDiscount, 30, 2);
         var both = await settings.GetAsync();
-        Assert.Equal((MembershipPortal.Web.Features.Billing.SaveOffer.PauseAndDiscount, 30, 2), (both.SaveOffer, both.SaveOfferPercent, both.SaveOfferMonths));
-        await settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Billing.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Billing.SaveOffer.Pause);
+        Assert.Equal((MembershipPortal.Web.Features.Shared.SaveOffer.PauseAndDiscount, 30, 2), (both.SaveOffer, both.SaveOfferPercent, both.SaveOfferMonths));
+        await settings.SetPlanChangesAsync(MembershipPortal.Web.Features.Shared.DowngradeTiming.AtPeriodEnd, MembershipPortal.Web.Features.Shared.SaveOffer.Pause);
     }
 }
 

@@ -122,7 +122,7 @@ public sealed class StripeNoticeTests(StripePortalFactory factory) : IClassFixtu
     {
         var w = await factory.SeedAsync();
         await StartThenFailAsync(w, "f", Now);
-        var run = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MembershipPortal.Web.Features.Notifications.NoticeRun>(factory.Services);
+        var run = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MembershipPortal.Web.Features.Billing.NoticeRun>(factory.Services);
 
         await run.RunOnceAsync(Now.AddDays(1));
         Assert.DoesNotContain("final-notice", await KindsAsync(w));

@@ -1,6 +1,7 @@
 using System.Net;
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

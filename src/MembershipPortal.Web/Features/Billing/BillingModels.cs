@@ -1,6 +1,7 @@
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
+using MembershipPortal.Web.Features.Shared;
 
 namespace MembershipPortal.Web.Features.Billing;
 

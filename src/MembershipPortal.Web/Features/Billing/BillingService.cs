@@ -462,7 +462,7 @@ public sealed class BillingService(
             return charge.FailureMessage ?? "Your card was declined.";
         db.Invoices.Add(invoice);
         db.Payments.Add(Ledger.Payment(invoice, charge.PaymentId, profile.CardLast4, now));
-        await RenewalRun.QueueReceiptAsync(notices, db, sub, invoice, now, ct);
+        await notices.QueueReceiptAsync(db, sub, invoice, now, ct);
         return null;
     }
 

@@ -8,6 +8,7 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Boxes;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Billing;
@@ -162,7 +163,7 @@ public sealed class CheckoutService(
                 subscription.CurrentPeriodStart, subscription.CurrentPeriodEnd, "subscription_create");
             db.Invoices.Add(record);
             db.Payments.Add(Ledger.Payment(record, paymentId, attached.Last4, now));
-            await RenewalRun.QueueReceiptAsync(notices, db, subscription, record, now, ct);
+            await notices.QueueReceiptAsync(db, subscription, record, now, ct);
         }
         await notices.QueueAsync(db, NoticeKind.Welcome, NoticeQueue.Keys.Welcome(subscription.Id), subscription, now, ct: ct);
         try

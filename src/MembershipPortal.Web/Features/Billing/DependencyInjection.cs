@@ -1,11 +1,16 @@
+using MembershipPortal.Web.Features.Shared;
+using MembershipPortal.Web.Features.Shared.Jobs;
+
 namespace MembershipPortal.Web.Features.Billing;
 
 public static class DependencyInjection
 {
+    /// <summary>Checkout, the member's billing, renewals and the time-driven billing notices, with their jobs.</summary>
     public static IHostApplicationBuilder AddPortalBilling(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<BillingSettings>();
         builder.Services.AddSingleton<RenewalRun>();
+        builder.Services.AddSingleton<NoticeRun>();
         builder.Services.AddSingleton<MembershipPortal.Infrastructure.Payments.Stripe.Webhooks.IBillingNotices, StripeBillingNotices>();
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<BillingService>();
@@ -14,6 +19,8 @@ public static class DependencyInjection
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<StripeCatalogSync>();
         builder.Services.AddScoped<StripeCheckout>();
+        builder.AddPortalJob<RenewalJob>(RenewalJob.Key, "renewals-trigger", o => TimeSpan.FromMinutes(o.RenewalMinutes));
+        builder.AddPortalJob<NoticeScheduleJob>(NoticeScheduleJob.Key, "scheduled-notices-trigger", o => TimeSpan.FromMinutes(o.NoticeMinutes));
         return builder;
     }
 }

@@ -8,6 +8,7 @@ using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Infrastructure.Telemetry;
 using MembershipPortal.Web.Features.Boxes;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
 
@@ -222,7 +223,7 @@ public sealed class RenewalRun(
             sub.RecordPaymentSucceeded(now);
             invoice.PeriodStart = sub.CurrentPeriodStart;
             invoice.PeriodEnd = sub.CurrentPeriodEnd;
-            await QueueReceiptAsync(notices, db, sub, invoice, now, ct);
+            await notices.QueueReceiptAsync(db, sub, invoice, now, ct);
             if (wasOverdue && episode is { } first)
                 await notices.QueueDunningAsync(db, sub, DunningNotice.Recovered, first, policy, now, ct);
         }
@@ -233,24 +234,6 @@ public sealed class RenewalRun(
                 await notices.QueueDunningAsync(db, sub, notice, first, policy, now, ct);
         }
         return charge.Succeeded;
-    }
-
-    /// <summary>
-    /// Queues the receipt for a paid invoice (one per invoice; an invoice this context is inserting has none yet). The
-    /// renewal it names is the end of the period this invoice paid for: with Stripe the subscription may already have
-    /// moved on (or ended) when a late invoice event arrives.
-    /// </summary>
-    internal static Task<bool> QueueReceiptAsync(NoticeQueue notices, AppDbContext db, Subscription sub, Invoice invoice, DateTimeOffset now, CancellationToken ct)
-    {
-        var values = new Dictionary<string, string>
-        {
-            ["amount"] = new Money(invoice.TotalMinor, invoice.Currency).Display(),
-            ["invoice_number"] = invoice.DisplayNumber,
-            ["invoice_url"] = notices.InvoiceUrl(invoice.Id),
-        };
-        if (invoice.PeriodEnd is { } paidThrough)
-            values["renewal_date"] = NoticeQueue.DateText(paidThrough);
-        return notices.QueueAsync(db, NoticeKind.Receipt, NoticeQueue.Keys.Receipt(invoice.Id), sub, now, values, ct, keyIsNew: db.Entry(invoice).State == EntityState.Added);
     }
 }
 

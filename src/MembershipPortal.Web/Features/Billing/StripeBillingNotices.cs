@@ -4,6 +4,7 @@ using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 
 namespace MembershipPortal.Web.Features.Billing;
 
@@ -16,7 +17,7 @@ public sealed class StripeBillingNotices(NoticeQueue notices, BillingSettings se
 {
     public async Task InvoicePaidAsync(AppDbContext db, Subscription subscription, Invoice invoice, DateTimeOffset? recoveredFrom, DateTimeOffset now, CancellationToken ct)
     {
-        await RenewalRun.QueueReceiptAsync(notices, db, subscription, invoice, now, ct);
+        await notices.QueueReceiptAsync(db, subscription, invoice, now, ct);
         if (recoveredFrom is { } first)
             await notices.QueueDunningAsync(db, subscription, DunningNotice.Recovered, first, await settings.GetDunningAsync(ct), now, ct);
     }

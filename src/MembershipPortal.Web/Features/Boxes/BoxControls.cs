@@ -8,7 +8,6 @@ using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Admin;
-using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Notifications;
 using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -162,7 +161,7 @@ public sealed class BoxControls(
             GatewayPaymentId = charge.PaymentId,
             CreatedAt = now,
         });
-        await RenewalRun.QueueReceiptAsync(notices, db, box.Subscription, invoice, now, ct);
+        await notices.QueueReceiptAsync(db, box.Subscription, invoice, now, ct);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -11,7 +11,6 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Audit;
-using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Members.Admin;
 using MembershipPortal.Web.Features.Notifications;
 using MembershipPortal.Web.Features.Shared;

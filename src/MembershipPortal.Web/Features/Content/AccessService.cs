@@ -3,7 +3,7 @@ using MembershipPortal.Domain.Entitlements;
 using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
-using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Content;

@@ -3,8 +3,8 @@ using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Domain.Dunning;
 using MembershipPortal.Infrastructure.Data;
-using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Dunning;

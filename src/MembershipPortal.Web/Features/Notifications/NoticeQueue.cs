@@ -1,7 +1,9 @@
 using System.Globalization;
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Domain.Common;
 using MembershipPortal.Domain.Dunning;
+using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email;
 using MembershipPortal.Infrastructure.Email.Outbox;
@@ -22,6 +24,24 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
     public string InvoiceUrl(Guid invoiceId) => links.Invoice(invoiceId);
 
     public static string DateText(DateTimeOffset instant) => instant.UtcDateTime.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Queues the receipt for a paid invoice (one per invoice; an invoice this context is inserting has none yet). The
+    /// renewal it names is the end of the period this invoice paid for: with Stripe the subscription may already have
+    /// moved on (or ended) when a late invoice event arrives.
+    /// </summary>
+    public Task<bool> QueueReceiptAsync(AppDbContext db, Subscription sub, Invoice invoice, DateTimeOffset now, CancellationToken ct)
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["amount"] = new Money(invoice.TotalMinor, invoice.Currency).Display(),
+            ["invoice_number"] = invoice.DisplayNumber,
+            ["invoice_url"] = InvoiceUrl(invoice.Id),
+        };
+        if (invoice.PeriodEnd is { } paidThrough)
+            values["renewal_date"] = DateText(paidThrough);
+        return QueueAsync(db, NoticeKind.Receipt, Keys.Receipt(invoice.Id), sub, now, values, ct, keyIsNew: db.Entry(invoice).State == EntityState.Added);
+    }
 
     /// <summary>Dedup keys: one notice per subscription and cause.</summary>
     public static class Keys

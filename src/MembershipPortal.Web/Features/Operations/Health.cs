@@ -3,6 +3,7 @@ using System.Text.Json;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Web.Features.Notifications.Jobs;
+using MembershipPortal.Web.Features.Shared.Jobs;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

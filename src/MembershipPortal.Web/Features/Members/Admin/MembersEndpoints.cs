@@ -1,38 +1,28 @@
 using System.Globalization;
 using System.Text;
-using MembershipPortal.Infrastructure.Identity;
 
 namespace MembershipPortal.Web.Features.Members.Admin;
 
+/// <summary>The members admin endpoints' handlers and query-string mapping; DependencyInjection maps the routes.</summary>
 public static class MembersEndpoints
 {
-    public static IHostApplicationBuilder AddPortalMembersAdmin(this IHostApplicationBuilder builder)
+    /// <summary>The members list as CSV, filtered and sorted as the list page's query string says.</summary>
+    public static async Task<IResult> ExportCsvAsync(HttpContext http, MemberAdminService members, TimeProvider clock, CancellationToken ct)
     {
-        builder.Services.AddScoped<MemberAdminService>();
-        builder.Services.AddScoped<MemberErasure>();
-        return builder;
+        var (filter, sort) = FromQuery(http.Request.Query);
+        var csv = new StringBuilder("id,email,name,status,plans,joined_at,last_login_at,locked,risks\n");
+        await foreach (var m in members.AllAsync(filter, sort, ct))
+            csv.AppendJoin(',', [Cell(m.Id), Cell(m.Email), Cell(m.Name), Cell(m.Status), Cell(m.Plans), Cell(Iso(m.JoinedAt)),
+                Cell(m.LastLoginAt is { } l ? Iso(l) : ""), m.Locked ? "true" : "false", Cell(string.Join("; ", m.Risks))]).Append('\n');
+        var name = $"members-{clock.GetUtcNow():yyyyMMdd-HHmm}.csv";
+        return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", name);
     }
 
-    /// <summary>The members list as CSV and one member's data as JSON; both need the Admin policy, checked here on the server.</summary>
-    public static WebApplication MapPortalMembersAdmin(this WebApplication app)
-    {
-        app.MapGet("/admin/members/export.csv", async (HttpContext http, MemberAdminService members, TimeProvider clock, CancellationToken ct) =>
-        {
-            var (filter, sort) = FromQuery(http.Request.Query);
-            var csv = new StringBuilder("id,email,name,status,plans,joined_at,last_login_at,locked,risks\n");
-            await foreach (var m in members.AllAsync(filter, sort, ct))
-                csv.AppendJoin(',', [Cell(m.Id), Cell(m.Email), Cell(m.Name), Cell(m.Status), Cell(m.Plans), Cell(Iso(m.JoinedAt)),
-                    Cell(m.LastLoginAt is { } l ? Iso(l) : ""), m.Locked ? "true" : "false", Cell(string.Join("; ", m.Risks))]).Append('\n');
-            var name = $"members-{clock.GetUtcNow():yyyyMMdd-HHmm}.csv";
-            return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", name);
-        }).RequireAuthorization(PortalPolicies.Admin);
-
-        app.MapGet("/admin/members/{id}/export.json", async (string id, MemberAdminService members, CancellationToken ct) =>
-            await members.ExportAsync(id, ct) is { } json
-                ? Results.File(json, "application/json", $"member-{id}.json")
-                : Results.NotFound()).RequireAuthorization(PortalPolicies.Admin);
-        return app;
-    }
+    /// <summary>One member's data as JSON (a data-subject export).</summary>
+    public static async Task<IResult> ExportJsonAsync(string id, MemberAdminService members, CancellationToken ct) =>
+        await members.ExportAsync(id, ct) is { } json
+            ? Results.File(json, "application/json", $"member-{id}.json")
+            : Results.NotFound();
 
     public static (MemberFilter Filter, MemberSort Sort) FromQuery(IQueryCollection query) => (new MemberFilter
     {

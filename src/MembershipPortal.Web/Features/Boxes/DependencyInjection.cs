@@ -1,10 +1,12 @@
 using MembershipPortal.Domain.Boxes;
 using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Web.Features.Shared.Jobs;
 
 namespace MembershipPortal.Web.Features.Boxes;
 
-public static class BoxesEndpoints
+public static class DependencyInjection
 {
+    /// <summary>Boxes: shipments, the member's box controls, addresses, shipping rates, and the cut-off job.</summary>
     public static IHostApplicationBuilder AddPortalBoxes(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<ShipmentService>();
@@ -18,6 +20,7 @@ public static class BoxesEndpoints
         builder.Services.AddSingleton<ShippingRates>();
         builder.Services.AddScoped<BoxEconomics>();
         builder.Services.AddScoped<CycleContents>();
+        builder.AddPortalJob<BoxCutoffJob>(BoxCutoffJob.Key, "box-cutoff-trigger", o => TimeSpan.FromMinutes(o.BoxCutoffMinutes));
         return builder;
     }
 

@@ -2,7 +2,7 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Infrastructure.Billing;
 
-namespace MembershipPortal.Web.Features.Billing;
+namespace MembershipPortal.Web.Features.Shared;
 
 /// <summary>Builds ledger rows (invoices, payments) from domain invoice lines.</summary>
 internal static class Ledger

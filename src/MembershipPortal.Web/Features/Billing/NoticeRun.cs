@@ -3,9 +3,11 @@ using MembershipPortal.Domain.Notifications;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Infrastructure.Payments.Stripe;
+using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
-namespace MembershipPortal.Web.Features.Notifications;
+namespace MembershipPortal.Web.Features.Billing;
 
 public sealed record NoticeRunReport(int RenewalReminders, int TrialEnding, int CardExpiring, int WinBack);
 
@@ -15,7 +17,7 @@ public sealed record NoticeRunReport(int RenewalReminders, int TrialEnding, int 
 /// or be missed for a while and each member still gets each notice once.
 /// </summary>
 public sealed class NoticeRun(
-    IDbContextFactory<AppDbContext> dbFactory, NoticeQueue notices, NoticeSettings settings, Billing.BillingSettings billing, Billing.RenewalRun renewals,
+    IDbContextFactory<AppDbContext> dbFactory, NoticeQueue notices, NoticeSettings settings, BillingSettings billing, RenewalRun renewals,
     ILogger<NoticeRun> logger)
 {
     public async Task<NoticeRunReport> RunOnceAsync(DateTimeOffset now, CancellationToken ct = default)

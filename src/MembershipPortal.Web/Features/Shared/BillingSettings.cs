@@ -3,7 +3,7 @@ using MembershipPortal.Domain.Common;
 using MembershipPortal.Domain.Dunning;
 using MembershipPortal.Infrastructure.Settings;
 
-namespace MembershipPortal.Web.Features.Billing;
+namespace MembershipPortal.Web.Features.Shared;
 
 public enum DowngradeTiming { AtPeriodEnd, ImmediateWithCredit }
 

@@ -1,0 +1,23 @@
+using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Web.Features.Members.Admin;
+
+namespace MembershipPortal.Web.Features.Members;
+
+public static class DependencyInjection
+{
+    /// <summary>The members admin (list, member page, erasure) and its exports.</summary>
+    public static IHostApplicationBuilder AddPortalMembersAdmin(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<MemberAdminService>();
+        builder.Services.AddScoped<MemberErasure>();
+        return builder;
+    }
+
+    /// <summary>The members list as CSV and one member's data as JSON; both need the Admin policy, checked here on the server.</summary>
+    public static WebApplication MapPortalMembersAdmin(this WebApplication app)
+    {
+        app.MapGet("/admin/members/export.csv", MembersEndpoints.ExportCsvAsync).RequireAuthorization(PortalPolicies.Admin);
+        app.MapGet("/admin/members/{id}/export.json", MembersEndpoints.ExportJsonAsync).RequireAuthorization(PortalPolicies.Admin);
+        return app;
+    }
+}
