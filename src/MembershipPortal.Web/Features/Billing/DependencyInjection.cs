@@ -14,6 +14,7 @@ public static class DependencyInjection
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<StripeCatalogSync>();
         builder.Services.AddScoped<StripeCheckout>();
+        builder.Services.AddSingleton<Reconciliation.StripeReconciliation>();
         return builder;
     }
 }

@@ -38,6 +38,21 @@ public sealed class StripeFakePortalFactory : StripePortalFactory
         Assert.True(failed.Count == 0, "Not acknowledged: " + string.Join(", ", failed.Select(f => $"{f.Type} {f.EventId} → {(int)f.Status}")));
     }
 
+    /// <summary>
+    /// The member checks out in the portal (the price synced to Stripe first if it is not), pays on Stripe's page, and the
+    /// webhooks are delivered. Returns the Stripe subscription id.
+    /// </summary>
+    public async Task<string> CheckoutAsync(StripeWorld world, string email = "member@example.test")
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var (url, error) = await scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Billing.StripeCheckout>()
+            .StartAsync(world.MemberId, email, new MembershipPortal.Web.Features.Billing.CheckoutChoice { PriceId = world.PriceId });
+        Assert.True(url is not null, error);
+        var subscriptionId = Fake.CompleteCheckout(url[(url.LastIndexOf('/') + 1)..]);
+        await DeliverAsync();
+        return subscriptionId;
+    }
+
     private async Task<HttpStatusCode> PostSignedAsync(string payload, string signature, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };

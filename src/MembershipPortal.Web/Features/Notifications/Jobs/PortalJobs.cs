@@ -29,6 +29,9 @@ public sealed class JobsOptions
     [Range(1, 3600)] public int DispatchSeconds { get; set; } = 10;
     [Range(1, 1440)] public int NoticeMinutes { get; set; } = 60;
     [Range(1, 1440)] public int BoxCutoffMinutes { get; set; } = 5;
+
+    /// <summary>Hour (UTC) of the nightly Stripe reconciliation; it does nothing unless the provider is Stripe.</summary>
+    [Range(0, 23)] public int StripeReconciliationHourUtc { get; set; } = 3;
 }
 
 /// <summary>Quartz job: sends due outbox rows.</summary>
@@ -119,6 +122,9 @@ public static class PortalJobs
             q.ScheduleJob<BoxCutoffJob>(t => t.WithIdentity("box-cutoff-trigger", "boxes").StartNow()
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(options.BoxCutoffMinutes)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
                 j => j.WithIdentity(BoxCutoffJob.Key));
+            q.ScheduleJob<Billing.Reconciliation.StripeReconciliationJob>(t => t.WithIdentity("stripe-reconciliation-trigger", "billing")
+                    .WithCronSchedule($"0 0 {options.StripeReconciliationHourUtc} * * ?", c => c.InTimeZone(TimeZoneInfo.Utc)),
+                j => j.WithIdentity(Billing.Reconciliation.StripeReconciliationJob.Key));
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
