@@ -29,6 +29,7 @@ public sealed class QuartzJobsTests
                 Assert.NotNull(await scheduler.GetJobDetail(OutboxDispatchJob.Key));
                 Assert.NotNull(await scheduler.GetJobDetail(NoticeScheduleJob.Key));
                 Assert.NotNull(await scheduler.GetJobDetail(MembershipPortal.Web.Features.Boxes.BoxCutoffJob.Key));
+                Assert.NotNull(await scheduler.GetJobDetail(MembershipPortal.Web.Features.Billing.Reconciliation.StripeReconciliationJob.Key));
                 Assert.NotNull(await scheduler.GetTrigger(new TriggerKey("renewals-trigger", "billing")));
             }
 
@@ -38,7 +39,7 @@ public sealed class QuartzJobsTests
             command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('QRTZ_JOB_DETAILS', 'QRTZ_TRIGGERS', 'QRTZ_LOCKS', 'EmailOutbox')";
             Assert.Equal(4L, await command.ExecuteScalarAsync());
             command.CommandText = "SELECT COUNT(*) FROM QRTZ_JOB_DETAILS";
-            Assert.Equal(4L, await command.ExecuteScalarAsync());
+            Assert.Equal(5L, await command.ExecuteScalarAsync());
         }
         finally
         {

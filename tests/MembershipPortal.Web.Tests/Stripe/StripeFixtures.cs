@@ -1030,6 +1030,337 @@ public static class StripeFixtures
   "object": "payment_method",
   "type": "card",
   "customer_account": null
+ },
+ "discount": {
+  "checkout_session": null,
+  "customer": "cus_QXg1o8vcGmoR32",
+  "end": 1234567890,
+  "id": "di_1Pgc6rB7WZ01zgkW7Al8Fal9",
+  "invoice": null,
+  "invoice_item": null,
+  "object": "discount",
+  "promotion_code": null,
+  "start": 1234567890,
+  "subscription": null,
+  "subscription_item": null,
+  "source": {
+   "coupon": null,
+   "type": "coupon"
+  },
+  "customer_account": null
+ },
+ "charge": {
+  "amount": 100,
+  "amount_captured": 0,
+  "amount_refunded": 0,
+  "application": null,
+  "application_fee": null,
+  "application_fee_amount": null,
+  "balance_transaction": "txn_1PgaxNB7WZ01zgkWEV3TLf40",
+  "billing_details": {
+   "address": {
+    "city": null,
+    "country": null,
+    "line1": null,
+    "line2": null,
+    "postal_code": null,
+    "state": null
+   },
+   "email": null,
+   "name": "Jenny Rosen",
+   "phone": null,
+   "tax_id": null
+  },
+  "calculated_statement_descriptor": null,
+  "captured": false,
+  "created": 1234567890,
+  "currency": "usd",
+  "customer": null,
+  "description": "My First Test Charge (created for API docs)",
+  "disputed": false,
+  "failure_balance_transaction": null,
+  "failure_code": null,
+  "failure_message": null,
+  "fraud_details": {},
+  "id": "ch_1PgafuB7WZ01zgkWXYmPNZs8",
+  "livemode": false,
+  "metadata": {},
+  "object": "charge",
+  "on_behalf_of": null,
+  "outcome": {
+   "advice_code": null,
+   "network_advice_code": null,
+   "network_decline_code": null,
+   "network_status": null,
+   "reason": null,
+   "seller_message": null,
+   "type": "type"
+  },
+  "paid": true,
+  "payment_intent": null,
+  "payment_method": "card_1PgaftB7WZ01zgkWm3waTcFp",
+  "payment_method_details": {
+   "card": {
+    "amount_authorized": null,
+    "brand": "visa",
+    "checks": {
+     "address_line1_check": null,
+     "address_postal_code_check": null,
+     "cvc_check": "pass"
+    },
+    "country": "US",
+    "exp_month": 8,
+    "exp_year": 2030,
+    "extended_authorization": {
+     "status": "disabled"
+    },
+    "fingerprint": "AOB934RVNwzk6xtn",
+    "funding": "credit",
+    "incremental_authorization": {
+     "status": "unavailable"
+    },
+    "installments": {
+     "plan": {
+      "count": null,
+      "interval": null,
+      "type": "fixed_count"
+     }
+    },
+    "last4": "4242",
+    "mandate": null,
+    "multicapture": {
+     "status": "unavailable"
+    },
+    "network": "visa",
+    "network_token": {
+     "used": false
+    },
+    "overcapture": {
+     "maximum_amount_capturable": 100,
+     "status": "unavailable"
+    },
+    "three_d_secure": {
+     "authentication_flow": null,
+     "electronic_commerce_indicator": null,
+     "exemption_indicator": null,
+     "result": null,
+     "result_reason": null,
+     "transaction_id": null,
+     "version": null
+    },
+    "wallet": {
+     "dynamic_last4": null,
+     "type": "link"
+    },
+    "authorization_code": null,
+    "regulated_status": null,
+    "network_transaction_id": null,
+    "transaction_link_id": null
+   },
+   "type": "card"
+  },
+  "receipt_email": null,
+  "receipt_number": null,
+  "receipt_url": "https://sangeekp-15t6ai--manage-mydev.dev.stripe.me/receipts/payment/CAcaFwoVYWNjdF8xUGdhZlRCN1daMDF6Z2tXKI_ei7UGMgZv2S_KfiY6LCJrxC7awazgQA9I88krZKw5uuCkZ5Nup2tomEtAbSpdfzjVZHO3ZYP5KFZP",
+  "refunded": false,
+  "refunds": {
+   "data": [],
+   "has_more": false,
+   "object": "list",
+   "url": "/v1/charges/ch_1PgafuB7WZ01zgkWXYmPNZs8/refunds"
+  },
+  "review": null,
+  "shipping": {},
+  "source_transfer": null,
+  "statement_descriptor": null,
+  "statement_descriptor_suffix": null,
+  "status": "succeeded",
+  "transfer_data": {
+   "amount": null,
+   "destination": {
+    "id": "obj_123",
+    "object": "account"
+   }
+  },
+  "transfer_group": null,
+  "source": {
+   "allow_redisplay": null,
+   "amount": null,
+   "client_secret": "client_secret",
+   "created": 1028554472,
+   "currency": null,
+   "flow": "flow",
+   "id": "obj_123",
+   "livemode": true,
+   "metadata": null,
+   "object": "source",
+   "owner": {
+    "address": {
+     "city": null,
+     "country": null,
+     "line1": null,
+     "line2": null,
+     "postal_code": null,
+     "state": null
+    },
+    "email": null,
+    "name": null,
+    "phone": null,
+    "verified_address": {
+     "city": null,
+     "country": null,
+     "line1": null,
+     "line2": null,
+     "postal_code": null,
+     "state": null
+    },
+    "verified_email": null,
+    "verified_name": null,
+    "verified_phone": null
+   },
+   "statement_descriptor": null,
+   "status": "status",
+   "type": "ach_credit_transfer",
+   "usage": null
+  }
+ },
+ "balance": {
+  "available": [
+   {
+    "amount": 0,
+    "currency": "usd",
+    "source_types": {
+     "card": 0
+    }
+   }
+  ],
+  "connect_reserved": [
+   {
+    "amount": 0,
+    "currency": "usd"
+   }
+  ],
+  "livemode": false,
+  "object": "balance",
+  "pending": [
+   {
+    "amount": 0,
+    "currency": "usd",
+    "source_types": {
+     "card": 0
+    }
+   }
+  ]
+ },
+ "event": {
+  "api_version": null,
+  "created": 1234567890,
+  "data": {
+   "object": {
+    "active": true,
+    "aggregate_usage": null,
+    "amount": 2000,
+    "amount_decimal": "2000",
+    "billing_scheme": "per_unit",
+    "created": 1721948530,
+    "currency": "usd",
+    "id": "price_1PgafmB7WZ01zgkW6dKueIc5",
+    "interval": "month",
+    "interval_count": 1,
+    "livemode": false,
+    "metadata": {},
+    "meter": null,
+    "nickname": null,
+    "object": "plan",
+    "product": "prod_QXg1hqf4jFNsqG",
+    "tiers_mode": null,
+    "transform_usage": null,
+    "trial_period_days": null,
+    "usage_type": "licensed"
+   }
+  },
+  "id": "evt_1Pgc76B7WZ01zgkWwyRHS12y",
+  "livemode": false,
+  "object": "event",
+  "pending_webhooks": 0,
+  "request": {
+   "id": null,
+   "idempotency_key": null
+  },
+  "type": "plan.created"
+ },
+ "subscription_item": {
+  "created": 1721954060,
+  "discounts": [],
+  "id": "si_QXhVBoJ7NQdNXh",
+  "metadata": {},
+  "object": "subscription_item",
+  "price": {
+   "active": true,
+   "billing_scheme": "per_unit",
+   "created": 1721948530,
+   "currency": "usd",
+   "custom_unit_amount": {
+    "maximum": null,
+    "minimum": null,
+    "preset": null
+   },
+   "id": "price_1PgafmB7WZ01zgkW6dKueIc5",
+   "livemode": false,
+   "lookup_key": null,
+   "metadata": {},
+   "nickname": null,
+   "object": "price",
+   "product": "prod_QXg1hqf4jFNsqG",
+   "recurring": {
+    "interval": "month",
+    "interval_count": 1,
+    "meter": null,
+    "usage_type": "licensed",
+    "trial_period_days": null
+   },
+   "tax_behavior": "unspecified",
+   "tiers_mode": null,
+   "transform_quantity": {
+    "divide_by": 1592560163,
+    "round": "down"
+   },
+   "type": "recurring",
+   "unit_amount": 2000,
+   "unit_amount_decimal": "2000"
+  },
+  "quantity": 1,
+  "subscription": "sub_1Pgc6xB7WZ01zgkWJMvZp5ja",
+  "tax_rates": [],
+  "plan": {
+   "active": true,
+   "amount": null,
+   "amount_decimal": null,
+   "billing_scheme": "tiered",
+   "created": 1028554472,
+   "currency": "currency",
+   "id": "obj_123",
+   "interval": "month",
+   "interval_count": 797691627,
+   "livemode": true,
+   "metadata": null,
+   "meter": null,
+   "nickname": null,
+   "object": "plan",
+   "product": null,
+   "tiers_mode": null,
+   "transform_usage": {
+    "divide_by": 1592560163,
+    "round": "down"
+   },
+   "trial_period_days": null,
+   "usage_type": "licensed"
+  },
+  "current_period_end": 976287773,
+  "current_period_start": 1896570518,
+  "billing_thresholds": {
+   "usage_gte": null
+  }
  }
 }
 """;

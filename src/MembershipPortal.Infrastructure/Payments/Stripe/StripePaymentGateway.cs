@@ -470,6 +470,52 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
             ? new CardSummary(brand is null ? null : brand.Length <= 24 ? brand : brand[..24], last4, (int)month, (int)year)
             : null;
 
+    /// <summary>
+    /// One page of a Stripe list (GET <paramref name="path"/>), each object as the JSON Stripe sent: reconciliation compares
+    /// subscriptions field by field and replays events through the webhook processor, which reads Stripe's own JSON.
+    /// A 429 is retried after a growing pause (Stripe's rate limits); other failures are a <see cref="PaymentGatewayException"/>.
+    /// </summary>
+    public async Task<StripeRawPage> ListRawAsync(string path, IEnumerable<KeyValuePair<string, string>> query, CancellationToken ct = default)
+    {
+        var url = path + "?" + string.Join("&", query.Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value)}"));
+        var content = await RawGetAsync(url, ct) ?? throw new PaymentGatewayException("resource_missing", $"Stripe has no list at {path}.");
+        using var document = System.Text.Json.JsonDocument.Parse(content);
+        var root = document.RootElement;
+        return new StripeRawPage(
+            [.. root.GetProperty("data").EnumerateArray().Select(e => e.GetRawText())],
+            root.TryGetProperty("has_more", out var more) && more.GetBoolean());
+    }
+
+    /// <summary>One object as Stripe's JSON (GET <paramref name="path"/>, with any query), or null when Stripe has no such object.</summary>
+    public Task<string?> GetRawAsync(string path, CancellationToken ct = default) => RawGetAsync(path, ct);
+
+    /// <summary>Pauses before each retry of a rate-limited read: 0.25 s, doubling, five tries in all.</summary>
+    public static TimeSpan RateLimitPause(int attempt) => TimeSpan.FromMilliseconds(250 * (1 << attempt));
+
+    private async Task<string?> RawGetAsync(string url, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return (await client.RawRequestAsync(HttpMethod.Get, url, null, null, ct)).Content;
+            }
+            catch (StripeException ex) when (ex.HttpStatusCode == System.Net.HttpStatusCode.TooManyRequests && attempt < 4)
+            {
+                await Task.Delay(RateLimitPause(attempt), ct);
+            }
+            catch (StripeException ex) when (ex.HttpStatusCode == System.Net.HttpStatusCode.NotFound && ex.StripeError?.Code == "resource_missing")
+            {
+                return null;
+            }
+            catch (StripeException ex)
+            {
+                var (code, message) = Failure(ex);
+                throw new PaymentGatewayException(code, message, ex);
+            }
+        }
+    }
+
     /// <summary>Reads the account balance, the cheapest call that proves the secret key works.</summary>
     public async Task<string?> CheckConnectionAsync(CancellationToken ct = default)
     {
@@ -534,6 +580,9 @@ public sealed class PaymentGatewayException(string code, string message, Excepti
 {
     public string Code { get; } = code;
 }
+
+/// <summary>A page of a Stripe list: each object's JSON, and whether Stripe has more after the last one.</summary>
+public sealed record StripeRawPage(IReadOnlyList<string> Data, bool HasMore);
 
 /// <summary>The card shown to the member: brand, last four digits and expiry, never more.</summary>
 public sealed record CardSummary(string? Brand, string Last4, int ExpMonth, int ExpYear);

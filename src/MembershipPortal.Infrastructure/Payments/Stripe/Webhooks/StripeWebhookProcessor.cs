@@ -92,11 +92,33 @@ public sealed class StripeWebhookProcessor
         return result;
     }
 
+    /// <summary>
+    /// An event read from Stripe's API with our secret key (GET /v1/events, or a subscription read now and wrapped as an
+    /// update), so there is no signature to check: it goes through the same steps as a delivery from there on (the event id
+    /// recorded under its unique key, the same handler, one transaction), so an event already delivered changes nothing.
+    /// </summary>
+    public async Task<WebhookResult> ReplayAsync(string eventJson, CancellationToken ct = default)
+    {
+        using var activity = PortalTelemetry.Source.StartActivity("stripe event replay");
+        var parsed = Parse(eventJson);
+        if (parsed.Event is not { } stripeEvent)
+            return parsed.Rejection!;
+        var result = await ApplyVerifiedAsync(stripeEvent, activity, ct);
+        activity?.SetTag("stripe.event_id", result.EventId);
+        activity?.SetTag("portal.webhook.outcome", result.Outcome.ToString());
+        return result;
+    }
+
     private async Task<WebhookResult> VerifyAndApplyAsync(string payload, string? signatureHeader, Activity? activity, CancellationToken ct)
     {
         var verified = Verify(payload, signatureHeader);
         if (verified.Event is not { } stripeEvent)
             return verified.Rejection!;
+        return await ApplyVerifiedAsync(stripeEvent, activity, ct);
+    }
+
+    private async Task<WebhookResult> ApplyVerifiedAsync(StripeWebhookEvent stripeEvent, Activity? activity, CancellationToken ct)
+    {
         activity?.SetTag("stripe.event_type", stripeEvent.Type);
 
         handlers.TryGetValue(stripeEvent.Type, out var handler);
@@ -151,6 +173,19 @@ public sealed class StripeWebhookProcessor
             // than the rest of the event's parsing. Then only the envelope is parsed; each handler reads the object it needs.
             if (SignatureProblem(payload, signatureHeader) is { } problem)
                 return (null, new WebhookResult(WebhookOutcome.Rejected, problem));
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            logger.LogWarning("Rejected a Stripe webhook: {Reason}", ex.Message);
+            return (null, new WebhookResult(WebhookOutcome.Rejected, "The payload is not valid JSON."));
+        }
+        return Parse(payload);
+    }
+
+    private (StripeWebhookEvent? Event, WebhookResult? Rejection) Parse(string payload)
+    {
+        try
+        {
             var stripeEvent = JsonSerializer.Deserialize(payload, StripeWebhookJson.Default.StripeWebhookEvent);
             if (stripeEvent is not { Id.Length: > 0, Type.Length: > 0, Data.Object.ValueKind: JsonValueKind.Object } || stripeEvent.Object is not (null or "event"))
                 return (null, new WebhookResult(WebhookOutcome.Rejected, "The payload is not a Stripe event."));

@@ -38,6 +38,7 @@ public sealed class MemberAdminService(
     Billing.RenewalRun renewals,
     MemberErasure erasure,
     Notifications.PortalLinks links,
+    Billing.BillingService billing,
     TimeProvider clock)
 {
     public const int MaxNoteLength = 4000;
@@ -291,11 +292,41 @@ public sealed class MemberAdminService(
         var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == productId, ct);
         if (product is null)
             return MemberActionResult.Fail("Choose a product to comp.");
+        // A comped product the member pays for at Stripe stops being billed there: collection pauses until the comp ends
+        // (Stripe voids the invoices meanwhile and resumes by itself), and the ledger shows the subscription paused.
+        var billed = await StripeBilledAsync(db, memberId, productId, SubscriptionStatus.Active, ct);
+        if (billed.Count > 0 && until is null)
+            return MemberActionResult.Fail($"{product.Name} is billed by Stripe: give the comp an end date (Stripe's billing pauses until then), or cancel the subscription.");
+        try
+        {
+            foreach (var (sub, gid) in billed)
+            {
+                await gateway.PauseSubscriptionAsync(gid, until, $"comp-pause:{sub.Id}:{sub.Version}", ct);
+                sub.Pause(until!.Value, now);
+            }
+        }
+        catch (Infrastructure.Payments.Stripe.PaymentGatewayException ex)
+        {
+            return MemberActionResult.Fail($"Stripe refused to pause the billing, so nothing changed: {ex.Message}");
+        }
         db.Comps.Add(new Comp { MemberId = memberId, ProductId = productId, Until = until, GrantedBy = who.Name, GrantedAt = now });
         var end = until is { } e ? $"until {e:d MMM yyyy}" : "with no end date";
-        Audit(db, who, "member.comp", $"Comped {product.Name} {end}", memberId);
+        Audit(db, who, "member.comp", $"Comped {product.Name} {end}{(billed.Count > 0 ? " (Stripe billing paused)" : "")}", memberId);
         await db.SaveChangesAsync(ct);
-        return MemberActionResult.Ok($"{product.Name} comped {end}.");
+        return MemberActionResult.Ok($"{product.Name} comped {end}{(billed.Count > 0 ? "; Stripe's billing is paused until then" : "")}.");
+    }
+
+    /// <summary>The member's subscriptions in <paramref name="status"/> that Stripe bills and that include <paramref name="productId"/>.</summary>
+    private async Task<List<(Subscription Sub, string GatewayId)>> StripeBilledAsync(AppDbContext db, string memberId, Guid productId, SubscriptionStatus status, CancellationToken ct)
+    {
+        if (!gateway.UsesHostedPages)
+            return [];
+        var subs = await db.Subscriptions.Include(s => s.Items).Where(s => s.MemberId == memberId && s.Status == status).ToListAsync(ct);
+        subs = [.. subs.Where(s => s.Items.Any(i => i.ProductId == productId))];
+        var ids = subs.Select(s => s.Id).ToList();
+        var records = await db.SubscriptionRecords.Where(r => ids.Contains(r.SubscriptionId) && r.GatewaySubscriptionId != null)
+            .ToDictionaryAsync(r => r.SubscriptionId, r => r.GatewaySubscriptionId!, ct);
+        return [.. subs.Where(s => records.ContainsKey(s.Id)).Select(s => (s, records[s.Id]))];
     }
 
     public async Task<MemberActionResult> EndCompAsync(string memberId, Guid compId, CancellationToken ct = default)
@@ -308,6 +339,22 @@ public sealed class MemberAdminService(
         if (comp is null)
             return MemberActionResult.Fail("This comp no longer exists.");
         var now = clock.GetUtcNow();
+        // Stripe's billing, paused for this comp, resumes now.
+        var paused = comp.Until is { } compEnd
+            ? (await StripeBilledAsync(db, memberId, comp.ProductId, SubscriptionStatus.Paused, ct)).Where(b => b.Sub.PausedUntil == compEnd).ToList()
+            : [];
+        try
+        {
+            foreach (var (sub, gid) in paused)
+            {
+                await gateway.PauseSubscriptionAsync(gid, null, $"comp-resume:{sub.Id}:{sub.Version}", ct);
+                sub.Resume(now);
+            }
+        }
+        catch (Infrastructure.Payments.Stripe.PaymentGatewayException ex)
+        {
+            return MemberActionResult.Fail($"Stripe refused to resume the billing, so the comp goes on: {ex.Message}");
+        }
         var before = comp.Until?.ToString("u", CultureInfo.InvariantCulture) ?? "no end";
         comp.Until = now;
         Audit(db, who, "member.comp.end", "Ended a comp", memberId, before, now.ToString("u", CultureInfo.InvariantCulture));
@@ -340,6 +387,41 @@ public sealed class MemberAdminService(
         {
             return MemberActionResult.Fail(ex.Message);
         }
+    }
+
+    /// <summary>
+    /// Moves a subscription to another price. The member's own rules apply (upgrades at once with the proration charged,
+    /// downgrades per the billing settings); with Stripe the Stripe item moves and Stripe invoices the proration.
+    /// </summary>
+    public Task<MemberActionResult> ChangePlanAsync(string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct = default) =>
+        OnBehalfAsync("member.subscription.change-plan", memberId, $"Changed the plan of subscription {subscriptionId} to price {priceId}",
+            () => billing.ChangePlanAsync(memberId, subscriptionId, priceId, ct), ct);
+
+    /// <summary>Pauses for 1-3 months after the paid period; with Stripe, collection pauses (<c>pause_collection</c>) until then.</summary>
+    public Task<MemberActionResult> PauseAsync(string memberId, Guid subscriptionId, int months, CancellationToken ct = default) =>
+        OnBehalfAsync("member.subscription.pause", memberId, $"Paused subscription {subscriptionId} for {months} month(s)",
+            () => billing.PauseAsync(memberId, subscriptionId, months, ct), ct);
+
+    public Task<MemberActionResult> UnpauseAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+        OnBehalfAsync("member.subscription.unpause", memberId, $"Resumed subscription {subscriptionId}",
+            () => billing.UnpauseAsync(memberId, subscriptionId, ct), ct);
+
+    /// <summary>Cancels at the end of the paid period (access until then); with Stripe, <c>cancel_at_period_end</c>.</summary>
+    public Task<MemberActionResult> CancelAtPeriodEndAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+        OnBehalfAsync("member.subscription.cancel-at-period-end", memberId, $"Cancelled subscription {subscriptionId} at the period end",
+            () => billing.CancelAsync(memberId, subscriptionId, "Other", "Cancelled by staff", ct), ct);
+
+    /// <summary>A member's billing action done by Owner or Staff: checked when it runs, then audited once it succeeded.</summary>
+    private async Task<MemberActionResult> OnBehalfAsync(string action, string memberId, string summary, Func<Task<Billing.ActionResult>> run, CancellationToken ct)
+    {
+        var (who, refused) = await ActorForAsync(action, memberId, ct);
+        if (refused is not null)
+            return refused;
+        var result = await run();
+        if (!result.Succeeded)
+            return MemberActionResult.Fail(result.Message);
+        await audit.RecordAsync(who, action, summary, "member", memberId, ct: ct);
+        return MemberActionResult.Ok(result.Message);
     }
 
     /// <summary>Refunds all or part of a payment through the gateway and records it on the invoice.</summary>

@@ -25,6 +25,9 @@ public sealed class JobsOptions
     [Range(1, 3600)] public int DispatchSeconds { get; set; } = 10;
     [Range(1, 1440)] public int NoticeMinutes { get; set; } = 60;
     [Range(1, 1440)] public int BoxCutoffMinutes { get; set; } = 5;
+
+    /// <summary>Hour (UTC) of the nightly Stripe reconciliation; it does nothing unless the provider is Stripe.</summary>
+    [Range(0, 23)] public int StripeReconciliationHourUtc { get; set; } = 3;
 }
 
 public static class PortalJobs
@@ -89,6 +92,17 @@ public static class PortalJobs
         // Applied to the scheduler whenever AddPortalJobs registers it, so the order of the features' calls does not matter.
         builder.Services.ConfigureAllQuartzSchedulers(q => q.ScheduleJob<TJob>(t => t.WithIdentity(triggerName, key.Group).StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
+            j => j.WithIdentity(key)));
+        return builder;
+    }
+
+    /// <summary>Schedules <typeparamref name="TJob"/> once a day at the hour (UTC) that <paramref name="hourUtc"/> reads from Jobs:*.</summary>
+    public static IHostApplicationBuilder AddPortalDailyJob<TJob>(this IHostApplicationBuilder builder, JobKey key, string triggerName, Func<JobsOptions, int> hourUtc)
+        where TJob : IJob
+    {
+        var hour = hourUtc(builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions());
+        builder.Services.ConfigureAllQuartzSchedulers(q => q.ScheduleJob<TJob>(t => t.WithIdentity(triggerName, key.Group)
+                .WithCronSchedule($"0 0 {hour} * * ?", c => c.InTimeZone(TimeZoneInfo.Utc)),
             j => j.WithIdentity(key)));
         return builder;
     }
