@@ -115,6 +115,21 @@ public sealed partial class StripeFake
         }
     }
 
+    /// <summary>
+    /// Ends the subscription's current period now and bills the next one (or ends it, if set to cancel): a renewal on
+    /// demand for the standalone server, whose clock is the real one.
+    /// </summary>
+    public void RenewNow(string subscriptionId)
+    {
+        lock (gate)
+        {
+            var sub = Find(subscriptionId, "subscription");
+            foreach (var item in sub["items"]!["data"]!.AsArray().OfType<JsonObject>())
+                item["current_period_end"] = UnixNow;
+            AdvanceBilling();
+        }
+    }
+
     /// <summary>Stripe's automatic retry of an open invoice: paid → the subscription is active again.</summary>
     public bool RetryInvoice(string invoiceId)
     {

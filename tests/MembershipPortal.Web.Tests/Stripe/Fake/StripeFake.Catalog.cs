@@ -183,7 +183,7 @@ public sealed partial class StripeFake
         session["shipping_address_collection"] = form["shipping_address_collection"] is JsonObject shipping
             ? new JsonObject { ["allowed_countries"] = shipping["allowed_countries"]?.DeepClone() }
             : null;
-        session["url"] = $"https://checkout.stripe.com/c/pay/{id}";
+        session["url"] = $"{CheckoutPageBase}{id}";
         sessionRequests[id] = form;
         return Store("checkout.session", session);
     }
@@ -195,7 +195,7 @@ public sealed partial class StripeFake
         session["customer"] = Find(form.Text("customer") ?? "", "customer").Text("id");
         session["return_url"] = form.Text("return_url");
         session["created"] = UnixNow;
-        session["url"] = $"https://billing.stripe.com/p/session/{session.Text("id")}";
+        session["url"] = $"{BillingPortalPageBase}{session.Text("id")}";
         return session;
     }
 

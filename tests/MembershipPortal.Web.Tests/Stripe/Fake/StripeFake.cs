@@ -50,6 +50,12 @@ public sealed partial class StripeFake : HttpMessageHandler
 
     public List<RecordedRequest> Requests { get; } = [];
 
+    /// <summary>Where a Checkout Session's url sends the member (Stripe's page; the standalone server serves its own).</summary>
+    public string CheckoutPageBase { get; set; } = "https://checkout.stripe.com/c/pay/";
+
+    /// <summary>Where a billing-portal session's url sends the member.</summary>
+    public string BillingPortalPageBase { get; set; } = "https://billing.stripe.com/p/session/";
+
     /// <summary>Each attempt <see cref="DeliverAsync"/> made: event id, type, status answered.</summary>
     public List<(string EventId, string Type, HttpStatusCode Status)> Deliveries { get; } = [];
 

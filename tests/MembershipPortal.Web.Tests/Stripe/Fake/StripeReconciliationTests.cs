@@ -143,4 +143,34 @@ public sealed class StripeReconciliationTests : IDisposable
         var dashboard = await owner.GetStringAsync("/admin");
         Assert.Contains("Data accurate: matches Stripe", dashboard);
     }
+
+    [Fact]
+    public async Task Compare_CheckoutWithRepeatingCoupon_DiscountAndMrrAgree()
+    {
+        var world = await factory.SeedAsync(mapPrice: false);
+        var code = "QUARTER" + world.CustomerId[^4..].ToUpperInvariant();
+        await using (var db = await factory.DbAsync())
+        {
+            var coupon = MembershipPortal.Domain.Catalog.Coupon.Create(
+                MembershipPortal.Domain.Catalog.CouponTerms.Percent(code, 25, MembershipPortal.Domain.Catalog.CouponDuration.Repeating, 3), null, productIds: [world.ProductId]);
+            db.Coupons.Add(coupon);
+            db.Entry(coupon).Property("NormalizedCode").CurrentValue = coupon.Code;
+            await db.SaveChangesAsync();
+        }
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var (url, error) = await scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Billing.StripeCheckout>()
+                .StartAsync(world.MemberId, "coupon@example.test", new MembershipPortal.Web.Features.Billing.CheckoutChoice { PriceId = world.PriceId, CouponCode = code });
+            Assert.True(url is not null, error);
+            factory.Fake.CompleteCheckout(url[(url.LastIndexOf('/') + 1)..]);
+        }
+        await factory.DeliverAsync();
+
+        var report = await Reconciliation.CompareAsync();
+
+        Assert.Equal(1500, factory.Fake.All("invoice").Single()["total"].L());
+        Assert.True(report.Agrees, string.Join("; ", report.Differences.SelectMany(d => d.Fields.Select(f => $"{f.Field}: {f.Portal} vs {f.Stripe}"))));
+        Assert.Equal(1500, report.StripeMrr["USD"]);
+        Assert.Equal(1500, report.PortalMrr["USD"]);
+    }
 }
