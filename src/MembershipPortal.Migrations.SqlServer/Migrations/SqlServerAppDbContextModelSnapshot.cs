@@ -97,6 +97,9 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(400)")
                         .HasColumnName("CouponJson");
 
+                    b.Property<bool>("EndsAtPeriodEnd")
+                        .HasColumnType("bit");
+
                     b.Property<Guid>("PriceId")
                         .HasColumnType("uniqueidentifier");
 

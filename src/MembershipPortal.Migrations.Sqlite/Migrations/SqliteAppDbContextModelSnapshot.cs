@@ -92,6 +92,9 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("CouponJson");
 
+                    b.Property<bool>("EndsAtPeriodEnd")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("PriceId")
                         .HasColumnType("TEXT");
 

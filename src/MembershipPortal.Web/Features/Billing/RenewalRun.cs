@@ -110,6 +110,8 @@ public sealed class RenewalRun(
         }
         else
         {
+            // A kit the member removed leaves now, before the renewal is priced; the membership renews without it.
+            sub.ApplyScheduledRemovals(now);
             if (record.PendingItemId is { } itemId && record.PendingPriceId is { } priceId)
             {
                 var price = await db.Prices.SingleAsync(p => p.Id == priceId, ct);

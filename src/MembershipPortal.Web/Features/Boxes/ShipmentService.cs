@@ -39,7 +39,12 @@ public sealed record MemberBox(Guid SubscriptionId, string ProductName, CycleKey
     public IReadOnlyList<ExtraView> Extras { get; init; } = [];
     /// <summary>The Owner's description of this box's upcoming cycle and of the cycles it was sent in, by cycle (yyyy-MM), where written.</summary>
     public IReadOnlyDictionary<string, CycleContentView> Contents { get; init; } = new Dictionary<string, CycleContentView>();
+    /// <summary>The mailed kits on the subscription, each with the day it leaves when the member removed it.</summary>
+    public IReadOnlyList<KitView> Kits { get; init; } = [];
 }
+
+/// <summary>A mailed kit on a member's subscription; <see cref="EndsOn"/> is set when it is removed at the period end.</summary>
+public sealed record KitView(Guid ProductId, string Name, DateTimeOffset? EndsOn);
 
 public sealed record SkipView(CycleKey Cycle, bool ByPause, bool CanUndo);
 
@@ -279,7 +284,7 @@ public sealed class ShipmentService(
         var skips = await db.BoxSkips.AsNoTracking().Where(k => ids.Contains(k.SubscriptionId)).Select(k => new { k.SubscriptionId, k.Cycle, k.ByPause, k.WaivedPeriodStart }).ToListAsync(ct);
         var extras = await db.BoxExtras.AsNoTracking().Where(e => ids.Contains(e.SubscriptionId) && e.Status == BoxExtraStatus.Pending).OrderBy(e => e.CreatedAt).ToListAsync(ct);
         var records = await db.SubscriptionRecords.AsNoTracking().Where(r => ids.Contains(r.SubscriptionId)).ToDictionaryAsync(r => r.SubscriptionId, ct);
-        var currencies = (await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.Id)).Include(s => s.Items).ToListAsync(ct)).ToDictionary(s => s.Id, s => s.Currency);
+        var full = (await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.Id)).Include(s => s.Items).ToListAsync(ct)).ToDictionary(s => s.Id);
         var shipments = await db.Shipments.AsNoTracking().Where(s => ids.Contains(s.SubscriptionId)).OrderByDescending(s => s.Cycle).ToListAsync(ct);
         var now = clock.GetUtcNow();
         var upcomingCycles = boxes.Values.Select(p => Schedule(p, zone).CycleFor(now).ToString());
@@ -294,8 +299,10 @@ public sealed class ShipmentService(
                 shipments.Where(x => x.SubscriptionId == s.Id).Select(x => new ShipmentRow(x.Id, x.MemberId, x.Address.Name, x.Cycle, x.Address, x.Lines, x.Status, x.Carrier, x.TrackingNumber, x.ShippedAt)).ToList())
             {
                 BoxProductId = product.Id,
-                Currency = currencies[s.Id],
-                CanPause = product.AllowPause,
+                Currency = full[s.Id].Currency,
+                CanPause = product.AllowPause || product.Kind != ProductKind.Box, // a kit's pause skips only the kit
+                Kits = [.. full[s.Id].Items.Where(i => boxes.TryGetValue(i.ProductId, out var k) && k.Kind == ProductKind.AddOn)
+                    .Select(i => new KitView(i.ProductId, boxes[i.ProductId].Name, i.EndsAtPeriodEnd ? full[s.Id].CurrentPeriodEnd : null))],
                 AddressId = records.GetValueOrDefault(s.Id)?.AddressId,
                 ShipTo = records.GetValueOrDefault(s.Id)?.ShippingAddress,
                 Skips = [.. skips.Where(k => k.SubscriptionId == s.Id && CycleKey.TryParse(k.Cycle, out var c) && c.CompareTo(upcoming) >= 0)

@@ -11,7 +11,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.SqlServer
     public partial class SqlServerAppDbContextModel
     {
         private SqlServerAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("5885a35d-7f66-41b2-8056-1f2d5557534d"), entityTypeCount: 51)
+            : base(skipDetectChanges: false, modelId: new Guid("3f63556a-26f2-47e0-8aaf-a793a3e8cf45"), entityTypeCount: 51)
         {
         }
 

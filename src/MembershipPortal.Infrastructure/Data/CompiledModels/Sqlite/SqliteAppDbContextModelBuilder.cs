@@ -11,7 +11,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
     public partial class SqliteAppDbContextModel
     {
         private SqliteAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("d664c5dc-da00-4e28-a550-e7b92fc33422"), entityTypeCount: 51)
+            : base(skipDetectChanges: false, modelId: new Guid("b538436e-cf26-4359-8ff5-582016324696"), entityTypeCount: 51)
         {
         }
 
