@@ -18,7 +18,7 @@ public sealed class UnitEconomicsTests(MemberAdminFixture fixture) : IClassFixtu
     public async Task Margin_RevenueOfTheBoxesLessTheOwnersUnitCosts_SlipsPerBox()
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
-        Assert.Null(await scope.ServiceProvider.GetRequiredService<ShippingRates>().SetAsync("US", 500, "USD", Owner));
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<ShippingZones>().SaveAsync(null, new ZoneInput("US", ["US"], 500, "USD", null), Owner));
         var cycle = BoxTimeline.Open(fixture.Factory);
         var first = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
         var second = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);

@@ -275,7 +275,7 @@ public sealed class BillingService(
         if (address is null)
             throw new DomainException("A shipping address is needed for physical items: choose one of your addresses (add one under My addresses).");
         var postal = Boxes.AddressBook.ToPostal(address);
-        var problems = AddressRules.Validate(postal, await Boxes.ShippingRates.CountriesAsync(db, ct));
+        var problems = AddressRules.Validate(postal, await Boxes.ShippingZones.CountriesAsync(db, ct));
         if (problems.Count > 0)
             throw new DomainException(string.Join(" ", problems));
         (record.AddressId, record.ShippingAddress) = (address.Id, Boxes.AddressBook.ToShipping(AddressRules.Normalize(postal)));

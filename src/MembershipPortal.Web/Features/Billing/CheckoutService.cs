@@ -61,14 +61,15 @@ public sealed class CheckoutService(
     public async Task<IReadOnlyList<string>> ShippingCountriesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ShippingRates.CountriesAsync(db, ct) is { } set ? [.. AddressRules.SupportedCountries.Where(set.Contains)] : AddressRules.SupportedCountries;
+        return await ShippingZones.CountriesAsync(db, ct) is { } set ? [.. AddressRules.SupportedCountries.Where(set.Contains)] : AddressRules.SupportedCountries;
     }
 
-    /// <summary>Adds the Owner's flat rate for the country: today when today's charge pays the first period, else with the first charge after the trial.</summary>
+    /// <summary>Adds the country's zone rate per parcel: today when today's charge pays the first period, else with the first charge after the trial.</summary>
     private static async Task<FirstInvoice> WithShippingAsync(AppDbContext db, FirstInvoice invoice, string country, CancellationToken ct)
     {
         var chargedNow = invoice.TrialEndsAt is null;
-        if (await ShippingRates.LineAsync(db, country, invoice.FirstCharge.Currency, chargedNow, ct) is not { } line)
+        // The goods a free-shipping threshold is measured against: what the items cost each period, after recurring discounts.
+        if (await ShippingZones.LineAsync(db, country, invoice.RecurringAmount, chargedNow, ct) is not { } line)
             return invoice;
         return invoice with
         {
@@ -107,7 +108,7 @@ public sealed class CheckoutService(
         {
             if (choice.Shipping is null)
                 return CheckoutOutcome.Fail("A shipping address is needed for physical items.");
-            var problems = AddressRules.Validate(ToPostal(choice.Shipping), await ShippingRates.CountriesAsync(db, ct));
+            var problems = AddressRules.Validate(ToPostal(choice.Shipping), await ShippingZones.CountriesAsync(db, ct));
             if (problems.Count > 0)
                 return CheckoutOutcome.Fail(string.Join(" ", problems));
             address = AddressRules.Normalize(ToPostal(choice.Shipping));

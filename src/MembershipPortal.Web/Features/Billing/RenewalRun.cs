@@ -163,7 +163,7 @@ public sealed class RenewalRun(
             lines.Insert(0, new InvoiceLine(InvoiceLineKind.Subscription, waiver.BoxProductId, $"{waiver.BoxName}: {waiver.Cycle} box skipped, not charged", 1,
                 Money.Zero(sub.Currency), true));
         }
-        else if (await ShippingRates.RenewalLineAsync(db, sub, ct) is { } shippingLine)
+        else if (await ShippingZones.RenewalLineAsync(db, sub, lines.Aggregate(Money.Zero(sub.Currency), (sum, l) => sum + l.Amount), ct) is { } shippingLine)
         {
             lines.Add(shippingLine);
         }

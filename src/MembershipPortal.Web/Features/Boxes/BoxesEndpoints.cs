@@ -15,7 +15,7 @@ public static class BoxesEndpoints
         builder.Services.AddScoped<BoxControls>();
         builder.Services.AddScoped<StripeSkipCredits>();
         builder.Services.AddScoped<AddressBook>();
-        builder.Services.AddSingleton<ShippingRates>();
+        builder.Services.AddSingleton<ShippingZones>();
         builder.Services.AddScoped<BoxEconomics>();
         builder.Services.AddScoped<CycleContents>();
         return builder;

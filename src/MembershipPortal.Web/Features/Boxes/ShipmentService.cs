@@ -3,6 +3,7 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Boxes;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
+using MembershipPortal.Domain.Shipping;
 using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Boxes;
@@ -101,7 +102,7 @@ public sealed class ShipmentService(
         var candidates = await db.Subscriptions.AsNoTracking().Where(s => s.Items.Any(i => i.ProductId == productId))
             .Select(s => new { s.Id, s.MemberId, s.Status, s.StartedAt, s.TrialEnd, s.FirstFailedPaymentAt, s.CurrentPeriodStart, s.CurrentPeriodEnd, Items = s.Items.ToList() })
             .ToListAsync(ct);
-        var rates = await db.ShippingRates.AsNoTracking().ToDictionaryAsync(r => r.Country, ct);
+        var zones = await ShippingZones.LoadAsync(db, ct);
         var rules = new EligibilityRules(await boxSettings.ShipPastDueInGraceAsync(ct), (await billing.GetDunningAsync(ct)).GraceDays);
         var extras = (await db.BoxExtras.AsNoTracking()
                 .Where(e => e.Status == BoxExtraStatus.Pending && e.ShipmentId == null && db.Subscriptions.Any(s => s.Id == e.SubscriptionId && s.Items.Any(i => i.ProductId == productId)))
@@ -146,7 +147,9 @@ public sealed class ShipmentService(
                 CreatedAt = now,
                 Lines = lines,
                 Currency = currency,
-                ShippingChargedMinor = rates.TryGetValue(address.Country, out var rate) && rate.Currency == currency ? rate.AmountMinor : 0,
+                // What the parcel's zone charges per parcel on a payment for the subscription's items (free past its threshold).
+                ShippingChargedMinor = ShippingZoneRules.ChargeFor(zones, address.Country, sub.Items.Where(i => i.Terms.Currency == currency)
+                    .Aggregate(Money.Zero(currency), (sum, i) => sum + i.GrossPerPeriod))?.Minor ?? 0,
                 Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
             };
             if (extras.TryGetValue(sub.Id, out var pending))
