@@ -9,6 +9,8 @@ public sealed class CheckoutChoice
 {
     public Guid PriceId { get; set; }
     public List<Guid> AddOnPriceIds { get; set; } = [];
+    /// <summary>One-time products bought once with the plan (a starter kit): charged today, shipped once.</summary>
+    public List<Guid> OneTimePriceIds { get; set; } = [];
     public int Quantity { get; set; } = 1;
     public string? CouponCode { get; set; }
     public AddressInput? Shipping { get; set; }

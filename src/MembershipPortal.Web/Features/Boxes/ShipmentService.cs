@@ -91,6 +91,9 @@ public sealed class ShipmentService(
         if (schedule.IsOpen(cycle, now))
             throw new DomainException($"The {cycle} cycle is open until {schedule.CutoffOf(cycle):d MMM yyyy HH:mm} UTC; members can still change it.");
 
+        if (product.AddOnBilling == AddOnBilling.OneTime)
+            return await GenerateOnItsOwnAsync(db, product, cycle, now, ct);
+
         var key = cycle.ToString();
         // (Subscription, cycle) is unique whatever the parcel's product: a parcel already there for a candidate is not made again.
         var existing = (await db.Shipments.AsNoTracking()
@@ -196,6 +199,62 @@ public sealed class ShipmentService(
                 throw new DomainException($"Another run was generating {product.Name} for {key} at the same moment; run it again to finish (it creates nothing twice).");
             }
         }
+    }
+
+    /// <summary>
+    /// A one-time physical product's own cycle (<see cref="OneTimeGoods"/>): one parcel per subscription with nothing else
+    /// mailed, holding every one-time product it bought that is waiting for this cycle or an earlier one. Each is charged
+    /// already, so the subscription's status does not matter; it ships once (the product line's shipment is recorded).
+    /// </summary>
+    private async Task<GenerationReport> GenerateOnItsOwnAsync(AppDbContext db, Product product, CycleKey cycle, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = cycle.ToString();
+        var waiting = (await db.BoxExtras.Where(e => e.Status == BoxExtraStatus.Pending && e.ShipmentId == null
+                && db.BoxExtras.Any(x => x.SubscriptionId == e.SubscriptionId && x.ProductId == product.Id && x.Status == BoxExtraStatus.Pending && x.ShipmentId == null))
+            .ToListAsync(ct)).Where(e => CycleKey.TryParse(e.Cycle, out var c) && c.CompareTo(cycle) <= 0).ToList();
+        var subIds = waiting.Select(e => e.SubscriptionId).Distinct().ToList();
+        var subs = await db.Subscriptions.AsNoTracking().Include(s => s.Items).Where(s => subIds.Contains(s.Id)).ToListAsync(ct);
+        var withParcel = await ParcelProductsAsync(db, subs, ct); // these ride in their box's or kit's parcel instead
+        var existing = (await db.Shipments.AsNoTracking().Where(s => s.Cycle == key && subIds.Contains(s.SubscriptionId)).Select(s => s.SubscriptionId).ToListAsync(ct)).ToHashSet();
+        var addresses = await db.SubscriptionRecords.AsNoTracking().Where(r => subIds.Contains(r.SubscriptionId) && r.ShippingAddress != null)
+            .ToDictionaryAsync(r => r.SubscriptionId, r => r.ShippingAddress!, ct);
+        int created = 0, already = 0, noAddress = 0;
+        foreach (var sub in subs.Where(s => !withParcel.ContainsKey(s.Id)))
+        {
+            if (existing.Contains(sub.Id))
+            { already++; continue; }
+            if (!addresses.TryGetValue(sub.Id, out var address))
+            { noAddress++; continue; }
+            var goods = waiting.Where(e => e.SubscriptionId == sub.Id && e.ProductId == product.Id)
+                .Concat(waiting.Where(e => e.SubscriptionId == sub.Id && e.ProductId != product.Id)).ToList();
+            var shipment = new Shipment
+            {
+                SubscriptionId = sub.Id,
+                MemberId = sub.MemberId,
+                ProductId = product.Id,
+                Cycle = key,
+                CreatedAt = now,
+                Currency = goods[0].Currency,
+                Lines = [.. goods.Select(e => new ShipmentLine { ProductId = e.ProductId, Description = $"{e.Description} (one-time)", Quantity = e.Quantity, UnitPriceMinor = e.AmountMinor / e.Quantity })],
+                Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
+            };
+            foreach (var extra in goods)
+                (extra.ShipmentId, extra.Status) = (shipment.Id, BoxExtraStatus.Packed);
+            db.Shipments.Add(shipment);
+            created++;
+        }
+        if (!await db.BoxCycleGenerations.AnyAsync(g => g.ProductId == product.Id && g.Cycle == key, ct))
+            db.BoxCycleGenerations.Add(new BoxCycleGeneration { ProductId = product.Id, Cycle = key, GeneratedAt = now, Created = created });
+        audit.Add(db, await actor.GetAsync(), "boxes.generate", $"Generated {created} shipment(s) of {product.Name} for {key}", "product", product.Id.ToString());
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (Outbox.IsUniqueViolation(ex))
+        {
+            throw new DomainException($"Another run was generating {product.Name} for {key} at the same moment; run it again to finish (it creates nothing twice).");
+        }
+        return new GenerationReport(created, already, 0, 0, noAddress, 0, withParcel.Count);
     }
 
     public async Task<IReadOnlyList<ShipmentRow>> ShipmentsAsync(Guid productId, CycleKey cycle, CancellationToken ct = default)
