@@ -55,10 +55,10 @@ public sealed class UnitEconomicsTests(MemberAdminFixture fixture) : IClassFixtu
         Assert.Equal(2, Regex.Matches(slips, "data-testid=\"slip\"").Count);
         Assert.Contains("1 Main Street", slips);
         Assert.NotEqual(HttpStatusCode.OK, (await member.GetAsync($"/admin/boxes/{box}/{cycle}/slips")).StatusCode);
-        var page = await staff.GetStringAsync("/admin/boxes");
+        var page = await staff.GetStringAsync("/admin/fulfilment");
         Assert.Contains("Packing slips", page);
         Assert.DoesNotContain("Unit economics", page);
         using var owner = await BoxTimeline.SignedInAsync(fixture.Factory, PortalRoles.Owner);
-        Assert.Contains("Unit economics", await owner.GetStringAsync("/admin/boxes"));
+        Assert.Contains("Unit economics", await owner.GetStringAsync("/admin/fulfilment"));
     }
 }

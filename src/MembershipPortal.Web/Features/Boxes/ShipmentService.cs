@@ -47,6 +47,9 @@ public sealed record MemberBox(Guid SubscriptionId, string ProductName, CycleKey
 /// <summary>A mailed kit on a member's subscription; <see cref="EndsOn"/> is set when it is removed at the period end.</summary>
 public sealed record KitView(Guid ProductId, string Name, DateTimeOffset? EndsOn);
 
+/// <summary>A parcel on the fulfilment page: the product whose calendar it follows and the shipment.</summary>
+public sealed record ParcelRow(string Product, ShipmentRow Shipment);
+
 public sealed record SkipView(CycleKey Cycle, bool ByPause, bool CanUndo);
 
 public sealed record ExtraView(Guid Id, string Description, int Quantity, Money Amount, CycleKey Cycle, bool CanRemove);
@@ -265,14 +268,61 @@ public sealed class ShipmentService(
         return rows.Select(s => new ShipmentRow(s.Id, s.MemberId, s.Address.Name, s.Cycle, s.Address, s.Lines, s.Status, s.Carrier, s.TrackingNumber, s.ShippedAt)).ToList();
     }
 
-    /// <summary>The fulfilment partner's file: one row per box, address as it was at cut-off.</summary>
-    public async Task<string> ExportCsvAsync(Guid productId, CycleKey cycle, CancellationToken ct = default)
+    /// <summary>The products (boxes, kits, one-time products) with a cycle shipping on <paramref name="shipDate"/>, each with that cycle.</summary>
+    public async Task<IReadOnlyList<(BoxProductView Product, CycleKey Cycle)>> DueOnAsync(DateOnly shipDate, CancellationToken ct = default)
     {
-        var csv = new StringBuilder("shipment_id,cycle,name,line1,line2,city,region,postal_code,country,items,status,carrier,tracking_number\n");
-        foreach (var s in await ShipmentsAsync(productId, cycle, ct))
+        var cycle = new CycleKey(shipDate.Year, shipDate.Month);
+        return [.. (await BoxProductsAsync(ct)).Where(p => p.Schedule.ShipDateOf(cycle) == shipDate).Select(p => (p, cycle))];
+    }
+
+    /// <summary>Every parcel shipping on <paramref name="shipDate"/> across boxes, kits and one-time products, by name.</summary>
+    public async Task<IReadOnlyList<ParcelRow>> ParcelsOnAsync(DateOnly shipDate, CancellationToken ct = default)
+    {
+        var due = await DueOnAsync(shipDate, ct);
+        if (due.Count == 0)
+            return [];
+        var ids = due.Select(d => d.Product.Id).ToList();
+        var names = due.ToDictionary(d => d.Product.Id, d => d.Product.Name);
+        var key = due[0].Cycle.ToString();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Shipments.AsNoTracking().Where(s => s.Cycle == key && ids.Contains(s.ProductId)).ToListAsync(ct);
+        return [.. rows.OrderBy(s => s.Address.Name).ThenBy(s => s.Id)
+            .Select(s => new ParcelRow(names[s.ProductId], new ShipmentRow(s.Id, s.MemberId, s.Address.Name, s.Cycle, s.Address, s.Lines, s.Status, s.Carrier, s.TrackingNumber, s.ShippedAt)))];
+    }
+
+    /// <summary>Generates every closed cycle shipping on <paramref name="shipDate"/> (each run creates nothing twice); open ones are left for their cut-off.</summary>
+    public async Task<GenerationReport> GenerateShipDateAsync(DateOnly shipDate, CancellationToken ct = default)
+    {
+        var total = new GenerationReport(0, 0, 0, 0, 0);
+        foreach (var (product, cycle) in await DueOnAsync(shipDate, ct))
+        {
+            if (product.Schedule.IsOpen(cycle, clock.GetUtcNow()))
+                continue;
+            var r = await GenerateAsync(product.Id, cycle, ct);
+            total = new GenerationReport(total.Created + r.Created, total.AlreadyThere + r.AlreadyThere, total.Skipped + r.Skipped, total.NotEligible + r.NotEligible,
+                total.NoAddress + r.NoAddress, total.JoinedAfterCutoff + r.JoinedAfterCutoff, total.InAnotherParcel + r.InAnotherParcel);
+        }
+        return total;
+    }
+
+    /// <summary>The fulfilment partner's file for a ship date: every parcel of every product, one row each.</summary>
+    public async Task<string> ExportCsvAsync(DateOnly shipDate, CancellationToken ct = default)
+    {
+        var parcels = await ParcelsOnAsync(shipDate, ct);
+        return Csv(parcels.Select(p => p.Shipment), product: true, parcels.ToDictionary(p => p.Shipment.Id, p => p.Product));
+    }
+
+    /// <summary>The fulfilment partner's file: one row per box, address as it was at cut-off.</summary>
+    public async Task<string> ExportCsvAsync(Guid productId, CycleKey cycle, CancellationToken ct = default) =>
+        Csv(await ShipmentsAsync(productId, cycle, ct), product: false, null);
+
+    private static string Csv(IEnumerable<ShipmentRow> rows, bool product, Dictionary<Guid, string>? productOf)
+    {
+        var csv = new StringBuilder("shipment_id,cycle,name,line1,line2,city,region,postal_code,country,items,status,carrier,tracking_number" + (product ? ",product" : "") + "\n");
+        foreach (var s in rows)
             csv.AppendJoin(',', [s.Id.ToString(), s.Cycle, Cell(s.Address.Name), Cell(s.Address.Line1), Cell(s.Address.Line2 ?? ""), Cell(s.Address.City),
                 Cell(s.Address.Region ?? ""), Cell(s.Address.PostalCode), s.Address.Country, Cell(string.Join("; ", s.Lines.Select(l => $"{l.Quantity} × {l.Description}"))),
-                s.Status.ToString(), Cell(s.Carrier ?? ""), Cell(s.TrackingNumber ?? "")]).Append('\n');
+                s.Status.ToString(), Cell(s.Carrier ?? ""), Cell(s.TrackingNumber ?? ""), .. product ? [Cell(productOf![s.Id])] : Array.Empty<string>()]).Append('\n');
         return csv.ToString();
     }
 
