@@ -105,4 +105,22 @@ public sealed class OneTimeGoodsTests(MemberAdminFixture fixture) : IClassFixtur
         await using var db = await fixture.Db();
         Assert.False(await db.Invoices.AnyAsync(i => i.MemberId == user.Id));
     }
+
+    [Fact]
+    public async Task CheckoutPage_OffersTheOneTimeProductOnce_NotAsARecurringAddOn_QuoteChargesItToday()
+    {
+        var (_, price) = await StarterKitAsync();
+
+        var offer = await Use(sp => sp.GetRequiredService<CheckoutService>().GetPageAsync(fixture.Catalog.ProMonthly));
+        var quote = await Use(sp => sp.GetRequiredService<CheckoutService>().QuoteAsync(new CheckoutChoice
+        {
+            PriceId = fixture.Catalog.ProMonthly,
+            OneTimePriceIds = [price],
+            Shipping = KitShipmentTests.Address,
+        }));
+
+        Assert.Contains(offer!.OneTime, o => o.PriceId == price && o.Ships);
+        Assert.DoesNotContain(offer.AddOns, a => a.PriceId == price);
+        Assert.Equal((3400L, 1900L), (quote.Invoice.FirstCharge.Minor, quote.Invoice.RecurringAmount.Minor)); // 15.00 today only
+    }
 }

@@ -33,7 +33,11 @@ public sealed record CheckoutOption(Guid PriceId, Guid ProductId, string Product
 
 public sealed record CheckoutOffer(
     CheckoutOption Main, string? Description, IReadOnlyList<string> Features, bool NeedsShipping, bool QuantityAllowed,
-    IReadOnlyList<CheckoutOption> AddOns);
+    IReadOnlyList<CheckoutOption> AddOns)
+{
+    /// <summary>One-time products offered with the plan (a starter kit): charged today, once.</summary>
+    public IReadOnlyList<CheckoutOption> OneTime { get; init; } = [];
+}
 
 public sealed record CheckoutQuote(FirstInvoice Invoice, string? CouponMessage, bool CouponApplied);
 

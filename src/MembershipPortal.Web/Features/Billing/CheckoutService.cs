@@ -43,8 +43,19 @@ public sealed class CheckoutService(
             .Where(x => x.Price is not null)
             .Select(x => new CheckoutOption(x.Price!.Id, x.Product.Id, x.Product.Name, x.Product.Kind, x.Price.Terms, x.Product.NeedsShipping))
             .ToList();
+        var oneTimeProducts = (await db.Products.AsNoTracking()
+                .Where(p => p.Kind == ProductKind.AddOn && p.IsVisible && p.AddOnBilling == AddOnBilling.OneTime).ToListAsync(ct))
+            .Where(p => p.AttachableTo.Count == 0 || p.AttachableTo.Contains(product.Id)).ToList();
+        var oneTimeIds = oneTimeProducts.Select(p => p.Id).ToList();
+        var oneTimePrices = await db.Prices.AsNoTracking().Where(p => oneTimeIds.Contains(p.ProductId) && !p.IsArchived).ToListAsync(ct);
+        var oneTime = oneTimeProducts
+            .Select(p => (Product: p, Price: oneTimePrices.Where(x => x.ProductId == p.Id && x.Terms.Currency == price.Terms.Currency).OrderBy(x => x.Terms.Amount.Minor).FirstOrDefault()))
+            .Where(x => x.Price is not null)
+            .Select(x => new CheckoutOption(x.Price!.Id, x.Product.Id, x.Product.Name, x.Product.Kind, x.Price.Terms, x.Product.NeedsShipping))
+            .ToList();
         return new CheckoutOffer(new CheckoutOption(price.Id, product.Id, product.Name, product.Kind, price.Terms, product.NeedsShipping), product.DescriptionMarkdown,
-            product.Features, product.NeedsShipping, product.Kind == ProductKind.Box, addOns);
+            product.Features, product.NeedsShipping, product.Kind == ProductKind.Box, addOns) with
+        { OneTime = oneTime };
     }
 
     /// <summary>Prices a choice as it would be charged now; an unusable coupon is reported and left out.</summary>

@@ -83,6 +83,8 @@ public sealed class StripeCheckout(
     {
         if (!Enabled)
             return (null, "Card payments are taken on this page with the test gateway.");
+        if (choice.OneTimePriceIds.Count > 0)
+            return (null, "One-time products cannot be bought with Stripe yet; remove them to continue.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         List<Domain.Billing.NewSubscriptionItem> items;
         List<Product> products;
