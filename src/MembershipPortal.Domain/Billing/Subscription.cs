@@ -413,10 +413,55 @@ public sealed class Subscription
     {
         EnsureItemsEditable();
         var item = FindItem(itemId);
-        if (_items.Count == 1)
+        if (!_items.Any(i => i.Id != itemId && !i.EndsAtPeriodEnd))
             throw new DomainException("Cannot remove the last item; cancel the subscription instead.");
         Change(now, SubscriptionChangeKind.ItemRemoved, $"Removed {item.Quantity} × {Describe(item.Terms)}.",
             () => _items.Remove(item));
+    }
+
+    /// <summary>
+    /// Takes an item (a mailed kit) off at the end of the current period: it stays, is charged and ships until then, and
+    /// <see cref="ApplyScheduledRemovals"/> removes it when the period ends, before the renewal is charged. The rest of the
+    /// subscription (the membership and its content access) is untouched. At least one item must stay; to end everything,
+    /// cancel the subscription.
+    /// </summary>
+    public void ScheduleItemRemoval(Guid itemId, DateTimeOffset now)
+    {
+        EnsureItemsEditable();
+        var item = FindItem(itemId);
+        if (CancelAtPeriodEnd)
+            throw new DomainException("This subscription is already set to cancel at the end of the period.");
+        if (item.EndsAtPeriodEnd)
+            throw new DomainException($"This item is already set to be removed on {Day(CurrentPeriodEnd)}.");
+        if (!_items.Any(i => i.Id != itemId && !i.EndsAtPeriodEnd))
+            throw new DomainException("Cannot remove the last item; cancel the subscription instead.");
+        Change(now, SubscriptionChangeKind.ItemRemovalScheduled, $"{item.Quantity} × {Describe(item.Terms)} set to be removed on {Day(CurrentPeriodEnd)}.",
+            () => item.SetEndsAtPeriodEnd(true));
+    }
+
+    /// <summary>Keeps an item that was set to be removed at the period end; only before the period ends.</summary>
+    public void UndoItemRemoval(Guid itemId, DateTimeOffset now)
+    {
+        var item = FindItem(itemId);
+        if (!item.EndsAtPeriodEnd)
+            throw new DomainException("This item is not set to be removed.");
+        if (now >= CurrentPeriodEnd)
+            throw new DomainException($"The period ended on {Day(CurrentPeriodEnd)}; the item is removed.");
+        Change(now, SubscriptionChangeKind.ItemRemovalUndone, $"{item.Quantity} × {Describe(item.Terms)} kept.", () => item.SetEndsAtPeriodEnd(false));
+    }
+
+    /// <summary>
+    /// At the period end (before the renewal is charged): removes the items set to end with it, each recorded as removed
+    /// (their MRR leaves then, not when the member asked). Returns the removed items; none before the period ends.
+    /// </summary>
+    public IReadOnlyList<SubscriptionItem> ApplyScheduledRemovals(DateTimeOffset now)
+    {
+        if (now < CurrentPeriodEnd)
+            return [];
+        var ending = _items.Where(i => i.EndsAtPeriodEnd).ToList();
+        foreach (var item in ending)
+            Change(now, SubscriptionChangeKind.ItemRemoved, $"Removed {item.Quantity} × {Describe(item.Terms)} at the end of the period.", () => _items.Remove(item));
+        return ending;
     }
 
     public void ChangeQuantity(Guid itemId, int quantity, DateTimeOffset now)

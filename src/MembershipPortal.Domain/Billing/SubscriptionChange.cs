@@ -14,6 +14,10 @@ public enum SubscriptionChangeKind
     PaymentFailed,
     ItemAdded,
     ItemRemoved,
+
+    /// <summary>An item was set to leave at the period end (MRR unchanged until <see cref="ItemRemoved"/>).</summary>
+    ItemRemovalScheduled,
+    ItemRemovalUndone,
     PlanChanged,
     QuantityChanged,
     CancelScheduled,

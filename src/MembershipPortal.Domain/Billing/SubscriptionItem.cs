@@ -38,6 +38,9 @@ public sealed class SubscriptionItem
 
     public string? CouponCode => Coupon?.Code;
 
+    /// <summary>Set to leave the subscription when the current period ends (a mailed kit the member removed); charged and shipped until then.</summary>
+    public bool EndsAtPeriodEnd { get; private set; }
+
     /// <summary>Price × quantity for one period, before any discount.</summary>
     public Money GrossPerPeriod => Terms.Amount * Quantity;
 
@@ -61,6 +64,8 @@ public sealed class SubscriptionItem
         PriceId = price.Id;
         Terms = price.Terms;
     }
+
+    internal void SetEndsAtPeriodEnd(bool ends) => EndsAtPeriodEnd = ends;
 
     internal void ChangeQuantity(int quantity) => Quantity = RequireQuantity(quantity);
 

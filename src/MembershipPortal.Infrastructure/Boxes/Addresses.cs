@@ -22,12 +22,26 @@ public class MemberAddress
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
-/// <summary>A country the Owner ships boxes to and the flat shipping rate charged per box (with each box's payment).</summary>
-public class ShippingRate
+/// <summary>
+/// A shipping zone (Domain.Shipping.ShippingZone): countries sharing one flat rate per parcel and an optional free-shipping
+/// threshold. Replaced the per-country rates; each former rate became a one-country zone named by its country code.
+/// </summary>
+public class ShippingZone
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public long AmountMinor { get; set; }
+    public required string Currency { get; set; }
+    /// <summary>The goods on one charge from which the parcel ships free, in <see cref="Currency"/>; null for never.</summary>
+    public long? FreeFromMinor { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public List<ShippingZoneCountry> Countries { get; set; } = [];
+}
+
+/// <summary>A country of a zone; the country is the key, so it is in one zone at most.</summary>
+public class ShippingZoneCountry
 {
     /// <summary>ISO 3166 alpha-2.</summary>
     public required string Country { get; set; }
-    public long AmountMinor { get; set; }
-    public required string Currency { get; set; }
-    public DateTimeOffset UpdatedAt { get; set; }
+    public int ZoneId { get; set; }
 }

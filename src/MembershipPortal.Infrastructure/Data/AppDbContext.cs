@@ -58,7 +58,8 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<Boxes.BoxCycleGeneration> BoxCycleGenerations => Set<Boxes.BoxCycleGeneration>();
     public DbSet<Boxes.BoxExtra> BoxExtras => Set<Boxes.BoxExtra>();
     public DbSet<Boxes.MemberAddress> MemberAddresses => Set<Boxes.MemberAddress>();
-    public DbSet<Boxes.ShippingRate> ShippingRates => Set<Boxes.ShippingRate>();
+    public DbSet<Boxes.ShippingZone> ShippingZones => Set<Boxes.ShippingZone>();
+    public DbSet<Boxes.ShippingZoneCountry> ShippingZoneCountries => Set<Boxes.ShippingZoneCountry>();
     public DbSet<Boxes.BoxCycleCost> BoxCycleCosts => Set<Boxes.BoxCycleCost>();
     public DbSet<Boxes.BoxCycleContent> BoxCycleContents => Set<Boxes.BoxCycleContent>();
 

@@ -103,6 +103,9 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(400)")
                         .HasColumnName("CouponJson");
 
+                    b.Property<bool>("EndsAtPeriodEnd")
+                        .HasColumnType("bit");
+
                     b.Property<Guid>("PriceId")
                         .HasColumnType("uniqueidentifier");
 
@@ -852,11 +855,13 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                     b.ToTable("Shipments", (string)null);
                 });
 
-            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.ShippingRate", b =>
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.ShippingZone", b =>
                 {
-                    b.Property<string>("Country")
-                        .HasMaxLength(2)
-                        .HasColumnType("nvarchar(2)");
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
 
                     b.Property<long>("AmountMinor")
                         .HasColumnType("bigint");
@@ -866,12 +871,39 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                         .HasMaxLength(3)
                         .HasColumnType("nvarchar(3)");
 
+                    b.Property<long?>("FreeFromMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("ShippingZones", (string)null);
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.ShippingZoneCountry", b =>
+                {
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("nvarchar(2)");
+
+                    b.Property<int>("ZoneId")
+                        .HasColumnType("int");
+
                     b.HasKey("Country");
 
-                    b.ToTable("ShippingRates", (string)null);
+                    b.HasIndex("ZoneId");
+
+                    b.ToTable("ShippingZoneCountries", (string)null);
                 });
 
             modelBuilder.Entity("MembershipPortal.Infrastructure.Catalog.Product", b =>
@@ -2124,6 +2156,15 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                     b.Navigation("Lines");
                 });
 
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.ShippingZoneCountry", b =>
+                {
+                    b.HasOne("MembershipPortal.Infrastructure.Boxes.ShippingZone", null)
+                        .WithMany("Countries")
+                        .HasForeignKey("ZoneId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("MembershipPortal.Infrastructure.Content.Comp", b =>
                 {
                     b.HasOne("MembershipPortal.Infrastructure.Identity.ApplicationUser", null)
@@ -2310,6 +2351,11 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
             modelBuilder.Entity("MembershipPortal.Domain.Billing.Subscription", b =>
                 {
                     b.Navigation("Items");
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.ShippingZone", b =>
+                {
+                    b.Navigation("Countries");
                 });
 #pragma warning restore 612, 618
         }

@@ -98,6 +98,9 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("CouponJson");
 
+                    b.Property<bool>("EndsAtPeriodEnd")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("PriceId")
                         .HasColumnType("TEXT");
 
@@ -840,11 +843,11 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.ToTable("Shipments", (string)null);
                 });
 
-            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.ShippingRate", b =>
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.ShippingZone", b =>
                 {
-                    b.Property<string>("Country")
-                        .HasMaxLength(2)
-                        .HasColumnType("TEXT");
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("AmountMinor")
                         .HasColumnType("INTEGER");
@@ -854,12 +857,39 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("FreeFromMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("ShippingZones", (string)null);
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.ShippingZoneCountry", b =>
+                {
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ZoneId")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Country");
 
-                    b.ToTable("ShippingRates", (string)null);
+                    b.HasIndex("ZoneId");
+
+                    b.ToTable("ShippingZoneCountries", (string)null);
                 });
 
             modelBuilder.Entity("MembershipPortal.Infrastructure.Catalog.Product", b =>
@@ -2096,6 +2126,15 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.Navigation("Lines");
                 });
 
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.ShippingZoneCountry", b =>
+                {
+                    b.HasOne("MembershipPortal.Infrastructure.Boxes.ShippingZone", null)
+                        .WithMany("Countries")
+                        .HasForeignKey("ZoneId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("MembershipPortal.Infrastructure.Content.Comp", b =>
                 {
                     b.HasOne("MembershipPortal.Infrastructure.Identity.ApplicationUser", null)
@@ -2282,6 +2321,11 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
             modelBuilder.Entity("MembershipPortal.Domain.Billing.Subscription", b =>
                 {
                     b.Navigation("Items");
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Boxes.ShippingZone", b =>
+                {
+                    b.Navigation("Countries");
                 });
 #pragma warning restore 612, 618
         }

@@ -514,6 +514,58 @@ public class SubscriptionTests
         Assert.Equal(-300, subscription.History[^1].MrrDeltaMinor);
     }
 
+    // A kit removed by the member leaves at the period end: charged and shipped until then, the membership goes on.
+    [Fact]
+    public void ScheduleItemRemoval_KitStaysUntilThePeriodEnd_ThenLeaves_MrrDropsOnlyThen()
+    {
+        var subscription = StartActive(Monthly(1000));
+        var kit = subscription.AddItem(Monthly(1200), 1, Now);
+        var end = subscription.CurrentPeriodEnd;
+
+        subscription.ScheduleItemRemoval(kit.Id, Now.AddDays(1));
+        var early = subscription.ApplyScheduledRemovals(end.AddMinutes(-1));
+
+        Assert.Empty(early);
+        Assert.Equal(2, subscription.Items.Count);
+        Assert.True(kit.EndsAtPeriodEnd);
+        Assert.Equal(0, subscription.History[^1].MrrDeltaMinor);
+        var removed = Assert.Single(subscription.ApplyScheduledRemovals(end));
+        Assert.Equal(kit.Id, removed.Id);
+        Assert.Single(subscription.Items);
+        Assert.Equal(SubscriptionStatus.Active, subscription.Status);
+        Assert.Equal((SubscriptionChangeKind.ItemRemoved, -1200L), (subscription.History[^1].Kind, subscription.History[^1].MrrDeltaMinor));
+    }
+
+    [Fact]
+    public void ScheduleItemRemoval_LastItemTwiceOrCancelling_Throws_UndoKeepsIt()
+    {
+        var subscription = StartActive(Monthly(1000));
+        var kit = subscription.AddItem(Monthly(1200), 1, Now);
+        var main = subscription.Items[0];
+
+        subscription.ScheduleItemRemoval(kit.Id, Now);
+
+        Assert.Throws<DomainException>(() => subscription.ScheduleItemRemoval(kit.Id, Now));
+        Assert.Throws<DomainException>(() => subscription.ScheduleItemRemoval(main.Id, Now)); // nothing would be left
+        Assert.Throws<DomainException>(() => subscription.RemoveItem(main.Id, Now));
+        subscription.UndoItemRemoval(kit.Id, Now.AddDays(2));
+        Assert.False(kit.EndsAtPeriodEnd);
+        Assert.Empty(subscription.ApplyScheduledRemovals(subscription.CurrentPeriodEnd));
+        Assert.Throws<DomainException>(() => subscription.UndoItemRemoval(kit.Id, Now));
+        subscription.ScheduleCancel(null, Now);
+        Assert.Throws<DomainException>(() => subscription.ScheduleItemRemoval(kit.Id, Now));
+    }
+
+    [Fact]
+    public void UndoItemRemoval_AfterThePeriodEnd_Throws()
+    {
+        var subscription = StartActive(Monthly(1000));
+        var kit = subscription.AddItem(Monthly(1200), 1, Now);
+        subscription.ScheduleItemRemoval(kit.Id, Now);
+
+        Assert.Throws<DomainException>(() => subscription.UndoItemRemoval(kit.Id, subscription.CurrentPeriodEnd));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(2)]

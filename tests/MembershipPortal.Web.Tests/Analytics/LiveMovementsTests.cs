@@ -1,8 +1,12 @@
 using MembershipPortal.Domain.Metrics;
+using MembershipPortal.Domain.Shipping;
+using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Boxes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -65,7 +69,7 @@ public sealed class LiveMovementsTests : IAsyncLifetime
         factory.Clock.Advance(TimeSpan.FromDays(2));
         Assert.True((await billing.ChangePlanAsync(member, sub, catalog.ProMonthly)).Succeeded);
         factory.Clock.Advance(TimeSpan.FromDays(1));
-        var addOn = await billing.AddAddOnAsync(member, sub, catalog.KitMonthly);
+        var addOn = await billing.AddAddOnAsync(member, sub, catalog.KitMonthly, await AddressAsync(member));
         Assert.True(addOn.Succeeded, addOn.Message);
         factory.Clock.Advance(TimeSpan.FromDays(1));
         Assert.True((await billing.CancelAsync(member, sub, "Too expensive", null)).Succeeded);
@@ -84,6 +88,34 @@ public sealed class LiveMovementsTests : IAsyncLifetime
         Assert.Equal((MovementType.Churn, 3100m), (churn.Type, churn.Amount));
         var reasons = await Service<AnalyticsService>().CancelReasonsAsync(new DashboardRequest(Nov, new YearMonth(2026, 12), AnalyticsFilter.All));
         Assert.Equal([new CancelReasonRow("Too expensive", 1, 0)], reasons);
+    }
+
+    private async Task<Guid?> AddressAsync(string member) =>
+        (await Service<AddressBook>().SaveAsync(member, null, "Home", new PostalAddress("Ada", "1 Main St", null, "Springfield", "IL", "62701", "US"))).Id;
+
+    // A kit added to a membership is add-on expansion; removed (it leaves at the period end) it is contraction, not churn.
+    [Fact]
+    public async Task KitAddedToMembership_IsAddOnExpansion_KitRemovedAtPeriodEnd_IsContraction()
+    {
+        var (member, sub) = await BuyAsync(catalog.ProMonthly);
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        var added = await Service<BillingService>().AddAddOnAsync(member, sub, catalog.KitMonthly, await AddressAsync(member));
+        Assert.True(added.Succeeded, added.Message);
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        Guid kit;
+        await using (var db = factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext())
+            kit = await db.Prices.Where(p => p.Id == catalog.KitMonthly).Select(p => p.ProductId).SingleAsync();
+        Assert.Null(await Service<BoxControls>().RemoveKitAsync(member, sub, kit));
+
+        var november = (await MovementsAsync(Nov)).OrderBy(m => m.Day).ToList();
+        factory.Clock.Advance(TimeSpan.FromDays(30));
+        await factory.Services.GetRequiredService<RenewalRun>().RunOnceAsync(factory.Clock.GetUtcNow());
+        var december = await MovementsAsync(new YearMonth(2026, 12));
+
+        Assert.Equal([MovementType.New, MovementType.Expansion], november.Select(m => m.Type)); // asking to remove moves nothing yet
+        Assert.Equal(1200m, november[1].ExpansionByCause!.AddOn);
+        var contraction = Assert.Single(december);
+        Assert.Equal((member, MovementType.Contraction, 1200m), (contraction.MemberId, contraction.Type, contraction.Amount));
     }
 
     [Fact]

@@ -1,10 +1,12 @@
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Domain.Shipping;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Boxes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -325,10 +327,19 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
         var offered = await billing.AvailableAddOnsAsync(member, subId);
         Assert.Contains(offered, o => o.PriceId == catalog.KitMonthly);
 
-        var result = await billing.AddAddOnAsync(member, subId, catalog.KitMonthly);
+        // The kit ships: a membership without a shipping address gets one from the address book before anything is charged.
+        var refused = await billing.AddAddOnAsync(member, subId, catalog.KitMonthly);
+        var (addressId, _) = await scope.ServiceProvider.GetRequiredService<AddressBook>().SaveAsync(member, null, "Home",
+            new PostalAddress("Ada Member", "1 Kit Road", null, "Springfield", "IL", "62701", "US"));
+        var result = await billing.AddAddOnAsync(member, subId, catalog.KitMonthly, addressId);
+
+        Assert.False(refused.Succeeded);
+        Assert.StartsWith("A shipping address is needed for physical items", refused.Message);
         Assert.True(result.Succeeded, result.Message);
         await using var db = Db();
         Assert.Equal(2, (await db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == subId)).Items.Count);
+        Assert.Equal("1 Kit Road", (await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == subId)).ShippingAddress?.Line1);
+        Assert.Equal(2, await db.Invoices.CountAsync(i => i.SubscriptionId == subId)); // checkout and the kit's share: the refusal charged nothing
     }
 
     public Task DisposeAsync()

@@ -95,12 +95,12 @@ public sealed class CycleContentTests(MemberAdminFixture fixture) : IClassFixtur
     {
         using var member = await BoxTimeline.SignedInAsync(fixture.Factory);
         using var staff = await BoxTimeline.SignedInAsync(fixture.Factory, PortalRoles.Staff);
-        var refused = await member.GetAsync("/admin/boxes");
+        var refused = await member.GetAsync("/admin/fulfilment");
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
         Assert.StartsWith("/Account/AccessDenied", refused.Headers.Location!.PathAndQuery);
-        var anonymous = await fixture.Anonymous.GetAsync("/admin/boxes");
+        var anonymous = await fixture.Anonymous.GetAsync("/admin/fulfilment");
         Assert.StartsWith("/Account/Login", anonymous.Headers.Location!.PathAndQuery);
-        Assert.Contains("data-testid=\"cycle-content\"", await staff.GetStringAsync("/admin/boxes"));
+        Assert.Contains("data-testid=\"cycle-content\"", await staff.GetStringAsync("/admin/fulfilment"));
     }
 
     [Fact]
@@ -194,7 +194,7 @@ public sealed class CycleContentTests(MemberAdminFixture fixture) : IClassFixtur
             var memberPage = await member.GetStringAsync("/account/boxes");
             Assert.Equal(title, InertHtml.TextOf(memberPage, "box-content-title"));
             Assert.Equal(Clip(payload, CycleContentRules.LineMax), InertHtml.TextOf(memberPage, "box-content-item"));
-            var adminPage = await owner.GetStringAsync("/admin/boxes");
+            var adminPage = await owner.GetStringAsync("/admin/fulfilment");
             Assert.Contains(InertHtml.Parse(adminPage).QuerySelectorAll("[data-testid='cycle-content-title'] input, input[data-testid='cycle-content-title']"),
                 e => e.GetAttribute("value") == title);
             failures.AddRange(InertHtml.Problems(memberPage).Select(p => $"line {line} /account/boxes: {p}"));

@@ -48,8 +48,8 @@ public sealed class PastDueShipmentTests(MemberAdminFixture fixture) : IClassFix
     {
         using var owner = await BoxTimeline.SignedInAsync(fixture.Factory, PortalRoles.Owner);
         using var staffClient = await BoxTimeline.SignedInAsync(fixture.Factory, PortalRoles.Staff);
-        Assert.Contains("Ship to past-due members inside the grace period", await owner.GetStringAsync("/admin/boxes"));
-        var staff = await staffClient.GetStringAsync("/admin/boxes");
+        Assert.Contains("Ship to past-due members inside the grace period", await owner.GetStringAsync("/admin/fulfilment"));
+        var staff = await staffClient.GetStringAsync("/admin/fulfilment");
         Assert.Contains("(the Owner&#x27;s choice)", staff);
         Assert.DoesNotContain("Ship to past-due members inside the grace period", staff);
     }

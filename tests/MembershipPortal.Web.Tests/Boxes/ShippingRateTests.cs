@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MembershipPortal.Web.Tests.Boxes;
 
-/// <summary>The Owner's shipping countries and flat rates: only those countries are accepted, and the rate is charged per box.</summary>
+/// <summary>The Owner's shipping zones as one-country zones (the rates they replaced): only zone countries are accepted, and the rate is charged per box.</summary>
 public sealed class ShippingRateTests(MemberAdminFixture fixture) : IClassFixture<MemberAdminFixture>
 {
     private AuditActor Owner => fixture.OwnerActor; // a real Owner: every Owner/Staff write is checked against the database
@@ -20,11 +20,11 @@ public sealed class ShippingRateTests(MemberAdminFixture fixture) : IClassFixtur
     public async Task Rates_OwnerOnly_LimitCountries_ChargedAtCheckoutAndRenewal_StatedInTheReminder_NothingForASkippedBox()
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
-        var rates = scope.ServiceProvider.GetRequiredService<ShippingRates>();
-        Assert.Equal("Only the Owner can change where boxes ship.", await rates.SetAsync("US", 500, "USD", fixture.StaffActor));
-        Assert.StartsWith("Choose one of the countries", await rates.SetAsync("JP", 500, "USD", Owner));
-        Assert.Null(await rates.SetAsync("US", 500, "USD", Owner));
-        Assert.Null(await rates.SetAsync("CA", 900, "USD", Owner));
+        var rates = scope.ServiceProvider.GetRequiredService<ShippingZones>();
+        Assert.Equal("Only the Owner can change where parcels ship.", await rates.SaveAsync(null, new ZoneInput("US", ["US"], 500, "USD", null), fixture.StaffActor));
+        Assert.StartsWith("JP is not a country", await rates.SaveAsync(null, new ZoneInput("Japan", ["JP"], 500, "USD", null), Owner));
+        Assert.Null(await rates.SaveAsync(null, new ZoneInput("US", ["US"], 500, "USD", null), Owner));
+        Assert.Null(await rates.SaveAsync(null, new ZoneInput("Canada", ["CA"], 900, "USD", null), Owner));
         Assert.Equal(["CA", "US"], (await rates.OfferedCountriesAsync()).Order());
 
         var (_, problems) = await scope.ServiceProvider.GetRequiredService<AddressBook>().SaveAsync(fixture.MemberId, null, null,

@@ -18,7 +18,7 @@ public sealed class UnitEconomicsTests(MemberAdminFixture fixture) : IClassFixtu
     public async Task Margin_RevenueOfTheBoxesLessTheOwnersUnitCosts_SlipsPerBox()
     {
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
-        Assert.Null(await scope.ServiceProvider.GetRequiredService<ShippingRates>().SetAsync("US", 500, "USD", Owner));
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<ShippingZones>().SaveAsync(null, new ZoneInput("US", ["US"], 500, "USD", null), Owner));
         var cycle = BoxTimeline.Open(fixture.Factory);
         var first = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
         var second = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
@@ -55,10 +55,10 @@ public sealed class UnitEconomicsTests(MemberAdminFixture fixture) : IClassFixtu
         Assert.Equal(2, Regex.Matches(slips, "data-testid=\"slip\"").Count);
         Assert.Contains("1 Main Street", slips);
         Assert.NotEqual(HttpStatusCode.OK, (await member.GetAsync($"/admin/boxes/{box}/{cycle}/slips")).StatusCode);
-        var page = await staff.GetStringAsync("/admin/boxes");
+        var page = await staff.GetStringAsync("/admin/fulfilment");
         Assert.Contains("Packing slips", page);
         Assert.DoesNotContain("Unit economics", page);
         using var owner = await BoxTimeline.SignedInAsync(fixture.Factory, PortalRoles.Owner);
-        Assert.Contains("Unit economics", await owner.GetStringAsync("/admin/boxes"));
+        Assert.Contains("Unit economics", await owner.GetStringAsync("/admin/fulfilment"));
     }
 }

@@ -48,4 +48,28 @@ public sealed class MigrationsTests
         static IEnumerable<string> Names(DbContext db) => db.Database.GetMigrations().Select(m => m[(m.IndexOf('_') + 1)..]);
         Assert.Equal(Names(sqlite), Names(sqlServer));
     }
+
+    // Per-country shipping rates became zones: each existing rate is a one-country zone at the same rate (and back on Down).
+    [Fact]
+    public async Task ShippingZonesMigration_EachRateBecomesAOneCountryZone()
+    {
+        await using var keeper = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source=file:zones{Guid.NewGuid():N}?mode=memory&cache=shared");
+        await keeper.OpenAsync();
+        await using var db = new SqliteAppDbContext(DesignTimeServices.Sqlite(keeper.ConnectionString));
+        var migrator = db.GetService<IMigrator>();
+        var zones = db.Database.GetMigrations().Single(m => m.EndsWith("_ShippingZones", StringComparison.Ordinal));
+        var before = db.Database.GetMigrations().TakeWhile(m => m != zones).Last();
+        await migrator.MigrateAsync(before);
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO ShippingRates (Country, AmountMinor, Currency, UpdatedAt) VALUES ('US', 500, 'USD', 0), ('CA', 900, 'USD', 0);");
+
+        await migrator.MigrateAsync(zones);
+        var migrated = await db.ShippingZones.Include(z => z.Countries).OrderBy(z => z.Name).ToListAsync();
+        await migrator.MigrateAsync(before);
+        var back = await db.Database.SqlQueryRaw<long>("SELECT AmountMinor AS Value FROM ShippingRates ORDER BY Country").ToListAsync();
+
+        Assert.Equal([("CA", 900L, "USD", "CA"), ("US", 500L, "USD", "US")],
+            migrated.Select(z => (z.Name, z.AmountMinor, z.Currency, Assert.Single(z.Countries).Country)));
+        Assert.All(migrated, z => Assert.Null(z.FreeFromMinor));
+        Assert.Equal([900L, 500L], back);
+    }
 }

@@ -40,7 +40,7 @@ public sealed class StripeCheckoutParityTests : IDisposable
     private async Task AddRateAsync(string country, long minor, string currency = "USD")
     {
         await using var db = await factory.DbAsync();
-        db.ShippingRates.Add(new ShippingRate { Country = country, AmountMinor = minor, Currency = currency, UpdatedAt = factory.Clock.GetUtcNow() });
+        db.ShippingZones.Add(new ShippingZone { Name = country, AmountMinor = minor, Currency = currency, UpdatedAt = factory.Clock.GetUtcNow(), Countries = [new() { Country = country }] });
         await db.SaveChangesAsync();
     }
 

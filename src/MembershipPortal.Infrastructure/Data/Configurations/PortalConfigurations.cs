@@ -152,14 +152,26 @@ internal sealed class MemberAddressConfiguration : IEntityTypeConfiguration<Boxe
     }
 }
 
-internal sealed class ShippingRateConfiguration : IEntityTypeConfiguration<Boxes.ShippingRate>
+internal sealed class ShippingZoneConfiguration : IEntityTypeConfiguration<Boxes.ShippingZone>
 {
-    public void Configure(EntityTypeBuilder<Boxes.ShippingRate> b)
+    public void Configure(EntityTypeBuilder<Boxes.ShippingZone> b)
     {
-        b.ToTable("ShippingRates");
+        b.ToTable("ShippingZones");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Name).HasMaxLength(64);
+        b.HasIndex(x => x.Name).IsUnique();
+        b.Property(x => x.Currency).HasMaxLength(3);
+        b.HasMany(x => x.Countries).WithOne().HasForeignKey(c => c.ZoneId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ShippingZoneCountryConfiguration : IEntityTypeConfiguration<Boxes.ShippingZoneCountry>
+{
+    public void Configure(EntityTypeBuilder<Boxes.ShippingZoneCountry> b)
+    {
+        b.ToTable("ShippingZoneCountries");
         b.HasKey(x => x.Country);
         b.Property(x => x.Country).HasMaxLength(2);
-        b.Property(x => x.Currency).HasMaxLength(3);
     }
 }
 

@@ -10,6 +10,8 @@ public sealed class CheckoutChoice
 {
     public Guid PriceId { get; set; }
     public List<Guid> AddOnPriceIds { get; set; } = [];
+    /// <summary>One-time products bought once with the plan (a starter kit): charged today, shipped once.</summary>
+    public List<Guid> OneTimePriceIds { get; set; } = [];
     public int Quantity { get; set; } = 1;
     public string? CouponCode { get; set; }
     public AddressInput? Shipping { get; set; }
@@ -32,7 +34,11 @@ public sealed record CheckoutOption(Guid PriceId, Guid ProductId, string Product
 
 public sealed record CheckoutOffer(
     CheckoutOption Main, string? Description, IReadOnlyList<string> Features, bool NeedsShipping, bool QuantityAllowed,
-    IReadOnlyList<CheckoutOption> AddOns);
+    IReadOnlyList<CheckoutOption> AddOns)
+{
+    /// <summary>One-time products offered with the plan (a starter kit): charged today, once.</summary>
+    public IReadOnlyList<CheckoutOption> OneTime { get; init; } = [];
+}
 
 public sealed record CheckoutQuote(FirstInvoice Invoice, string? CouponMessage, bool CouponApplied);
 

@@ -1,6 +1,7 @@
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
+using MembershipPortal.Domain.Shipping;
 using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Catalog;
@@ -236,14 +237,20 @@ public sealed class BillingService(
             .Select(x => new CheckoutOption(x.Item2!.Id, x.a.Id, x.a.Name, x.a.Kind, x.Item2.Terms, x.a.NeedsShipping)).ToList();
     }
 
-    /// <summary>Adds an add-on now and charges its share of the rest of the current period.</summary>
-    public Task<ActionResult> AddAddOnAsync(string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct = default) =>
+    /// <summary>
+    /// Adds an add-on now and charges its share of the rest of the current period. An add-on that ships (a kit) on a
+    /// subscription with no shipping address yet needs one: <paramref name="addressId"/>, from the member's address book,
+    /// checked before anything is charged.
+    /// </summary>
+    public Task<ActionResult> AddAddOnAsync(string memberId, Guid subscriptionId, Guid priceId, Guid? addressId = null, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             if (!(await AvailableAddOnsAsync(memberId, subscriptionId, ct)).Any(a => a.PriceId == priceId))
                 throw new DomainException("That add-on cannot be added to this subscription.");
             var price = await db.Prices.SingleAsync(p => p.Id == priceId, ct);
             var product = await db.Products.SingleAsync(p => p.Id == price.ProductId, ct);
+            if (product.NeedsShipping)
+                await EnsureShipToAsync(db, memberId, sub.Id, addressId, ct);
             var share = ProratedShare(sub, price.Terms, 1, now);
             var error = await ChargeAsync(db, sub, share, $"addon:{sub.Id}:{sub.Version}:{priceId}", $"{product.Name} (rest of this period)", "subscription_update", now, ct);
             if (error is not null)
@@ -251,6 +258,22 @@ public sealed class BillingService(
             sub.AddItem(price, 1, now);
             return $"{product.Name} added; {share.Display()} charged for the rest of this period.";
         }, ct);
+
+    /// <summary>Gives the subscription a shipping address from the member's book when it has none (saved with the add-on).</summary>
+    private static async Task EnsureShipToAsync(AppDbContext db, string memberId, Guid subscriptionId, Guid? addressId, CancellationToken ct)
+    {
+        var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == subscriptionId, ct);
+        if (record.ShippingAddress is not null)
+            return;
+        var address = addressId is { } id ? await db.MemberAddresses.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.MemberId == memberId, ct) : null;
+        if (address is null)
+            throw new DomainException("A shipping address is needed for physical items: choose one of your addresses (add one under My addresses).");
+        var postal = Boxes.AddressBook.ToPostal(address);
+        var problems = AddressRules.Validate(postal, await Boxes.ShippingZones.CountriesAsync(db, ct));
+        if (problems.Count > 0)
+            throw new DomainException(string.Join(" ", problems));
+        (record.AddressId, record.ShippingAddress) = (address.Id, Boxes.AddressBook.ToShipping(AddressRules.Normalize(postal)));
+    }
 
     /// <summary>Removes an add-on now; no refund for the rest of the period (it stops at the next renewal).</summary>
     public Task<ActionResult> RemoveItemAsync(string memberId, Guid subscriptionId, Guid itemId, CancellationToken ct = default) =>

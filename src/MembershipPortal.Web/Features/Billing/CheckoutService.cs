@@ -1,8 +1,10 @@
 using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Boxes;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Domain.Shipping;
 using MembershipPortal.Infrastructure.Billing;
+using MembershipPortal.Infrastructure.Boxes;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Payments;
@@ -18,7 +20,8 @@ namespace MembershipPortal.Web.Features.Billing;
 /// then write the subscription, invoice, payment and billing profile in one transaction. A decline writes nothing.
 /// </summary>
 public sealed class CheckoutService(
-    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, NoticeQueue notices, ILogger<CheckoutService> logger)
+    IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, NoticeQueue notices, ILogger<CheckoutService> logger,
+    Admin.BusinessSettings business)
 {
     public async Task<CheckoutOffer?> GetPageAsync(Guid priceId, CancellationToken ct = default)
     {
@@ -41,8 +44,19 @@ public sealed class CheckoutService(
             .Where(x => x.Price is not null)
             .Select(x => new CheckoutOption(x.Price!.Id, x.Product.Id, x.Product.Name, x.Product.Kind, x.Price.Terms, x.Product.NeedsShipping))
             .ToList();
+        var oneTimeProducts = (await db.Products.AsNoTracking()
+                .Where(p => p.Kind == ProductKind.AddOn && p.IsVisible && p.AddOnBilling == AddOnBilling.OneTime).ToListAsync(ct))
+            .Where(p => p.AttachableTo.Count == 0 || p.AttachableTo.Contains(product.Id)).ToList();
+        var oneTimeIds = oneTimeProducts.Select(p => p.Id).ToList();
+        var oneTimePrices = await db.Prices.AsNoTracking().Where(p => oneTimeIds.Contains(p.ProductId) && !p.IsArchived).ToListAsync(ct);
+        var oneTime = oneTimeProducts
+            .Select(p => (Product: p, Price: oneTimePrices.Where(x => x.ProductId == p.Id && x.Terms.Currency == price.Terms.Currency).OrderBy(x => x.Terms.Amount.Minor).FirstOrDefault()))
+            .Where(x => x.Price is not null)
+            .Select(x => new CheckoutOption(x.Price!.Id, x.Product.Id, x.Product.Name, x.Product.Kind, x.Price.Terms, x.Product.NeedsShipping))
+            .ToList();
         return new CheckoutOffer(new CheckoutOption(price.Id, product.Id, product.Name, product.Kind, price.Terms, product.NeedsShipping), product.DescriptionMarkdown,
-            product.Features, product.NeedsShipping, product.Kind == ProductKind.Box, addOns);
+            product.Features, product.NeedsShipping, product.Kind == ProductKind.Box, addOns) with
+        { OneTime = oneTime };
     }
 
     /// <summary>Prices a choice as it would be charged now; an unusable coupon is reported and left out.</summary>
@@ -52,9 +66,10 @@ public sealed class CheckoutService(
         var now = clock.GetUtcNow();
         var (items, products) = await LoadItemsAsync(db, choice, ct);
         var (coupon, couponError) = await FindCouponAsync(db, choice.CouponCode, items, now, ct);
-        var invoice = InvoiceCalculator.ForCheckout(items, now, coupon);
-        if (products.Any(p => p.NeedsShipping) && choice.Shipping is { } to)
-            invoice = await WithShippingAsync(db, invoice, AddressRules.Normalize(ToPostal(to)).Country, ct);
+        var oneTime = await LoadOneTimeAsync(db, choice, products[0], items[0].Price.Terms.Currency, ct);
+        var invoice = WithOneTime(InvoiceCalculator.ForCheckout(items, now, coupon), oneTime);
+        if ((products.Any(p => p.NeedsShipping) || oneTime.Any(o => o.Product.NeedsShipping)) && choice.Shipping is { } to)
+            invoice = await WithShippingAsync(db, invoice, AddressRules.Normalize(ToPostal(to)).Country, products.Any(p => p.NeedsShipping), ct);
         return new CheckoutQuote(invoice, couponError, coupon is not null);
     }
 
@@ -62,20 +77,22 @@ public sealed class CheckoutService(
     public async Task<IReadOnlyList<string>> ShippingCountriesAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ShippingRates.CountriesAsync(db, ct) is { } set ? [.. AddressRules.SupportedCountries.Where(set.Contains)] : AddressRules.SupportedCountries;
+        return await ShippingZones.CountriesAsync(db, ct) is { } set ? [.. AddressRules.SupportedCountries.Where(set.Contains)] : AddressRules.SupportedCountries;
     }
 
-    /// <summary>Adds the Owner's flat rate for the country: today when today's charge pays the first period, else with the first charge after the trial.</summary>
-    private static async Task<FirstInvoice> WithShippingAsync(AppDbContext db, FirstInvoice invoice, string country, CancellationToken ct)
+    /// <summary>Adds the country's zone rate per parcel: today when today's charge pays the first period, else with the first charge after the trial.</summary>
+    /// <param name="recurring">Whether the plan's own items ship (each renewal then pays a parcel too); false when only one-time products ship, charged today.</param>
+    private static async Task<FirstInvoice> WithShippingAsync(AppDbContext db, FirstInvoice invoice, string country, bool recurring, CancellationToken ct)
     {
-        var chargedNow = invoice.TrialEndsAt is null;
-        if (await ShippingRates.LineAsync(db, country, invoice.FirstCharge.Currency, chargedNow, ct) is not { } line)
+        var chargedNow = invoice.TrialEndsAt is null || !recurring;
+        // The goods a free-shipping threshold is measured against: what the items cost each period, after recurring discounts.
+        if (await ShippingZones.LineAsync(db, country, invoice.RecurringAmount, chargedNow, ct) is not { } line)
             return invoice;
         return invoice with
         {
             Lines = [.. invoice.Lines, line],
             FirstCharge = chargedNow ? invoice.FirstCharge + line.Amount : invoice.FirstCharge,
-            RecurringAmount = invoice.RecurringAmount + line.Amount,
+            RecurringAmount = recurring ? invoice.RecurringAmount + line.Amount : invoice.RecurringAmount,
         };
     }
 
@@ -89,6 +106,7 @@ public sealed class CheckoutService(
         List<Product> products;
         Coupon? coupon;
         FirstInvoice invoice;
+        List<(CatalogPrice Price, Product Product)> oneTime;
         try
         {
             (items, products) = await LoadItemsAsync(db, choice, ct);
@@ -96,7 +114,8 @@ public sealed class CheckoutService(
             (coupon, couponError) = await FindCouponAsync(db, choice.CouponCode, items, now, ct);
             if (couponError is not null)
                 return CheckoutOutcome.Fail(couponError);
-            invoice = InvoiceCalculator.ForCheckout(items, now, coupon);
+            oneTime = await LoadOneTimeAsync(db, choice, products[0], items[0].Price.Terms.Currency, ct);
+            invoice = WithOneTime(InvoiceCalculator.ForCheckout(items, now, coupon), oneTime);
         }
         catch (DomainException ex)
         {
@@ -104,15 +123,15 @@ public sealed class CheckoutService(
         }
 
         PostalAddress? address = null;
-        if (products.Any(p => p.NeedsShipping))
+        if (products.Any(p => p.NeedsShipping) || oneTime.Any(o => o.Product.NeedsShipping))
         {
             if (choice.Shipping is null)
                 return CheckoutOutcome.Fail("A shipping address is needed for physical items.");
-            var problems = AddressRules.Validate(ToPostal(choice.Shipping), await ShippingRates.CountriesAsync(db, ct));
+            var problems = AddressRules.Validate(ToPostal(choice.Shipping), await ShippingZones.CountriesAsync(db, ct));
             if (problems.Count > 0)
                 return CheckoutOutcome.Fail(string.Join(" ", problems));
             address = AddressRules.Normalize(ToPostal(choice.Shipping));
-            invoice = await WithShippingAsync(db, invoice, address.Country, ct);
+            invoice = await WithShippingAsync(db, invoice, address.Country, products.Any(p => p.NeedsShipping), ct);
         }
 
         var profile = await db.BillingProfiles.FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
@@ -157,6 +176,7 @@ public sealed class CheckoutService(
         profile.TestCardToken = attached.Token;
         profile.UpdatedAt = now;
 
+        Guid? invoiceId = null;
         if (invoice.FirstCharge.Minor > 0 || invoice.TrialEndsAt is null)
         {
             var record = Ledger.PaidInvoice(memberId, subscription.Id, invoice.Lines.Where(l => l.ChargedNow), invoice.FirstCharge, now,
@@ -164,7 +184,9 @@ public sealed class CheckoutService(
             db.Invoices.Add(record);
             db.Payments.Add(Ledger.Payment(record, paymentId, attached.Last4, now));
             await notices.QueueReceiptAsync(db, subscription, record, now, ct);
+            invoiceId = record.Id;
         }
+        await AddOneTimeGoodsAsync(db, subscription, products, oneTime, invoiceId, paymentId, now, ct);
         await notices.QueueAsync(db, NoticeKind.Welcome, NoticeQueue.Keys.Welcome(subscription.Id), subscription, now, ct: ct);
         try
         {
@@ -180,6 +202,64 @@ public sealed class CheckoutService(
             return CheckoutOutcome.Fail("Something went wrong while saving your subscription; you have not been charged. Please try again.");
         }
         return new CheckoutOutcome(true, null, subscription.Id);
+    }
+
+    /// <summary>The one-time products chosen with the plan: visible one-time add-ons attachable to it, priced in its currency.</summary>
+    internal static async Task<List<(CatalogPrice Price, Product Product)>> LoadOneTimeAsync(AppDbContext db, CheckoutChoice choice, Product main, string currency,
+        CancellationToken ct)
+    {
+        var ids = choice.OneTimePriceIds.Distinct().ToList();
+        if (ids.Count == 0)
+            return [];
+        var prices = await db.Prices.AsNoTracking().Where(p => ids.Contains(p.Id) && !p.IsArchived).ToListAsync(ct);
+        var productIds = prices.Select(p => p.ProductId).ToList();
+        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id) && p.IsVisible).ToDictionaryAsync(p => p.Id, ct);
+        if (prices.Count != ids.Count || prices.Any(p => !products.ContainsKey(p.ProductId)))
+            throw new DomainException("One of the chosen products is not for sale.");
+        foreach (var price in prices)
+        {
+            var product = products[price.ProductId];
+            if (product is not { Kind: ProductKind.AddOn, AddOnBilling: AddOnBilling.OneTime } || (product.AttachableTo.Count > 0 && !product.AttachableTo.Contains(main.Id)))
+                throw new DomainException($"{product.Name} cannot be bought with {main.Name}.");
+            if (price.Terms.Currency != currency)
+                throw new DomainException($"{product.Name} is not sold in {currency}.");
+        }
+        return [.. prices.Select(p => (p, products[p.ProductId]))];
+    }
+
+    /// <summary>One-time products are charged today, once, whatever the trial; they never recur.</summary>
+    private static FirstInvoice WithOneTime(FirstInvoice invoice, List<(CatalogPrice Price, Product Product)> oneTime) =>
+        oneTime.Count == 0 ? invoice : invoice with
+        {
+            Lines = [.. invoice.Lines, .. oneTime.Select(o => new InvoiceLine(InvoiceLineKind.Subscription, o.Product.Id, $"{o.Product.Name} (one-time)", 1, o.Price.Terms.Amount, true))],
+            FirstCharge = oneTime.Aggregate(invoice.FirstCharge, (sum, o) => sum + o.Price.Terms.Amount),
+        };
+
+    /// <summary>Records the mailed one-time products bought at checkout for shipment (<see cref="OneTimeGoods.Route"/>): with the subscription's parcel, else on their own.</summary>
+    private async Task AddOneTimeGoodsAsync(AppDbContext db, Subscription sub, List<Product> products, List<(CatalogPrice Price, Product Product)> oneTime,
+        Guid? invoiceId, string? paymentId, DateTimeOffset now, CancellationToken ct)
+    {
+        var zone = await business.TimeZoneAsync(ct);
+        var parcel = ShipmentPlan.ParcelProduct(products.Select(p => new PlanItem(p.Id, p.Kind, p.ShipsPhysically)));
+        var parcelSchedule = parcel is { } id ? ShipmentService.Schedule(products.Single(p => p.Id == id), zone) : null;
+        foreach (var (price, product) in oneTime.Where(o => o.Product.NeedsShipping))
+        {
+            var route = OneTimeGoods.Route(parcelSchedule, ShipmentService.Schedule(product, zone), now);
+            db.BoxExtras.Add(new BoxExtra
+            {
+                SubscriptionId = sub.Id,
+                MemberId = sub.MemberId,
+                ProductId = product.Id,
+                PriceId = price.Id,
+                Description = product.Name,
+                AmountMinor = price.Terms.Amount.Minor,
+                Currency = price.Terms.Currency,
+                Cycle = route.Cycle.ToString(),
+                InvoiceId = invoiceId,
+                GatewayPaymentId = paymentId,
+                CreatedAt = now,
+            });
+        }
     }
 
     internal static async Task<(List<NewSubscriptionItem> Items, List<Product> Products)> LoadItemsAsync(AppDbContext db, CheckoutChoice choice, CancellationToken ct)

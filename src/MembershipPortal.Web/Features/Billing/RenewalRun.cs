@@ -110,6 +110,8 @@ public sealed class RenewalRun(
         }
         else
         {
+            // A kit the member removed leaves now, before the renewal is priced; the membership renews without it.
+            sub.ApplyScheduledRemovals(now);
             if (sub.HasScheduledChange)
             {
                 var price = await db.Prices.SingleAsync(p => p.Id == sub.ScheduledPriceId, ct);
@@ -160,7 +162,7 @@ public sealed class RenewalRun(
             lines.Insert(0, new InvoiceLine(InvoiceLineKind.Subscription, waiver.BoxProductId, $"{waiver.BoxName}: {waiver.Cycle} box skipped, not charged", 1,
                 Money.Zero(sub.Currency), true));
         }
-        else if (await ShippingRates.RenewalLineAsync(db, sub, ct) is { } shippingLine)
+        else if (await ShippingZones.RenewalLineAsync(db, sub, lines.Aggregate(Money.Zero(sub.Currency), (sum, l) => sum + l.Amount), ct) is { } shippingLine)
         {
             lines.Add(shippingLine);
         }

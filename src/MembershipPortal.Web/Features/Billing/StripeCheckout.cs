@@ -83,6 +83,8 @@ public sealed class StripeCheckout(
     {
         if (!Enabled)
             return (null, "Card payments are taken on this page with the test gateway.");
+        if (choice.OneTimePriceIds.Count > 0)
+            return (null, "One-time products cannot be bought with Stripe yet; remove them to continue.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         List<Domain.Billing.NewSubscriptionItem> items;
         List<Product> products;
@@ -124,11 +126,12 @@ public sealed class StripeCheckout(
         var shipTo = needsShipping && choice.Shipping?.Country?.Trim().ToUpperInvariant() is { Length: 2 } chosen
             && Domain.Shipping.AddressRules.SupportedCountries.Contains(chosen) ? chosen : null;
         CheckoutShippingLine? shippingLine = null;
-        if (needsShipping && await Boxes.ShippingRates.CountriesAsync(db, ct) is { } countries)
+        if (needsShipping && await Boxes.ShippingZones.CountriesAsync(db, ct) is { } countries)
         {
             if (shipTo is null || !countries.Contains(shipTo))
                 return (null, "Choose a country we ship to.");
-            if (await Boxes.ShippingRates.LineAsync(db, shipTo, main.Currency, chargedNow: true, ct) is { } rate)
+            var goods = items.Where(i => i.Price.Terms.Currency == main.Currency).Aggregate(Money.Zero(main.Currency), (sum, i) => sum + i.Price.Terms.Amount * i.Quantity);
+            if (await Boxes.ShippingZones.LineAsync(db, shipTo, goods, chargedNow: true, ct) is { } rate)
                 shippingLine = new CheckoutShippingLine(rate.Amount, main.Interval.ToString().ToLowerInvariant(), main.IntervalCount);
         }
 

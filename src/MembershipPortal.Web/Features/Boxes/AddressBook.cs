@@ -41,7 +41,7 @@ public sealed class AddressBook(IDbContextFactory<AppDbContext> dbFactory, TimeP
     public async Task<(Guid? Id, IReadOnlyList<string> Problems)> SaveAsync(string memberId, Guid? id, string? label, PostalAddress input, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var problems = AddressRules.Validate(input, await ShippingRates.CountriesAsync(db, ct)).ToList();
+        var problems = AddressRules.Validate(input, await ShippingZones.CountriesAsync(db, ct)).ToList();
         label = string.IsNullOrWhiteSpace(label) ? null : label.Trim();
         if (label is { Length: > 40 })
             problems.Add("The label can be at most 40 characters.");
@@ -92,12 +92,12 @@ public sealed class AddressBook(IDbContextFactory<AppDbContext> dbFactory, TimeP
             return "Subscription not found.";
         if (Ended.Contains(sub.Status))
             return "This subscription has ended.";
-        if (!await ShippingRates.ShipsAsync(db, sub, ct))
+        if (!await ShippingZones.ShipsAsync(db, sub, ct))
             return "Nothing in this subscription is mailed.";
         var address = await db.MemberAddresses.AsNoTracking().FirstOrDefaultAsync(a => a.Id == addressId && a.MemberId == memberId, ct);
         if (address is null)
             return "This address is not in your address book.";
-        var problems = AddressRules.Validate(ToPostal(address), await ShippingRates.CountriesAsync(db, ct));
+        var problems = AddressRules.Validate(ToPostal(address), await ShippingZones.CountriesAsync(db, ct));
         if (problems.Count > 0)
             return string.Join(" ", problems);
         var record = await db.SubscriptionRecords.FirstAsync(r => r.SubscriptionId == subscriptionId, ct);

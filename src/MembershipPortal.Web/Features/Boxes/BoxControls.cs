@@ -36,8 +36,8 @@ public sealed class BoxControls(
         var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct, tracked);
         if (sub is null)
             return (null, "Subscription not found.");
-        var productIds = sub.Items.Select(i => i.ProductId).ToList();
-        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => productIds.Contains(p.Id) && p.Kind == ProductKind.Box, ct);
+        // The parcel's product: the box, else a membership's or course's mailed kit (ShipmentPlan), whose cycles a pause skips.
+        var product = (await ShipmentService.ParcelProductsAsync(db, [sub], ct)).GetValueOrDefault(sub.Id);
         if (product is null)
             return (null, "This subscription has no box.");
         if (sub.Status is not (SubscriptionStatus.Active or SubscriptionStatus.Trialing))
@@ -54,7 +54,8 @@ public sealed class BoxControls(
         var (box, problem) = await FindAsync(db, memberId, subscriptionId, false, ct);
         if (box is null)
             return problem;
-        if (!box.Product.AllowPause)
+        // A kit's pause is only skips of the kit (the membership runs on), so it needs no Owner switch; a box needs AllowPause.
+        if (box.Product.Kind == ProductKind.Box && !box.Product.AllowPause)
             return $"{box.Product.Name} cannot be paused; you can skip a box instead.";
         var now = clock.GetUtcNow();
         var keys = box.Schedule.PauseCycles(cycles, now).Select(c => c.ToString()).ToList();
@@ -85,6 +86,42 @@ public sealed class BoxControls(
         if (await credits.RemoveAsync(skip, ct) is { } creditProblem)
             return creditProblem;
         db.BoxSkips.Remove(skip);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>
+    /// Takes a mailed kit off the subscription at the end of the current period (<see cref="Subscription.ScheduleItemRemoval"/>):
+    /// the kit is charged and ships until then, the membership and its content go on. Test gateway only for now.
+    /// </summary>
+    public async Task<string?> RemoveKitAsync(string memberId, Guid subscriptionId, Guid kitProductId, CancellationToken ct = default) =>
+        await ChangeKitAsync(memberId, subscriptionId, kitProductId, (sub, item, now) => sub.ScheduleItemRemoval(item.Id, now), ct);
+
+    /// <summary>Keeps a kit that was set to be removed at the period end.</summary>
+    public async Task<string?> KeepKitAsync(string memberId, Guid subscriptionId, Guid kitProductId, CancellationToken ct = default) =>
+        await ChangeKitAsync(memberId, subscriptionId, kitProductId, (sub, item, now) => sub.UndoItemRemoval(item.Id, now), ct);
+
+    private async Task<string?> ChangeKitAsync(string memberId, Guid subscriptionId, Guid kitProductId, Action<Subscription, SubscriptionItem, DateTimeOffset> change,
+        CancellationToken ct)
+    {
+        if (gateway.UsesHostedPages)
+            return "A kit cannot be removed here while payments go through Stripe yet; use Manage billing.";
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sub = await db.Subscriptions.Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
+        if (sub is null)
+            return "Subscription not found.";
+        var item = sub.Items.FirstOrDefault(i => i.ProductId == kitProductId);
+        var product = item is null ? null : await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == kitProductId, ct);
+        if (item is null || product is not { Kind: ProductKind.AddOn, ShipsPhysically: true })
+            return "This subscription has no such kit.";
+        try
+        {
+            change(sub, item, clock.GetUtcNow());
+        }
+        catch (DomainException ex)
+        {
+            return ex.Message;
+        }
         await db.SaveChangesAsync(ct);
         return null;
     }

@@ -3,6 +3,7 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Boxes;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
+using MembershipPortal.Domain.Shipping;
 using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Boxes;
@@ -39,7 +40,15 @@ public sealed record MemberBox(Guid SubscriptionId, string ProductName, CycleKey
     public IReadOnlyList<ExtraView> Extras { get; init; } = [];
     /// <summary>The Owner's description of this box's upcoming cycle and of the cycles it was sent in, by cycle (yyyy-MM), where written.</summary>
     public IReadOnlyDictionary<string, CycleContentView> Contents { get; init; } = new Dictionary<string, CycleContentView>();
+    /// <summary>The mailed kits on the subscription, each with the day it leaves when the member removed it.</summary>
+    public IReadOnlyList<KitView> Kits { get; init; } = [];
 }
+
+/// <summary>A mailed kit on a member's subscription; <see cref="EndsOn"/> is set when it is removed at the period end.</summary>
+public sealed record KitView(Guid ProductId, string Name, DateTimeOffset? EndsOn);
+
+/// <summary>A parcel on the fulfilment page: the product whose calendar it follows and the shipment.</summary>
+public sealed record ParcelRow(string Product, ShipmentRow Shipment);
 
 public sealed record SkipView(CycleKey Cycle, bool ByPause, bool CanUndo);
 
@@ -85,6 +94,9 @@ public sealed class ShipmentService(
         if (schedule.IsOpen(cycle, now))
             throw new DomainException($"The {cycle} cycle is open until {schedule.CutoffOf(cycle):d MMM yyyy HH:mm} UTC; members can still change it.");
 
+        if (product.AddOnBilling == AddOnBilling.OneTime)
+            return await GenerateOnItsOwnAsync(db, product, cycle, now, ct);
+
         var key = cycle.ToString();
         // (Subscription, cycle) is unique whatever the parcel's product: a parcel already there for a candidate is not made again.
         var existing = (await db.Shipments.AsNoTracking()
@@ -96,7 +108,7 @@ public sealed class ShipmentService(
         var candidates = await db.Subscriptions.AsNoTracking().Where(s => s.Items.Any(i => i.ProductId == productId))
             .Select(s => new { s.Id, s.MemberId, s.Status, s.StartedAt, s.TrialEnd, s.FirstFailedPaymentAt, s.CurrentPeriodStart, s.CurrentPeriodEnd, Items = s.Items.ToList() })
             .ToListAsync(ct);
-        var rates = await db.ShippingRates.AsNoTracking().ToDictionaryAsync(r => r.Country, ct);
+        var zones = await ShippingZones.LoadAsync(db, ct);
         var rules = new EligibilityRules(await boxSettings.ShipPastDueInGraceAsync(ct), (await billing.GetDunningAsync(ct)).GraceDays);
         var extras = (await db.BoxExtras.AsNoTracking()
                 .Where(e => e.Status == BoxExtraStatus.Pending && e.ShipmentId == null && db.Subscriptions.Any(s => s.Id == e.SubscriptionId && s.Items.Any(i => i.ProductId == productId)))
@@ -141,7 +153,9 @@ public sealed class ShipmentService(
                 CreatedAt = now,
                 Lines = lines,
                 Currency = currency,
-                ShippingChargedMinor = rates.TryGetValue(address.Country, out var rate) && rate.Currency == currency ? rate.AmountMinor : 0,
+                // What the parcel's zone charges per parcel on a payment for the subscription's items (free past its threshold).
+                ShippingChargedMinor = ShippingZoneRules.ChargeFor(zones, address.Country, sub.Items.Where(i => i.Terms.Currency == currency)
+                    .Aggregate(Money.Zero(currency), (sum, i) => sum + i.GrossPerPeriod))?.Minor ?? 0,
                 Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
             };
             if (extras.TryGetValue(sub.Id, out var pending))
@@ -190,6 +204,62 @@ public sealed class ShipmentService(
         }
     }
 
+    /// <summary>
+    /// A one-time physical product's own cycle (<see cref="OneTimeGoods"/>): one parcel per subscription with nothing else
+    /// mailed, holding every one-time product it bought that is waiting for this cycle or an earlier one. Each is charged
+    /// already, so the subscription's status does not matter; it ships once (the product line's shipment is recorded).
+    /// </summary>
+    private async Task<GenerationReport> GenerateOnItsOwnAsync(AppDbContext db, Product product, CycleKey cycle, DateTimeOffset now, CancellationToken ct)
+    {
+        var key = cycle.ToString();
+        var waiting = (await db.BoxExtras.Where(e => e.Status == BoxExtraStatus.Pending && e.ShipmentId == null
+                && db.BoxExtras.Any(x => x.SubscriptionId == e.SubscriptionId && x.ProductId == product.Id && x.Status == BoxExtraStatus.Pending && x.ShipmentId == null))
+            .ToListAsync(ct)).Where(e => CycleKey.TryParse(e.Cycle, out var c) && c.CompareTo(cycle) <= 0).ToList();
+        var subIds = waiting.Select(e => e.SubscriptionId).Distinct().ToList();
+        var subs = await db.Subscriptions.AsNoTracking().Include(s => s.Items).Where(s => subIds.Contains(s.Id)).ToListAsync(ct);
+        var withParcel = await ParcelProductsAsync(db, subs, ct); // these ride in their box's or kit's parcel instead
+        var existing = (await db.Shipments.AsNoTracking().Where(s => s.Cycle == key && subIds.Contains(s.SubscriptionId)).Select(s => s.SubscriptionId).ToListAsync(ct)).ToHashSet();
+        var addresses = await db.SubscriptionRecords.AsNoTracking().Where(r => subIds.Contains(r.SubscriptionId) && r.ShippingAddress != null)
+            .ToDictionaryAsync(r => r.SubscriptionId, r => r.ShippingAddress!, ct);
+        int created = 0, already = 0, noAddress = 0;
+        foreach (var sub in subs.Where(s => !withParcel.ContainsKey(s.Id)))
+        {
+            if (existing.Contains(sub.Id))
+            { already++; continue; }
+            if (!addresses.TryGetValue(sub.Id, out var address))
+            { noAddress++; continue; }
+            var goods = waiting.Where(e => e.SubscriptionId == sub.Id && e.ProductId == product.Id)
+                .Concat(waiting.Where(e => e.SubscriptionId == sub.Id && e.ProductId != product.Id)).ToList();
+            var shipment = new Shipment
+            {
+                SubscriptionId = sub.Id,
+                MemberId = sub.MemberId,
+                ProductId = product.Id,
+                Cycle = key,
+                CreatedAt = now,
+                Currency = goods[0].Currency,
+                Lines = [.. goods.Select(e => new ShipmentLine { ProductId = e.ProductId, Description = $"{e.Description} (one-time)", Quantity = e.Quantity, UnitPriceMinor = e.AmountMinor / e.Quantity })],
+                Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
+            };
+            foreach (var extra in goods)
+                (extra.ShipmentId, extra.Status) = (shipment.Id, BoxExtraStatus.Packed);
+            db.Shipments.Add(shipment);
+            created++;
+        }
+        if (!await db.BoxCycleGenerations.AnyAsync(g => g.ProductId == product.Id && g.Cycle == key, ct))
+            db.BoxCycleGenerations.Add(new BoxCycleGeneration { ProductId = product.Id, Cycle = key, GeneratedAt = now, Created = created });
+        audit.Add(db, await actor.GetAsync(), "boxes.generate", $"Generated {created} shipment(s) of {product.Name} for {key}", "product", product.Id.ToString());
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (Outbox.IsUniqueViolation(ex))
+        {
+            throw new DomainException($"Another run was generating {product.Name} for {key} at the same moment; run it again to finish (it creates nothing twice).");
+        }
+        return new GenerationReport(created, already, 0, 0, noAddress, 0, withParcel.Count);
+    }
+
     public async Task<IReadOnlyList<ShipmentRow>> ShipmentsAsync(Guid productId, CycleKey cycle, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -198,14 +268,61 @@ public sealed class ShipmentService(
         return rows.Select(s => new ShipmentRow(s.Id, s.MemberId, s.Address.Name, s.Cycle, s.Address, s.Lines, s.Status, s.Carrier, s.TrackingNumber, s.ShippedAt)).ToList();
     }
 
-    /// <summary>The fulfilment partner's file: one row per box, address as it was at cut-off.</summary>
-    public async Task<string> ExportCsvAsync(Guid productId, CycleKey cycle, CancellationToken ct = default)
+    /// <summary>The products (boxes, kits, one-time products) with a cycle shipping on <paramref name="shipDate"/>, each with that cycle.</summary>
+    public async Task<IReadOnlyList<(BoxProductView Product, CycleKey Cycle)>> DueOnAsync(DateOnly shipDate, CancellationToken ct = default)
     {
-        var csv = new StringBuilder("shipment_id,cycle,name,line1,line2,city,region,postal_code,country,items,status,carrier,tracking_number\n");
-        foreach (var s in await ShipmentsAsync(productId, cycle, ct))
+        var cycle = new CycleKey(shipDate.Year, shipDate.Month);
+        return [.. (await BoxProductsAsync(ct)).Where(p => p.Schedule.ShipDateOf(cycle) == shipDate).Select(p => (p, cycle))];
+    }
+
+    /// <summary>Every parcel shipping on <paramref name="shipDate"/> across boxes, kits and one-time products, by name.</summary>
+    public async Task<IReadOnlyList<ParcelRow>> ParcelsOnAsync(DateOnly shipDate, CancellationToken ct = default)
+    {
+        var due = await DueOnAsync(shipDate, ct);
+        if (due.Count == 0)
+            return [];
+        var ids = due.Select(d => d.Product.Id).ToList();
+        var names = due.ToDictionary(d => d.Product.Id, d => d.Product.Name);
+        var key = due[0].Cycle.ToString();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Shipments.AsNoTracking().Where(s => s.Cycle == key && ids.Contains(s.ProductId)).ToListAsync(ct);
+        return [.. rows.OrderBy(s => s.Address.Name).ThenBy(s => s.Id)
+            .Select(s => new ParcelRow(names[s.ProductId], new ShipmentRow(s.Id, s.MemberId, s.Address.Name, s.Cycle, s.Address, s.Lines, s.Status, s.Carrier, s.TrackingNumber, s.ShippedAt)))];
+    }
+
+    /// <summary>Generates every closed cycle shipping on <paramref name="shipDate"/> (each run creates nothing twice); open ones are left for their cut-off.</summary>
+    public async Task<GenerationReport> GenerateShipDateAsync(DateOnly shipDate, CancellationToken ct = default)
+    {
+        var total = new GenerationReport(0, 0, 0, 0, 0);
+        foreach (var (product, cycle) in await DueOnAsync(shipDate, ct))
+        {
+            if (product.Schedule.IsOpen(cycle, clock.GetUtcNow()))
+                continue;
+            var r = await GenerateAsync(product.Id, cycle, ct);
+            total = new GenerationReport(total.Created + r.Created, total.AlreadyThere + r.AlreadyThere, total.Skipped + r.Skipped, total.NotEligible + r.NotEligible,
+                total.NoAddress + r.NoAddress, total.JoinedAfterCutoff + r.JoinedAfterCutoff, total.InAnotherParcel + r.InAnotherParcel);
+        }
+        return total;
+    }
+
+    /// <summary>The fulfilment partner's file for a ship date: every parcel of every product, one row each.</summary>
+    public async Task<string> ExportCsvAsync(DateOnly shipDate, CancellationToken ct = default)
+    {
+        var parcels = await ParcelsOnAsync(shipDate, ct);
+        return Csv(parcels.Select(p => p.Shipment), product: true, parcels.ToDictionary(p => p.Shipment.Id, p => p.Product));
+    }
+
+    /// <summary>The fulfilment partner's file: one row per box, address as it was at cut-off.</summary>
+    public async Task<string> ExportCsvAsync(Guid productId, CycleKey cycle, CancellationToken ct = default) =>
+        Csv(await ShipmentsAsync(productId, cycle, ct), product: false, null);
+
+    private static string Csv(IEnumerable<ShipmentRow> rows, bool product, Dictionary<Guid, string>? productOf)
+    {
+        var csv = new StringBuilder("shipment_id,cycle,name,line1,line2,city,region,postal_code,country,items,status,carrier,tracking_number" + (product ? ",product" : "") + "\n");
+        foreach (var s in rows)
             csv.AppendJoin(',', [s.Id.ToString(), s.Cycle, Cell(s.Address.Name), Cell(s.Address.Line1), Cell(s.Address.Line2 ?? ""), Cell(s.Address.City),
                 Cell(s.Address.Region ?? ""), Cell(s.Address.PostalCode), s.Address.Country, Cell(string.Join("; ", s.Lines.Select(l => $"{l.Quantity} × {l.Description}"))),
-                s.Status.ToString(), Cell(s.Carrier ?? ""), Cell(s.TrackingNumber ?? "")]).Append('\n');
+                s.Status.ToString(), Cell(s.Carrier ?? ""), Cell(s.TrackingNumber ?? ""), .. product ? [Cell(productOf![s.Id])] : Array.Empty<string>()]).Append('\n');
         return csv.ToString();
     }
 
@@ -279,7 +396,7 @@ public sealed class ShipmentService(
         var skips = await db.BoxSkips.AsNoTracking().Where(k => ids.Contains(k.SubscriptionId)).Select(k => new { k.SubscriptionId, k.Cycle, k.ByPause, k.WaivedPeriodStart }).ToListAsync(ct);
         var extras = await db.BoxExtras.AsNoTracking().Where(e => ids.Contains(e.SubscriptionId) && e.Status == BoxExtraStatus.Pending).OrderBy(e => e.CreatedAt).ToListAsync(ct);
         var records = await db.SubscriptionRecords.AsNoTracking().Where(r => ids.Contains(r.SubscriptionId)).ToDictionaryAsync(r => r.SubscriptionId, ct);
-        var currencies = (await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.Id)).Include(s => s.Items).ToListAsync(ct)).ToDictionary(s => s.Id, s => s.Currency);
+        var full = (await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.Id)).Include(s => s.Items).ToListAsync(ct)).ToDictionary(s => s.Id);
         var shipments = await db.Shipments.AsNoTracking().Where(s => ids.Contains(s.SubscriptionId)).OrderByDescending(s => s.Cycle).ToListAsync(ct);
         var now = clock.GetUtcNow();
         var upcomingCycles = boxes.Values.Select(p => Schedule(p, zone).CycleFor(now).ToString());
@@ -294,8 +411,10 @@ public sealed class ShipmentService(
                 shipments.Where(x => x.SubscriptionId == s.Id).Select(x => new ShipmentRow(x.Id, x.MemberId, x.Address.Name, x.Cycle, x.Address, x.Lines, x.Status, x.Carrier, x.TrackingNumber, x.ShippedAt)).ToList())
             {
                 BoxProductId = product.Id,
-                Currency = currencies[s.Id],
-                CanPause = product.AllowPause,
+                Currency = full[s.Id].Currency,
+                CanPause = product.AllowPause || product.Kind != ProductKind.Box, // a kit's pause skips only the kit
+                Kits = [.. full[s.Id].Items.Where(i => boxes.TryGetValue(i.ProductId, out var k) && k.Kind == ProductKind.AddOn)
+                    .Select(i => new KitView(i.ProductId, boxes[i.ProductId].Name, i.EndsAtPeriodEnd ? full[s.Id].CurrentPeriodEnd : null))],
                 AddressId = records.GetValueOrDefault(s.Id)?.AddressId,
                 ShipTo = records.GetValueOrDefault(s.Id)?.ShippingAddress,
                 Skips = [.. skips.Where(k => k.SubscriptionId == s.Id && CycleKey.TryParse(k.Cycle, out var c) && c.CompareTo(upcoming) >= 0)

@@ -23,7 +23,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.SqlServer
                 "MembershipPortal.Domain.Billing.SubscriptionItem",
                 typeof(SubscriptionItem),
                 baseEntityType,
-                propertyCount: 7,
+                propertyCount: 8,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
                 keyCount: 1);
@@ -49,6 +49,14 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.SqlServer
                 CouponTerms (string s) => DomainJson.ReadCouponTerms(s)));
             coupon.AddAnnotation("Relational:ColumnName", "CouponJson");
             coupon.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
+
+            var endsAtPeriodEnd = runtimeEntityType.AddProperty(
+                "EndsAtPeriodEnd",
+                typeof(bool),
+                propertyInfo: typeof(SubscriptionItem).GetProperty("EndsAtPeriodEnd", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SubscriptionItem).GetField("<EndsAtPeriodEnd>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
+            endsAtPeriodEnd.AddAnnotation("SqlServer:ValueGenerationStrategy", SqlServerValueGenerationStrategy.None);
 
             var priceId = runtimeEntityType.AddProperty(
                 "PriceId",

@@ -11,7 +11,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
     public partial class SqliteAppDbContextModel
     {
         private SqliteAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("379f37a2-601c-4be1-806d-6acd1496eb65"), entityTypeCount: 51)
+            : base(skipDetectChanges: false, modelId: new Guid("a57a3ea0-5952-48c6-b407-aa290479c2d3"), entityTypeCount: 52)
         {
         }
 
@@ -40,7 +40,8 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
             var shipment = ShipmentEntityType.Create(this);
             var shippingAddress0 = ShippingAddress0EntityType.Create(this);
             var shipmentLine = ShipmentLineEntityType.Create(this);
-            var shippingRate = ShippingRateEntityType.Create(this);
+            var shippingZone = ShippingZoneEntityType.Create(this);
+            var shippingZoneCountry = ShippingZoneCountryEntityType.Create(this);
             var product = ProductEntityType.Create(this);
             var comp = CompEntityType.Create(this);
             var contentItem = ContentItemEntityType.Create(this);
@@ -79,6 +80,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
             ShippingAddressEntityType.CreateForeignKey1(shippingAddress, subscriptionRecord);
             ShippingAddress0EntityType.CreateForeignKey1(shippingAddress0, shipment);
             ShipmentLineEntityType.CreateForeignKey1(shipmentLine, shipment);
+            ShippingZoneCountryEntityType.CreateForeignKey1(shippingZoneCountry, shippingZone);
             CompEntityType.CreateForeignKey1(comp, applicationUser);
             CourseModuleEntityType.CreateForeignKey1(courseModule, course);
             EnrollmentEntityType.CreateForeignKey1(enrollment, course);
@@ -121,7 +123,8 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
             ShipmentEntityType.CreateAnnotations(shipment);
             ShippingAddress0EntityType.CreateAnnotations(shippingAddress0);
             ShipmentLineEntityType.CreateAnnotations(shipmentLine);
-            ShippingRateEntityType.CreateAnnotations(shippingRate);
+            ShippingZoneEntityType.CreateAnnotations(shippingZone);
+            ShippingZoneCountryEntityType.CreateAnnotations(shippingZoneCountry);
             ProductEntityType.CreateAnnotations(product);
             CompEntityType.CreateAnnotations(comp);
             ContentItemEntityType.CreateAnnotations(contentItem);

@@ -23,7 +23,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
                 "MembershipPortal.Domain.Billing.SubscriptionItem",
                 typeof(SubscriptionItem),
                 baseEntityType,
-                propertyCount: 7,
+                propertyCount: 8,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
                 keyCount: 1);
@@ -47,6 +47,13 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
                 string (CouponTerms t) => DomainJson.Write(t),
                 CouponTerms (string s) => DomainJson.ReadCouponTerms(s)));
             coupon.AddAnnotation("Relational:ColumnName", "CouponJson");
+
+            var endsAtPeriodEnd = runtimeEntityType.AddProperty(
+                "EndsAtPeriodEnd",
+                typeof(bool),
+                propertyInfo: typeof(SubscriptionItem).GetProperty("EndsAtPeriodEnd", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(SubscriptionItem).GetField("<EndsAtPeriodEnd>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: false);
 
             var priceId = runtimeEntityType.AddProperty(
                 "PriceId",

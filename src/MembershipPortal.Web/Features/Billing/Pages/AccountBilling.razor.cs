@@ -10,6 +10,7 @@ namespace MembershipPortal.Web.Features.Billing.Pages;
 public partial class AccountBilling
 {
     [Inject] private BillingService Billing { get; set; } = default!;
+    [Inject] private Boxes.AddressBook Book { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private Notifications.PortalLinks Links { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
@@ -26,6 +27,8 @@ public partial class AccountBilling
     private SubscriptionView? target, cancelTarget;
     private IReadOnlyList<PlanOption> planOptions = [];
     private IReadOnlyList<CheckoutOption> addOns = [];
+    private IReadOnlyList<Boxes.AddressView> book = [];
+    private Guid addOnAddress; // where an added kit ships when the subscription has no address yet
     private Guid selectedPrice;
     private ChangePreview? preview;
     private string? cancelReason, cancelFeedback, cardNumber, cardExpiry, cardCvc, cardError;
@@ -105,6 +108,9 @@ public partial class AccountBilling
     {
         target = sub;
         addOns = await Billing.AvailableAddOnsAsync(MemberId, sub.Id);
+        book = addOns.Any(a => a.Ships) ? await Book.ListAsync(MemberId) : [];
+        if (book.All(a => a.Id != addOnAddress))
+            addOnAddress = book.FirstOrDefault()?.Id ?? Guid.Empty;
         addOnDialog = true;
     }
 
@@ -113,7 +119,7 @@ public partial class AccountBilling
         if (target is null)
             return;
         addOnDialog = false;
-        await Run(() => Billing.AddAddOnAsync(MemberId, target.Id, priceId));
+        await Run(() => Billing.AddAddOnAsync(MemberId, target.Id, priceId, addOnAddress == Guid.Empty ? null : addOnAddress));
     }
 
     private void OpenCancel(SubscriptionView sub)

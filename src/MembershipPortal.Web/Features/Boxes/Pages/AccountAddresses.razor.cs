@@ -10,7 +10,7 @@ namespace MembershipPortal.Web.Features.Boxes.Pages;
 public partial class AccountAddresses
 {
     [Inject] private AddressBook Book { get; set; } = default!;
-    [Inject] private ShippingRates Rates { get; set; } = default!;
+    [Inject] private ShippingZones Rates { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 

@@ -105,6 +105,13 @@ public partial class AccountBoxes
         addressId == Guid.Empty ? Task.CompletedTask
             : RunAsync(() => Book.ShipToAsync(memberId, box.SubscriptionId, addressId), "Address changed: your next boxes go there.");
 
+    private Task RemoveKitAsync(MemberBox box, KitView kit) =>
+        RunAsync(() => Controls.RemoveKitAsync(memberId, box.SubscriptionId, kit.ProductId),
+            $"{kit.Name} will leave your subscription at the end of this period; your membership goes on.");
+
+    private Task KeepKitAsync(MemberBox box, KitView kit) =>
+        RunAsync(() => Controls.KeepKitAsync(memberId, box.SubscriptionId, kit.ProductId), $"{kit.Name} stays on your subscription.");
+
     private Task RemoveExtraAsync(ExtraView extra) =>
         RunAsync(() => Controls.RemoveExtraAsync(memberId, extra.Id), $"{extra.Description} removed and refunded.");
 }
