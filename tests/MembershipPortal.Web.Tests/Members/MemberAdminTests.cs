@@ -133,6 +133,22 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, (await fixture.Staff.GetAsync(Door(path))).StatusCode);
 
     [Fact]
+    public async Task MemberPage_CanceledAtPeriodEnd_SaysEnds_WithNoNextCharge()
+    {
+        var buyer = await fixture.BuyerAsync(fixture.Catalog.ProMonthly);
+        var before = await fixture.Staff.GetStringAsync($"/admin/members/{buyer.Id}");
+        Assert.Contains("next charge", before);
+        await using (var db = await fixture.Db())
+            await db.Subscriptions.Where(s => s.Id == buyer.SubscriptionId).ExecuteUpdateAsync(u => u.SetProperty(s => s.CancelAtPeriodEnd, true));
+
+        var page = await fixture.Staff.GetStringAsync($"/admin/members/{buyer.Id}");
+
+        Assert.Contains("Ends ", page);
+        Assert.DoesNotContain("next charge", page);
+        Assert.DoesNotContain("subscription_create", page);
+    }
+
+    [Fact]
     public async Task Member_PostingToAnAdminPage_Refused()
     {
         var response = await fixture.Member.PostAsync(Door("/admin/members/{member}"), new FormUrlEncodedContent(new Dictionary<string, string> { ["x"] = "1" }));

@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+using MembershipPortal.Domain.Billing;
+using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
+
+namespace MembershipPortal.Web.Tests.Shared;
+
+/// <summary>Codes become words: no enum identifier (two words run together) or snake_case reaches a person.</summary>
+public sealed partial class WordsTests
+{
+    [GeneratedRegex("[a-z][A-Z]|_")]
+    private static partial Regex CodeLike();
+
+    public static TheoryData<Enum> EveryStatusAndEvent()
+    {
+        var data = new TheoryData<Enum>();
+        foreach (var type in new[] { typeof(SubscriptionStatus), typeof(SubscriptionChangeKind), typeof(NoticeKind) })
+            foreach (Enum value in Enum.GetValues(type))
+                data.Add(value);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryStatusAndEvent))]
+    public void Of_EveryStatusAndEventKind_IsWords(Enum value)
+    {
+        var words = Words.Of(value);
+        Assert.False(CodeLike().IsMatch(words), $"{value} -> '{words}'");
+        Assert.True(char.IsUpper(words[0]), words);
+    }
+
+    [Theory]
+    [InlineData("subscription_create", "New subscription")]
+    [InlineData("subscription_cycle", "Renewal")]
+    [InlineData("PastDue", "Past due")]
+    [InlineData("CancelScheduled", "Cancellation scheduled")]
+    [InlineData("PartiallyRefunded", "Partly refunded")]
+    [InlineData("Active", "Active")]
+    [InlineData("box_shipped", "Box shipped")]
+    [InlineData("", "")]
+    public void Of_KnownCodes(string code, string expected) => Assert.Equal(expected, Words.Of(code));
+
+    [Theory]
+    [InlineData(0, "0 modules")]
+    [InlineData(1, "1 module")]
+    [InlineData(2, "2 modules")]
+    [InlineData(1200, "1,200 modules")]
+    public void Count_PluralIsRight(int count, string expected) => Assert.Equal(expected, Words.Count(count, "module"));
+}
