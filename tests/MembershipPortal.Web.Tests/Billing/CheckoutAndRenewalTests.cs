@@ -7,6 +7,7 @@ using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Boxes;
+using MembershipPortal.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -248,6 +249,37 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
         Assert.Equal(catalog.ProMonthly, sub.Items.Single().PriceId);
         var charged = await db.Invoices.SingleAsync(i => i.SubscriptionId == subId && i.Reason == "subscription_update");
         Assert.Equal(preview.Proration.AmountDueNow.Minor, charged.TotalMinor);
+    }
+
+    [Fact]
+    public async Task Receipts_NameTheCardThatPaidAndWhatWasBought_OneWelcomePerMember()
+    {
+        var (member, subId) = await BuyAsync(catalog.BasicMonthly);
+        factory.Clock.Advance(TimeSpan.FromDays(15));
+        using (var scope = factory.Services.CreateScope())
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<BillingService>().ChangePlanAsync(member, subId, catalog.ProMonthly);
+            Assert.True(result.Succeeded, result.Message);
+        }
+        // A second subscription for the same member: a receipt, but no second welcome.
+        using (var scope = factory.Services.CreateScope())
+        {
+            var checkout = scope.ServiceProvider.GetRequiredService<CheckoutService>();
+            var second = await checkout.CheckoutAsync(member, "m@example.test", new CheckoutChoice { PriceId = catalog.BasicMonthly }, Good);
+            Assert.True(second.Succeeded, second.Error);
+        }
+
+        await using var db = Db();
+        var mails = await db.Outbox.Where(o => o.SubscriptionId != null).ToListAsync();
+        var first = await db.Invoices.SingleAsync(i => i.SubscriptionId == subId && i.Reason == "subscription_create");
+        var upgrade = await db.Invoices.SingleAsync(i => i.SubscriptionId == subId && i.Reason == "subscription_update");
+        var firstReceipt = mails.Single(o => o.DedupKey == NoticeQueue.Keys.Receipt(first.Id)).TextBody;
+        Assert.Contains("(card ending 4242)", firstReceipt); // the card saved in the same checkout
+        var upgradeReceipt = mails.Single(o => o.DedupKey == NoticeQueue.Keys.Receipt(upgrade.Id)).TextBody;
+        Assert.Contains("for Upgrade to", upgradeReceipt);
+        Assert.DoesNotContain("for Basic", upgradeReceipt);
+        Assert.Single(mails, o => o.Kind == "welcome");
+        Assert.Equal(3, mails.Count(o => o.Kind == "receipt"));
     }
 
     [Fact]

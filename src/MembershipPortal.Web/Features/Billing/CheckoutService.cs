@@ -187,7 +187,7 @@ public sealed class CheckoutService(
             invoiceId = record.Id;
         }
         await AddOneTimeGoodsAsync(db, subscription, products, oneTime, invoiceId, paymentId, now, ct);
-        await notices.QueueAsync(db, NoticeKind.Welcome, NoticeQueue.Keys.Welcome(subscription.Id), subscription, now, ct: ct);
+        await notices.QueueAsync(db, NoticeKind.Welcome, NoticeQueue.Keys.Welcome(subscription.MemberId), subscription, now, ct: ct);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -30,7 +30,7 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
     /// renewal it names is the end of the period this invoice paid for: with Stripe the subscription may already have
     /// moved on (or ended) when a late invoice event arrives.
     /// </summary>
-    public Task<bool> QueueReceiptAsync(AppDbContext db, Subscription sub, Invoice invoice, DateTimeOffset now, CancellationToken ct)
+    public async Task<bool> QueueReceiptAsync(AppDbContext db, Subscription sub, Invoice invoice, DateTimeOffset now, CancellationToken ct)
     {
         var values = new Dictionary<string, string>
         {
@@ -40,7 +40,17 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
         };
         if (invoice.PeriodEnd is { } paidThrough)
             values["renewal_date"] = DateText(paidThrough);
-        return QueueAsync(db, NoticeKind.Receipt, Keys.Receipt(invoice.Id), sub, now, values, ct, keyIsNew: db.Entry(invoice).State == EntityState.Added);
+        // The card that paid this invoice: at checkout the card on file is saved in this same transaction, so the
+        // member's saved card is not readable yet (the first receipt said "card ending —").
+        var paid = db.Payments.Local.Where(p => p.InvoiceId == invoice.Id && p.Outcome == PaymentOutcome.Succeeded).MaxBy(p => p.At)
+                   ?? await db.Payments.AsNoTracking().Where(p => p.InvoiceId == invoice.Id && p.Outcome == PaymentOutcome.Succeeded)
+                       .OrderByDescending(p => p.At).FirstOrDefaultAsync(ct);
+        if (paid?.CardLast4 is { Length: > 0 } last4)
+            values["card_last4"] = last4;
+        // An invoice that is not the subscription's own start or renewal (an upgrade, an extra) names what was bought.
+        if (invoice.Reason is not ("subscription_create" or "subscription_cycle") && invoice.Lines.Count > 0)
+            values["plan.name"] = string.Join(", ", invoice.Lines.Select(l => l.Description));
+        return await QueueAsync(db, NoticeKind.Receipt, Keys.Receipt(invoice.Id), sub, now, values, ct, keyIsNew: db.Entry(invoice).State == EntityState.Added);
     }
 
     /// <summary>Dedup keys: one notice per subscription and cause.</summary>
@@ -49,7 +59,8 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
         public static string Dunning(Guid subscription, DateTimeOffset firstFailure, DunningNotice step) =>
             $"dunning:{subscription:N}:{firstFailure.UtcTicks}:{step.ToString().ToLowerInvariant()}";
         public static string Receipt(Guid invoice) => $"receipt:{invoice:N}";
-        public static string Welcome(Guid subscription) => $"welcome:{subscription:N}";
+        /// <summary>One welcome per member: a second subscription (a box beside the membership) gets its receipt, not another welcome.</summary>
+        public static string Welcome(string memberId) => $"welcome:member:{memberId}";
         public static string Cancellation(Guid subscription, int version) => $"cancel:{subscription:N}:{version}";
         public static string RenewalReminder(Guid subscription, DateTimeOffset renewal, int daysBefore) => $"renewal-reminder:{subscription:N}:{renewal.UtcTicks}:{daysBefore}";
         public static string TrialEnding(Guid subscription, DateTimeOffset trialEnd) => $"trial-ending:{subscription:N}:{trialEnd.UtcTicks}";
