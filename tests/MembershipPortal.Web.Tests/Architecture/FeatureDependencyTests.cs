@@ -17,7 +17,7 @@ public class FeatureDependencyTests
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["Accounts"] = ["Notifications"],
-        ["Admin"] = ["Accounts", "Analytics", "Audit", "Billing", "Content", "Members", "Notifications", "Themes"],
+        ["Admin"] = ["Accounts", "Analytics", "Audit", "Billing", "Content", "Members", "Notifications", "Shared", "Themes"],
         ["Analytics"] = ["Audit"],
         ["Audit"] = [],
         ["Billing"] = ["Audit", "Boxes", "Notifications", "Operations", "Shared"],

@@ -44,11 +44,9 @@ public sealed class BusinessSettings(SettingsStore settings, ThemeState themes, 
     };
 
     /// <summary>The business's time zone; UTC when unset or unknown on this machine.</summary>
-    public async Task<TimeZoneInfo> TimeZoneAsync(CancellationToken ct = default) =>
-        FindZone(await settings.GetAsync(SettingKeys.TimeZone, ct)) ?? TimeZoneInfo.Utc;
+    public Task<TimeZoneInfo> TimeZoneAsync(CancellationToken ct = default) => new Shared.BusinessTimeZone(settings).GetAsync(ct);
 
-    public static TimeZoneInfo? FindZone(string? id) =>
-        !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
+    public static TimeZoneInfo? FindZone(string? id) => Shared.BusinessTimeZone.FindZone(id);
 
     public static IReadOnlyList<string> TimeZoneIds { get; } =
         [.. TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Where(id => id.Contains('/') || id == "UTC").Order(StringComparer.Ordinal)];

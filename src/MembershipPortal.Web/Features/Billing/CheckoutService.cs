@@ -21,7 +21,7 @@ namespace MembershipPortal.Web.Features.Billing;
 /// </summary>
 public sealed class CheckoutService(
     IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, TimeProvider clock, NoticeQueue notices, ILogger<CheckoutService> logger,
-    Admin.BusinessSettings business)
+    Shared.BusinessTimeZone businessZone)
 {
     public async Task<CheckoutOffer?> GetPageAsync(Guid priceId, CancellationToken ct = default)
     {
@@ -239,7 +239,7 @@ public sealed class CheckoutService(
     private async Task AddOneTimeGoodsAsync(AppDbContext db, Subscription sub, List<Product> products, List<(CatalogPrice Price, Product Product)> oneTime,
         Guid? invoiceId, string? paymentId, DateTimeOffset now, CancellationToken ct)
     {
-        var zone = await business.TimeZoneAsync(ct);
+        var zone = await businessZone.GetAsync(ct);
         var parcel = ShipmentPlan.ParcelProduct(products.Select(p => new PlanItem(p.Id, p.Kind, p.ShipsPhysically)));
         var parcelSchedule = parcel is { } id ? ShipmentService.Schedule(products.Single(p => p.Id == id), zone) : null;
         foreach (var (price, product) in oneTime.Where(o => o.Product.NeedsShipping))

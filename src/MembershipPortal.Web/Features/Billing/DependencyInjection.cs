@@ -1,5 +1,6 @@
 using MembershipPortal.Web.Features.Shared;
 using MembershipPortal.Web.Features.Shared.Jobs;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MembershipPortal.Web.Features.Billing;
 
@@ -19,6 +20,7 @@ public static class DependencyInjection
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<StripeCatalogSync>();
         builder.Services.AddScoped<StripeCheckout>();
+        builder.Services.TryAddSingleton<Shared.BusinessTimeZone>();
         builder.AddPortalJob<RenewalJob>(RenewalJob.Key, "renewals-trigger", o => TimeSpan.FromMinutes(o.RenewalMinutes));
         builder.AddPortalJob<NoticeScheduleJob>(NoticeScheduleJob.Key, "scheduled-notices-trigger", o => TimeSpan.FromMinutes(o.NoticeMinutes));
         builder.Services.AddSingleton<Reconciliation.StripeReconciliation>();
