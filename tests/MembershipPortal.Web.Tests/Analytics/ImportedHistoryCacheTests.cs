@@ -118,7 +118,7 @@ public sealed class ImportedHistoryCacheTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ColdStart_AfterAnImport_ReadsTheCacheAndGivesTheSameMetrics_EvenWhenTheCacheIsDamaged()
+    public async Task ColdStart_AfterAnImport_ReadsTheCacheAndGivesTheSameMetrics_PrefetchedOrNot_EvenWhenTheCacheIsDamaged()
     {
         using (var scope = factory.Services.CreateScope())
         {
@@ -138,7 +138,22 @@ public sealed class ImportedHistoryCacheTests : IAsyncLifetime
             return await store.ReadAsync(s => MetricsReport.Build(s.Engine, YearMonth.Parse("2026-01"), YearMonth.Parse("2026-06")).Select(r => r.New + r.Churn + r.Reactivation).ToArray());
         }
 
+        async Task<decimal[]> PrefetchedAsync()
+        {
+            // What the metrics command does: the cache file is read in the background before the key is known.
+            var store = new AnalyticsStore(dbFactory, Options.Create(new AnalyticsOptions()), NullLogger<AnalyticsStore>.Instance);
+            store.PrefetchImportCache();
+            return await store.ReadAsync(s => MetricsReport.Build(s.Engine, YearMonth.Parse("2026-01"), YearMonth.Parse("2026-06")).Select(r => r.New + r.Churn + r.Reactivation).ToArray());
+        }
+
         var fromCache = await ColdNewAsync();
+        Assert.Equal(fromCache, await PrefetchedAsync());
+        var (savedKey, _) = ImportedHistoryCache.TryLoadAny(path)!.Value;
+        // A cache made under another key (another import, currency or catalog) is prefetched but not used.
+        var part = ImportedHistoryCache.TryLoad(path, savedKey)!;
+        ImportedHistoryCache.Save(path, "another key", part with { Changes = [] });
+        Assert.Equal(fromCache, await PrefetchedAsync());
+        Assert.Equal(savedKey, ImportedHistoryCache.TryLoadAny(path)!.Value.Key); // replayed and written again under its own key
         File.WriteAllBytes(path, [1, 2, 3]);
         var replayed = await ColdNewAsync();
 

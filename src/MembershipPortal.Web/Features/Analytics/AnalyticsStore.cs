@@ -87,6 +87,33 @@ public sealed class AnalyticsStore(
     private volatile bool stale;
 
     private string? currencyOverride;
+    private Task<(string Path, (string Key, ImportedHistoryPart Part)? Found)>? prefetch;
+
+    /// <summary>
+    /// Starts reading the import cache file in the background, so a cold start (the <c>metrics</c> command) parses it
+    /// while it opens the database and queries the live history; the fold uses it only if its key still matches.
+    /// </summary>
+    public void PrefetchImportCache() => prefetch ??= Task.Run(async () =>
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var path = ImportedHistoryCache.PathFor(db.Database.GetConnectionString(), db.Database.IsSqlite());
+        return (path ?? "", path is null ? null : ImportedHistoryCache.TryLoadAny(path));
+    });
+
+    private async Task<ImportedHistoryPart?> TakePrefetchedAsync(string path, string key)
+    {
+        if (Interlocked.Exchange(ref prefetch, null) is not { } pending)
+            return null;
+        try
+        {
+            var (prefetchedPath, found) = await pending;
+            return prefetchedPath == path && found is { } f && f.Key == key ? f.Part : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return null; // read it again below, the ordinary way
+        }
+    }
 
     public string Currency => currencyOverride ?? options.Value.ReportingCurrency.ToUpperInvariant();
 
@@ -341,7 +368,7 @@ public sealed class AnalyticsStore(
         var key = ImportedHistoryCache.Key(Currency, imports.Select(i => (i.Id, i.Sha256)), products.Values.Select(p => (p.Id, p.Slug, p.Name, p.Kind)))
             + ":" + upTo.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var path = ImportedHistoryCache.PathFor(db.Database.GetConnectionString(), db.Database.IsSqlite());
-        var part = path is null ? null : ImportedHistoryCache.TryLoad(path, key);
+        var part = path is null ? null : await TakePrefetchedAsync(path, key) ?? ImportedHistoryCache.TryLoad(path, key);
         if (part is null)
         {
             part = await ReplayImportedAsync(db, products, upTo, ct);

@@ -71,7 +71,13 @@ public static class ImportedHistoryCache
     }
 
     /// <summary>The cached part when the file exists and was made under <paramref name="key"/>; else null.</summary>
-    public static ImportedHistoryPart? TryLoad(string path, string key)
+    public static ImportedHistoryPart? TryLoad(string path, string key) => TryLoadAny(path) is { } found && found.Key == key ? found.Part : null;
+
+    /// <summary>
+    /// Whatever the file holds, with the key it was made under (null when missing or damaged): read before the key is
+    /// known (a cold start reads it while it queries the database), and used only if the key then matches.
+    /// </summary>
+    public static (string Key, ImportedHistoryPart Part)? TryLoadAny(string path)
     {
         if (!File.Exists(path))
             return null;
@@ -79,7 +85,7 @@ public static class ImportedHistoryCache
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             using var reader = new BinaryReader(stream, Encoding.UTF8);
-            return Read(reader, key);
+            return Read(reader);
         }
         catch (Exception ex) when (ex is IOException or EndOfStreamException or FormatException or ArgumentException or UnauthorizedAccessException
                                        or Domain.Common.DomainException or IndexOutOfRangeException)
@@ -144,10 +150,11 @@ public static class ImportedHistoryCache
         w.Write(Magic); // a truncated file fails here, not silently short
     }
 
-    private static ImportedHistoryPart? Read(BinaryReader r, string key)
+    private static (string Key, ImportedHistoryPart Part)? Read(BinaryReader r)
     {
-        if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic) || r.ReadInt32() != Version || r.ReadString() != key)
+        if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic) || r.ReadInt32() != Version)
             return null;
+        var key = r.ReadString();
         var table = new string[r.ReadInt32()];
         for (var i = 0; i < table.Length; i++)
             table[i] = r.ReadString();
@@ -183,6 +190,6 @@ public static class ImportedHistoryCache
         }
         if (!r.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
             return null;
-        return new ImportedHistoryPart(changes, segments, trials);
+        return (key, new ImportedHistoryPart(changes, segments, trials));
     }
 }

@@ -97,6 +97,8 @@ public sealed class PortalCommands(IServiceProvider services, CliConsole console
     public async Task<int> MetricsAsync(YearMonth? from, YearMonth? to, string format)
     {
         await using var scope = services.CreateAsyncScope();
+        // The import cache is parsed on the other core while the schema is checked and the live history is read.
+        scope.ServiceProvider.GetRequiredService<AnalyticsStore>().PrefetchImportCache();
         await Startup.MigrateSchemaAsync(scope.ServiceProvider); // read-only: writes no rows
         var rows = await scope.ServiceProvider.GetRequiredService<AnalyticsService>().MonthlyAsync(from!.Value, to!.Value);
         console.Out.Write(format == "json" ? MetricsExport.ToJson(rows) : MetricsExport.ToCsv(rows));
