@@ -149,6 +149,24 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task List_LeavesOutTheOwnerAndStaff_UnlessAsked()
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var members = scope.ServiceProvider.GetRequiredService<MemberAdminService>();
+
+        var plain = await members.ListAsync(new MemberFilter { Search = "members." }, MemberSort.Newest, 0, 100);
+        var withTeam = await members.ListAsync(new MemberFilter { Search = "members.", IncludeTeam = true }, MemberSort.Newest, 0, 100);
+
+        Assert.Contains(plain.Rows, r => r.Email == "members.plain@example.test");
+        Assert.DoesNotContain(plain.Rows, r => r.Email is "members.owner@example.test" or "members.staff@example.test");
+        Assert.Contains(withTeam.Rows, r => r.Email == "members.owner@example.test");
+        Assert.Contains(withTeam.Rows, r => r.Email == "members.staff@example.test");
+        var csv = await fixture.Staff.GetStringAsync("/admin/members/export.csv?q=members.&team=true");
+        Assert.Contains("members.owner@example.test", csv);
+        Assert.DoesNotContain("members.owner@example.test", await fixture.Staff.GetStringAsync("/admin/members/export.csv?q=members."));
+    }
+
+    [Fact]
     public async Task Member_PostingToAnAdminPage_Refused()
     {
         var response = await fixture.Member.PostAsync(Door("/admin/members/{member}"), new FormUrlEncodedContent(new Dictionary<string, string> { ["x"] = "1" }));

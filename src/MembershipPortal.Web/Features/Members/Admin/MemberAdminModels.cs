@@ -18,6 +18,8 @@ public sealed record MemberFilter
     /// <summary>Signup month as yyyy-MM.</summary>
     public string? SignupMonth { get; init; }
     public bool AtRisk { get; init; }
+    /// <summary>Owner and Staff accounts are left out of the members list unless asked for.</summary>
+    public bool IncludeTeam { get; init; }
 }
 
 public sealed record MemberRow(

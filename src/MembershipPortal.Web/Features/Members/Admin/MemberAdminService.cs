@@ -80,6 +80,9 @@ public sealed class MemberAdminService(
     private IQueryable<ApplicationUser> Filtered(AppDbContext db, MemberFilter f, DateTimeOffset now)
     {
         var q = db.Users.AsNoTracking();
+        if (!f.IncludeTeam)
+            q = q.Where(u => !db.UserRoles.Any(ur => ur.UserId == u.Id
+                && db.Roles.Any(r => r.Id == ur.RoleId && (r.Name == PortalRoles.Owner || r.Name == PortalRoles.Staff))));
         if (!string.IsNullOrWhiteSpace(f.Search))
         {
             var text = f.Search.Trim();

@@ -32,6 +32,7 @@ public static class MembersEndpoints
         AddOnId = Guid.TryParse(query["addon"].FirstOrDefault(), out var a) ? a : null,
         SignupMonth = query["month"].FirstOrDefault(),
         AtRisk = query["risk"].FirstOrDefault() is "true" or "1",
+        IncludeTeam = query["team"].FirstOrDefault() is "true" or "1",
     }, Enum.TryParse<MemberSort>(query["sort"].FirstOrDefault(), true, out var sort) && Enum.IsDefined(sort) ? sort : MemberSort.Newest);
 
     public static string ToQuery(MemberFilter f, MemberSort sort)
@@ -44,6 +45,7 @@ public static class MembersEndpoints
             ["addon"] = f.AddOnId?.ToString(),
             ["month"] = string.IsNullOrWhiteSpace(f.SignupMonth) ? null : f.SignupMonth,
             ["risk"] = f.AtRisk ? "true" : null,
+            ["team"] = f.IncludeTeam ? "true" : null,
             ["sort"] = sort == MemberSort.Newest ? null : sort.ToString(),
         };
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("", parts.Where(kv => kv.Value is not null));
