@@ -37,6 +37,8 @@ public sealed partial class WordsTests
     [InlineData("PartiallyRefunded", "Partly refunded")]
     [InlineData("Active", "Active")]
     [InlineData("box_shipped", "Box shipped")]
+    [InlineData("TierTooLow", "Tier too low")]
+    [InlineData("PaymentPastDueGraceOver", "Payment past due grace over")]
     [InlineData("", "")]
     public void Of_KnownCodes(string code, string expected) => Assert.Equal(expected, Words.Of(code));
 

@@ -55,10 +55,6 @@ public partial class MemberPage
         crumbs = [new("Members", "/admin/members"), new(member is null ? "Member" : member.Name.Length > 0 ? member.Name : member.Email, null, disabled: true)];
     }
 
-    /// <summary>"TierTooLow" → "Tier too low".</summary>
-    private static string Humanize(string name) =>
-        System.Text.RegularExpressions.Regex.Replace(name, "(?<=[a-z])([A-Z])", m => " " + m.Value.ToLowerInvariant());
-
     private static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
     private static string DateTime(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture);
 
