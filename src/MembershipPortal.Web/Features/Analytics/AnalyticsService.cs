@@ -21,7 +21,8 @@ public sealed record DashboardData(
     IReadOnlyList<FilterOption> IntervalOptions,
     int Customers,
     decimal GrossMarginPercent,
-    IReadOnlyList<CancelReasonRow> CancelReasons);
+    IReadOnlyList<CancelReasonRow> CancelReasons,
+    bool GrossMarginFromCosts = false);
 
 /// <summary>
 /// The Owner's numbers: monthly metrics, cash, cohorts and forecast for a range and a segment, and the customers and
@@ -38,14 +39,14 @@ public sealed class AnalyticsService(
 
     public async Task<IReadOnlyList<MonthlyMetrics>> MonthlyAsync(YearMonth from, YearMonth to, AnalyticsFilter? filter = null, CancellationToken ct = default)
     {
-        var metricsSettings = await settings.MetricsSettingsAsync(Today, ct);
+        var metricsSettings = await settings.MetricsSettingsAsync(Today, Currency, ct);
         return await store.ReadAsync(s => MetricsReport.Build(s.For(filter ?? AnalyticsFilter.All), from, to, metricsSettings), ct);
     }
 
     public async Task<DashboardData> DashboardAsync(DashboardRequest request, CancellationToken ct = default)
     {
         var today = Today;
-        var metricsSettings = await settings.MetricsSettingsAsync(today, ct);
+        var metricsSettings = await settings.MetricsSettingsAsync(today, Currency, ct);
         var book = await ScheduledAsync(ct);
         var current = YearMonth.Of(today);
         var settingsKey = SettingsKey(metricsSettings);
@@ -81,7 +82,7 @@ public sealed class AnalyticsService(
         var cash = await CashAsync(request, ct);
         var reasons = await CancelReasonsAsync(request, ct);
         return new DashboardData(request, Currency, today, months, cash, cohorts, forecast, rate, products, intervals, customers,
-            metricsSettings.GrossMargin * 100, reasons);
+            metricsSettings.GrossMargin * 100, reasons, await settings.MarginFromCostsAsync(ct));
     }
 
     private sealed record EngineParts(IReadOnlyList<MonthlyMetrics> Rows, IReadOnlyList<CohortRow> Cohorts, IReadOnlyList<MonthlyMetrics> Trailing, int Customers);
@@ -267,6 +268,13 @@ public sealed class AnalyticsService(
     public Task SetAcquisitionSpendAsync(YearMonth month, long minor, CancellationToken ct = default) => settings.SetAcquisitionSpendAsync(month, minor, ct);
 
     public Task SetGrossMarginPercentAsync(decimal percent, CancellationToken ct = default) => settings.SetGrossMarginPercentAsync(percent, ct);
+
+    public Task<bool> MarginFromCostsAsync(CancellationToken ct = default) => settings.MarginFromCostsAsync(ct);
+
+    public Task SetMarginFromCostsAsync(bool fromCosts, CancellationToken ct = default) => settings.SetMarginFromCostsAsync(fromCosts, ct);
+
+    /// <summary>The gross margin measured from recorded costs over the last whole months, in the reporting currency.</summary>
+    public Task<MeasuredMargin> MeasureMarginAsync(CancellationToken ct = default) => settings.MeasureMarginAsync(Today, Currency, ct);
 
     public Task<IReadOnlyDictionary<YearMonth, long>> AcquisitionSpendAsync(CancellationToken ct = default) => settings.AcquisitionSpendAsync(ct);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Domain.Metrics;
+using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Settings;
 using Microsoft.EntityFrameworkCore;
@@ -9,12 +10,15 @@ namespace MembershipPortal.Web.Features.Analytics;
 
 /// <summary>
 /// The Owner's inputs to the rates: gross margin (LTV) and monthly acquisition spend (CAC), kept as settings rows
-/// ("analytics.gross-margin" in percent, "analytics.spend.YYYY-MM" in minor units).
+/// ("analytics.gross-margin" in percent, "analytics.spend.YYYY-MM" in minor units). LTV uses the typed-in gross margin
+/// unless the Owner chose the margin measured from recorded costs ("analytics.gross-margin-source" = "costs",
+/// <see cref="CostMargin"/>); while that has no revenue to measure, the typed-in number stays in use.
 /// </summary>
 public sealed class AnalyticsSettings(SettingsStore settings, IDbContextFactory<AppDbContext> dbFactory)
 {
     public const string GrossMarginKey = "analytics.gross-margin";
     public const string SpendPrefix = "analytics.spend.";
+    public const string GrossMarginSourceKey = "analytics.gross-margin-source";
 
     /// <summary>Gross margin in percent; 100 when never set.</summary>
     public async Task<decimal> GrossMarginPercentAsync(CancellationToken ct = default) =>
@@ -26,6 +30,41 @@ public sealed class AnalyticsSettings(SettingsStore settings, IDbContextFactory<
             throw new DomainException("Gross margin must be more than 0% and at most 100%.");
         await settings.SetAsync(GrossMarginKey, percent.ToString(CultureInfo.InvariantCulture), ct);
     }
+
+    /// <summary>True when LTV uses the margin measured from recorded costs; false (the default) for the typed-in number.</summary>
+    public async Task<bool> MarginFromCostsAsync(CancellationToken ct = default) =>
+        await settings.GetAsync(GrossMarginSourceKey, ct) == "costs";
+
+    public Task SetMarginFromCostsAsync(bool fromCosts, CancellationToken ct = default) =>
+        settings.SetAsync(GrossMarginSourceKey, fromCosts ? "costs" : "typed", ct);
+
+    /// <summary>
+    /// The gross margin over <see cref="CostMargin.Window"/> in <paramref name="currency"/>: what members paid (less refunds
+    /// and tax) against the Owner's unit costs times what was packed in those months' parcels; null without revenue.
+    /// </summary>
+    public async Task<MeasuredMargin> MeasureMarginAsync(DateOnly today, string currency, CancellationToken ct = default)
+    {
+        var (from, to) = CostMargin.Window(today);
+        var (start, end) = (Start(from), Start(to.AddMonths(1)));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var revenue = await db.Invoices.AsNoTracking()
+            .Where(i => i.PaidAt != null && i.PaidAt >= start && i.PaidAt < end && i.Currency == currency
+                        && (i.Status == InvoiceStatus.Paid || i.Status == InvoiceStatus.PartiallyRefunded || i.Status == InvoiceStatus.Refunded))
+            .Select(i => i.AmountPaidMinor - i.AmountRefundedMinor - i.TaxMinor).ToListAsync(ct);
+        var cycles = YearMonth.Range(from, to).Select(m => m.ToString()).ToList();
+        var packed = await db.Shipments.AsNoTracking().Where(s => cycles.Contains(s.Cycle) && (s.Currency ?? currency) == currency)
+            .SelectMany(s => s.Lines, (s, l) => new { s.Cycle, l.ProductId, l.Quantity }).ToListAsync(ct);
+        var costs = await db.BoxCycleCosts.AsNoTracking().Where(c => cycles.Contains(c.Cycle) && c.Currency == currency)
+            .ToDictionaryAsync(c => (c.ProductId, c.Cycle), ct);
+        long goods = 0, shipping = 0;
+        foreach (var line in packed)
+            if (costs.TryGetValue((line.ProductId, line.Cycle), out var cost))
+                (goods, shipping) = (goods + line.Quantity * cost.CostOfGoodsMinor, shipping + line.Quantity * cost.ShippingCostMinor);
+        var paid = revenue.Sum();
+        return new MeasuredMargin(from, to, paid, goods + shipping, CostMargin.Compute(paid, goods, shipping));
+    }
+
+    private static DateTimeOffset Start(YearMonth month) => new(month.Year, month.Month, 1, 0, 0, 0, TimeSpan.Zero);
 
     public async Task<IReadOnlyDictionary<YearMonth, long>> AcquisitionSpendAsync(CancellationToken ct = default)
     {
@@ -45,10 +84,17 @@ public sealed class AnalyticsSettings(SettingsStore settings, IDbContextFactory<
         await settings.SetAsync(SpendPrefix + month, minor.ToString(CultureInfo.InvariantCulture), ct);
     }
 
-    public async Task<MetricsSettings> MetricsSettingsAsync(DateOnly asOf, CancellationToken ct = default) => new()
+    /// <summary>The margin LTV uses: measured from costs when the Owner chose it and there was revenue, else the typed-in one.</summary>
+    public async Task<decimal> GrossMarginAsync(DateOnly today, string currency, CancellationToken ct = default) =>
+        (await MarginFromCostsAsync(ct) ? (await MeasureMarginAsync(today, currency, ct)).Margin : null) ?? await GrossMarginPercentAsync(ct) / 100m;
+
+    public async Task<MetricsSettings> MetricsSettingsAsync(DateOnly asOf, string currency, CancellationToken ct = default) => new()
     {
-        GrossMargin = await GrossMarginPercentAsync(ct) / 100m,
+        GrossMargin = await GrossMarginAsync(asOf, currency, ct),
         AcquisitionSpend = await AcquisitionSpendAsync(ct),
         AsOf = asOf,
     };
 }
+
+/// <summary>The gross margin measured over whole months: revenue and costs in minor units, and the margin (null without revenue).</summary>
+public sealed record MeasuredMargin(YearMonth From, YearMonth To, long RevenueMinor, long CostsMinor, decimal? Margin);

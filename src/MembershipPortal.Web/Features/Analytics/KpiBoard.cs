@@ -69,7 +69,7 @@ public static class KpiBoard
                 null, "Cash: paid invoice total ÷ paid invoices in the month.",
                 new DrillRequest($"Paid invoices, {AnalyticsFormat.MonthLabel(month)}", DrillKind.Invoices, month, [], month)),
             new("ltv", "LTV", AnalyticsFormat.Money(m.Ltv, cur), MoneyChange(m.Ltv, p?.Ltv), Up(m.Ltv, p?.Ltv),
-                $"ltv = arpa × gross_margin / mean(customer_churn_rate over the last 6 months); gross margin is {data.GrossMarginPercent:0.##}%.", churned),
+                $"ltv = arpa × gross_margin / mean(customer_churn_rate over the last 6 months); gross margin is {data.GrossMarginPercent:0.##}%{(data.GrossMarginFromCosts ? ", measured from recorded costs over the last three whole months" : "")}.", churned),
             new("quick-ratio", "Quick ratio", AnalyticsFormat.Ratio(m.QuickRatio), RatioChange(m.QuickRatio, p?.QuickRatio), RatioUp(m.QuickRatio, p?.QuickRatio),
                 "quick_ratio = (new + expansion + reactivation) / (churn + contraction)", all),
             new("cac", "CAC", m.AcquisitionSpend is null ? "Enter spend" : AnalyticsFormat.Money(m.Cac, cur), MoneyChange(m.Cac, p?.Cac), Down(m.Cac, p?.Cac),

@@ -18,9 +18,12 @@ public sealed record CostInput(Guid ProductId, long CostOfGoodsMinor, long Shipp
 public sealed record MarginRow(CycleKey Cycle, string Currency, CycleMargin Margin, IReadOnlyList<string> WithoutCost, int OtherCurrencyBoxes);
 
 /// <summary>
-/// Unit economics per box cycle (Owner only, checked here as well as on the page): the Owner records each packed
-/// product's cost of goods and shipping cost per unit for a cycle, in the reporting currency, and sees each cycle's
-/// revenue, costs and margin (<see cref="CycleEconomics"/>) from the boxes generated for it.
+/// Unit economics per fulfilment cycle (Owner only, checked here as well as on the page) of every product that ships: a box,
+/// a mailed kit with its own parcels, a one-time product shipped on its own. The Owner records each packed product's cost
+/// of goods and shipping cost per unit for a cycle, in the reporting currency, and sees each cycle's revenue, costs and
+/// margin (<see cref="CycleEconomics"/>) from the parcels generated for it. A kit or one-time product travelling in a box
+/// is a line of the box's parcels, so its costs are recorded on the box. The costs also give the business-wide gross margin
+/// the dashboard's LTV can use when the Owner chooses it (Analytics reads the same rows).
 /// </summary>
 public sealed class BoxEconomics(IDbContextFactory<AppDbContext> dbFactory, BusinessSettings business, AuditLog audit, TimeProvider clock)
 {
@@ -56,8 +59,8 @@ public sealed class BoxEconomics(IDbContextFactory<AppDbContext> dbFactory, Busi
         if (inputs.Any(i => i.CostOfGoodsMinor is < 0 or > MaxUnitCostMinor || i.ShippingCostMinor is < 0 or > MaxUnitCostMinor))
             return "Each cost is between 0 and 10,000.00 per unit.";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Products.AnyAsync(p => p.Id == boxProductId && p.Kind == ProductKind.Box, ct))
-            return "Choose a box product.";
+        if (!await db.Products.AnyAsync(p => p.Id == boxProductId && (p.Kind == ProductKind.Box || (p.Kind == ProductKind.AddOn && p.ShipsPhysically)), ct))
+            return "Choose a box, a mailed kit or a one-time product that ships.";
         var key = cycle.ToString();
         var allowed = (await RowsAsync(db, boxProductId, key, ct)).Select(r => r.ProductId).ToHashSet();
         if (inputs.Any(i => !allowed.Contains(i.ProductId)))
