@@ -63,6 +63,22 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
     }
 
     [Fact]
+    public async Task MailedKit_HasItsOwnCutoffAndShipDay_CheckedAsForABox()
+    {
+        var kit = new ProductInput { Kind = ProductKind.AddOn, Name = "Ornament kit", Slug = "ornament-kit", AddOnBilling = AddOnBilling.Recurring, ShipsPhysically = true, BoxCutoffDay = 5, BoxShipDay = 9 };
+        var id = await CreateAsync(kit);
+        var saved = (await catalog.GetProductInputAsync(id))!;
+        Assert.Equal((5, 9), (saved.BoxCutoffDay, saved.BoxShipDay));
+
+        kit.BoxShipDay = 3; // before its own cut-off
+        var result = await catalog.UpdateProductAsync(id, kit);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("parcels ship on or after the cut-off day", result.Error);
+        Assert.Equal(9, (await catalog.GetProductInputAsync(id))!.BoxShipDay);
+    }
+
+    [Fact]
     public async Task UpdateProduct_SlugOfAnotherProduct_RefusedAndUnchanged()
     {
         await CreateAsync(Membership("Basic", "basic"));

@@ -91,8 +91,8 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
                 CatalogRules.CheckFeatures(input.FeaturesText),
                 Enum.IsDefined(input.Kind) ? null : "Choose what kind of product this is.",
                 input.Kind != ProductKind.AddOn || Enum.IsDefined(input.AddOnBilling) ? null : "Choose whether the add-on is recurring or one-time.",
-                input.Kind != ProductKind.Box || (input.BoxCutoffDay is >= 1 and <= 31 && input.BoxShipDay is >= 1 and <= 31 && input.BoxShipDay >= input.BoxCutoffDay)
-                    ? null : "Box cut-off and ship days are days of the month (1-31), and boxes ship on or after the cut-off day.");
+                !HasCycle(input) || (input.BoxCutoffDay is >= 1 and <= 31 && input.BoxShipDay is >= 1 and <= 31 && input.BoxShipDay >= input.BoxCutoffDay)
+                    ? null : "Cut-off and ship days are days of the month (1-31), and parcels ship on or after the cut-off day.");
 
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             Product product;
@@ -131,7 +131,7 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
             product.Rank = input.Rank;
             product.IsVisible = input.IsVisible;
             product.AllowPause = input.AllowPause;
-            if (input.Kind == ProductKind.Box)
+            if (HasCycle(input))
                 (product.BoxCutoffDay, product.BoxShipDay) = (input.BoxCutoffDay, input.BoxShipDay);
             product.AddOnBilling = input.Kind == ProductKind.AddOn ? input.AddOnBilling : null;
             product.ShipsPhysically = input.Kind == ProductKind.AddOn && input.ShipsPhysically;
@@ -163,6 +163,9 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Products.AnyAsync(p => p.Slug == slug && p.Id != productId, ct);
     }
+
+    /// <summary>Boxes and add-ons that ship have their own fulfilment calendar: a cut-off day and a ship day each month.</summary>
+    internal static bool HasCycle(ProductInput input) => input.Kind == ProductKind.Box || (input.Kind == ProductKind.AddOn && input.ShipsPhysically);
 
     private static string SlugTaken(string slug) => $"Another product already uses the slug '{slug}'; choose a different one.";
 
