@@ -63,6 +63,9 @@ public sealed class FulfilmentTests(MemberAdminFixture fixture) : IClassFixture<
             s => Assert.Equal(ShipmentStatus.Shipped, s.Status));
         var kitEmail = Assert.Single(await db.Outbox.Where(o => o.MemberId == kit.Id && o.Kind == "box-shipped").ToListAsync());
         Assert.Contains("9400", kitEmail.TextBody);
+        Assert.Equal("Your Craft Kit is on its way", kitEmail.Subject); // named by the kit, not by the membership's plan
+        Assert.Contains("your Craft Kit has shipped", kitEmail.TextBody);
+        Assert.Contains("In the parcel: 1 × Craft Kit", kitEmail.TextBody);
         Assert.Single(await db.Outbox.Where(o => o.MemberId == box.Id && o.Kind == "box-shipped").ToListAsync());
     }
 }

@@ -167,7 +167,7 @@ public sealed class ShipmentService(
                     lines.Add(new ShipmentLine
                     {
                         ProductId = extra.ProductId,
-                        Description = $"{extra.Description} (one-time)",
+                        Description = extra.Description + OneTimeSuffix,
                         Quantity = extra.Quantity,
                         UnitPriceMinor = extra.Currency == currency ? extra.AmountMinor / extra.Quantity : 0,
                     });
@@ -238,7 +238,7 @@ public sealed class ShipmentService(
                 Cycle = key,
                 CreatedAt = now,
                 Currency = goods[0].Currency,
-                Lines = [.. goods.Select(e => new ShipmentLine { ProductId = e.ProductId, Description = $"{e.Description} (one-time)", Quantity = e.Quantity, UnitPriceMinor = e.AmountMinor / e.Quantity })],
+                Lines = [.. goods.Select(e => new ShipmentLine { ProductId = e.ProductId, Description = e.Description + OneTimeSuffix, Quantity = e.Quantity, UnitPriceMinor = e.AmountMinor / e.Quantity })],
                 Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
             };
             foreach (var extra in goods)
@@ -348,7 +348,10 @@ public sealed class ShipmentService(
         return null;
     }
 
-    /// <summary>Sets the tracking and queues the "box shipped" email; the dedup key sends it once per shipment.</summary>
+    /// <summary>How a one-time product's line is described in a parcel: "Starter kit (one-time)".</summary>
+    internal const string OneTimeSuffix = " (one-time)";
+
+    /// <summary>Sets the tracking and queues the "parcel shipped" email; the dedup key sends it once per shipment.</summary>
     internal static async Task ShipAsync(NoticeQueue notices, AppDbContext db, Shipment shipment, Subscription sub, string carrier, string tracking,
         DateTimeOffset now, CancellationToken ct)
     {
@@ -358,10 +361,12 @@ public sealed class ShipmentService(
             ["carrier"] = carrier,
             ["tracking_number"] = tracking,
             ["tracking_url"] = TrackingUrl(carrier, tracking),
+            ["parcel_contents"] = string.Join(", ", shipment.Lines.Select(l => $"{l.Quantity} × {l.Description}")),
         };
-        // The parcel is the box ("Your Tea Box is on its way"), not the whole plan with its add-ons ("Tea Box + Honey").
-        if (shipment.Lines.FirstOrDefault(l => l.ProductId == shipment.ProductId)?.Description is { Length: > 0 } boxName)
-            extra["plan.name"] = boxName;
+        // The parcel is named by what it is for: the box or kit ("Your Craft Kit is on its way"), not the whole plan with
+        // its add-ons ("Pro + Craft Kit"); a one-time product shipped on its own by its name.
+        if (shipment.Lines.FirstOrDefault(l => l.ProductId == shipment.ProductId)?.Description is { Length: > 0 } name)
+            extra["plan.name"] = name.EndsWith(OneTimeSuffix, StringComparison.Ordinal) ? name[..^OneTimeSuffix.Length] : name;
         await notices.QueueAsync(db, NoticeKind.BoxShipped, $"box-shipped:{shipment.Id}", sub, now, extra, ct);
     }
 
