@@ -201,7 +201,7 @@ public sealed class BoxesFlowTests(BrowserAppWithMail fixture) : IClassFixture<B
             MimeType = "text/csv",
             Buffer = Encoding.UTF8.GetBytes($"shipment_id,carrier,tracking_number\n{shipmentId},UPS,1Z999AA10123456784\n"),
         });
-        await Assertions.Expect(owner.GetByTestId("box-import-result")).ToContainTextAsync("1 box(es) marked shipped");
+        await Assertions.Expect(owner.GetByTestId("box-import-result")).ToContainTextAsync("1 parcel marked shipped");
 
         // The member sees the tracking link and what was in the box; January is skipped.
         var member = await LogInAsync(email);

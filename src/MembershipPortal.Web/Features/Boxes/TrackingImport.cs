@@ -5,6 +5,7 @@ using MembershipPortal.Infrastructure.Boxes;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Boxes;
@@ -12,8 +13,8 @@ namespace MembershipPortal.Web.Features.Boxes;
 public sealed record TrackingImportResult(bool Applied, int Shipped, int AlreadyShipped, int NotYetShipped, IReadOnlyList<ImportProblem> Problems)
 {
     public string Summary => Applied
-        ? $"{Shipped} box(es) marked shipped and emailed; {AlreadyShipped} already shipped with the same tracking; {NotYetShipped} row(s) without tracking left as they were."
-        : $"Nothing was applied: {Problems.Count} bad row(s). Correct them and import the whole file again.";
+        ? $"{Words.Count(Shipped, "parcel")} marked shipped and emailed; {AlreadyShipped:N0} already shipped with the same tracking; {Words.Count(NotYetShipped, "row")} without tracking left as they were."
+        : $"Nothing was applied: {Words.Count(Problems.Count, "bad row")}. Correct them and import the whole file again.";
 }
 
 /// <summary>
@@ -68,7 +69,7 @@ public sealed class TrackingImport(IDbContextFactory<AppDbContext> dbFactory, No
         foreach (var (row, shipment) in toShip)
             await ShipmentService.ShipAsync(notices, db, shipment, subs[shipment.SubscriptionId], row.Carrier, row.TrackingNumber, now, ct);
         if (toShip.Count > 0)
-            audit.Add(db, await actor.GetAsync(), "boxes.import-tracking", $"Imported tracking for {toShip.Count} box(es); each member emailed", "shipments", null);
+            audit.Add(db, await actor.GetAsync(), "boxes.import-tracking", $"Imported tracking for {Words.Count(toShip.Count, "parcel")}; each member emailed", "shipments", null);
         await db.SaveChangesAsync(ct);
         return new TrackingImportResult(true, toShip.Count, same, parsed.Ignored, []);
     }
