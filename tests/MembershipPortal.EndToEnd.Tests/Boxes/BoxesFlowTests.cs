@@ -24,26 +24,8 @@ public sealed class BoxesFlowTests(BrowserAppWithMail fixture) : IClassFixture<B
 
     private AppDbContext Db() => app.Portal.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
 
-    private async Task<IPage> LogInAsync(string email)
-    {
-        var page = await app.NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await page.Locator("[id='Input.Email']").FillAsync(email);
-        await page.Locator("[id='Input.Password']").FillAsync("a long member passphrase");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
-        return page;
-    }
-
     private static ILocator TextArea(IPage page, string testId) =>
         page.Locator($"textarea[data-testid='{testId}'], [data-testid='{testId}'] textarea").First;
-
-    /// <summary>Opens a MudSelect by its data-testid and clicks the option with the given text.</summary>
-    private static async Task ChooseAsync(IPage page, string testId, string option)
-    {
-        await page.GetByTestId(testId).ClickAsync();
-        await page.Locator(".mud-popover-open .mud-list-item").GetByText(option, new() { Exact = false }).First.ClickAsync();
-    }
 
     /// <summary>A real PNG of a box, drawn by the browser itself (nothing to check in, nothing to fetch).</summary>
     private async Task<byte[]> BoxPictureAsync()
@@ -85,7 +67,7 @@ public sealed class BoxesFlowTests(BrowserAppWithMail fixture) : IClassFixture<B
         var owner = await app.SignedInPageAsync(ownerEmail, role: PortalRoles.Owner);
         await owner.GotoAsync("/admin/boxes");
         await BrowserApp.WaitForCircuitAsync(owner);
-        await ChooseAsync(owner, "box-cycle", "December 2026");
+        await BrowserApp.ChooseAsync(owner, "box-cycle", "December 2026");
         await Assertions.Expect(owner.GetByTestId("cycle-content")).ToContainTextAsync("What's in the December 2026 box");
         await BrowserApp.Input(owner, "cycle-content-title").FillAsync("Winter spices");
         await TextArea(owner, "cycle-content-description").FillAsync("Three teas for **cold evenings**, blended in small batches.\n\nBrew the chai with milk.");
@@ -155,14 +137,14 @@ public sealed class BoxesFlowTests(BrowserAppWithMail fixture) : IClassFixture<B
         await BrowserApp.ScreenshotAsync(page, "account-addresses");
         await page.GotoAsync("/account/boxes");
         await BrowserApp.WaitForCircuitAsync(page);
-        await ChooseAsync(page, "ship-to", "500 Market Street");
+        await BrowserApp.ChooseAsync(page, "ship-to", "500 Market Street");
         await Assertions.Expect(page.GetByText("Address changed: your next boxes go there.")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Ships to" })).ToContainTextAsync("Office: Ada Lovelace, 500 Market Street");
         await BrowserApp.ScreenshotAsync(page, "account-boxes");
 
         // After the cut-off the Owner generates December: the honey, the mug and the new address are in the box.
         app.Portal.Clock.SetUtcNow(schedule.CutoffOf(cycle).AddHours(1));
-        owner = await LogInAsync(ownerEmail); // the first session's cookie ran out while the clock moved on
+        owner = await app.LogInAsync(ownerEmail); // the first session's cookie ran out while the clock moved on
         await owner.GotoAsync("/admin/boxes");
         await BrowserApp.WaitForCircuitAsync(owner);
         await owner.GetByTestId("box-generate").ClickAsync();
@@ -204,7 +186,7 @@ public sealed class BoxesFlowTests(BrowserAppWithMail fixture) : IClassFixture<B
         await Assertions.Expect(owner.GetByTestId("box-import-result")).ToContainTextAsync("1 parcel marked shipped");
 
         // The member sees the tracking link and what was in the box; January is skipped.
-        var member = await LogInAsync(email);
+        var member = await app.LogInAsync(email);
         await member.GotoAsync("/account/boxes");
         await BrowserApp.WaitForCircuitAsync(member);
         await Assertions.Expect(member.GetByTestId("tracking-link")).ToContainTextAsync("1Z999AA10123456784");

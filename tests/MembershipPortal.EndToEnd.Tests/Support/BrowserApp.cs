@@ -47,6 +47,12 @@ public sealed class BrowserApp : IAsyncLifetime
     public async Task<IPage> SignedInPageAsync(string email, string password = "a long member passphrase", string? role = null)
     {
         await Portal.CreateUserAsync(email, password, role);
+        return await LogInAsync(email, password);
+    }
+
+    /// <summary>Signs an existing account in through the login form, in a new browser context (a fresh cookie after the clock moved).</summary>
+    public async Task<IPage> LogInAsync(string email, string password = "a long member passphrase")
+    {
         var page = await NewPageAsync();
         await page.GotoAsync("/Account/Login");
         await page.Locator("[id='Input.Email']").FillAsync(email);
@@ -56,7 +62,13 @@ public sealed class BrowserApp : IAsyncLifetime
         return page;
     }
 
-    /// <summary>A MudBlazor text field by its data-testid (MudBlazor puts the attribute on the input or on its wrapper).</summary>
+    /// <summary>Opens a MudSelect by its data-testid and clicks the option with the given text.</summary>
+    public static async Task ChooseAsync(IPage page, string testId, string option)
+    {
+        await page.GetByTestId(testId).ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").GetByText(option, new() { Exact = false }).First.ClickAsync();
+    }
+
     /// <summary>
     /// MudBlazor's input debounce runs on the app's TimeProvider, which the tests own: after typing into a debounced
     /// field, move the clock past the interval a few times (the input event reaches the server asynchronously).
@@ -70,6 +82,7 @@ public sealed class BrowserApp : IAsyncLifetime
         }
     }
 
+    /// <summary>A MudBlazor text field by its data-testid (MudBlazor puts the attribute on the input or on its wrapper).</summary>
     public static ILocator Input(IPage page, string testId) =>
         page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
 

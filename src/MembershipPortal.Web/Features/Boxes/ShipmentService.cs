@@ -31,6 +31,10 @@ public sealed record MemberBox(Guid SubscriptionId, string ProductName, CycleKey
     public Guid BoxProductId { get; init; }
     public string Currency { get; init; } = "USD";
     public bool CanPause { get; init; }
+    /// <summary>A mailed kit on a membership or course rather than a box: the page says "kit" where it says "box".</summary>
+    public bool IsKit { get; init; }
+    public string Noun => IsKit ? "kit" : "box";
+    public string Nouns => IsKit ? "kits" : "boxes";
     /// <summary>The address-book entry the box ships to, and the copy boxes are generated from.</summary>
     public Guid? AddressId { get; init; }
     public ShippingAddress? ShipTo { get; init; }
@@ -418,6 +422,7 @@ public sealed class ShipmentService(
                 BoxProductId = product.Id,
                 Currency = full[s.Id].Currency,
                 CanPause = product.AllowPause || product.Kind != ProductKind.Box, // a kit's pause skips only the kit
+                IsKit = product.Kind != ProductKind.Box,
                 Kits = [.. full[s.Id].Items.Where(i => boxes.TryGetValue(i.ProductId, out var k) && k.Kind == ProductKind.AddOn)
                     .Select(i => new KitView(i.ProductId, boxes[i.ProductId].Name, i.EndsAtPeriodEnd ? full[s.Id].CurrentPeriodEnd : null))],
                 AddressId = records.GetValueOrDefault(s.Id)?.AddressId,

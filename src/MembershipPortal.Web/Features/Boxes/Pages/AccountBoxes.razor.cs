@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using MembershipPortal.Domain.Boxes;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -45,6 +46,9 @@ public partial class AccountBoxes
             extraPrice = options.Values.SelectMany(o => o).Select(o => o.PriceId).FirstOrDefault();
     }
 
+    /// <summary>"My boxes", "My kits" when every delivery is a kit, "My boxes and kits" when both.</summary>
+    private string Heading => boxes is { Count: > 0 } && boxes.All(b => b.IsKit) ? "My kits" : boxes?.Any(b => b.IsKit) == true ? "My boxes and kits" : "My boxes";
+
     private static string Month(CycleKey c) => new DateTime(c.Year, c.Month, 1).ToString("MMMM yyyy", CultureInfo.InvariantCulture);
 
     private static string MonthName(CycleKey c) => new DateTime(c.Year, c.Month, 1).ToString("MMMM", CultureInfo.InvariantCulture);
@@ -83,14 +87,14 @@ public partial class AccountBoxes
     }
 
     private Task SkipAsync(MemberBox box, CycleKey cycle) =>
-        RunAsync(() => Boxes.SkipAsync(memberId, box.SubscriptionId, cycle), $"Skipped: no {Month(cycle)} box, and no charge for it.");
+        RunAsync(() => Boxes.SkipAsync(memberId, box.SubscriptionId, cycle), $"Skipped: no {Month(cycle)} {box.Noun}, and no charge for it.");
 
     private Task UnskipAsync(MemberBox box, CycleKey cycle) =>
-        RunAsync(() => Controls.UnskipAsync(memberId, box.SubscriptionId, cycle), $"The {Month(cycle)} box is back on.");
+        RunAsync(() => Controls.UnskipAsync(memberId, box.SubscriptionId, cycle), $"The {Month(cycle)} {box.Noun} is back on.");
 
     private Task PauseAsync(MemberBox box) =>
         RunAsync(() => Controls.PauseAsync(memberId, box.SubscriptionId, pauseCycles),
-            pauseCycles == 1 ? "Paused for one box: you will not get or pay for it." : $"Paused for {pauseCycles} boxes: you will not get or pay for them.");
+            pauseCycles == 1 ? $"Paused for one {box.Noun}: you will not get or pay for it." : $"Paused for {Words.Count(pauseCycles, box.Noun, box.Nouns)}: you will not get or pay for them.");
 
     private async Task AddExtraAsync(MemberBox box)
     {
@@ -103,7 +107,7 @@ public partial class AccountBoxes
 
     private Task ShipToAsync(MemberBox box, Guid addressId) =>
         addressId == Guid.Empty ? Task.CompletedTask
-            : RunAsync(() => Book.ShipToAsync(memberId, box.SubscriptionId, addressId), "Address changed: your next boxes go there.");
+            : RunAsync(() => Book.ShipToAsync(memberId, box.SubscriptionId, addressId), $"Address changed: your next {box.Nouns} go there.");
 
     private Task RemoveKitAsync(MemberBox box, KitView kit) =>
         RunAsync(() => Controls.RemoveKitAsync(memberId, box.SubscriptionId, kit.ProductId),
