@@ -57,7 +57,7 @@ app.UsePortalOperations();
 app.UsePortalAudit();
 app.UsePortalSetupGate();
 app.UseAntiforgery();
-app.MapStaticAssets();
+var staticAssets = app.MapPortalStaticAssets();
 app.MapPortalThemeFiles();
 app.MapPortalHealth();
 app.MapPortalFiles();
@@ -68,7 +68,7 @@ app.MapPortalBranding();
 app.MapSearchEngineFiles();
 app.MapPortalMembersAdmin();
 app.MapPortalBoxes();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode().WithStaticAssets(staticAssets);
 app.MapAdditionalIdentityEndpoints();
 
 await app.RunAsync();
