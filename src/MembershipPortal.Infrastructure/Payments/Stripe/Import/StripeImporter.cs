@@ -79,8 +79,11 @@ public sealed record StripeImportResult(
 /// </summary>
 public sealed class StripeImporter(
     IDbContextFactory<AppDbContext> dbFactory, IServiceProvider services, TimeProvider clock, IOptions<StripeImportOptions> options,
-    ILookupNormalizer normalizer, ILogger<StripeImporter> logger)
+    ILogger<StripeImporter> logger)
 {
+    // Identity's own normalizer (registered scoped, so not injected into this singleton): the same keys sign-in looks up.
+    private static readonly UpperInvariantLookupNormalizer normalizer = new();
+
     public const string CursorKeyPrefix = "stripe-import:cursor:";
     public const string CompletedKey = "stripe-import:completed-at";
     private const string Done = "done";
@@ -209,6 +212,9 @@ public sealed class StripeImporter(
         }
         var price = CatalogPrice.Create(product.Id, terms);
         db.Prices.Add(price);
+        // The plan is this very Stripe price: synced, as if the catalog sync had created it (reconciliation compares by it).
+        if (!await db.Prices.AnyAsync(p => EF.Property<string?>(p, StripeLedger.PriceIdColumn) == stripePriceId, ct))
+            db.Entry(price).Property(StripeLedger.PriceIdColumn).CurrentValue = stripePriceId;
         (mapping.CatalogPriceId, mapping.LeftOut, mapping.UpdatedAt) = (price.Id, false, now);
         await db.SaveChangesAsync(ct);
         return null;
