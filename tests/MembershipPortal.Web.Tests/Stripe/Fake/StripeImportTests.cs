@@ -286,6 +286,42 @@ public sealed class StripeImportTests : IDisposable
         Assert.Equal(0, await CountAsync(db => db.Subscriptions.CountAsync()));
     }
 
+    [Fact]
+    public async Task ImportPage_OwnerSeesTheMappingAndInvites_StaffIsRefused()
+    {
+        var stripe = factory.Fake.DashboardClient();
+        var product = await stripe.V1.Products.CreateAsync(new StripeSdk.ProductCreateOptions { Name = "Gold" });
+        var price = await stripe.V1.Prices.CreateAsync(new StripeSdk.PriceCreateOptions { Product = product.Id, UnitAmount = 1500, Currency = "usd", Recurring = new() { Interval = "month" } });
+        var customer = await stripe.V1.Customers.CreateAsync(new StripeSdk.CustomerCreateOptions { Email = "gold@example.test" });
+        factory.Fake.AddCard(customer.Id);
+        await stripe.V1.Subscriptions.CreateAsync(new StripeSdk.SubscriptionCreateOptions { Customer = customer.Id, Items = [new() { Price = price.Id }] });
+        await factory.CreateUserAsync("import.owner@example.test", "a long owner passphrase", Infrastructure.Identity.PortalRoles.Owner);
+        var staffUser = await factory.CreateUserAsync("import.staff@example.test", "a long staff passphrase", Infrastructure.Identity.PortalRoles.Staff);
+        var service = factory.Services.GetRequiredService<MembershipPortal.Web.Features.Billing.StripeImport.StripeImportService>();
+        var staff = new Infrastructure.Audit.AuditActor(staffUser.Id, "import.staff@example.test", Infrastructure.Identity.PortalRoles.Staff);
+        Assert.False((await service.StartAsync(staff)).Started);
+        Assert.NotNull(await service.CreatePlanAsync(staff, price.Id));
+
+        Assert.Equal(StripeImportOutcome.NeedsMapping, (await Importer.RunAsync()).Outcome);
+        var owner = factory.CreateBrowserlessClient();
+        await MembershipPortal.Tests.Support.PortalFactory.LoginAsync(owner, "import.owner@example.test", "a long owner passphrase");
+        var page = await owner.GetStringAsync("/admin/settings/stripe/import");
+        Assert.Contains(price.Id, page);
+        Assert.Contains("Start the import", page.Replace("Continue the import", "Start the import"));
+        var other = factory.CreateBrowserlessClient();
+        await MembershipPortal.Tests.Support.PortalFactory.LoginAsync(other, "import.staff@example.test", "a long staff passphrase");
+        var refused = await other.GetAsync("/admin/settings/stripe/import");
+        Assert.DoesNotContain(price.Id, await refused.Content.ReadAsStringAsync());
+
+        var ownerActor = new Infrastructure.Audit.AuditActor((await factory.DbAsync()).Users.Single(u => u.Email == "import.owner@example.test").Id, "import.owner@example.test", Infrastructure.Identity.PortalRoles.Owner);
+        Assert.Null(await service.CreatePlanAsync(ownerActor, price.Id));
+        Assert.Equal(StripeImportOutcome.Completed, (await Importer.RunAsync()).Outcome);
+        Assert.Equal(1, await service.InviteAsync(ownerActor, null));
+        var imported = Assert.Single(await service.ImportedMembersAsync());
+        Assert.Equal(("gold@example.test", false), (imported.Email, imported.HasPassword));
+        Assert.NotNull(imported.InvitedAt);
+    }
+
     private async Task<int> CountAsync(Func<Infrastructure.Data.AppDbContext, Task<int>> count)
     {
         await using var db = await factory.DbAsync();
