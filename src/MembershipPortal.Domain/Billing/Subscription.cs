@@ -87,7 +87,38 @@ public sealed class Subscription
         bool paymentConfirmed,
         Coupon? coupon = null,
         Guid? id = null,
-        bool soldByGateway = false)
+        bool soldByGateway = false) =>
+        Create(memberId, items, now, paymentConfirmed, coupon, id, soldByGateway, gatewayTrialEnd: null);
+
+    /// <summary>
+    /// A subscription the billing engine (Stripe) already runs, brought into the portal when the Owner moves in. It starts at
+    /// the engine's own start date with the engine's trial (<paramref name="trialEnd"/>, null for none), not the catalog
+    /// price's trial days; archived prices are accepted (they were sold). Its later history (renewals, failures, plan
+    /// changes, the end) is then replayed through the same methods as live events, at the engine's own times.
+    /// </summary>
+    public static Subscription Adopt(
+        string memberId,
+        IReadOnlyList<NewSubscriptionItem> items,
+        DateTimeOffset startedAt,
+        DateTimeOffset? trialEnd,
+        bool paymentConfirmed,
+        Coupon? coupon = null)
+    {
+        if (trialEnd is { } end && end <= startedAt)
+            throw new DomainException("A trial must end after the subscription starts.");
+        return Create(memberId, items, startedAt, paymentConfirmed, coupon, null, soldByGateway: true, gatewayTrialEnd: trialEnd ?? startedAt);
+    }
+
+    /// <param name="gatewayTrialEnd">Null: the trial comes from the prices' trial days; the start itself: no trial; later: a trial until then.</param>
+    private static Subscription Create(
+        string memberId,
+        IReadOnlyList<NewSubscriptionItem> items,
+        DateTimeOffset now,
+        bool paymentConfirmed,
+        Coupon? coupon,
+        Guid? id,
+        bool soldByGateway,
+        DateTimeOffset? gatewayTrialEnd)
     {
         if (string.IsNullOrWhiteSpace(memberId))
             throw new DomainException("A subscription needs a member.");
@@ -116,9 +147,9 @@ public sealed class Subscription
             subscription._items.Add(new SubscriptionItem(Guid.CreateVersion7(now), items[i].Price, items[i].Quantity, coupons[i]));
 
         var trialDays = items.Max(i => i.Price.Terms.TrialDays);
-        if (trialDays > 0)
+        DateTimeOffset? trial = gatewayTrialEnd is { } given ? (given > now ? given : null) : trialDays > 0 ? now.AddDays(trialDays) : null;
+        if (trial is { } trialEnd)
         {
-            var trialEnd = now.AddDays(trialDays);
             subscription.Status = SubscriptionStateMachine.Next(subscription.Status, SubscriptionTrigger.TrialStarted);
             subscription.TrialEnd = trialEnd;
             subscription.StartPeriod(now, anchor: trialEnd, end: trialEnd);

@@ -51,6 +51,9 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<HistoryImport> HistoryImports => Set<HistoryImport>();
     public DbSet<ImportedEvent> ImportedEvents => Set<ImportedEvent>();
     public DbSet<ImportedCustomer> ImportedCustomers => Set<ImportedCustomer>();
+    public DbSet<Payments.Stripe.Import.StripePriceMapping> StripePriceMappings => Set<Payments.Stripe.Import.StripePriceMapping>();
+    public DbSet<Payments.Stripe.Import.StripeImportObject> StripeImportObjects => Set<Payments.Stripe.Import.StripeImportObject>();
+    public DbSet<Payments.Stripe.Import.StripeImportedCustomer> StripeImportedCustomers => Set<Payments.Stripe.Import.StripeImportedCustomer>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Members.MemberNote> MemberNotes => Set<Members.MemberNote>();
     public DbSet<Boxes.Shipment> Shipments => Set<Boxes.Shipment>();

@@ -1696,6 +1696,128 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                     b.ToTable("AnalyticsImportedEvents", (string)null);
                 });
 
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Payments.Stripe.Import.StripeImportObject", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<string>("AppliedHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<long>("Created")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("ParentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "ParentId");
+
+                    b.ToTable("StripeImportObjects", (string)null);
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Payments.Stripe.Import.StripeImportedCustomer", b =>
+                {
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("InvitedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("MemberId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("CustomerId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("StripeImportedCustomers", (string)null);
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Payments.Stripe.Import.StripePriceMapping", b =>
+                {
+                    b.Property<string>("StripePriceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("bit");
+
+                    b.Property<Guid?>("CatalogPriceId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nvarchar(3)");
+
+                    b.Property<string>("Interval")
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
+                    b.Property<int>("IntervalCount")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("LeftOut")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Nickname")
+                        .HasMaxLength(250)
+                        .HasColumnType("nvarchar(250)");
+
+                    b.Property<string>("ProductName")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("nvarchar(250)");
+
+                    b.Property<Guid?>("ProposedPriceId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("StripeProductId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<int>("SubscriptionItems")
+                        .HasColumnType("int");
+
+                    b.Property<long>("UnitAmountMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("StripePriceId");
+
+                    b.HasIndex("CatalogPriceId");
+
+                    b.ToTable("StripePriceMappings", (string)null);
+                });
+
             modelBuilder.Entity("MembershipPortal.Infrastructure.Settings.PortalSetting", b =>
                 {
                     b.Property<string>("Key")
@@ -2244,6 +2366,23 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
                         .HasForeignKey("ImportId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Payments.Stripe.Import.StripeImportedCustomer", b =>
+                {
+                    b.HasOne("MembershipPortal.Infrastructure.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Payments.Stripe.Import.StripePriceMapping", b =>
+                {
+                    b.HasOne("MembershipPortal.Domain.Catalog.CatalogPrice", null)
+                        .WithMany()
+                        .HasForeignKey("CatalogPriceId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -1677,6 +1677,128 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                     b.ToTable("AnalyticsImportedEvents", (string)null);
                 });
 
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Payments.Stripe.Import.StripeImportObject", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppliedHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "ParentId");
+
+                    b.ToTable("StripeImportObjects", (string)null);
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Payments.Stripe.Import.StripeImportedCustomer", b =>
+                {
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ImportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("InvitedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MemberId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("CustomerId");
+
+                    b.HasIndex("MemberId");
+
+                    b.ToTable("StripeImportedCustomers", (string)null);
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Payments.Stripe.Import.StripePriceMapping", b =>
+                {
+                    b.Property<string>("StripePriceId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CatalogPriceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Interval")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IntervalCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LeftOut")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Nickname")
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductName")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ProposedPriceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StripeProductId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SubscriptionItems")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UnitAmountMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("StripePriceId");
+
+                    b.HasIndex("CatalogPriceId");
+
+                    b.ToTable("StripePriceMappings", (string)null);
+                });
+
             modelBuilder.Entity("MembershipPortal.Infrastructure.Settings.PortalSetting", b =>
                 {
                     b.Property<string>("Key")
@@ -2214,6 +2336,23 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
                         .HasForeignKey("ImportId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Payments.Stripe.Import.StripeImportedCustomer", b =>
+                {
+                    b.HasOne("MembershipPortal.Infrastructure.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MembershipPortal.Infrastructure.Payments.Stripe.Import.StripePriceMapping", b =>
+                {
+                    b.HasOne("MembershipPortal.Domain.Catalog.CatalogPrice", null)
+                        .WithMany()
+                        .HasForeignKey("CatalogPriceId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

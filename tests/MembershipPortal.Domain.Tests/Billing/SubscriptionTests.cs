@@ -38,6 +38,34 @@ public class SubscriptionTests
         Assert.Equal(expectedMrr, subscription.History.Single().MrrAfterMinor);
     }
 
+    // An adopted Stripe subscription keeps Stripe's trial, not the catalog price's trial days.
+    [Fact]
+    public void Adopt_GatewayTrial_OverridesThePriceTrialDays()
+    {
+        var subscription = Subscription.Adopt("member-1", [new(Monthly(1000, trialDays: 14))], Now, Now.AddDays(30), paymentConfirmed: true);
+
+        Assert.Equal(SubscriptionStatus.Trialing, subscription.Status);
+        Assert.Equal(Now.AddDays(30), subscription.TrialEnd);
+        Assert.Equal(Now, subscription.History.Single().At);
+    }
+
+    [Fact]
+    public void Adopt_NoGatewayTrial_ActiveFromTheStartEvenOnATrialPriceOrArchivedPrice()
+    {
+        var price = Monthly(1000, trialDays: 14);
+        price.Archive(Now);
+
+        var subscription = Subscription.Adopt("member-1", [new(price)], Now.AddMonths(-6), trialEnd: null, paymentConfirmed: true);
+
+        Assert.Equal(SubscriptionStatus.Active, subscription.Status);
+        Assert.Null(subscription.TrialEnd);
+        Assert.Equal(1000, subscription.History.Single().MrrAfterMinor);
+    }
+
+    [Fact]
+    public void Adopt_TrialEndingBeforeTheStart_Throws() =>
+        Assert.Throws<DomainException>(() => Subscription.Adopt("member-1", [new(Monthly(1000))], Now, Now.AddDays(-1), paymentConfirmed: true));
+
     [Fact]
     public void Start_ArchivedPrice_Throws()
     {

@@ -20,7 +20,7 @@ public class FeatureDependencyTests
         ["Admin"] = ["Accounts", "Analytics", "Audit", "Billing", "Content", "Members", "Notifications", "Shared", "Themes"],
         ["Analytics"] = ["Audit"],
         ["Audit"] = [],
-        ["Billing"] = ["Audit", "Boxes", "Notifications", "Operations", "Shared"],
+        ["Billing"] = ["Accounts", "Audit", "Boxes", "Notifications", "Operations", "Shared"],
         ["Boxes"] = ["Admin", "Audit", "Catalog", "Content", "Notifications", "Shared", "Themes"],
         ["Catalog"] = ["Billing", "Public"],
         ["Cli"] = ["Accounts", "Analytics", "Audit", "Catalog", "Content", "Operations", "Setup"],

@@ -42,6 +42,8 @@ public static class StripeServiceCollectionExtensions
             });
         });
         services.AddSingleton<StripePaymentGateway>();
+        services.AddOptions<Import.StripeImportOptions>().BindConfiguration(Import.StripeImportOptions.Section);
+        services.AddSingleton<Import.StripeImporter>();
 
         services.AddSingleton<IStripeEventHandler, CheckoutSessionEventHandler>();
         services.AddSingleton<IStripeEventHandler, SubscriptionEventHandler>();

@@ -24,6 +24,7 @@ public static class DependencyInjection
         builder.AddPortalJob<RenewalJob>(RenewalJob.Key, "renewals-trigger", o => TimeSpan.FromMinutes(o.RenewalMinutes));
         builder.AddPortalJob<NoticeScheduleJob>(NoticeScheduleJob.Key, "scheduled-notices-trigger", o => TimeSpan.FromMinutes(o.NoticeMinutes));
         builder.Services.AddSingleton<Reconciliation.StripeReconciliation>();
+        builder.Services.AddSingleton<StripeImport.StripeImportService>();
         builder.AddPortalDailyJob<Reconciliation.StripeReconciliationJob>(Reconciliation.StripeReconciliationJob.Key, "stripe-reconciliation-trigger",
             o => o.StripeReconciliationHourUtc);
         return builder;

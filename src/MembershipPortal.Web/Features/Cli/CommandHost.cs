@@ -39,6 +39,7 @@ internal static class CommandHost
         builder.AddPortalCatalog();
         builder.AddPortalContent();
         builder.AddPortalAnalytics();
+        builder.AddPortalPayments(); // stripe-import reads the Stripe account; nothing talks to Stripe until it runs
         var app = builder.Build();
         return new CommandServices(app.Services, app);
     }

@@ -114,6 +114,21 @@ public static class PortalCli
         Add(new Command("restore", "Replaces the database and uploads with a backup. Refuses while the portal runs.") { restoreFrom },
             (c, p) => new BackupCommands(c).RestoreAsync(p.GetValue(restoreFrom)!.FullName));
 
+        var map = new Option<string[]>("--map")
+        {
+            Description = "A Stripe price's decision, PRICE=PLAN: PLAN is a catalog price id, 'leave-out' or 'create' (a new plan with the "
+                + "Stripe price's terms). Repeat for each price. Decisions are saved: a later run uses them without the flag.",
+            HelpName = "price_...=PLAN",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var acceptProposals = new Option<bool>("--accept-proposals") { Description = "Map every undecided price to the plan proposed for it (same amount, currency and interval)." };
+        Add(new Command("stripe-import",
+            "Adopts the Stripe account's subscribers (Payments:Provider=Stripe): reads products, prices, customers, subscriptions and "
+            + "invoices (paged, resumable: run it again to continue), then imports members, subscriptions, invoices and payments once every "
+            + "price in use is mapped or left out. Progress on standard error, the summary on standard output. Exit 1 when it stopped or "
+            + "prices still need a decision (they are listed).") { map, acceptProposals },
+            (c, p) => new StripeImportCommand(c).RunAsync(p.GetValue(map) ?? [], p.GetValue(acceptProposals)));
+
         // `help metrics` is `metrics --help`.
         var topic = new Argument<string?>("command") { Description = "The command to describe.", Arity = ArgumentArity.ZeroOrOne };
         topic.AcceptOnlyFromAmong([.. root.Subcommands.Select(c => c.Name)]);

@@ -130,6 +130,27 @@ public sealed partial class StripeFake
         }
     }
 
+    /// <summary>
+    /// What Stripe's own settings do to a subscription with no API call of ours: dunning giving up (unpaid), a trial ending
+    /// without a payment method (paused), a first payment never made (incomplete_expired, which also ends it).
+    /// </summary>
+    public void SetStatus(string subscriptionId, string status)
+    {
+        lock (gate)
+        {
+            var sub = Find(subscriptionId, "subscription");
+            var before = sub.DeepClone().AsObject();
+            sub["status"] = status;
+            if (status == "incomplete_expired")
+            {
+                sub["ended_at"] = UnixNow;
+                Emit("customer.subscription.deleted", sub);
+                return;
+            }
+            Emit(status == "paused" ? "customer.subscription.paused" : "customer.subscription.updated", sub, Changes(before, sub));
+        }
+    }
+
     /// <summary>Stripe's automatic retry of an open invoice: paid → the subscription is active again.</summary>
     public bool RetryInvoice(string invoiceId)
     {

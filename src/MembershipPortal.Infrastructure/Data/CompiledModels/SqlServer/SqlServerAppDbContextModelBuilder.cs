@@ -11,7 +11,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.SqlServer
     public partial class SqlServerAppDbContextModel
     {
         private SqlServerAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("748e069b-214c-41e4-ace4-4f8cbe0938e5"), entityTypeCount: 52)
+            : base(skipDetectChanges: false, modelId: new Guid("69e3616b-4fc8-4b7d-af8a-0f033cc785d4"), entityTypeCount: 55)
         {
         }
 
@@ -59,6 +59,9 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.SqlServer
             var historyImport = HistoryImportEntityType.Create(this);
             var importedCustomer = ImportedCustomerEntityType.Create(this);
             var importedEvent = ImportedEventEntityType.Create(this);
+            var stripeImportObject = StripeImportObjectEntityType.Create(this);
+            var stripeImportedCustomer = StripeImportedCustomerEntityType.Create(this);
+            var stripePriceMapping = StripePriceMappingEntityType.Create(this);
             var portalSetting = PortalSettingEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var identityPasskeyData = IdentityPasskeyDataEntityType.Create(this);
@@ -91,6 +94,8 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.SqlServer
             ImportedCustomerEntityType.CreateForeignKey1(importedCustomer, historyImport);
             ImportedCustomerEntityType.CreateForeignKey2(importedCustomer, applicationUser);
             ImportedEventEntityType.CreateForeignKey1(importedEvent, historyImport);
+            StripeImportedCustomerEntityType.CreateForeignKey1(stripeImportedCustomer, applicationUser);
+            StripePriceMappingEntityType.CreateForeignKey1(stripePriceMapping, catalogPrice);
             IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, applicationUser);
@@ -142,6 +147,9 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.SqlServer
             HistoryImportEntityType.CreateAnnotations(historyImport);
             ImportedCustomerEntityType.CreateAnnotations(importedCustomer);
             ImportedEventEntityType.CreateAnnotations(importedEvent);
+            StripeImportObjectEntityType.CreateAnnotations(stripeImportObject);
+            StripeImportedCustomerEntityType.CreateAnnotations(stripeImportedCustomer);
+            StripePriceMappingEntityType.CreateAnnotations(stripePriceMapping);
             PortalSettingEntityType.CreateAnnotations(portalSetting);
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             IdentityPasskeyDataEntityType.CreateAnnotations(identityPasskeyData);

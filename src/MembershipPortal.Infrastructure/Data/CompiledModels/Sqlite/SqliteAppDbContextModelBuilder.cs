@@ -11,7 +11,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
     public partial class SqliteAppDbContextModel
     {
         private SqliteAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a57a3ea0-5952-48c6-b407-aa290479c2d3"), entityTypeCount: 52)
+            : base(skipDetectChanges: false, modelId: new Guid("cc60f5ef-f31f-473f-a0c3-e35ff07e982c"), entityTypeCount: 55)
         {
         }
 
@@ -59,6 +59,9 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
             var historyImport = HistoryImportEntityType.Create(this);
             var importedCustomer = ImportedCustomerEntityType.Create(this);
             var importedEvent = ImportedEventEntityType.Create(this);
+            var stripeImportObject = StripeImportObjectEntityType.Create(this);
+            var stripeImportedCustomer = StripeImportedCustomerEntityType.Create(this);
+            var stripePriceMapping = StripePriceMappingEntityType.Create(this);
             var portalSetting = PortalSettingEntityType.Create(this);
             var dataProtectionKey = DataProtectionKeyEntityType.Create(this);
             var identityPasskeyData = IdentityPasskeyDataEntityType.Create(this);
@@ -91,6 +94,8 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
             ImportedCustomerEntityType.CreateForeignKey1(importedCustomer, historyImport);
             ImportedCustomerEntityType.CreateForeignKey2(importedCustomer, applicationUser);
             ImportedEventEntityType.CreateForeignKey1(importedEvent, historyImport);
+            StripeImportedCustomerEntityType.CreateForeignKey1(stripeImportedCustomer, applicationUser);
+            StripePriceMappingEntityType.CreateForeignKey1(stripePriceMapping, catalogPrice);
             IdentityPasskeyDataEntityType.CreateForeignKey1(identityPasskeyData, identityUserPasskey);
             IdentityRoleClaimEntityType.CreateForeignKey1(identityRoleClaim, identityRole);
             IdentityUserClaimEntityType.CreateForeignKey1(identityUserClaim, applicationUser);
@@ -142,6 +147,9 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
             HistoryImportEntityType.CreateAnnotations(historyImport);
             ImportedCustomerEntityType.CreateAnnotations(importedCustomer);
             ImportedEventEntityType.CreateAnnotations(importedEvent);
+            StripeImportObjectEntityType.CreateAnnotations(stripeImportObject);
+            StripeImportedCustomerEntityType.CreateAnnotations(stripeImportedCustomer);
+            StripePriceMappingEntityType.CreateAnnotations(stripePriceMapping);
             PortalSettingEntityType.CreateAnnotations(portalSetting);
             DataProtectionKeyEntityType.CreateAnnotations(dataProtectionKey);
             IdentityPasskeyDataEntityType.CreateAnnotations(identityPasskeyData);

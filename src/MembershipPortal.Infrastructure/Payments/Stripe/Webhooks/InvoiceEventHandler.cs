@@ -154,7 +154,7 @@ internal sealed class InvoiceEventHandler(
         return true;
     }
 
-    private static void RecordPaid(Subscription local, WebhookInvoice remote, DateTimeOffset now)
+    internal static void RecordPaid(Subscription local, WebhookInvoice remote, DateTimeOffset now)
     {
         // A zero invoice (the one opening a trial) proves no card works; the subscription events carry the status then.
         if (remote.AmountPaid <= 0 || !SubscriptionStateMachine.IsAllowed(local.Status, SubscriptionTrigger.PaymentSucceeded))
@@ -165,7 +165,7 @@ internal sealed class InvoiceEventHandler(
         local.RecordPaymentSucceeded(now, paidThrough);
     }
 
-    private static void RecordFailed(Subscription local, WebhookInvoice remote, DateTimeOffset now)
+    internal static void RecordFailed(Subscription local, WebhookInvoice remote, DateTimeOffset now)
     {
         // Stripe counts attempts per invoice; a failure already mirrored (by customer.subscription.updated → past_due, or
         // an earlier delivery of this attempt) is not counted twice.
@@ -181,7 +181,7 @@ internal sealed class InvoiceEventHandler(
     /// invoices only move forward: open → paid or void, and the attempt count only grows. So a failure arriving after the
     /// payment, or attempt 1 after attempt 2, is an older event, whatever the order of delivery.
     /// </summary>
-    private static async Task<(Invoice Invoice, bool RowIsNewer)> UpsertInvoiceAsync(
+    internal static async Task<(Invoice Invoice, bool RowIsNewer)> UpsertInvoiceAsync(
         AppDbContext db, WebhookInvoice remote, string memberId, Guid? subscriptionId, bool succeeded, CancellationToken ct)
     {
         var number = remote.Number is { Length: > 0 and <= 32 } n ? n : null;
@@ -272,7 +272,7 @@ internal sealed class InvoiceEventHandler(
         return priceIds.Count > 0 && (await StripeLedger.PricesAsync(db, priceIds, ct)).Count > 0;
     }
 
-    private static string? GatewayPaymentId(WebhookInvoice remote)
+    internal static string? GatewayPaymentId(WebhookInvoice remote)
     {
         var payment = remote.Payments?.Data?.FirstOrDefault(p => p.IsDefault)?.Payment ?? remote.Payments?.Data?.FirstOrDefault()?.Payment;
         return payment?.PaymentIntentId ?? payment?.ChargeId;

@@ -53,22 +53,44 @@ internal static class StripeLedger
     public static Task<Invoice?> FindInvoiceAsync(AppDbContext db, string gatewayInvoiceId, CancellationToken ct) =>
         InvoiceByGatewayId(db, gatewayInvoiceId, ct);
 
-    /// <summary>Catalog prices by their Stripe price id; ids the catalog does not know are absent.</summary>
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<CatalogPrice?>> PriceByImportMapping =
+        EF.CompileAsyncQuery((AppDbContext db, string stripePriceId, CancellationToken ct) =>
+            db.StripePriceMappings.Where(m => m.StripePriceId == stripePriceId && !m.LeftOut)
+                .Join(db.Prices.AsNoTracking(), m => m.CatalogPriceId, p => (Guid?)p.Id, (m, p) => p).FirstOrDefault());
+
+    /// <summary>
+    /// Catalog prices by their Stripe price id: the id the catalog sync gave the price, else the Owner's mapping from the
+    /// Stripe import (a price of the account from before the move). Ids neither knows are absent.
+    /// </summary>
     public static async Task<Dictionary<string, CatalogPrice>> PricesAsync(AppDbContext db, IReadOnlyCollection<string> stripePriceIds, CancellationToken ct)
     {
+        var found = new Dictionary<string, CatalogPrice>(StringComparer.Ordinal);
         // Most subscriptions have one price (a list would go through a JSON parameter); several are looked up as a list.
         if (stripePriceIds.Count == 1)
         {
             var id = stripePriceIds.First();
-            return await PriceByStripeId(db, id, ct) is { } price
-                ? new Dictionary<string, CatalogPrice>(StringComparer.Ordinal) { [id] = price }
-                : new Dictionary<string, CatalogPrice>(StringComparer.Ordinal);
+            if ((await PriceByStripeId(db, id, ct) ?? await PriceByImportMapping(db, id, ct)) is { } price)
+                found[id] = price;
+            return found;
         }
         var prices = await db.Prices.AsNoTracking().Where(p => stripePriceIds.Contains(EF.Property<string>(p, PriceIdColumn)))
             .Select(p => new { Price = p, StripeId = EF.Property<string>(p, PriceIdColumn) })
             .ToListAsync(ct);
-        return prices.ToDictionary(p => p.StripeId, p => p.Price, StringComparer.Ordinal);
+        foreach (var p in prices)
+            found[p.StripeId] = p.Price;
+        var missing = stripePriceIds.Where(id => !found.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+            foreach (var m in await db.StripePriceMappings.Where(m => missing.Contains(m.StripePriceId) && !m.LeftOut)
+                         .Join(db.Prices.AsNoTracking(), m => m.CatalogPriceId, p => (Guid?)p.Id, (m, p) => new { m.StripePriceId, Price = p }).ToListAsync(ct))
+                found[m.StripePriceId] = m.Price;
+        return found;
     }
+
+    /// <summary>The Stripe prices the Owner deliberately left out of the import: their subscription items are not the portal's.</summary>
+    public static async Task<HashSet<string>> LeftOutPricesAsync(AppDbContext db, IReadOnlyCollection<string> stripePriceIds, CancellationToken ct) =>
+        stripePriceIds.Count == 0 ? [] :
+        (await db.StripePriceMappings.Where(m => m.LeftOut && stripePriceIds.Contains(m.StripePriceId)).Select(m => m.StripePriceId).ToListAsync(ct))
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>True when an event created before the newest one already applied to this subscription: it must not win.</summary>
     public static bool IsStale(SubscriptionRecord record, DateTimeOffset eventCreatedAt) =>

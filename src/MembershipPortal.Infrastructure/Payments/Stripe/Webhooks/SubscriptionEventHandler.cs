@@ -93,6 +93,11 @@ internal sealed class SubscriptionEventHandler(ILogger<SubscriptionEventHandler>
         var stripeItems = (remote.Items?.Data ?? []).Where(i => i.Price?.Product != StripePaymentGateway.ShippingProductId).ToList();
         var priceIds = stripeItems.Select(i => i.Price?.Id).OfType<string>().Distinct().ToList();
         var prices = await StripeLedger.PricesAsync(context.Db, priceIds, ct);
+        // Items on a price the Owner left out of the Stripe import are not the portal's (an imported subscription keeps the rest).
+        if (priceIds.Count > prices.Count && await StripeLedger.LeftOutPricesAsync(context.Db, priceIds.Where(id => !prices.ContainsKey(id)).ToList(), ct) is { Count: > 0 } leftOut)
+            stripeItems = [.. stripeItems.Where(i => i.Price?.Id is not { } id || !leftOut.Contains(id))];
+        if (stripeItems.Count == 0)
+            return (null, "(only prices left out of the import)");
         var items = new List<GatewaySubscriptionItem>();
         foreach (var item in stripeItems)
         {
