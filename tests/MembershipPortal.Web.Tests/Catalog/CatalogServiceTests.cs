@@ -79,6 +79,36 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
     }
 
     [Fact]
+    public async Task MostPopular_TheOwnersChoice_NoneOrAutomatic_AHiddenChoiceFallsBackToTheMiddleTier()
+    {
+        foreach (var (name, slug, rank) in new[] { ("Basic", "basic", 1), ("Pro", "pro", 2), ("VIP", "vip", 3) })
+            await AddPriceAsync(await CreateAsync(Membership(name, slug, rank)), Monthly(rank * 10));
+        var hidden = Membership("Secret", "secret", 4);
+        hidden.IsVisible = false;
+        var secret = await CreateAsync(hidden);
+        await AddPriceAsync(secret, Monthly(99));
+        var vip = (await catalog.GetPricingAsync()).Memberships.Single(m => m.Name == "VIP").Id;
+        async Task<string?> PopularName() => (await catalog.GetPricingAsync()) is var p && p.MostPopularId is { } id ? p.Memberships.Single(m => m.Id == id).Name : null;
+        try
+        {
+            Assert.Equal("Pro", await PopularName()); // never chosen: the middle tier
+
+            Assert.Null(await catalog.SetPopularAsync(new PopularChoice(false, vip)));
+            Assert.Equal("VIP", await PopularName());
+            Assert.Null(await catalog.SetPopularAsync(PopularChoice.Parse("none")));
+            Assert.Null(await PopularName());
+            Assert.Null(await catalog.SetPopularAsync(new PopularChoice(false, secret)));
+            Assert.Equal("Pro", await PopularName()); // hidden: not marked, the middle tier is
+            Assert.Equal("Choose one of your memberships, none, or automatic.", await catalog.SetPopularAsync(new PopularChoice(false, Guid.NewGuid())));
+            Assert.Equal(secret, (await catalog.PopularAsync()).ProductId); // the refused choice changed nothing
+        }
+        finally
+        {
+            await catalog.SetPopularAsync(PopularChoice.Automatic);
+        }
+    }
+
+    [Fact]
     public async Task UpdateProduct_SlugOfAnotherProduct_RefusedAndUnchanged()
     {
         await CreateAsync(Membership("Basic", "basic"));

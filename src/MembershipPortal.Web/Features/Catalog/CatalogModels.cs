@@ -112,16 +112,43 @@ public sealed record PublicProduct(
     }
 }
 
-/// <summary>Everything /pricing shows: membership tiers by rank, then courses and boxes.</summary>
-public sealed record PricingCatalog(IReadOnlyList<PublicProduct> Memberships, IReadOnlyList<PublicProduct> Courses, IReadOnlyList<PublicProduct> Boxes)
+/// <summary>
+/// Everything /pricing shows: membership tiers by rank, then courses and boxes. <paramref name="Popular"/> is the Owner's
+/// choice of the tier marked "Most popular" (<see cref="PopularChoice"/>).
+/// </summary>
+public sealed record PricingCatalog(IReadOnlyList<PublicProduct> Memberships, IReadOnlyList<PublicProduct> Courses, IReadOnlyList<PublicProduct> Boxes,
+    PopularChoice? Popular = null)
 {
     public bool IsEmpty => Memberships.Count == 0 && Courses.Count == 0 && Boxes.Count == 0;
 
     /// <summary>The monthly/yearly switch only makes sense when some tier offers both.</summary>
     public bool OffersYearlyChoice => Memberships.Any(m => m.Monthly is not null && m.Yearly is not null);
 
-    /// <summary>The tier highlighted as most popular: the middle one (the upper middle for an even count); none for a single tier.</summary>
-    public Guid? MostPopularId => Memberships.Count >= 2 ? Memberships[Memberships.Count / 2].Id : null;
+    /// <summary>
+    /// The tier highlighted as most popular: the one the Owner chose while it is on sale, none when they chose none;
+    /// otherwise (never chosen, or the chosen one is hidden or has no price) the middle one, the upper middle for an even
+    /// count, and none for a single tier.
+    /// </summary>
+    public Guid? MostPopularId => (Popular ?? PopularChoice.Automatic) switch
+    {
+        { None: true } => null,
+        { ProductId: { } id } when Memberships.Any(m => m.Id == id) => id,
+        _ => Memberships.Count >= 2 ? Memberships[Memberships.Count / 2].Id : null,
+    };
+}
+
+/// <summary>Which membership /pricing marks "Most popular": automatic (the middle tier), none, or one product.</summary>
+public sealed record PopularChoice(bool None, Guid? ProductId)
+{
+    public const string SettingKey = "catalog.most-popular";
+
+    public static readonly PopularChoice Automatic = new(false, null);
+
+    /// <summary>The setting's value: "none", a product id, or anything else (absent) for automatic.</summary>
+    public static PopularChoice Parse(string? value) =>
+        value == "none" ? new(true, null) : Guid.TryParse(value, out var id) ? new(false, id) : Automatic;
+
+    public string Value => None ? "none" : ProductId?.ToString() ?? "auto";
 }
 
 /// <summary>/products/{slug}: the product, the add-ons that can go with it, and for an add-on the products it goes with.</summary>

@@ -3,6 +3,7 @@ using MembershipPortal.Domain.Common;
 using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Settings;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Catalog;
@@ -12,7 +13,7 @@ namespace MembershipPortal.Web.Features.Catalog;
 /// public read models for /pricing and /products/{slug}. Bad input comes back as a <see cref="CatalogResult"/> message;
 /// nothing is written then.
 /// </summary>
-public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditLog audit)
+public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditLog audit, SettingsStore settings)
 {
     private const string NicknameProperty = "Nickname", CouponCodeProperty = "NormalizedCode";
 
@@ -354,7 +355,23 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
         var products = (await LoadPublicAsync(db, db.Products.Where(p => p.IsVisible && p.Kind != ProductKind.AddOn), ct))
             .Where(p => p.Prices.Count > 0).ToList();
         IReadOnlyList<PublicProduct> Of(ProductKind kind) => products.Where(p => p.Kind == kind).ToList();
-        return new PricingCatalog(Of(ProductKind.Membership), Of(ProductKind.Course), Of(ProductKind.Box));
+        return new PricingCatalog(Of(ProductKind.Membership), Of(ProductKind.Course), Of(ProductKind.Box), await PopularAsync(ct));
+    }
+
+    /// <summary>The Owner's choice of the "Most popular" tier on /pricing.</summary>
+    public async Task<PopularChoice> PopularAsync(CancellationToken ct = default) => PopularChoice.Parse(await settings.GetAsync(PopularChoice.SettingKey, ct));
+
+    /// <summary>Sets the "Most popular" tier: automatic, none, or a visible membership; null when saved, else why not.</summary>
+    public async Task<string?> SetPopularAsync(PopularChoice choice, CancellationToken ct = default)
+    {
+        if (choice.ProductId is { } id)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            if (!await db.Products.AnyAsync(p => p.Id == id && p.Kind == ProductKind.Membership, ct))
+                return "Choose one of your memberships, none, or automatic.";
+        }
+        await settings.SetAsync(PopularChoice.SettingKey, choice.Value, ct);
+        return null;
     }
 
     /// <summary>A visible product's page, or null for an unknown or hidden slug.</summary>
