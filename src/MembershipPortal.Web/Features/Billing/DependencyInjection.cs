@@ -21,6 +21,8 @@ public static class DependencyInjection
         builder.Services.AddScoped<StripeCatalogSync>();
         builder.Services.AddScoped<StripeCheckout>();
         builder.Services.TryAddSingleton<Shared.BusinessTimeZone>();
+        builder.Services.TryAddSingleton<Shared.SellerDetails>();
+        builder.Services.AddSingleton<Receipts>();
         builder.AddPortalJob<RenewalJob>(RenewalJob.Key, "renewals-trigger", o => TimeSpan.FromMinutes(o.RenewalMinutes));
         builder.AddPortalJob<NoticeScheduleJob>(NoticeScheduleJob.Key, "scheduled-notices-trigger", o => TimeSpan.FromMinutes(o.NoticeMinutes));
         builder.Services.AddSingleton<Reconciliation.StripeReconciliation>();
