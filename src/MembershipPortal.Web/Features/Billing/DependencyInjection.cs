@@ -30,4 +30,11 @@ public static class DependencyInjection
             o => o.StripeReconciliationHourUtc);
         return builder;
     }
+
+    /// <summary>The member's receipts as PDF: the signed-in member's own only (another member's id answers 404).</summary>
+    public static WebApplication MapPortalReceipts(this WebApplication app)
+    {
+        app.MapGet("/account/billing/receipts/{id:guid}.pdf", ReceiptPdfEndpoint.ForMemberAsync).RequireAuthorization();
+        return app;
+    }
 }

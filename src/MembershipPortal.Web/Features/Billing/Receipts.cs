@@ -39,7 +39,7 @@ public sealed record ReceiptDocument(
 /// <summary>
 /// Builds receipts from the ledger. Stored lines carry the product id and a short description ("Subscription",
 /// "Renewal", "Coupon …"); a receipt names the product, the plan and the period instead, read from the catalog and the
-/// subscription. A member reads only their own; Owner and Staff read any (the page and the endpoint check the role).
+/// subscription. A member reads only their own; Owner and Staff read a member's from the member page (the endpoint checks the role).
 /// </summary>
 public sealed class Receipts(IDbContextFactory<AppDbContext> dbFactory, SellerDetails seller, NoticeRenderer renderer)
 {
@@ -64,17 +64,11 @@ public sealed class Receipts(IDbContextFactory<AppDbContext> dbFactory, SellerDe
         var (interval, count) => $"Plan billed every {Words.Count(count, interval.ToString().ToLowerInvariant())}",
     } + $" ({Describe.Price(terms)})";
 
-    /// <summary>The member's own invoice; another member's id finds nothing.</summary>
-    public Task<ReceiptDocument?> ForMemberAsync(string memberId, Guid invoiceId, CancellationToken ct = default) =>
-        BuildAsync(invoiceId, memberId, ct);
-
-    /// <summary>Any member's invoice, for Owner and Staff (callers check the role).</summary>
-    public Task<ReceiptDocument?> ForStaffAsync(Guid invoiceId, CancellationToken ct = default) => BuildAsync(invoiceId, null, ct);
-
-    private async Task<ReceiptDocument?> BuildAsync(Guid invoiceId, string? memberId, CancellationToken ct)
+    /// <summary>One of <paramref name="memberId"/>'s invoices; an invoice of another member finds nothing.</summary>
+    public async Task<ReceiptDocument?> ForMemberAsync(string memberId, Guid invoiceId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == invoiceId && (memberId == null || i.MemberId == memberId), ct);
+        var invoice = await db.Invoices.AsNoTracking().FirstOrDefaultAsync(i => i.Id == invoiceId && i.MemberId == memberId, ct);
         if (invoice is null)
             return null;
         var productIds = invoice.Lines.Select(l => l.ProductId).OfType<Guid>().Distinct().ToList();
