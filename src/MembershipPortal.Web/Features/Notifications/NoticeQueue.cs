@@ -58,7 +58,9 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
     /// key is the gateway's refund id, the same id the portal's own refund and Stripe's charge.refunded event record.
     /// It names the card the money goes back to and what the refund changes for the member's access.
     /// </summary>
-    public async Task QueueRefundAsync(AppDbContext db, Invoice invoice, Payment refund, DateTimeOffset now, CancellationToken ct)
+    /// <param name="accessChange">What the member should know about their access when the caller knows better than the
+    /// subscription's state (a downgrade's credit, an extra taken off a box); null: worded from the subscription.</param>
+    public async Task QueueRefundAsync(AppDbContext db, Invoice invoice, Payment refund, DateTimeOffset now, CancellationToken ct, string? accessChange = null)
     {
         var key = Keys.Refund(refund.GatewayPaymentId ?? refund.Id.ToString("N"));
         var values = new Dictionary<string, string>
@@ -78,11 +80,11 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
             : null;
         if (sub is not null)
         {
-            values["access_change"] = AccessAfterRefund(sub, await PlanNameAsync(db, sub, ct), now);
+            values["access_change"] = accessChange ?? AccessAfterRefund(sub, await PlanNameAsync(db, sub, ct), now);
             await QueueAsync(db, NoticeKind.RefundIssued, key, sub, now, values, ct);
             return;
         }
-        values["access_change"] = "This refund does not change what you can open.";
+        values["access_change"] = accessChange ?? "This refund does not change what you can open.";
         if (await AlreadyQueuedAsync(db, key, ct) || await db.Users.AsNoTracking().Where(u => u.Id == invoice.MemberId)
                 .Select(u => new { u.Email, u.FirstName }).FirstOrDefaultAsync(ct) is not { Email: { } email } member)
             return;
