@@ -10,6 +10,8 @@ namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 /// event adds only what the ledger does not hold yet: each listed refund not recorded, or (Stripe leaves the charge's
 /// refund list out of events since API 2022-11-15) the part of <c>amount_refunded</c> above what is recorded. Either way
 /// the refund notice is queued once per refund, under the same key as the portal's own refunds.
+/// Left open: an event without the refund list that overtakes the portal's own save of a refund it just made (Stripe
+/// sends events after the API answers, so the portal's save normally wins by far) would be recorded under the charge.
 /// </summary>
 internal sealed class ChargeRefundedHandler(IBillingNotices notices) : IStripeEventHandler
 {

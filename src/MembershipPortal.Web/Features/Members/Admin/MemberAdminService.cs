@@ -472,6 +472,12 @@ public sealed class MemberAdminService(
         if (!refund.Succeeded)
             return MemberActionResult.Fail(refund.FailureMessage ?? "The gateway refused the refund.");
         var now = clock.GetUtcNow();
+        // Stripe's charge.refunded may have recorded this refund (by its id) while the call returned; it is not recorded twice.
+        if (refund.RefundId is { } refundId && await db.Payments.AnyAsync(p => p.GatewayPaymentId == refundId && p.Outcome == PaymentOutcome.Refunded, ct))
+        {
+            await audit.RecordAsync(who, "member.refund", $"Refunded {amount.Display()} of payment {payment.Id}", "member", memberId, ct: ct);
+            return MemberActionResult.Ok($"Refunded {amount.Display()}.");
+        }
         var row = new Payment
         {
             InvoiceId = payment.InvoiceId,
