@@ -66,6 +66,7 @@ app.MapPortalUnsubscribe();
 app.MapCheckoutSignIn();
 app.MapPortalBranding();
 app.MapSearchEngineFiles();
+app.MapPortalReceipts();
 app.MapPortalMembersAdmin();
 app.MapPortalBoxes();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode().WithStaticAssets(staticAssets);

@@ -82,4 +82,8 @@ public static class SettingKeys
     /// <summary>IANA time zone id of the business (cut-offs, "today" in reports); default UTC.</summary>
     public const string TimeZone = "portal.time-zone";
     public const string LogoFile = "portal.logo-file";
+    /// <summary>The business's postal address as printed on receipts, one line per line.</summary>
+    public const string BusinessAddress = "portal.business-address";
+    /// <summary>The business's tax or VAT number as printed on receipts.</summary>
+    public const string TaxId = "portal.tax-id";
 }

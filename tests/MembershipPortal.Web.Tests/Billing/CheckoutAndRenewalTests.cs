@@ -303,6 +303,29 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Downgrade_ImmediateWithCredit_RefundsTheUnusedPart_InvoiceSaysSo_MemberToldOnce()
+    {
+        await factory.Services.GetRequiredService<MembershipPortal.Web.Features.Shared.BillingSettings>()
+            .SetPlanChangesAsync(MembershipPortal.Web.Features.Shared.DowngradeTiming.ImmediateWithCredit, MembershipPortal.Web.Features.Shared.SaveOffer.None);
+        var (member, subId) = await BuyAsync(catalog.VipMonthly);
+        factory.Clock.Advance(TimeSpan.FromDays(10));
+        using (var scope = factory.Services.CreateScope())
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<BillingService>().ChangePlanAsync(member, subId, catalog.BasicMonthly);
+            Assert.True(result.Succeeded, result.Message);
+        }
+
+        await using var db = Db();
+        var refunds = await db.Payments.Where(p => p.MemberId == member && p.Outcome == PaymentOutcome.Refunded).ToListAsync();
+        var refund = Assert.Single(refunds);
+        var invoice = await db.Invoices.SingleAsync(i => i.Id == refund.InvoiceId);
+        Assert.Equal((InvoiceStatus.PartiallyRefunded, -refund.AmountMinor), (invoice.Status, invoice.AmountRefundedMinor));
+        var notice = Assert.Single(await db.Outbox.Where(o => o.MemberId == member && o.Kind == "refund-issued").ToListAsync());
+        Assert.Contains($"We refunded {new MembershipPortal.Domain.Common.Money(-refund.AmountMinor, "USD").Display()} of invoice {invoice.Number}", notice.TextBody);
+        Assert.Contains("This is the unused part of your previous plan. You are now on Basic", notice.TextBody);
+    }
+
+    [Fact]
     public async Task CancelThenResume_KeepsSubscriptionActive()
     {
         var (member, subId) = await BuyAsync(catalog.ProMonthly);

@@ -76,6 +76,9 @@ public sealed class BoxControlsTests(MemberAdminFixture fixture) : IClassFixture
             Assert.Equal(BoxExtraStatus.Removed, extra.Status);
             Assert.Equal(InvoiceStatus.Refunded, (await db.Invoices.SingleAsync(i => i.Id == extra.InvoiceId)).Status);
             Assert.Equal(-1200, await db.Payments.Where(p => p.InvoiceId == extra.InvoiceId && p.Outcome == PaymentOutcome.Refunded).SumAsync(p => p.AmountMinor));
+            var notice = Assert.Single(await db.Outbox.Where(o => o.MemberId == buyer.Id && o.Kind == "refund-issued").ToListAsync());
+            Assert.Contains("We refunded $12.00", notice.TextBody);
+            Assert.Contains("Mug is off your", notice.TextBody);
         }
 
         BoxTimeline.PastCutoff(fixture.Factory, cycle);

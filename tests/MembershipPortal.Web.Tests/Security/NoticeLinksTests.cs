@@ -47,6 +47,7 @@ public sealed class NoticeLinksTests
             {
                 ["invoice_url"] = links.Invoice(invoice),
                 ["invoice_number"] = "INV-1",
+                ["library_url"] = links.Library,
                 ["login_url"] = links.Absolute("Account/Login"),
                 ["reset_url"] = links.Absolute("Account/ForgotPassword"),
                 ["tracking_url"] = "https://carrier.example/track/1Z",

@@ -34,7 +34,7 @@ public sealed partial class WordsTests
     [InlineData("subscription_cycle", "Renewal")]
     [InlineData("PastDue", "Past due")]
     [InlineData("CancelScheduled", "Cancellation scheduled")]
-    [InlineData("PartiallyRefunded", "Partly refunded")]
+    [InlineData("PartiallyRefunded", "Partially refunded")]
     [InlineData("Active", "Active")]
     [InlineData("box_shipped", "Box shipped")]
     [InlineData("TierTooLow", "Tier too low")]

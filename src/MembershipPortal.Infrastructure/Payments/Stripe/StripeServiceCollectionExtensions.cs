@@ -48,6 +48,7 @@ public static class StripeServiceCollectionExtensions
         services.AddSingleton<IStripeEventHandler, CheckoutSessionEventHandler>();
         services.AddSingleton<IStripeEventHandler, SubscriptionEventHandler>();
         services.AddSingleton<IStripeEventHandler, InvoiceEventHandler>();
+        services.AddSingleton<IStripeEventHandler, ChargeRefundedHandler>();
         services.TryAddSingleton<IBillingNotices, NoBillingNotices>();
         services.AddSingleton<IStripeEventHandler, CustomerEventHandler>();
         services.AddSingleton<StripeWebhookProcessor>();

@@ -14,6 +14,10 @@ public sealed class BusinessProfile
     public string? SupportEmail { get; set; }
     public string ReportingCurrency { get; set; } = "USD";
     public string TimeZoneId { get; set; } = "UTC";
+    /// <summary>Printed on receipts under the business name, one line per line.</summary>
+    public string? BusinessAddress { get; set; }
+    /// <summary>Printed on receipts (a VAT, GST or EIN number).</summary>
+    public string? TaxId { get; set; }
 }
 
 /// <summary>
@@ -41,7 +45,13 @@ public sealed class BusinessSettings(SettingsStore settings, ThemeState themes, 
         SupportEmail = await settings.GetAsync(SettingKeys.SupportEmail, ct),
         ReportingCurrency = await settings.GetAsync(SettingKeys.ReportingCurrency, ct) ?? analyticsOptions.Value.ReportingCurrency.ToUpperInvariant(),
         TimeZoneId = await settings.GetAsync(SettingKeys.TimeZone, ct) ?? "UTC",
+        BusinessAddress = await settings.GetAsync(SettingKeys.BusinessAddress, ct),
+        TaxId = await settings.GetAsync(SettingKeys.TaxId, ct),
     };
+
+    public const int MaxAddressLength = 300;
+    public const int MaxAddressLines = 6;
+    public const int MaxTaxIdLength = 40;
 
     /// <summary>The business's time zone; UTC when unset or unknown on this machine.</summary>
     public Task<TimeZoneInfo> TimeZoneAsync(CancellationToken ct = default) => new Shared.BusinessTimeZone(settings).GetAsync(ct);
@@ -67,11 +77,19 @@ public sealed class BusinessSettings(SettingsStore settings, ThemeState themes, 
         var zone = FindZone(profile.TimeZoneId);
         if (zone is null)
             errors.Add("Choose a time zone from the list.");
+        var address = string.Join("\n", (profile.BusinessAddress ?? "").Replace("\r\n", "\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
+        if (address.Length > MaxAddressLength || address.Count(c => c == '\n') >= MaxAddressLines)
+            errors.Add($"The business address can be at most {MaxAddressLines} lines and {MaxAddressLength} characters.");
+        var taxId = (profile.TaxId ?? "").Trim();
+        if (taxId.Length > MaxTaxIdLength || taxId.Any(char.IsControl))
+            errors.Add($"The tax ID is one line of at most {MaxTaxIdLength} characters, such as GB123456789.");
         if (errors.Count > 0)
             return errors;
 
         await settings.SetManyAsync(new Dictionary<string, string>
         {
+            [SettingKeys.BusinessAddress] = address,
+            [SettingKeys.TaxId] = taxId,
             [SettingKeys.BusinessName] = name,
             [SettingKeys.SupportEmail] = email,
             [SettingKeys.ReportingCurrency] = currency,

@@ -62,7 +62,7 @@ public sealed class BillingService(
         var card = profile?.CardLast4 is { } last4 ? $"{profile.CardBrand} ending {last4}, expires {profile.CardExpMonth:00}/{profile.CardExpYear}" : null;
         var policy = await settings.GetAsync(ct);
         return new BillingOverview(views,
-            invoices.Select(i => new InvoiceView(i.Id, i.DisplayNumber, i.CreatedAt, new Money(i.TotalMinor, i.Currency), i.Status.ToString(), i.Reason, i.PaidAt)).ToList(),
+            invoices.Select(i => new InvoiceView(i.Id, i.DisplayNumber, i.CreatedAt, new Money(i.TotalMinor, i.Currency), Receipts.StatusText(i.Status), i.Reason, i.PaidAt)).ToList(),
             card)
         { SaveOffer = policy.SaveOffer, SaveOfferPercent = policy.SaveOfferPercent, SaveOfferMonths = policy.SaveOfferMonths };
     }
@@ -499,8 +499,29 @@ public sealed class BillingService(
             return;
         var amount = new Money(Math.Min(credit.Minor, last.AmountMinor), credit.Currency);
         var refund = await gateway.RefundAsync(new RefundRequest(last.GatewayPaymentId, amount, $"downgrade-credit:{sub.Id}:{sub.Version}"), ct);
-        if (refund.Succeeded)
-            db.Payments.Add(new Payment { InvoiceId = last.InvoiceId, MemberId = sub.MemberId, AmountMinor = -amount.Minor, Currency = amount.Currency, Outcome = PaymentOutcome.Refunded, At = now, GatewayPaymentId = refund.RefundId });
+        if (!refund.Succeeded)
+            return;
+        var row = new Payment
+        {
+            InvoiceId = last.InvoiceId,
+            MemberId = sub.MemberId,
+            AmountMinor = -amount.Minor,
+            Currency = amount.Currency,
+            Outcome = PaymentOutcome.Refunded,
+            At = now,
+            GatewayPaymentId = refund.RefundId,
+            CardLast4 = last.CardLast4,
+        };
+        db.Payments.Add(row);
+        // The refunded invoice says so (its receipt lists the refund), and the member is told once, as for any refund.
+        if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == last.InvoiceId, ct) is { } invoice)
+        {
+            invoice.AmountRefundedMinor += amount.Minor;
+            invoice.Status = invoice.AmountRefundedMinor >= invoice.AmountPaidMinor ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
+            var (_, product) = await MainItemAsync(db, sub, ct);
+            await notices.QueueRefundAsync(db, invoice, row, now, ct,
+                $"This is the unused part of your previous plan. You are now on {product.Name}, which renews on {NoticeQueue.DateText(sub.CurrentPeriodEnd)}.");
+        }
     }
 
     /// <summary>The part of one more unit's price that covers the rest of the current period.</summary>

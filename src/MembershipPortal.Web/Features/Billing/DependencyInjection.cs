@@ -21,6 +21,8 @@ public static class DependencyInjection
         builder.Services.AddScoped<StripeCatalogSync>();
         builder.Services.AddScoped<StripeCheckout>();
         builder.Services.TryAddSingleton<Shared.BusinessTimeZone>();
+        builder.Services.TryAddSingleton<Shared.SellerDetails>();
+        builder.Services.AddSingleton<Receipts>();
         builder.AddPortalJob<RenewalJob>(RenewalJob.Key, "renewals-trigger", o => TimeSpan.FromMinutes(o.RenewalMinutes));
         builder.AddPortalJob<NoticeScheduleJob>(NoticeScheduleJob.Key, "scheduled-notices-trigger", o => TimeSpan.FromMinutes(o.NoticeMinutes));
         builder.Services.AddSingleton<Reconciliation.StripeReconciliation>();
@@ -28,5 +30,12 @@ public static class DependencyInjection
         builder.AddPortalDailyJob<Reconciliation.StripeReconciliationJob>(Reconciliation.StripeReconciliationJob.Key, "stripe-reconciliation-trigger",
             o => o.StripeReconciliationHourUtc);
         return builder;
+    }
+
+    /// <summary>The member's receipts as PDF: the signed-in member's own only (another member's id answers 404).</summary>
+    public static WebApplication MapPortalReceipts(this WebApplication app)
+    {
+        app.MapGet("/account/billing/receipts/{id:guid}.pdf", ReceiptPdfEndpoint.ForMemberAsync).RequireAuthorization();
+        return app;
     }
 }

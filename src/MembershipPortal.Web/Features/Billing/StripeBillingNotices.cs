@@ -29,6 +29,9 @@ public sealed class StripeBillingNotices(NoticeQueue notices, BillingSettings se
             await notices.QueueDunningAsync(db, subscription, notice, first, policy, now, ct);
     }
 
+    public Task RefundedAsync(AppDbContext db, Invoice invoice, Payment refund, DateTimeOffset now, CancellationToken ct) =>
+        notices.QueueRefundAsync(db, invoice, refund, now, ct);
+
     public async Task SuspendedAsync(AppDbContext db, Subscription subscription, DateTimeOffset firstFailure, DateTimeOffset now, CancellationToken ct) =>
         await notices.QueueDunningAsync(db, subscription, DunningNotice.Suspended, firstFailure, await settings.GetDunningAsync(ct), now, ct);
 }

@@ -272,9 +272,11 @@ public sealed class BoxControls(
                 return refund.FailureMessage ?? "The refund did not go through; the extra stays. Please try again.";
             if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == extra.InvoiceId, ct) is { } invoice)
             {
-                db.Payments.Add(new Payment { InvoiceId = invoice.Id, MemberId = extra.MemberId, AmountMinor = -amount.Minor, Currency = amount.Currency, Outcome = PaymentOutcome.Refunded, At = now, GatewayPaymentId = refund.RefundId });
+                var row = new Payment { InvoiceId = invoice.Id, MemberId = extra.MemberId, AmountMinor = -amount.Minor, Currency = amount.Currency, Outcome = PaymentOutcome.Refunded, At = now, GatewayPaymentId = refund.RefundId };
+                db.Payments.Add(row);
                 invoice.AmountRefundedMinor = invoice.AmountPaidMinor;
                 invoice.Status = InvoiceStatus.Refunded;
+                await notices.QueueRefundAsync(db, invoice, row, now, ct, $"{extra.Description} is off your {extra.Cycle} box; the rest of your subscription does not change.");
             }
         }
         (extra.Status, extra.RemovedAt) = (BoxExtraStatus.Removed, now);

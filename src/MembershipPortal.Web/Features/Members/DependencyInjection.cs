@@ -13,11 +13,12 @@ public static class DependencyInjection
         return builder;
     }
 
-    /// <summary>The members list as CSV and one member's data as JSON; both need the Admin policy, checked here on the server.</summary>
+    /// <summary>The members list as CSV, one member's data as JSON and their receipts as PDF; all need the Admin policy, checked here on the server.</summary>
     public static WebApplication MapPortalMembersAdmin(this WebApplication app)
     {
         app.MapGet("/admin/members/export.csv", MembersEndpoints.ExportCsvAsync).RequireAuthorization(PortalPolicies.Admin);
         app.MapGet("/admin/members/{id}/export.json", MembersEndpoints.ExportJsonAsync).RequireAuthorization(PortalPolicies.Admin);
+        app.MapGet("/admin/members/{id}/receipts/{invoiceId:guid}.pdf", Billing.ReceiptPdfEndpoint.ForStaffAsync).RequireAuthorization(PortalPolicies.Admin);
         return app;
     }
 }

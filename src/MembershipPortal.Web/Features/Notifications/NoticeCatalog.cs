@@ -21,6 +21,8 @@ public enum NoticeKind
     AccountExists,
     AccountLocked,
     TeamInvitation,
+    RefundIssued,
+    CompGranted,
 }
 
 /// <summary>A placeholder the Owner can use, with what it stands for and the value previews show.</summary>
@@ -64,6 +66,13 @@ public static class NoticeCatalog
         new("parcel_contents", "What the parcel holds", "1 × Tea Box, 1 × Craft Kit"),
         new("login_url", "The log-in page", "https://members.example.com/Account/Login"),
         new("reset_url", "The forgot-password page", "https://members.example.com/Account/ForgotPassword"),
+        new("refund_amount", "The amount refunded", "$10.00"),
+        new("refund_date", "When the refund was made", "23 November 2026"),
+        new("access_change", "What the refund changes for the member's access", "Your Pro subscription stays active and renews on 8 December 2026."),
+        new("comp.product", "The product given free of charge", "Pro"),
+        new("comp_until", "Until when the free access lasts", "until 8 January 2027"),
+        new("comp_access", "What the free access opens", "12 articles and 2 courses, such as “Getting started” and “Knitting 101”"),
+        new("library_url", "The member's content library", "https://members.example.com/content"),
     ];
 
     private static readonly string[] Common = ["member.first_name", "member.email", "business.name", "account_url"];
@@ -148,6 +157,14 @@ public static class NoticeCatalog
             "You're invited to the {{business.name}} team",
             "Hi,\n\nYou have been invited to help run {{business.name}} as Staff, with the account {{member.email}}. Use the button below to choose your password; the link works once and expires in a day.",
             [.. Common, "action_url"], "Choose my password", "action_url"),
+        new(NoticeKind.RefundIssued, "refund-issued", "Refund", "When a payment is refunded (by the Owner or Staff, or at Stripe)", false,
+            "Your refund of {{refund_amount}} from {{business.name}}",
+            "Hi {{member.first_name}},\n\nWe refunded {{refund_amount}} of invoice {{invoice_number}} to your card ending {{card_last4}} on {{refund_date}}. Your bank usually shows it within 5 to 10 days.\n\n{{access_change}}",
+            [.. Common, "plan.name", "refund_amount", "refund_date", "card_last4", "invoice_number", "invoice_url", "access_change"], "View receipt", "invoice_url"),
+        new(NoticeKind.CompGranted, "comp-granted", "Free access granted", "When the Owner or Staff give a member free access to a product", false,
+            "You have free access to {{comp.product}}",
+            "Hi {{member.first_name}},\n\nGood news: {{business.name}} has given you free access to {{comp.product}} {{comp_until}}. Nothing will be charged for it.\n\nYou can now open {{comp_access}}.",
+            [.. Common, "comp.product", "comp_until", "comp_access", "library_url"], "Open my library", "library_url"),
     ];
 
     public static NoticeDefinition Get(NoticeKind kind) => All.Single(d => d.Kind == kind);

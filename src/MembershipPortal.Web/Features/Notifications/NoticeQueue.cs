@@ -53,12 +53,76 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
         return await QueueAsync(db, NoticeKind.Receipt, Keys.Receipt(invoice.Id), sub, now, values, ct, keyIsNew: db.Entry(invoice).State == EntityState.Added);
     }
 
+    /// <summary>
+    /// Queues the refund notice for one refund row (a negative payment), once per refund whichever path recorded it: the
+    /// key is the gateway's refund id, the same id the portal's own refund and Stripe's charge.refunded event record.
+    /// It names the card the money goes back to and what the refund changes for the member's access.
+    /// </summary>
+    /// <param name="accessChange">What the member should know about their access when the caller knows better than the
+    /// subscription's state (a downgrade's credit, an extra taken off a box); null: worded from the subscription.</param>
+    public async Task QueueRefundAsync(AppDbContext db, Invoice invoice, Payment refund, DateTimeOffset now, CancellationToken ct, string? accessChange = null)
+    {
+        var key = Keys.Refund(refund.GatewayPaymentId ?? refund.Id.ToString("N"));
+        var values = new Dictionary<string, string>
+        {
+            ["refund_amount"] = new Money(-refund.AmountMinor, refund.Currency).Display(),
+            ["refund_date"] = DateText(refund.At),
+            ["invoice_number"] = invoice.DisplayNumber,
+            ["invoice_url"] = InvoiceUrl(invoice.Id),
+        };
+        var paid = db.Payments.Local.Where(p => p.InvoiceId == invoice.Id && p.Outcome == PaymentOutcome.Succeeded).MaxBy(p => p.At)
+                   ?? await db.Payments.AsNoTracking().Where(p => p.InvoiceId == invoice.Id && p.Outcome == PaymentOutcome.Succeeded)
+                       .OrderByDescending(p => p.At).FirstOrDefaultAsync(ct);
+        if ((refund.CardLast4 ?? paid?.CardLast4) is { Length: > 0 } last4)
+            values["card_last4"] = last4;
+        var sub = invoice.SubscriptionId is { } sid
+            ? db.Subscriptions.Local.FirstOrDefault(s => s.Id == sid) ?? await db.Subscriptions.Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == sid, ct)
+            : null;
+        if (sub is not null)
+        {
+            values["access_change"] = accessChange ?? AccessAfterRefund(sub, await PlanNameAsync(db, sub, ct), now);
+            await QueueAsync(db, NoticeKind.RefundIssued, key, sub, now, values, ct);
+            return;
+        }
+        values["access_change"] = accessChange ?? "This refund does not change what you can open.";
+        if (await AlreadyQueuedAsync(db, key, ct) || await db.Users.AsNoTracking().Where(u => u.Id == invoice.MemberId)
+                .Select(u => new { u.Email, u.FirstName }).FirstOrDefaultAsync(ct) is not { Email: { } email } member)
+            return;
+        values.TryAdd("card_last4", "—");
+        values["plan.name"] = string.Join(", ", invoice.Lines.Select(l => l.Description));
+        await QueueToAsync(db, NoticeKind.RefundIssued, key, new Recipient(email, member.FirstName, invoice.MemberId), values, now, null, ct, dedupChecked: true);
+    }
+
+    /// <summary>
+    /// Queues the free-access notice for a comp this context is inserting: the product, until when, and what it opens
+    /// (<paramref name="opens"/>, worded by the caller from the content the comp unlocks).
+    /// </summary>
+    public async Task<bool> QueueCompAsync(AppDbContext db, string memberId, Guid compId, string product, DateTimeOffset? until, string opens,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var member = await db.Users.AsNoTracking().Where(u => u.Id == memberId).Select(u => new { u.Email, u.FirstName }).FirstOrDefaultAsync(ct);
+        if (member?.Email is null)
+            return false;
+        var values = new Dictionary<string, string>
+        {
+            ["comp.product"] = product,
+            ["comp_until"] = until is { } end ? $"until {DateText(end)}" : "with no end date",
+            ["comp_access"] = opens,
+            ["library_url"] = links.Library,
+        };
+        return await QueueToAsync(db, NoticeKind.CompGranted, Keys.Comp(compId), new Recipient(member.Email, member.FirstName, memberId), values, now, null, ct,
+            dedupChecked: true) is not null;
+    }
+
     /// <summary>Dedup keys: one notice per subscription and cause.</summary>
     public static class Keys
     {
         public static string Dunning(Guid subscription, DateTimeOffset firstFailure, DunningNotice step) =>
             $"dunning:{subscription:N}:{firstFailure.UtcTicks}:{step.ToString().ToLowerInvariant()}";
         public static string Receipt(Guid invoice) => $"receipt:{invoice:N}";
+        /// <summary>One notice per refund: the gateway's refund id (a refund without one, on its payment row's id).</summary>
+        public static string Refund(string refundId) => $"refund:{refundId}";
+        public static string Comp(Guid comp) => $"comp:{comp:N}";
         /// <summary>One welcome per member: a second subscription (a box beside the membership) gets its receipt, not another welcome.</summary>
         public static string Welcome(string memberId) => $"welcome:member:{memberId}";
         public static string Cancellation(Guid subscription, int version) => $"cancel:{subscription:N}:{version}";
@@ -189,16 +253,32 @@ public sealed class NoticeQueue(NoticeRenderer renderer, PortalLinks links, Time
     private static async Task<bool> AlreadyQueuedAsync(AppDbContext db, string key, CancellationToken ct) =>
         QueuedHere(db, key) || await KeyQueued(db, key, ct);
 
-    private async Task<Dictionary<string, string>> SubscriptionValuesAsync(AppDbContext db, Subscription sub, MemberContact member, CancellationToken ct)
+    /// <summary>"Pro + Craft Kit": the subscription's products, add-ons last.</summary>
+    private static async Task<string> PlanNameAsync(AppDbContext db, Subscription sub, CancellationToken ct)
     {
         var products = new List<ProductLabel>();
         await foreach (var product in ProductLabels(db, [.. sub.Items.Select(i => i.ProductId).Distinct()]).WithCancellation(ct))
             products.Add(product);
         var names = sub.Items.Select(i => products.FirstOrDefault(p => p.Id == i.ProductId))
             .Where(p => p is not null).OrderBy(p => p!.Kind == ProductKind.AddOn ? 1 : 0).Select(p => p!.Name).ToList();
+        return names.Count == 0 ? "your subscription" : string.Join(" + ", names);
+    }
+
+    /// <summary>What a refund leaves of the member's access: a refund alone never ends a subscription, so this says where it stands.</summary>
+    public static string AccessAfterRefund(Subscription sub, string plan, DateTimeOffset now) => sub.Status switch
+    {
+        SubscriptionStatus.Canceled => $"Your {plan} subscription has ended, so nothing more will be charged.",
+        SubscriptionStatus.Paused when sub.PausedUntil is { } until => $"Your {plan} subscription stays paused until {DateText(until)}.",
+        SubscriptionStatus.PastDue or SubscriptionStatus.Unpaid => $"Your {plan} subscription still has an unpaid renewal; your account page shows what is due.",
+        _ when sub.CancelAtPeriodEnd && sub.CurrentPeriodEnd > now => $"You keep access to {plan} until {DateText(sub.CurrentPeriodEnd)}, when your subscription ends.",
+        _ => $"Your access does not change: your {plan} subscription stays active and renews on {DateText(sub.CurrentPeriodEnd)}.",
+    };
+
+    private async Task<Dictionary<string, string>> SubscriptionValuesAsync(AppDbContext db, Subscription sub, MemberContact member, CancellationToken ct)
+    {
         var values = new Dictionary<string, string>
         {
-            ["plan.name"] = names.Count == 0 ? "your subscription" : string.Join(" + ", names),
+            ["plan.name"] = await PlanNameAsync(db, sub, ct),
             ["amount"] = RenewalInvoice.Total(sub).Display(),
             ["renewal_date"] = DateText(sub.CurrentPeriodEnd),
             ["access_end_date"] = DateText(sub.CurrentPeriodEnd),

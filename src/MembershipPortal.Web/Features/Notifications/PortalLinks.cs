@@ -21,6 +21,7 @@ public sealed class PortalLinks(IOptions<PortalOptions> options, IDataProtection
     public string Account => Base + "/account";
     public string Billing => Base + "/account/billing";
     public string Pricing => Base + "/pricing";
+    public string Library => Base + "/content";
     public string Invoice(Guid id) => $"{Base}/account/billing/invoices/{id}";
 
     /// <summary>The public address of a path of this portal (<c>Account/ConfirmEmail</c> → <c>https://…/Account/ConfirmEmail</c>).</summary>

@@ -16,7 +16,7 @@ public static class Words
         ["subscription_update"] = "Plan change",
         ["subscription_threshold"] = "Usage threshold",
         ["PastDue"] = "Past due",
-        ["PartiallyRefunded"] = "Partly refunded",
+        ["PartiallyRefunded"] = "Partially refunded",
         ["CancelScheduled"] = "Cancellation scheduled",
         ["CancelUndone"] = "Cancellation withdrawn",
         ["PlanChanged"] = "Plan changed",
@@ -53,6 +53,14 @@ public static class Words
         }
         return text.ToString();
     }
+
+    /// <summary>"A", "A and B", "A, B and C".</summary>
+    public static string List(IReadOnlyList<string> parts) => parts.Count switch
+    {
+        0 => "",
+        1 => parts[0],
+        _ => string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[^1],
+    };
 
     /// <summary>"1 module", "3 modules", "1 box", "2 boxes".</summary>
     public static string Count(int count, string singular, string? plural = null) =>

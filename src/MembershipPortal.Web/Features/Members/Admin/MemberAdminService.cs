@@ -39,6 +39,7 @@ public sealed class MemberAdminService(
     MemberErasure erasure,
     Notifications.PortalLinks links,
     Billing.BillingService billing,
+    Notifications.NoticeQueue notices,
     TimeProvider clock)
 {
     public const int MaxNoteLength = 4000;
@@ -312,11 +313,36 @@ public sealed class MemberAdminService(
         {
             return MemberActionResult.Fail($"Stripe refused to pause the billing, so nothing changed: {ex.Message}");
         }
-        db.Comps.Add(new Comp { MemberId = memberId, ProductId = productId, Until = until, GrantedBy = who.Name, GrantedAt = now });
+        var comp = new Comp { MemberId = memberId, ProductId = productId, Until = until, GrantedBy = who.Name, GrantedAt = now };
+        db.Comps.Add(comp);
+        await notices.QueueCompAsync(db, memberId, comp.Id, product.Name, until, await CompOpensAsync(db, product, until, now, ct), now, ct);
         var end = until is { } e ? $"until {e:d MMM yyyy}" : "with no end date";
         Audit(db, who, "member.comp", $"Comped {product.Name} {end}{(billed.Count > 0 ? " (Stripe billing paused)" : "")}", memberId);
         await db.SaveChangesAsync(ct);
         return MemberActionResult.Ok($"{product.Name} comped {end}{(billed.Count > 0 ? "; Stripe's billing is paused until then" : "")}.");
+    }
+
+    /// <summary>
+    /// What a comp of <paramref name="product"/> opens by itself, in words for the member's email: "2 articles, 1 video and
+    /// 1 course, such as “Getting started”, …" (the content and courses published now whose rule the comp alone meets).
+    /// </summary>
+    private static async Task<string> CompOpensAsync(AppDbContext db, Infrastructure.Catalog.Product product, DateTimeOffset? until, DateTimeOffset now, CancellationToken ct)
+    {
+        var context = Domain.Entitlements.MemberAccessContext.SignedIn(comps: [new Domain.Entitlements.CompAccess(product.Id, until)]);
+        bool Opens(AccessLevel level, IReadOnlyCollection<Guid> products) =>
+            // Items for any signed-in account open without the comp; only product rules count.
+            level == AccessLevel.Products && products.Count > 0 && Domain.Entitlements.EntitlementPolicy.Decide(AccessService.RuleFor(level, products), context, now).Allowed;
+        var items = (await db.ContentItems.AsNoTracking().Where(c => c.PublishAt <= now).OrderBy(c => c.Title).Take(500).ToListAsync(ct))
+            .Where(c => Opens(c.Access, c.RequiredProductIds)).ToList();
+        var courses = (await db.Courses.AsNoTracking().Where(c => c.PublishAt <= now).OrderBy(c => c.Title).ToListAsync(ct))
+            .Where(c => Opens(c.Access, c.RequiredProductIds)).ToList();
+        var counts = items.GroupBy(i => i.Kind).OrderBy(g => g.Key)
+            .Select(g => Words.Count(g.Count(), Words.Of(g.Key).ToLowerInvariant()))
+            .Append(courses.Count > 0 ? Words.Count(courses.Count, "course") : null).OfType<string>().ToList();
+        if (counts.Count == 0)
+            return $"everything that comes with {product.Name}";
+        var examples = courses.Select(c => c.Title).Concat(items.Select(i => i.Title)).Take(3).Select(t => $"“{t}”").ToList();
+        return Words.List(counts) + (examples.Count > 0 ? ", such as " + Words.List(examples) : "");
     }
 
     /// <summary>The member's subscriptions in <paramref name="status"/> that Stripe bills and that include <paramref name="productId"/>.</summary>
@@ -446,11 +472,30 @@ public sealed class MemberAdminService(
         if (!refund.Succeeded)
             return MemberActionResult.Fail(refund.FailureMessage ?? "The gateway refused the refund.");
         var now = clock.GetUtcNow();
-        db.Payments.Add(new Payment { InvoiceId = payment.InvoiceId, MemberId = memberId, AmountMinor = -amountMinor, Currency = payment.Currency, Outcome = PaymentOutcome.Refunded, At = now, GatewayPaymentId = refund.RefundId });
+        // Stripe's charge.refunded may have recorded this refund (by its id) while the call returned; it is not recorded twice.
+        if (refund.RefundId is { } refundId && await db.Payments.AnyAsync(p => p.GatewayPaymentId == refundId && p.Outcome == PaymentOutcome.Refunded, ct))
+        {
+            await audit.RecordAsync(who, "member.refund", $"Refunded {amount.Display()} of payment {payment.Id}", "member", memberId, ct: ct);
+            return MemberActionResult.Ok($"Refunded {amount.Display()}.");
+        }
+        var row = new Payment
+        {
+            InvoiceId = payment.InvoiceId,
+            MemberId = memberId,
+            AmountMinor = -amountMinor,
+            Currency = payment.Currency,
+            Outcome = PaymentOutcome.Refunded,
+            At = now,
+            GatewayPaymentId = refund.RefundId,
+            CardLast4 = payment.CardLast4,
+        };
+        db.Payments.Add(row);
         if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == payment.InvoiceId, ct) is { } invoice)
         {
             invoice.AmountRefundedMinor += amountMinor;
             invoice.Status = invoice.AmountRefundedMinor >= invoice.AmountPaidMinor ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
+            // Keyed by the gateway's refund id: Stripe's charge.refunded for this refund finds the row and sends nothing more.
+            await notices.QueueRefundAsync(db, invoice, row, now, ct);
         }
         Audit(db, who, "member.refund", $"Refunded {amount.Display()} of payment {payment.Id}", memberId);
         await db.SaveChangesAsync(ct);
