@@ -45,6 +45,12 @@ public sealed partial class StripeFake : HttpMessageHandler
     /// <summary>Off: events are still recorded (and listed by /v1/events) but never delivered, as when the endpoint was down.</summary>
     public bool WebhooksEnabled { get; set; } = true;
 
+    /// <summary>
+    /// Off: changes record no event at all (none listed, none delivered). For the import benchmark, whose account's history
+    /// predates the move: a year of snapshots of every object would be most of the process's memory, and no reader uses them.
+    /// </summary>
+    public bool RecordsEvents { get; set; } = true;
+
     /// <summary>The endpoint's subscribed event types, as set in Stripe's dashboard; null delivers every type.</summary>
     public IReadOnlySet<string>? EnabledEvents { get; set; }
 
@@ -353,6 +359,8 @@ public sealed partial class StripeFake : HttpMessageHandler
     /// <summary>Records an event with a snapshot of <paramref name="obj"/>; it waits for <see cref="DeliverAsync"/>.</summary>
     private void Emit(string type, JsonObject obj, JsonObject? previous = null)
     {
+        if (!RecordsEvents)
+            return;
         var evt = StripeFixtures.Resource("event");
         evt["id"] = NewId("evt");
         evt["api_version"] = StripeEvents.ApiVersion;

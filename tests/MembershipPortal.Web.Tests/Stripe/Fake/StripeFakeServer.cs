@@ -20,7 +20,8 @@ namespace MembershipPortal.Web.Tests.Stripe.Fake;
 public static class StripeFakeServer
 {
     public const string Usage =
-        "Usage: dotnet run --project tests/MembershipPortal.Web.Tests -- stripe-fake [--port 12111] [--webhook http://127.0.0.1:5080/webhooks/stripe] [--secret whsec_local]";
+        "Usage: dotnet run --project tests/MembershipPortal.Web.Tests -- stripe-fake [--port 12111] [--webhook http://127.0.0.1:5080/webhooks/stripe] [--secret whsec_local]\n"
+        + "   or: " + StripeImportBench.Usage;
 
     public static readonly IReadOnlySet<string> EndpointEvents = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -31,6 +32,8 @@ public static class StripeFakeServer
     /// <summary>The test project's entry point: the test runner never calls it; <c>dotnet run</c> does.</summary>
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == StripeImportBench.Command)
+            return await StripeImportBench.RunAsync(args[1..]);
         if (args.Length == 0 || args[0] != "stripe-fake")
         {
             Console.Error.WriteLine(Usage);
