@@ -47,7 +47,16 @@ public static class DependencyInjection
             o.CombineLogs = true;
         });
 
-        services.AddHostedService<Startup>();
+        // The database is migrated before anything reads it at start-up. Data protection's hosted service loads its key
+        // ring from the database (a fresh one has no table yet: "no such table: DataProtectionKeys" on a first start), and
+        // the host registered it already, so Startup goes just before it; hosted services start in registration order.
+        var startup = ServiceDescriptor.Singleton<IHostedService, Startup>();
+        var keyRing = services.IndexOf(services.FirstOrDefault(d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType?.Name == "DataProtectionHostedService")!);
+        if (keyRing >= 0)
+            services.Insert(keyRing, startup);
+        else
+            services.Add(startup);
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
 
         services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });
