@@ -52,7 +52,7 @@ public sealed record ItemView(Guid ItemId, Guid ProductId, Guid PriceId, string 
 public sealed record SubscriptionView(
     Guid Id, SubscriptionStatus Status, IReadOnlyList<ItemView> Items, DateTimeOffset CurrentPeriodEnd, DateTimeOffset? TrialEnd,
     bool CancelAtPeriodEnd, DateTimeOffset? PausedUntil, Money NextAmount, bool CanPause, string? PendingChange,
-    IReadOnlyList<SubscriptionChange> History);
+    IReadOnlyList<SubscriptionChange> History, bool HasOtherPlans = true);
 
 public sealed record InvoiceView(Guid Id, string Number, DateTimeOffset CreatedAt, Money Total, string Status, string Reason, DateTimeOffset? PaidAt);
 

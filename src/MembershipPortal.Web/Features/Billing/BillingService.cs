@@ -44,6 +44,14 @@ public sealed class BillingService(
         var pendingPrices = await db.Prices.AsNoTracking().Where(p => pendingPriceIds.Contains(p.Id)).ToListAsync(ct);
         // The next payment as the renewal will charge it: shipping included, a skipped box left out.
         var next = await renewals.NextChargesAsync(db, subs, ct);
+        // "Change plan" is offered only when another current plan of the same kind and currency exists (PlanOptionsAsync's choice).
+        var kinds = products.Values.Where(p => p.Kind != ProductKind.AddOn).Select(p => p.Kind).Distinct().ToList();
+        var offered = await db.Products.AsNoTracking().Where(x => x.IsVisible && kinds.Contains(x.Kind)).ToDictionaryAsync(x => x.Id, x => x.Kind, ct);
+        var plans = (await db.Prices.AsNoTracking().Where(p => !p.IsArchived && offered.Keys.Contains(p.ProductId)).ToListAsync(ct))
+            .Select(p => new { p.Id, Kind = offered[p.ProductId], p.Terms.Currency }).ToList();
+        bool HasOtherPlans(Subscription s) =>
+            s.Items.FirstOrDefault(i => products.GetValueOrDefault(i.ProductId) is { Kind: not ProductKind.AddOn }) is not { } main
+            || plans.Any(p => p.Id != main.PriceId && p.Kind == products[main.ProductId].Kind && p.Currency == main.Terms.Currency);
 
         var views = subs.OrderBy(s => s.Status is SubscriptionStatus.Canceled ? 1 : 0).ThenByDescending(s => s.StartedAt).Select(s =>
         {
@@ -54,7 +62,7 @@ public sealed class BillingService(
                 s.Items.Select(i => ToItemView(i, products.GetValueOrDefault(i.ProductId))).OrderBy(i => i.Kind == ProductKind.AddOn).ThenBy(i => i.ProductName).ToList(),
                 s.CurrentPeriodEnd, s.TrialEnd, s.CancelAtPeriodEnd, s.PausedUntil, next[s.Id],
                 s.Items.Any(i => products.GetValueOrDefault(i.ProductId)?.AllowPause == true), pending,
-                s.History.OrderByDescending(h => h.At).ToList());
+                s.History.OrderByDescending(h => h.At).ToList(), HasOtherPlans(s));
         }).ToList();
 
         var invoices = await db.Invoices.AsNoTracking().Where(i => i.MemberId == memberId).OrderByDescending(i => i.CreatedAt).Take(50).ToListAsync(ct);
