@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MembershipPortal.Domain.Billing;
+using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Infrastructure.Payments;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -55,13 +56,15 @@ public partial class AccountBilling
         _ => Color.Secondary,
     };
 
-    private static string RenewalText(SubscriptionView s) => s switch
+    internal static string RenewalText(SubscriptionView s) => s switch
     {
         { Status: SubscriptionStatus.Canceled } => $"Ended {s.CurrentPeriodEnd:d MMM yyyy}.",
         { CancelAtPeriodEnd: true } => $"Cancelled: access until {s.CurrentPeriodEnd:d MMM yyyy}. Resume before then to keep your plan.",
         { Status: SubscriptionStatus.Paused } => $"Paused until {s.PausedUntil:d MMM yyyy}.",
         { Status: SubscriptionStatus.Trialing } => $"Free trial until {s.TrialEnd:d MMM yyyy}; then {s.NextAmount.Display()}.",
         { Status: SubscriptionStatus.PastDue or SubscriptionStatus.Unpaid } => $"Payment of {s.NextAmount.Display()} is overdue.",
+        { NextAmount.Minor: 0 } when s.Items.Any(i => i.Kind == ProductKind.Box) =>
+            $"Renews on {s.CurrentPeriodEnd:d MMM yyyy} with nothing to pay: you skipped the box that renewal pays for.",
         _ => $"Renews on {s.CurrentPeriodEnd:d MMM yyyy} for {s.NextAmount.Display()}.",
     };
 

@@ -1,0 +1,51 @@
+using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.Pages;
+using MembershipPortal.Web.Features.Boxes;
+using MembershipPortal.Web.Tests.Members;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MembershipPortal.Web.Tests.Billing;
+
+/// <summary>
+/// /account/billing offers "Change plan" only when there is another plan to change to, and says why the next charge is
+/// nothing when the box it pays for is skipped.
+/// </summary>
+public sealed class BillingPageOfferTests(MemberAdminFixture fixture) : IClassFixture<MemberAdminFixture>
+{
+    [Fact]
+    public async Task OnlyBoxPlan_NoChangePlan_MembershipWithOtherTiers_ChangePlan()
+    {
+        var box = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        var pro = await fixture.BuyerAsync(fixture.Catalog.ProMonthly);
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var billing = scope.ServiceProvider.GetRequiredService<BillingService>();
+
+        var boxView = Assert.Single((await billing.OverviewAsync(box.Id)).Subscriptions);
+        var proView = Assert.Single((await billing.OverviewAsync(pro.Id)).Subscriptions);
+
+        Assert.False(boxView.HasOtherPlans); // the tea box has one monthly price: nothing to change to
+        Assert.Empty(await billing.PlanOptionsAsync(box.Id, boxView.Id));
+        Assert.True(proView.HasOtherPlans);
+        Assert.NotEmpty(await billing.PlanOptionsAsync(pro.Id, proView.Id));
+    }
+
+    [Fact]
+    public async Task SkippedBox_NextChargeIsNothing_TheBillingPageSaysWhy()
+    {
+        var member = await fixture.BuyerAsync(fixture.Catalog.BoxMonthly);
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var billing = scope.ServiceProvider.GetRequiredService<BillingService>();
+        var before = Assert.Single((await billing.OverviewAsync(member.Id)).Subscriptions);
+        Assert.Equal(2500, before.NextAmount.Minor);
+        Assert.StartsWith("Renews on", AccountBilling.RenewalText(before));
+        Assert.EndsWith("for $25.00.", AccountBilling.RenewalText(before));
+
+        // The cycle the renewal at the period end pays for: the one open when that renewal runs.
+        var paidByRenewal = Boxes.BoxTimeline.Schedule.CycleFor(before.CurrentPeriodEnd);
+        Assert.Null(await scope.ServiceProvider.GetRequiredService<ShipmentService>().SkipAsync(member.Id, member.SubscriptionId, paidByRenewal));
+        var after = Assert.Single((await billing.OverviewAsync(member.Id)).Subscriptions);
+
+        Assert.Equal(0, after.NextAmount.Minor);
+        Assert.Contains("with nothing to pay: you skipped the box that renewal pays for", AccountBilling.RenewalText(after));
+    }
+}
