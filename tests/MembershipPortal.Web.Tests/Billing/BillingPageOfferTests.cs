@@ -8,7 +8,7 @@ namespace MembershipPortal.Web.Tests.Billing;
 
 /// <summary>
 /// /account/billing offers "Change plan" only when there is another plan to change to, and says why the next charge is
-/// nothing when the box it pays for is skipped.
+/// nothing when the box it pays for is skipped; a box's checkout says which month's box comes first.
 /// </summary>
 public sealed class BillingPageOfferTests(MemberAdminFixture fixture) : IClassFixture<MemberAdminFixture>
 {
@@ -47,5 +47,20 @@ public sealed class BillingPageOfferTests(MemberAdminFixture fixture) : IClassFi
 
         Assert.Equal(0, after.NextAmount.Minor);
         Assert.Contains("with nothing to pay: you skipped the box that renewal pays for", AccountBilling.RenewalText(after));
+    }
+
+    [Fact]
+    public async Task BoxCheckout_SaysWhichMonthsBoxComesFirst_AMembershipsDoesNot()
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var checkout = scope.ServiceProvider.GetRequiredService<CheckoutService>();
+        var open = Boxes.BoxTimeline.Open(fixture.Factory);
+        var month = new DateTime(open.Year, open.Month, 1).ToString("MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
+        var box = (await checkout.GetPageAsync(fixture.Catalog.BoxMonthly))!;
+        var pro = (await checkout.GetPageAsync(fixture.Catalog.ProMonthly))!;
+
+        Assert.Equal($"Your first box is the {month} box, shipping around 15 {month.Split(' ')[0]}.", box.FirstBox);
+        Assert.Null(pro.FirstBox);
     }
 }

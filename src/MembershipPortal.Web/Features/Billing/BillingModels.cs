@@ -38,6 +38,9 @@ public sealed record CheckoutOffer(
 {
     /// <summary>One-time products offered with the plan (a starter kit): charged today, once.</summary>
     public IReadOnlyList<CheckoutOption> OneTime { get; init; } = [];
+
+    /// <summary>For a box: which month's box a member who buys now gets first, and when it ships.</summary>
+    public string? FirstBox { get; init; }
 }
 
 public sealed record CheckoutQuote(FirstInvoice Invoice, string? CouponMessage, bool CouponApplied);

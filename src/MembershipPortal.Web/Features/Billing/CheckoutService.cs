@@ -56,7 +56,16 @@ public sealed class CheckoutService(
             .ToList();
         return new CheckoutOffer(new CheckoutOption(price.Id, product.Id, product.Name, product.Kind, price.Terms, product.NeedsShipping), product.DescriptionMarkdown,
             product.Features, product.NeedsShipping, product.Kind == ProductKind.Box, addOns) with
-        { OneTime = oneTime };
+        { OneTime = oneTime, FirstBox = product.Kind == ProductKind.Box ? await FirstBoxAsync(product, ct) : null };
+    }
+
+    /// <summary>"Your first box is the December 2026 box, shipping around 15 December." (the cycle still open now).</summary>
+    private async Task<string> FirstBoxAsync(Product box, CancellationToken ct)
+    {
+        var schedule = ShipmentService.Schedule(box, await businessZone.GetAsync(ct));
+        var cycle = schedule.CycleFor(clock.GetUtcNow());
+        var month = new DateTime(cycle.Year, cycle.Month, 1).ToString("MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        return $"Your first box is the {month} box, shipping around {schedule.ShipDateOf(cycle).ToString("d MMMM", System.Globalization.CultureInfo.InvariantCulture)}.";
     }
 
     /// <summary>Prices a choice as it would be charged now; an unusable coupon is reported and left out.</summary>
