@@ -54,5 +54,40 @@ public sealed class SetupTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/setup")).StatusCode);
     }
 
+    [Fact]
+    public async Task Setup_NamesTheBusiness_ItsCurrencyAndTimeZone_ABadOneChangesNothing()
+    {
+        var client = factory.CreateBrowserlessClient();
+        var page = await client.GetStringAsync("/setup");
+        Assert.Contains("Business name", page);
+        Assert.Contains("<option value=\"Europe/London\"", page);
+
+        var refused = await PortalFactory.PostFormAsync(client, "/setup", new Dictionary<string, string>
+        {
+            ["Input.BusinessName"] = "Yarn Club",
+            ["Input.Currency"] = "GBP",
+            ["Input.TimeZoneId"] = "Mars/Olympus_Mons",
+            ["Input.Email"] = "yarn@example.test",
+            ["Input.Password"] = "owner passphrase long enough",
+        });
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("Choose a time zone from the list.", await refused.Content.ReadAsStringAsync());
+        await using (var scope = factory.Services.CreateAsyncScope())
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync("yarn@example.test"));
+
+        var created = await PortalFactory.PostFormAsync(client, "/setup", new Dictionary<string, string>
+        {
+            ["Input.BusinessName"] = "Yarn Club",
+            ["Input.Currency"] = "GBP",
+            ["Input.TimeZoneId"] = "Europe/London",
+            ["Input.Email"] = "yarn@example.test",
+            ["Input.Password"] = "owner passphrase long enough",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        await using var check = factory.Services.CreateAsyncScope();
+        var profile = await check.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Admin.BusinessSettings>().GetAsync();
+        Assert.Equal(("Yarn Club", "GBP", "Europe/London"), (profile.BusinessName, profile.ReportingCurrency, profile.TimeZoneId));
+    }
+
     public void Dispose() => factory.Dispose();
 }

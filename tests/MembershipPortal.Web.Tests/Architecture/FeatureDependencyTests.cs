@@ -30,7 +30,7 @@ public class FeatureDependencyTests
         ["Notifications"] = ["Operations", "Shared", "Themes"],
         ["Operations"] = ["Admin", "Setup", "Themes"],
         ["Public"] = ["Catalog", "Notifications", "Themes"],
-        ["Setup"] = ["Operations"],
+        ["Setup"] = ["Admin", "Operations"],
         ["Shared"] = [],
         ["Themes"] = ["Operations"],
         ["Webhooks"] = ["Audit"],

@@ -64,6 +64,19 @@ public sealed class BusinessSettings(SettingsStore settings, ThemeState themes, 
     /// <summary>Checks and saves the profile; returns the problems (nothing is saved when there are any).</summary>
     public async Task<IReadOnlyList<string>> SaveAsync(BusinessProfile profile, CancellationToken ct = default)
     {
+        var (errors, values) = Check(profile);
+        if (errors.Count > 0)
+            return errors;
+        await settings.SetManyAsync(values, ct);
+        await ApplyAsync(ct);
+        return [];
+    }
+
+    /// <summary>What is wrong with the profile (empty when it can be saved), e.g. before /setup creates the Owner.</summary>
+    public static IReadOnlyList<string> Problems(BusinessProfile profile) => Check(profile).Errors;
+
+    private static (List<string> Errors, Dictionary<string, string> Values) Check(BusinessProfile profile)
+    {
         var errors = new List<string>();
         var name = (profile.BusinessName ?? "").Trim();
         if (name.Length is 0 or > 100)
@@ -83,10 +96,7 @@ public sealed class BusinessSettings(SettingsStore settings, ThemeState themes, 
         var taxId = (profile.TaxId ?? "").Trim();
         if (taxId.Length > MaxTaxIdLength || taxId.Any(char.IsControl))
             errors.Add($"The tax ID is one line of at most {MaxTaxIdLength} characters, such as GB123456789.");
-        if (errors.Count > 0)
-            return errors;
-
-        await settings.SetManyAsync(new Dictionary<string, string>
+        return (errors, errors.Count > 0 ? [] : new Dictionary<string, string>
         {
             [SettingKeys.BusinessAddress] = address,
             [SettingKeys.TaxId] = taxId,
@@ -94,9 +104,7 @@ public sealed class BusinessSettings(SettingsStore settings, ThemeState themes, 
             [SettingKeys.SupportEmail] = email,
             [SettingKeys.ReportingCurrency] = currency,
             [SettingKeys.TimeZone] = zone!.Id,
-        }, ct);
-        await ApplyAsync(ct);
-        return [];
+        });
     }
 
     /// <summary>Points the logo at an uploaded image (already stored and checked by <see cref="FileStore"/>), or clears it.</summary>
