@@ -859,13 +859,15 @@ public sealed class StripeImporter(
 
     // ---- helpers ----
 
-    private static async Task SetAsync(AppDbContext db, string key, string value, CancellationToken ct)
+    /// <summary>A settings row written in the caller's transaction (with the page it belongs to), dated by the portal's clock.</summary>
+    private async Task SetAsync(AppDbContext db, string key, string value, CancellationToken ct)
     {
         var setting = await db.Settings.FirstOrDefaultAsync(s => s.Key == key, ct);
+        var now = clock.GetUtcNow();
         if (setting is null)
-            db.Settings.Add(new PortalSetting { Key = key, Value = value, UpdatedAt = DateTimeOffset.UtcNow });
+            db.Settings.Add(new PortalSetting { Key = key, Value = value, UpdatedAt = now });
         else
-            (setting.Value, setting.UpdatedAt) = (value, DateTimeOffset.UtcNow);
+            (setting.Value, setting.UpdatedAt) = (value, now);
     }
 
     private static (string? First, string? Last) Split(string? name)
