@@ -154,12 +154,8 @@ public sealed class AnalyticsService(
 
     private async Task<IReadOnlyList<CashMonth>> CashAsync(DashboardRequest request, CancellationToken ct)
     {
-        var from = Start(request.From);
-        var to = Start(request.To.AddMonths(1));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var paid = await db.Invoices.AsNoTracking()
-            .Where(i => i.PaidAt != null && i.PaidAt >= from && i.PaidAt < to && i.Currency == Currency
-                        && (i.Status == InvoiceStatus.Paid || i.Status == InvoiceStatus.PartiallyRefunded || i.Status == InvoiceStatus.Refunded))
+        var paid = await db.Invoices.AsNoTracking().PaidIn(request.From, request.To, Currency)
             .Select(i => new { i.PaidAt, i.TotalMinor, i.SubscriptionId }).ToListAsync(ct);
         if (!request.Filter.IsAll)
         {
@@ -210,12 +206,8 @@ public sealed class AnalyticsService(
     /// <summary>The paid invoices behind a month's average order value.</summary>
     public async Task<IReadOnlyList<InvoiceRow>> InvoicesAsync(AnalyticsFilter filter, YearMonth month, CancellationToken ct = default)
     {
-        var from = Start(month);
-        var to = Start(month.AddMonths(1));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var invoices = await db.Invoices.AsNoTracking()
-            .Where(i => i.PaidAt != null && i.PaidAt >= from && i.PaidAt < to && i.Currency == Currency
-                        && (i.Status == InvoiceStatus.Paid || i.Status == InvoiceStatus.PartiallyRefunded || i.Status == InvoiceStatus.Refunded))
+        var invoices = await db.Invoices.AsNoTracking().PaidIn(month, month, Currency)
             .Select(i => new { i.MemberId, i.Number, i.PaidAt, i.TotalMinor, i.SubscriptionId }).ToListAsync(ct);
         if (!filter.IsAll)
         {
@@ -249,8 +241,8 @@ public sealed class AnalyticsService(
     /// </summary>
     public async Task<IReadOnlyList<CancelReasonRow>> CancelReasonsAsync(DashboardRequest request, CancellationToken ct = default)
     {
-        var from = Start(request.From);
-        var to = Start(request.To.AddMonths(1));
+        var from = PaidInvoices.Start(request.From);
+        var to = PaidInvoices.Start(request.To.AddMonths(1));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.Subscriptions.AsNoTracking()
             .Where(s => (s.CanceledAt != null && s.CanceledAt >= from && s.CanceledAt < to) || s.CancelAtPeriodEnd)
@@ -289,8 +281,6 @@ public sealed class AnalyticsService(
     }
 
     private static DateOnly Day(DateTimeOffset instant) => DateOnly.FromDateTime(instant.UtcDateTime);
-
-    private static DateTimeOffset Start(YearMonth month) => new(month.FirstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     private static string Signed(decimal delta) => (delta >= 0 ? "+" : "") + MetricsExport.Money(delta);
 }

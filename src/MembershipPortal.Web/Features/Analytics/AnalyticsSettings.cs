@@ -1,7 +1,6 @@
 using System.Globalization;
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Domain.Metrics;
-using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Settings;
 using Microsoft.EntityFrameworkCore;
@@ -45,11 +44,8 @@ public sealed class AnalyticsSettings(SettingsStore settings, IDbContextFactory<
     public async Task<MeasuredMargin> MeasureMarginAsync(DateOnly today, string currency, CancellationToken ct = default)
     {
         var (from, to) = CostMargin.Window(today);
-        var (start, end) = (Start(from), Start(to.AddMonths(1)));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var revenue = await db.Invoices.AsNoTracking()
-            .Where(i => i.PaidAt != null && i.PaidAt >= start && i.PaidAt < end && i.Currency == currency
-                        && (i.Status == InvoiceStatus.Paid || i.Status == InvoiceStatus.PartiallyRefunded || i.Status == InvoiceStatus.Refunded))
+        var revenue = await db.Invoices.AsNoTracking().PaidIn(from, to, currency)
             .Select(i => i.AmountPaidMinor - i.AmountRefundedMinor - i.TaxMinor).ToListAsync(ct);
         var cycles = YearMonth.Range(from, to).Select(m => m.ToString()).ToList();
         var packed = await db.Shipments.AsNoTracking().Where(s => cycles.Contains(s.Cycle) && (s.Currency ?? currency) == currency)
@@ -63,8 +59,6 @@ public sealed class AnalyticsSettings(SettingsStore settings, IDbContextFactory<
         var paid = revenue.Sum();
         return new MeasuredMargin(from, to, paid, goods + shipping, CostMargin.Compute(paid, goods, shipping));
     }
-
-    private static DateTimeOffset Start(YearMonth month) => new(month.Year, month.Month, 1, 0, 0, 0, TimeSpan.Zero);
 
     public async Task<IReadOnlyDictionary<YearMonth, long>> AcquisitionSpendAsync(CancellationToken ct = default)
     {
