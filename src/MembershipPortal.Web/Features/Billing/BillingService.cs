@@ -44,14 +44,11 @@ public sealed class BillingService(
         var pendingPrices = await db.Prices.AsNoTracking().Where(p => pendingPriceIds.Contains(p.Id)).ToListAsync(ct);
         // The next payment as the renewal will charge it: shipping included, a skipped box left out.
         var next = await renewals.NextChargesAsync(db, subs, ct);
-        // "Change plan" is offered only when another current plan of the same kind and currency exists (PlanOptionsAsync's choice).
-        var kinds = products.Values.Where(p => p.Kind != ProductKind.AddOn).Select(p => p.Kind).Distinct().ToList();
-        var offered = await db.Products.AsNoTracking().Where(x => x.IsVisible && kinds.Contains(x.Kind)).ToDictionaryAsync(x => x.Id, x => x.Kind, ct);
-        var plans = (await db.Prices.AsNoTracking().Where(p => !p.IsArchived && offered.Keys.Contains(p.ProductId)).ToListAsync(ct))
-            .Select(p => new { p.Id, Kind = offered[p.ProductId], p.Terms.Currency }).ToList();
+        // "Change plan" is offered only when PlanOptionsAsync would offer something.
+        var plans = await PlansOnSaleAsync(db, [.. products.Values.Where(p => p.Kind != ProductKind.AddOn).Select(p => p.Kind).Distinct()], ct);
         bool HasOtherPlans(Subscription s) =>
             s.Items.FirstOrDefault(i => products.GetValueOrDefault(i.ProductId) is { Kind: not ProductKind.AddOn }) is not { } main
-            || plans.Any(p => p.Id != main.PriceId && p.Kind == products[main.ProductId].Kind && p.Currency == main.Terms.Currency);
+            || plans.Any(plan => IsOtherPlan(main, products[main.ProductId], plan));
 
         var views = subs.OrderBy(s => s.Status is SubscriptionStatus.Canceled ? 1 : 0).ThenByDescending(s => s.StartedAt).Select(s =>
         {
@@ -90,18 +87,22 @@ public sealed class BillingService(
         if (sub is null)
             return [];
         var (item, product) = await MainItemAsync(db, sub, ct);
-        var kinds = product.Kind;
-        var candidates = await db.Products.AsNoTracking().Where(p => p.Kind == kinds && p.IsVisible).ToListAsync(ct);
-        var candidateIds = candidates.Select(p => p.Id).ToList();
-        var prices = await db.Prices.AsNoTracking().Where(p => candidateIds.Contains(p.ProductId) && !p.IsArchived).ToListAsync(ct);
-        return prices.Where(p => p.Id != item.PriceId && p.Terms.Currency == item.Terms.Currency)
-            .Select(p =>
-            {
-                var target = candidates.Single(c => c.Id == p.ProductId);
-                return new PlanOption(p.Id, target.Name, target.Rank, p.Terms, IsUpgrade(product, item.Terms, target, p.Terms));
-            })
+        return (await PlansOnSaleAsync(db, [product.Kind], ct)).Where(plan => IsOtherPlan(item, product, plan))
+            .Select(plan => new PlanOption(plan.Price.Id, plan.Product.Name, plan.Product.Rank, plan.Price.Terms, IsUpgrade(product, item.Terms, plan.Product, plan.Price.Terms)))
             .OrderBy(o => o.Rank).ThenBy(o => o.Terms.PeriodMonths).ToList();
     }
+
+    /// <summary>The current prices of visible products of these kinds, each with its product: the plans a subscription can move to.</summary>
+    private static async Task<List<(CatalogPrice Price, Product Product)>> PlansOnSaleAsync(AppDbContext db, List<ProductKind> kinds, CancellationToken ct)
+    {
+        var onSale = await db.Products.AsNoTracking().Where(p => p.IsVisible && kinds.Contains(p.Kind)).ToDictionaryAsync(p => p.Id, ct);
+        var ids = onSale.Keys.ToList();
+        return [.. (await db.Prices.AsNoTracking().Where(p => !p.IsArchived && ids.Contains(p.ProductId)).ToListAsync(ct)).Select(p => (p, onSale[p.ProductId]))];
+    }
+
+    /// <summary>A plan the main item can change to: of its product's kind, in its currency, and not the price it is on.</summary>
+    private static bool IsOtherPlan(SubscriptionItem item, Product current, (CatalogPrice Price, Product Product) plan) =>
+        plan.Price.Id != item.PriceId && plan.Product.Kind == current.Kind && plan.Price.Terms.Currency == item.Terms.Currency;
 
     /// <summary>A higher tier is an upgrade; on the same tier, a longer or dearer interval is an upgrade (it is charged now).</summary>
     public static bool IsUpgrade(Product from, PriceTerms fromTerms, Product to, PriceTerms toTerms) =>
