@@ -14,23 +14,6 @@ public sealed class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private static async Task PayAsync(IPage page, string card)
-    {
-        await BrowserApp.Input(page, "card-number").FillAsync(card);
-        await BrowserApp.Input(page, "card-expiry").FillAsync("12/30");
-        await BrowserApp.Input(page, "card-cvc").FillAsync("123");
-        await page.GetByTestId("pay").ClickAsync();
-    }
-
-    private static async Task ShipToAsync(IPage page)
-    {
-        await BrowserApp.Input(page, "ship-name").FillAsync("Ada Lovelace");
-        await BrowserApp.Input(page, "ship-line1").FillAsync("1 Main Street");
-        await BrowserApp.Input(page, "ship-city").FillAsync("Springfield");
-        await BrowserApp.Input(page, "ship-region").FillAsync("IL");
-        await BrowserApp.Input(page, "ship-postal").FillAsync("62701");
-    }
-
     private async Task<IPage> CheckoutAsync(Guid priceId)
     {
         var page = await app.SignedInPageAsync($"buyer{Guid.NewGuid():N}@example.test");
@@ -46,9 +29,9 @@ public sealed class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         var page = await CheckoutAsync(catalog.ProMonthly);
         await page.GetByText($"{prefix}Craft Kit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("first-charge")).ToContainTextAsync("$31.00");
-        await ShipToAsync(page);
+        await BrowserApp.ShipToAsync(page);
         await BrowserApp.ScreenshotAsync(page, "checkout");
-        await PayAsync(page, "4242 4242 4242 4242");
+        await BrowserApp.PayAsync(page, "4242 4242 4242 4242");
 
         await page.WaitForURLAsync(new Regex("/account/billing"));
         await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
@@ -63,7 +46,7 @@ public sealed class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
     public async Task Member_DeclinedCard_SeesMessageAndHasNoSubscription()
     {
         var page = await CheckoutAsync(catalog.ProMonthly);
-        await PayAsync(page, "4000 0000 0000 0002");
+        await BrowserApp.PayAsync(page, "4000 0000 0000 0002");
 
         await Assertions.Expect(page.GetByTestId("checkout-error")).ToHaveTextAsync("Your card was declined.");
         await BrowserApp.ScreenshotAsync(page, "declined");
@@ -75,7 +58,7 @@ public sealed class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
     public async Task Member_UpgradesWithProrationThenCancelsWithReasonAndResumes()
     {
         var page = await CheckoutAsync(catalog.BasicMonthly);
-        await PayAsync(page, "4242 4242 4242 4242");
+        await BrowserApp.PayAsync(page, "4242 4242 4242 4242");
         await page.WaitForURLAsync(new Regex("/account/billing"));
         await BrowserApp.WaitForCircuitAsync(page);
 
@@ -124,8 +107,8 @@ public sealed class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await BrowserApp.WaitForCircuitAsync(page);
         await Assertions.Expect(page.GetByTestId("card-number")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("first-charge")).ToContainTextAsync("$31.00");
-        await ShipToAsync(page);
-        await PayAsync(page, "4242 4242 4242 4242");
+        await BrowserApp.ShipToAsync(page);
+        await BrowserApp.PayAsync(page, "4242 4242 4242 4242");
         await page.WaitForURLAsync(new Regex("/account/billing"));
         await Assertions.Expect(page.GetByTestId("plan-name")).ToContainTextAsync("Craft Kit");
 

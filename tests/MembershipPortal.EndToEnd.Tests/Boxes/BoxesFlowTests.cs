@@ -91,15 +91,8 @@ public sealed class BoxesFlowTests(BrowserAppWithMail fixture) : IClassFixture<B
         await BrowserApp.WaitForCircuitAsync(page);
         await page.GetByText($"{prefix}Honey").ClickAsync();
         await Assertions.Expect(page.GetByTestId("first-charge")).ToContainTextAsync("$30.00");
-        await BrowserApp.Input(page, "ship-name").FillAsync("Ada Lovelace");
-        await BrowserApp.Input(page, "ship-line1").FillAsync("1 Main Street");
-        await BrowserApp.Input(page, "ship-city").FillAsync("Springfield");
-        await BrowserApp.Input(page, "ship-region").FillAsync("IL");
-        await BrowserApp.Input(page, "ship-postal").FillAsync("62701");
-        await BrowserApp.Input(page, "card-number").FillAsync("4242 4242 4242 4242");
-        await BrowserApp.Input(page, "card-expiry").FillAsync("12/30");
-        await BrowserApp.Input(page, "card-cvc").FillAsync("123");
-        await page.GetByTestId("pay").ClickAsync();
+        await BrowserApp.ShipToAsync(page);
+        await BrowserApp.PayAsync(page);
         await page.WaitForURLAsync(new Regex("/account/billing"));
 
         // Their box page: December's content, a one-time extra, a pause taken back, and January skipped (December still comes).

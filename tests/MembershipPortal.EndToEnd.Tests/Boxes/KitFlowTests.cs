@@ -47,15 +47,8 @@ public sealed class KitFlowTests(BrowserAppWithMail fixture) : IClassFixture<Bro
         await Assertions.Expect(page.GetByTestId("ship-name")).ToHaveCountAsync(0); // Pro alone ships nothing
         await page.GetByText($"{prefix}Craft Kit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("first-charge")).ToContainTextAsync("$31.00"); // 19.00 + 12.00
-        await BrowserApp.Input(page, "ship-name").FillAsync("Grace Hopper");
-        await BrowserApp.Input(page, "ship-line1").FillAsync("7 Kit Lane");
-        await BrowserApp.Input(page, "ship-city").FillAsync("Springfield");
-        await BrowserApp.Input(page, "ship-region").FillAsync("IL");
-        await BrowserApp.Input(page, "ship-postal").FillAsync("62701");
-        await BrowserApp.Input(page, "card-number").FillAsync("4242 4242 4242 4242");
-        await BrowserApp.Input(page, "card-expiry").FillAsync("12/30");
-        await BrowserApp.Input(page, "card-cvc").FillAsync("123");
-        await page.GetByTestId("pay").ClickAsync();
+        await BrowserApp.ShipToAsync(page, "Grace Hopper", "7 Kit Lane");
+        await BrowserApp.PayAsync(page);
         await page.WaitForURLAsync(new Regex("/account/billing"));
         Guid subscriptionId;
         await using (var db = Db())

@@ -62,6 +62,25 @@ public sealed class BrowserApp : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Checkout's card step on the test gateway: the card, a future expiry, the CVC, then "Pay".</summary>
+    public static async Task PayAsync(IPage page, string card = "4242 4242 4242 4242")
+    {
+        await Input(page, "card-number").FillAsync(card);
+        await Input(page, "card-expiry").FillAsync("12/30");
+        await Input(page, "card-cvc").FillAsync("123");
+        await page.GetByTestId("pay").ClickAsync();
+    }
+
+    /// <summary>Checkout's shipping address: the name and street given, in Springfield, IL 62701.</summary>
+    public static async Task ShipToAsync(IPage page, string name = "Ada Lovelace", string line1 = "1 Main Street")
+    {
+        await Input(page, "ship-name").FillAsync(name);
+        await Input(page, "ship-line1").FillAsync(line1);
+        await Input(page, "ship-city").FillAsync("Springfield");
+        await Input(page, "ship-region").FillAsync("IL");
+        await Input(page, "ship-postal").FillAsync("62701");
+    }
+
     /// <summary>Opens a MudSelect by its data-testid and clicks the option with the given text.</summary>
     public static async Task ChooseAsync(IPage page, string testId, string option)
     {
