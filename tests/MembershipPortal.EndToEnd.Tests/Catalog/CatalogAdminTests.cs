@@ -16,8 +16,7 @@ public sealed class CatalogAdminTests(BrowserApp app) : IClassFixture<BrowserApp
         await owner.GetByTestId("product-description").FillAsync("Join the **studio** for weekly classes.");
         await Assertions.Expect(owner.GetByTestId("product-slug")).ToHaveValueAsync("studio");
         await Assertions.Expect(owner.GetByTestId("description-preview").Locator("strong")).ToHaveTextAsync("studio");
-        await owner.GetByTestId("save-product").ClickAsync();
-        await owner.WaitForURLAsync(CatalogBrowser.ProductEditorUrl);
+        await BrowserApp.SaveAndWaitForAsync(owner, "save-product", CatalogBrowser.ProductEditorUrl);
         await Assertions.Expect(owner.GetByTestId("no-prices")).ToBeVisibleAsync();
 
         await owner.GetByTestId("add-price").ClickAsync();
@@ -56,8 +55,7 @@ public sealed class CatalogAdminTests(BrowserApp app) : IClassFixture<BrowserApp
         await Assertions.Expect(owner).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/products/new$"));
 
         await owner.GetByTestId("product-slug").FillAsync("odd-one");
-        await owner.GetByTestId("save-product").ClickAsync();
-        await owner.WaitForURLAsync(CatalogBrowser.ProductEditorUrl);
+        await BrowserApp.SaveAndWaitForAsync(owner, "save-product", CatalogBrowser.ProductEditorUrl);
 
         await owner.GetByTestId("add-price").ClickAsync();
         await owner.GetByTestId("price-amount").FillAsync("9.999");

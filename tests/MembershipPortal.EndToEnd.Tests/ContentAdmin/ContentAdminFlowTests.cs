@@ -49,8 +49,7 @@ public sealed class ContentAdminFlowTests(BrowserApp app) : IClassFixture<Browse
         await Assertions.Expect(BrowserApp.Input(page, "content-products")).ToHaveValueAsync($"{prefix}Pro");
         await BrowserApp.ScreenshotAsync(page, "content-editor");
 
-        await page.GetByTestId("save-content").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/admin/content/[0-9a-f-]{36}$"));
+        await BrowserApp.SaveAndWaitForAsync(page, "save-content", new Regex("/admin/content/[0-9a-f-]{36}$"));
         await Assertions.Expect(page.GetByText($"Saved “Winter hat pattern {prefix}”.")).ToBeVisibleAsync();
 
         await page.GotoAsync("/admin/content");
@@ -91,8 +90,7 @@ public sealed class ContentAdminFlowTests(BrowserApp app) : IClassFixture<Browse
         await BrowserApp.Input(page, "course-title").FillAsync($"Sock school {prefix}");
         await TextArea(page, "course-teaser").FillAsync("From cuff to toe in six lessons.");
         await TextArea(page, "course-description").FillAsync("Learn to knit **socks** that fit.");
-        await page.GetByTestId("save-course").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/admin/courses/[0-9a-f-]{36}$"));
+        await BrowserApp.SaveAndWaitForAsync(page, "save-course", new Regex("/admin/courses/[0-9a-f-]{36}$"));
         await BrowserApp.WaitForCircuitAsync(page);
 
         foreach (var module in new[] { "Getting started", "The heel" })
@@ -114,8 +112,7 @@ public sealed class ContentAdminFlowTests(BrowserApp app) : IClassFixture<Browse
                 await BrowserApp.Input(page, "lesson-drip-days").FillAsync("7");
             if (title == "Casting on")
                 await BrowserApp.ScreenshotAsync(page, "lesson-editor");
-            await page.GetByTestId("save-lesson").ClickAsync();
-            await page.WaitForURLAsync(new Regex("/admin/courses/[0-9a-f-]{36}$"));
+            await BrowserApp.SaveAndWaitForAsync(page, "save-lesson", new Regex("/admin/courses/[0-9a-f-]{36}$"));
             await BrowserApp.WaitForCircuitAsync(page);
         }
 

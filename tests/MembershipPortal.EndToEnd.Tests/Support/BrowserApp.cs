@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net;
 using MembershipPortal.Tests.Support;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -108,6 +109,33 @@ public sealed class BrowserApp : IAsyncLifetime
     /// <summary>A prerendered button looks live before the circuit connects; clicks before then are lost.</summary>
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("#circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    /// <summary>
+    /// Clicks an editor's save button and waits for the page it leads to. When the address has not changed after a while,
+    /// the failure says why: the refusal the editor shows, Blazor's error bar, or a click that never reached the server
+    /// (then it is clicked once more; the editor ignores a second save while one runs).
+    /// </summary>
+    public static async Task SaveAndWaitForAsync(IPage page, string saveTestId, Regex destination)
+    {
+        await page.GetByTestId(saveTestId).ClickAsync();
+        try
+        {
+            await page.WaitForURLAsync(destination, new() { Timeout = 20_000 });
+            return;
+        }
+        catch (TimeoutException)
+        {
+        }
+        var refused = page.GetByTestId("editor-errors");
+        if (await refused.CountAsync() > 0)
+            throw new InvalidOperationException($"The save was refused: {await refused.InnerTextAsync()}");
+        if (await page.Locator("#blazor-error-ui").IsVisibleAsync())
+            throw new InvalidOperationException("The page's circuit failed: Blazor's error bar is showing.");
+        var save = page.GetByTestId(saveTestId);
+        if (await save.CountAsync() > 0 && await save.IsEnabledAsync())
+            await save.ClickAsync();
+        await page.WaitForURLAsync(destination);
+    }
 
     /// <summary>Optional screenshots for a person to look at (PORTAL_SCREENSHOTS=folder).</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
