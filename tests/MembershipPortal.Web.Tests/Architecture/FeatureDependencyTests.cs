@@ -31,7 +31,7 @@ public class FeatureDependencyTests
         ["Operations"] = ["Admin", "Setup", "Themes"],
         ["Public"] = ["Catalog", "Notifications", "Themes"],
         ["Setup"] = ["Admin", "Operations"],
-        ["Shared"] = [],
+        ["Shared"] = ["Audit"],
         ["Themes"] = ["Operations"],
         ["Webhooks"] = ["Audit"],
     };

@@ -12,6 +12,7 @@ using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Notifications;
 using MembershipPortal.Web.Features.Shared;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -212,7 +213,7 @@ public sealed class AdminPermissionTests(MemberAdminFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.OK, (await fixture.Owner.GetAsync("/admin/settings/team")).StatusCode);
     }
 
-    private async Task<TeamResult> AsOwnerTeamAsync(Func<TeamService, Task<TeamResult>> action)
+    private async Task<Outcome> AsOwnerTeamAsync(Func<TeamService, Task<Outcome>> action)
     {
         AuditAmbient.Current = fixture.OwnerActor;
         try

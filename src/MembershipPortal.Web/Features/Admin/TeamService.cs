@@ -6,6 +6,7 @@ using MembershipPortal.Web.Features.Accounts;
 using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Web.Features.Members;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -13,12 +14,6 @@ using Microsoft.EntityFrameworkCore;
 namespace MembershipPortal.Web.Features.Admin;
 
 public sealed record TeamMember(string Id, string Email, string? Name, string Role, bool Locked, bool InvitationPending);
-
-public sealed record TeamResult(bool Succeeded, string Message)
-{
-    public static TeamResult Ok(string message) => new(true, message);
-    public static TeamResult Fail(string message) => new(false, message);
-}
 
 /// <summary>
 /// The Owner's team at /admin/settings/team: invite Staff by email (the invitation sets their password), change a
@@ -48,87 +43,87 @@ public sealed class TeamService(
     }
 
     /// <summary>Creates a Staff account for <paramref name="email"/> and mails a one-time link to choose a password.</summary>
-    public async Task<TeamResult> InviteAsync(string? email, CancellationToken ct = default)
+    public async Task<Outcome> InviteAsync(string? email, CancellationToken ct = default)
     {
         if (await RefusedAsync("team.invite", ct) is { } refused)
             return refused;
         email = (email ?? "").Trim();
         if (email.Length > 256 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email))
-            return TeamResult.Fail("Enter a valid email address.");
+            return Outcome.Fail("Enter a valid email address.");
         if (await users.FindByEmailAsync(email) is not null)
-            return TeamResult.Fail("That address already has an account. Only new addresses can be invited.");
+            return Outcome.Fail("That address already has an account. Only new addresses can be invited.");
 
         // Confirmed: only the holder of the mailbox can use the invitation, and there is no password until they do.
         var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = clock.GetUtcNow() };
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)
-            return TeamResult.Fail(string.Join(" ", created.Errors.Select(e => e.Description)));
+            return Outcome.Fail(string.Join(" ", created.Errors.Select(e => e.Description)));
         var role = await users.AddToRoleAsync(user, PortalRoles.Staff);
         if (!role.Succeeded)
         {
             await users.DeleteAsync(user);
-            return TeamResult.Fail(string.Join(" ", role.Errors.Select(e => e.Description)));
+            return Outcome.Fail(string.Join(" ", role.Errors.Select(e => e.Description)));
         }
         await audit.RecordAsync(await actor.GetAsync(), "team.invite", "Invited a new Staff member", "member", user.Id, null, PortalRoles.Staff, ct);
         var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GeneratePasswordResetTokenAsync(user)));
         var link = QueryHelpers.AddQueryString(links.Absolute("Account/ResetPassword"), "code", code);
         await emails.SendLinkAsync(NoticeKind.TeamInvitation, user, email, link);
-        return TeamResult.Ok($"Invitation sent to {email}.");
+        return Outcome.Ok($"Invitation sent to {email}.");
     }
 
     /// <summary>Makes a team member Owner or Staff. The last Owner cannot stop being Owner.</summary>
-    public async Task<TeamResult> ChangeRoleAsync(string userId, string role, CancellationToken ct = default)
+    public async Task<Outcome> ChangeRoleAsync(string userId, string role, CancellationToken ct = default)
     {
         if (role is not (PortalRoles.Owner or PortalRoles.Staff))
-            return TeamResult.Fail("Choose Owner or Staff.");
+            return Outcome.Fail("Choose Owner or Staff.");
         if (await RefusedAsync("team.role", ct) is { } refused)
             return refused;
         var user = await users.FindByIdAsync(userId);
         if (user is null)
-            return TeamResult.Fail("This person no longer has an account.");
+            return Outcome.Fail("This person no longer has an account.");
         var roles = await users.GetRolesAsync(user);
         var current = roles.Contains(PortalRoles.Owner) ? PortalRoles.Owner : roles.Contains(PortalRoles.Staff) ? PortalRoles.Staff : null;
         if (current is null)
-            return TeamResult.Fail("This person is not on the team.");
+            return Outcome.Fail("This person is not on the team.");
         if (current == role)
-            return TeamResult.Ok($"Already {role}.");
+            return Outcome.Ok($"Already {role}.");
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             if (current == PortalRoles.Owner && await MemberErasure.IsLastOwnerAsync(db, userId, ct))
-                return TeamResult.Fail("This is the only Owner: make someone else Owner first.");
+                return Outcome.Fail("This is the only Owner: make someone else Owner first.");
         var changed = await users.RemoveFromRolesAsync(user, roles.Where(r => PortalRoles.All.Contains(r)));
         if (changed.Succeeded)
             changed = await users.AddToRoleAsync(user, role);
         if (!changed.Succeeded)
-            return TeamResult.Fail(string.Join(" ", changed.Errors.Select(e => e.Description)));
+            return Outcome.Fail(string.Join(" ", changed.Errors.Select(e => e.Description)));
         // Their cookie and any open circuit carry the old role: a new stamp ends them at the next check (a minute).
         await users.UpdateSecurityStampAsync(user);
         await audit.RecordAsync(await actor.GetAsync(), "team.role", $"Changed a team member's role to {role}", "member", userId, current, role, ct);
-        return TeamResult.Ok($"{user.Email} is now {role}.");
+        return Outcome.Ok($"{user.Email} is now {role}.");
     }
 
     /// <summary>Takes someone off the team: the account stays as a plain member account, its sessions end.</summary>
-    public async Task<TeamResult> RemoveAsync(string userId, CancellationToken ct = default)
+    public async Task<Outcome> RemoveAsync(string userId, CancellationToken ct = default)
     {
         if (await RefusedAsync("team.remove", ct) is { } refused)
             return refused;
         var user = await users.FindByIdAsync(userId);
         if (user is null)
-            return TeamResult.Fail("This person no longer has an account.");
+            return Outcome.Fail("This person no longer has an account.");
         var roles = (await users.GetRolesAsync(user)).Where(r => PortalRoles.All.Contains(r)).ToList();
         if (roles.Count == 0)
-            return TeamResult.Fail("This person is not on the team.");
+            return Outcome.Fail("This person is not on the team.");
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             if (await MemberErasure.IsLastOwnerAsync(db, userId, ct))
-                return TeamResult.Fail("This is the only Owner: make someone else Owner first.");
+                return Outcome.Fail("This is the only Owner: make someone else Owner first.");
         var removed = await users.RemoveFromRolesAsync(user, roles);
         if (!removed.Succeeded)
-            return TeamResult.Fail(string.Join(" ", removed.Errors.Select(e => e.Description)));
+            return Outcome.Fail(string.Join(" ", removed.Errors.Select(e => e.Description)));
         await users.UpdateSecurityStampAsync(user);
         await audit.RecordAsync(await actor.GetAsync(), "team.remove", "Removed a team member", "member", userId, string.Join(", ", roles), null, ct);
-        return TeamResult.Ok($"{user.Email} is no longer on the team.");
+        return Outcome.Ok($"{user.Email} is no longer on the team.");
     }
 
-    private async Task<TeamResult?> RefusedAsync(string action, CancellationToken ct)
+    private async Task<Outcome?> RefusedAsync(string action, CancellationToken ct)
     {
         try
         {
@@ -137,7 +132,7 @@ public sealed class TeamService(
         }
         catch (ActionRefusedException ex)
         {
-            return TeamResult.Fail(ex.Message);
+            return Outcome.Fail(ex.Message);
         }
     }
 }

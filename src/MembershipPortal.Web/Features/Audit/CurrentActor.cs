@@ -34,6 +34,16 @@ public sealed class CurrentActor(IServiceProvider services)
     }
 
     /// <summary>
+    /// Who acts, for deciding what they may do: as <see cref="GetAsync"/>, except that inside a request nobody signed in
+    /// is anonymous; only work outside any request (jobs, the command line) is the system.
+    /// </summary>
+    public async Task<AuditActor> GetActingAsync()
+    {
+        var who = await GetAsync();
+        return who.Id is null && services.GetService<IHttpContextAccessor>()?.HttpContext is not null ? AuditActor.Anonymous : who;
+    }
+
+    /// <summary>
     /// The one check every Owner/Staff action makes when it runs (not when its page loaded): the acting user still
     /// exists, is not locked, holds the role <paramref name="action"/> needs, and, if Staff, does not act on an Owner
     /// or Staff account (<paramref name="targetMemberId"/>). Returns the actor as the database knows them now; throws
@@ -41,10 +51,7 @@ public sealed class CurrentActor(IServiceProvider services)
     /// </summary>
     public async Task<AuditActor> RequireAsync(string action, string? targetMemberId = null, CancellationToken ct = default)
     {
-        var who = await GetAsync();
-        // Inside a request nobody signed in is anonymous; only work outside any request (jobs, CLI) is the system.
-        if (who.Id is null && services.GetService<IHttpContextAccessor>()?.HttpContext is not null)
-            who = AuditActor.Anonymous;
+        var who = await GetActingAsync();
         await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(ct);
         return await AdminAccess.CheckAsync(db, who, action, targetMemberId, ct);
     }

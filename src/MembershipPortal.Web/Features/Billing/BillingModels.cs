@@ -2,6 +2,7 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Web.Features.Shared;
+using MembershipPortal.Web.Features.Shared.UseCases;
 
 namespace MembershipPortal.Web.Features.Billing;
 
@@ -72,12 +73,6 @@ public sealed record BillingOverview(IReadOnlyList<SubscriptionView> Subscriptio
 public sealed record PlanOption(Guid PriceId, string ProductName, int Rank, PriceTerms Terms, bool IsUpgrade);
 
 public sealed record ChangePreview(PlanOption Target, ProrationPreview Proration, bool Immediate, string Explanation);
-
-public sealed record ActionResult(bool Succeeded, string Message)
-{
-    public static ActionResult Ok(string message) => new(true, message);
-    public static ActionResult Fail(string message) => new(false, message);
-}
 
 public static class Describe
 {

@@ -10,6 +10,7 @@ using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Notifications;
 using MembershipPortal.Web.Features.Shared;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Billing;
@@ -20,18 +21,8 @@ namespace MembershipPortal.Web.Features.Billing;
 /// </summary>
 public sealed class BillingService(
     IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, BillingSettings settings, RenewalRun renewals, NoticeQueue notices, TimeProvider clock,
-    AuditLog audit)
+    UseCaseRunner runner)
 {
-    /// <summary>
-    /// When the Owner or Staff act on a member's subscription (from /admin/members), the change is audited in the same
-    /// save. A member acting on their own subscription is not an admin action and is not audited.
-    /// </summary>
-    private void AuditStaff(AppDbContext db, string memberId, string action, string summary)
-    {
-        if (AuditAmbient.Current is { Role: PortalRoles.Owner or PortalRoles.Staff } actor && actor.Id != memberId)
-            audit.Add(db, actor, action, summary, "member", memberId);
-    }
-
     public static readonly string[] CancelReasons = ["Too expensive", "Not using it enough", "Missing a feature I need", "Switching to something else", "Other"];
 
     public async Task<BillingOverview> OverviewAsync(string memberId, CancellationToken ct = default)
@@ -155,19 +146,20 @@ public sealed class BillingService(
         }
     }
 
-    public async Task<ActionResult> ChangePlanAsync(string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var preview = await PreviewAsync(db, memberId, subscriptionId, priceId, ct);
-        if (preview is null)
-            return ActionResult.Fail("That plan is not available for this subscription.");
-        var sub = (await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct))!;
-        var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
-        var (item, _) = await MainItemAsync(db, sub, ct);
-        var price = await db.Prices.SingleAsync(p => p.Id == priceId, ct);
-        var now = clock.GetUtcNow();
-        try
+    /// <summary>
+    /// Moves the subscription's main item to another price: an upgrade at once with the proration charged, a downgrade
+    /// now or at the period end per the billing settings; with Stripe the Stripe item moves and Stripe invoices the proration.
+    /// </summary>
+    public Task<Outcome> ChangePlanAsync(string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct = default) =>
+        runner.RunAsync(UseCase.ForMember("member.plan.change", memberId), async uc =>
         {
+            var db = uc.Db;
+            var preview = await PreviewAsync(db, memberId, subscriptionId, priceId, ct) ?? throw new UseCaseRefused("That plan is not available for this subscription.");
+            var sub = (await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct))!;
+            var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
+            var (item, _) = await MainItemAsync(db, sub, ct);
+            var price = await db.Prices.SingleAsync(p => p.Id == priceId, ct);
+            var now = uc.Now;
             // Stripe bills the subscription: an immediate change moves its item to the new price with the proration invoiced
             // now (a downgrade's unused time becomes Stripe credit on the next invoice); the ledger follows its webhooks.
             if (preview.Immediate && gateway.UsesHostedPages && record.GatewaySubscriptionId is { } gid)
@@ -176,7 +168,7 @@ public sealed class BillingService(
                     .Select(p => new { p.Id, Gateway = EF.Property<string?>(p, StripeCatalogSync.PriceIdColumn) }).ToListAsync(ct);
                 var (from, to) = (ids.FirstOrDefault(x => x.Id == item.PriceId)?.Gateway, ids.FirstOrDefault(x => x.Id == priceId)?.Gateway);
                 if (from is null || to is null)
-                    return ActionResult.Fail("That plan is not set up with the payment provider yet; try again later.");
+                    throw new UseCaseRefused("That plan is not set up with the payment provider yet; try again later.");
                 try
                 {
                     await gateway.UpdateSubscriptionAsync(new SubscriptionUpdateRequest(gid,
@@ -184,44 +176,35 @@ public sealed class BillingService(
                 }
                 catch (Exception ex) when (ex is Infrastructure.Payments.Stripe.PaymentGatewayException or HttpRequestException)
                 {
-                    return ActionResult.Fail($"The plan could not be changed just now, so nothing changed: {ex.Message}");
+                    throw new UseCaseRefused($"The plan could not be changed just now, so nothing changed: {ex.Message}");
                 }
                 sub.ChangePlan(item.Id, price, now, soldByGateway: true);
-                AuditStaff(db, memberId, "member.plan.change", $"Changed subscription {sub.Id} to {preview.Target.ProductName} through Stripe, prorated");
-                await db.SaveChangesAsync(ct);
-                return ActionResult.Ok($"You are now on {preview.Target.ProductName}. Stripe invoices the difference for the rest of this period.");
+                uc.AuditSummary = $"Changed subscription {sub.Id} to {preview.Target.ProductName} through Stripe, prorated";
+                return $"You are now on {preview.Target.ProductName}. Stripe invoices the difference for the rest of this period.";
             }
             if (preview.Target.IsUpgrade && preview.Immediate)
             {
                 var due = sub.Status == SubscriptionStatus.Trialing ? Money.Zero(price.Terms.Currency) : preview.Proration.AmountDueNow;
                 var paid = await ChargeAsync(db, sub, due, $"change:{sub.Id}:{sub.Version}:{priceId}", $"Upgrade to {preview.Target.ProductName}", "subscription_update", now, ct);
                 if (paid is not null)
-                    return ActionResult.Fail(paid);
+                    throw new UseCaseRefused(paid);
                 sub.ChangePlan(item.Id, price, now);
-                AuditStaff(db, memberId, "member.plan.change", $"Upgraded subscription {sub.Id} to {preview.Target.ProductName}, charged {due.Display()}");
-                await db.SaveChangesAsync(ct);
-                return ActionResult.Ok($"You are now on {preview.Target.ProductName}.");
+                uc.AuditSummary = $"Upgraded subscription {sub.Id} to {preview.Target.ProductName}, charged {due.Display()}";
+                return $"You are now on {preview.Target.ProductName}.";
             }
             if (!preview.Immediate)
             {
                 sub.SchedulePlanChange(item.Id, price);
-                AuditStaff(db, memberId, "member.plan.change", $"Scheduled subscription {sub.Id} to change to {preview.Target.ProductName} at period end");
-                await db.SaveChangesAsync(ct);
-                return ActionResult.Ok($"Your plan changes to {preview.Target.ProductName} on {sub.CurrentPeriodEnd:d MMM yyyy}.");
+                uc.AuditSummary = $"Scheduled subscription {sub.Id} to change to {preview.Target.ProductName} at period end";
+                return $"Your plan changes to {preview.Target.ProductName} on {sub.CurrentPeriodEnd:d MMM yyyy}.";
             }
             sub.ChangePlan(item.Id, price, now);
             await RefundCreditAsync(db, sub, preview.Proration.AccountCredit, now, ct);
-            AuditStaff(db, memberId, "member.plan.change", $"Changed subscription {sub.Id} to {preview.Target.ProductName} now, credit {preview.Proration.AccountCredit.Display()}");
-            await db.SaveChangesAsync(ct);
-            return ActionResult.Ok($"You are now on {preview.Target.ProductName}.");
-        }
-        catch (DomainException ex)
-        {
-            return ActionResult.Fail(ex.Message);
-        }
-    }
+            uc.AuditSummary = $"Changed subscription {sub.Id} to {preview.Target.ProductName} now, credit {preview.Proration.AccountCredit.Display()}";
+            return $"You are now on {preview.Target.ProductName}.";
+        }, ct);
 
-    public async Task<ActionResult> CancelPendingChangeAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+    public async Task<Outcome> CancelPendingChangeAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
         await MutateAsync(memberId, subscriptionId, (_, sub, _) =>
         {
             sub.CancelScheduledChange();
@@ -251,7 +234,7 @@ public sealed class BillingService(
     /// subscription with no shipping address yet needs one: <paramref name="addressId"/>, from the member's address book,
     /// checked before anything is charged.
     /// </summary>
-    public Task<ActionResult> AddAddOnAsync(string memberId, Guid subscriptionId, Guid priceId, Guid? addressId = null, CancellationToken ct = default) =>
+    public Task<Outcome> AddAddOnAsync(string memberId, Guid subscriptionId, Guid priceId, Guid? addressId = null, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             if (!(await AvailableAddOnsAsync(memberId, subscriptionId, ct)).Any(a => a.PriceId == priceId))
@@ -285,14 +268,14 @@ public sealed class BillingService(
     }
 
     /// <summary>Removes an add-on now; no refund for the rest of the period (it stops at the next renewal).</summary>
-    public Task<ActionResult> RemoveItemAsync(string memberId, Guid subscriptionId, Guid itemId, CancellationToken ct = default) =>
+    public Task<Outcome> RemoveItemAsync(string memberId, Guid subscriptionId, Guid itemId, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, (db, sub, now) =>
         {
             sub.RemoveItem(itemId, now);
             return Task.FromResult("Removed. It will not be charged at your next renewal.");
         }, ct);
 
-    public Task<ActionResult> ChangeQuantityAsync(string memberId, Guid subscriptionId, Guid itemId, int quantity, CancellationToken ct = default) =>
+    public Task<Outcome> ChangeQuantityAsync(string memberId, Guid subscriptionId, Guid itemId, int quantity, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             var item = sub.Items.FirstOrDefault(i => i.Id == itemId) ?? throw new DomainException("That item is not on this subscription.");
@@ -308,7 +291,7 @@ public sealed class BillingService(
             return $"Quantity changed to {quantity}.";
         }, ct);
 
-    public Task<ActionResult> CancelAsync(string memberId, Guid subscriptionId, string reason, string? feedback, CancellationToken ct = default) =>
+    public Task<Outcome> CancelAsync(string memberId, Guid subscriptionId, string reason, string? feedback, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             if (!CancelReasons.Contains(reason))
@@ -322,7 +305,7 @@ public sealed class BillingService(
             return $"Your subscription is cancelled. You keep access until {sub.CurrentPeriodEnd:d MMM yyyy}.";
         }, ct);
 
-    public Task<ActionResult> ResumeAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+    public Task<Outcome> ResumeAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
@@ -332,7 +315,7 @@ public sealed class BillingService(
             return $"Welcome back! Your subscription renews on {sub.CurrentPeriodEnd:d MMM yyyy}.";
         }, ct);
 
-    public Task<ActionResult> ReactivateAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+    public Task<Outcome> ReactivateAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             var priceIds = sub.Items.Select(i => i.PriceId).ToList();
@@ -347,7 +330,7 @@ public sealed class BillingService(
             return "Your subscription is active again.";
         }, ct);
 
-    public Task<ActionResult> PauseAsync(string memberId, Guid subscriptionId, int months, CancellationToken ct = default) =>
+    public Task<Outcome> PauseAsync(string memberId, Guid subscriptionId, int months, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             PauseLimit.Ensure(months, "months");
@@ -367,7 +350,7 @@ public sealed class BillingService(
     /// and not on top of a discount still running. With Stripe it becomes a repeating coupon on the Stripe subscription
     /// (nothing is recorded if Stripe refuses); the test gateway's renewals take it off themselves.
     /// </summary>
-    public Task<ActionResult> AcceptSaveDiscountAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+    public Task<Outcome> AcceptSaveDiscountAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             var policy = await settings.GetAsync(ct);
@@ -397,7 +380,7 @@ public sealed class BillingService(
             return $"Thank you for staying! You get {offer.Describe()}, from your next payment on {next:d MMM yyyy}.";
         }, ct);
 
-    public Task<ActionResult> UnpauseAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+    public Task<Outcome> UnpauseAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
         MutateAsync(memberId, subscriptionId, async (db, sub, now) =>
         {
             var record = await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == sub.Id, ct);
@@ -411,17 +394,17 @@ public sealed class BillingService(
         }, ct);
 
     /// <summary>Test gateway: replaces the card on file and, if a payment is overdue, retries it at once.</summary>
-    public async Task<ActionResult> UpdateCardAsync(string memberId, string email, CardDetails card, CancellationToken ct = default)
+    public async Task<Outcome> UpdateCardAsync(string memberId, string email, CardDetails card, CancellationToken ct = default)
     {
         if (gateway.UsesHostedPages)
-            return ActionResult.Fail("Cards are updated on Stripe's secure page.");
+            return Outcome.Fail("Cards are updated on Stripe's secure page.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var profile = await db.BillingProfiles.FirstOrDefaultAsync(p => p.MemberId == memberId, ct);
         var customerId = profile?.CustomerId ?? await gateway.EnsureCustomerAsync(new CustomerRequest(memberId, email, null, $"customer:{memberId}"), ct);
         var attached = await gateway.AttachCardAsync(customerId, card, ct);
         if (!attached.Succeeded)
-            return ActionResult.Fail(attached.FailureMessage ?? "That card could not be used.");
+            return Outcome.Fail(attached.FailureMessage ?? "That card could not be used.");
         if (profile is null)
             db.BillingProfiles.Add(profile = new BillingProfile { MemberId = memberId, Gateway = gateway.Name });
         profile.CustomerId = customerId;
@@ -436,7 +419,7 @@ public sealed class BillingService(
             if (await renewals.CollectAsync(db, sub, now, $"card-update:{sub.Id}:{sub.Version}", "subscription_retry", ct))
                 recovered++;
         await db.SaveChangesAsync(ct);
-        return ActionResult.Ok(recovered > 0 ? $"Card updated and your overdue payment went through. Thank you!" : $"Card updated: {attached.Brand} ending {attached.Last4}.");
+        return Outcome.Ok(recovered > 0 ? $"Card updated and your overdue payment went through. Thank you!" : $"Card updated: {attached.Brand} ending {attached.Last4}.");
     }
 
     /// <summary>Stripe: the customer portal URL for card updates.</summary>
@@ -449,35 +432,15 @@ public sealed class BillingService(
         return customerId is null ? null : await gateway.CreateBillingPortalSessionAsync(customerId, returnUrl, ct);
     }
 
-    private async Task<ActionResult> MutateAsync(string memberId, Guid subscriptionId, Func<AppDbContext, Subscription, DateTimeOffset, Task<string>> change, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct);
-        if (sub is null)
-            return ActionResult.Fail("Subscription not found.");
-        try
+    /// <summary>A change to one of the member's own subscriptions, run as a use case (checked, audited for Owner/Staff, one save).</summary>
+    private Task<Outcome> MutateAsync(string memberId, Guid subscriptionId, Func<AppDbContext, Subscription, DateTimeOffset, Task<string>> change, CancellationToken ct) =>
+        runner.RunAsync(UseCase.ForMember("member.subscription", memberId), async uc =>
         {
-            // Owner/Staff acting from /admin/members are checked against the database before anything (a charge) happens.
-            if (AuditAmbient.Current is { Role: PortalRoles.Owner or PortalRoles.Staff } staff && staff.Id != memberId)
-                await AdminAccess.CheckAsync(db, staff, "member.subscription", memberId, ct);
-            var message = await change(db, sub, clock.GetUtcNow());
-            AuditStaff(db, memberId, "member.subscription", $"Subscription {sub.Id}: {message}");
-            await db.SaveChangesAsync(ct);
-            return ActionResult.Ok(message);
-        }
-        catch (DomainException ex)
-        {
-            return ActionResult.Fail(ex.Message);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return ActionResult.Fail("Your subscription changed in the meantime; reload the page and try again.");
-        }
-        catch (ActionRefusedException ex)
-        {
-            return ActionResult.Fail(ex.Message);
-        }
-    }
+            var sub = await OwnedSubscription.FindAsync(uc.Db, memberId, subscriptionId, ct) ?? throw new UseCaseRefused("Subscription not found.");
+            var message = await change(uc.Db, sub, uc.Now);
+            uc.AuditSummary = $"Subscription {sub.Id}: {message}";
+            return message;
+        }, ct);
 
     /// <summary>Charges the card on file now and records the invoice; returns an error message, or null when paid (or nothing was due).</summary>
     private async Task<string?> ChargeAsync(AppDbContext db, Subscription sub, Money amount, string key, string description, string reason, DateTimeOffset now, CancellationToken ct)

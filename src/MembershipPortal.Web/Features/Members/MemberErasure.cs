@@ -5,6 +5,7 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Members.Admin;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Members;
@@ -17,14 +18,14 @@ namespace MembershipPortal.Web.Features.Members;
 /// </summary>
 public sealed class MemberErasure(IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, AuditLog audit, TimeProvider clock)
 {
-    public async Task<MemberActionResult> EraseAsync(string memberId, AuditActor who, CancellationToken ct = default)
+    public async Task<Outcome> EraseAsync(string memberId, AuditActor who, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == memberId, ct);
         if (user is null)
-            return MemberActionResult.Fail("This member no longer exists.");
+            return Outcome.Fail("This member no longer exists.");
         if (await IsLastOwnerAsync(db, memberId, ct))
-            return MemberActionResult.Fail("You are the only Owner: make someone else Owner at /admin/settings/team before deleting this account.");
+            return Outcome.Fail("You are the only Owner: make someone else Owner at /admin/settings/team before deleting this account.");
         var now = clock.GetUtcNow();
         var email = user.Email;
 
@@ -81,7 +82,7 @@ public sealed class MemberErasure(IDbContextFactory<AppDbContext> dbFactory, IPa
         else
             audit.Add(db, who, "member.delete", "Erased the member's personal data; invoices kept anonymised", "member", memberId);
         await db.SaveChangesAsync(ct);
-        return MemberActionResult.Ok("Account erased.");
+        return Outcome.Ok("Account erased.");
     }
 
     /// <summary>True when <paramref name="userId"/> is an Owner and no other unlocked Owner exists.</summary>

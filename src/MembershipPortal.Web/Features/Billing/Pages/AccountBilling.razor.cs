@@ -2,6 +2,7 @@ using System.Security.Claims;
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -20,7 +21,7 @@ public partial class AccountBilling
     private string MemberId = "";
     private string email = "";
     private BillingOverview? overview;
-    private ActionResult? message;
+    private Outcome? message;
     private bool busy;
     private readonly DialogOptions dialogOptions = new() { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true };
 
@@ -68,7 +69,7 @@ public partial class AccountBilling
         _ => $"Renews on {s.CurrentPeriodEnd:d MMM yyyy} for {s.NextAmount.Display()}.",
     };
 
-    private async Task Run(Func<Task<ActionResult>> action)
+    private async Task Run(Func<Task<Outcome>> action)
     {
         if (busy)
             return;

@@ -1,6 +1,7 @@
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Domain.Entitlements;
+using MembershipPortal.Web.Features.Shared.UseCases;
 
 namespace MembershipPortal.Web.Features.Members.Admin;
 
@@ -59,8 +60,3 @@ public sealed record MemberDetail(
     public IReadOnlyList<ShipmentLineView> Shipments { get; init; } = [];
 }
 
-public sealed record MemberActionResult(bool Succeeded, string Message)
-{
-    public static MemberActionResult Ok(string message) => new(true, message);
-    public static MemberActionResult Fail(string message) => new(false, message);
-}

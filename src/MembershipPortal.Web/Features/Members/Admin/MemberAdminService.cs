@@ -16,6 +16,7 @@ using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Web.Features.Content;
 using MembershipPortal.Web.Features.Shared;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
@@ -40,7 +41,8 @@ public sealed class MemberAdminService(
     Notifications.PortalLinks links,
     Billing.BillingService billing,
     Notifications.NoticeQueue notices,
-    TimeProvider clock)
+    TimeProvider clock,
+    UseCaseRunner runner)
 {
     public const int MaxNoteLength = 4000;
     private static readonly SubscriptionStatus[] Live = [SubscriptionStatus.Active, SubscriptionStatus.Trialing, SubscriptionStatus.PastDue];
@@ -267,7 +269,7 @@ public sealed class MemberAdminService(
     /// Every action below starts here: the acting user is checked against the database now (exists, not locked, holds
     /// the role; Staff act on members only; Owner-only actions need the Owner). A refusal changes nothing.
     /// </summary>
-    private async Task<(AuditActor Who, MemberActionResult? Refused)> ActorForAsync(string action, string memberId, CancellationToken ct)
+    private async Task<(AuditActor Who, Outcome? Refused)> ActorForAsync(string action, string memberId, CancellationToken ct)
     {
         try
         {
@@ -275,51 +277,48 @@ public sealed class MemberAdminService(
         }
         catch (ActionRefusedException ex)
         {
-            return (AuditActor.Anonymous, MemberActionResult.Fail(ex.Message));
+            return (AuditActor.Anonymous, Outcome.Fail(ex.Message));
         }
     }
 
     private void Audit(AppDbContext db, AuditActor who, string action, string summary, string memberId, string? before = null, string? after = null) =>
         audit.Add(db, who, action, summary, "member", memberId, before, after);
 
-    public async Task<MemberActionResult> CompAsync(string memberId, Guid productId, DateTimeOffset? until, CancellationToken ct = default)
+    public async Task<Outcome> CompAsync(string memberId, Guid productId, DateTimeOffset? until, CancellationToken ct = default)
     {
-        var now = clock.GetUtcNow();
-        if (until is { } u && u <= now)
-            return MemberActionResult.Fail("The comp must end in the future (or leave the date empty for no end).");
-        var (who, refused) = await ActorForAsync("member.comp", memberId, ct);
-        if (refused is not null)
-            return refused;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Users.AnyAsync(x => x.Id == memberId, ct))
-            return MemberActionResult.Fail("This member no longer exists.");
-        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == productId, ct);
-        if (product is null)
-            return MemberActionResult.Fail("Choose a product to comp.");
-        // A comped product the member pays for at Stripe stops being billed there: collection pauses until the comp ends
-        // (Stripe voids the invoices meanwhile and resumes by itself), and the ledger shows the subscription paused.
-        var billed = await StripeBilledAsync(db, memberId, productId, SubscriptionStatus.Active, ct);
-        if (billed.Count > 0 && until is null)
-            return MemberActionResult.Fail($"{product.Name} is billed by Stripe: give the comp an end date (Stripe's billing pauses until then), or cancel the subscription.");
-        try
+        if (until is { } u && u <= clock.GetUtcNow())
+            return Outcome.Fail("The comp must end in the future (or leave the date empty for no end).");
+        return await runner.RunAsync(UseCase.Admin("member.comp", memberId), async uc =>
         {
-            foreach (var (sub, gid) in billed)
+            var (db, now) = (uc.Db, uc.Now);
+            if (!await db.Users.AnyAsync(x => x.Id == memberId, ct))
+                throw new UseCaseRefused("This member no longer exists.");
+            var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == productId, ct)
+                ?? throw new UseCaseRefused("Choose a product to comp.");
+            // A comped product the member pays for at Stripe stops being billed there: collection pauses until the comp ends
+            // (Stripe voids the invoices meanwhile and resumes by itself), and the ledger shows the subscription paused.
+            var billed = await StripeBilledAsync(db, memberId, productId, SubscriptionStatus.Active, ct);
+            if (billed.Count > 0 && until is null)
+                throw new UseCaseRefused($"{product.Name} is billed by Stripe: give the comp an end date (Stripe's billing pauses until then), or cancel the subscription.");
+            try
             {
-                await gateway.PauseSubscriptionAsync(gid, until, $"comp-pause:{sub.Id}:{sub.Version}", ct);
-                sub.Pause(until!.Value, now);
+                foreach (var (sub, gid) in billed)
+                {
+                    await gateway.PauseSubscriptionAsync(gid, until, $"comp-pause:{sub.Id}:{sub.Version}", ct);
+                    sub.Pause(until!.Value, now);
+                }
             }
-        }
-        catch (Infrastructure.Payments.Stripe.PaymentGatewayException ex)
-        {
-            return MemberActionResult.Fail($"Stripe refused to pause the billing, so nothing changed: {ex.Message}");
-        }
-        var comp = new Comp { MemberId = memberId, ProductId = productId, Until = until, GrantedBy = who.Name, GrantedAt = now };
-        db.Comps.Add(comp);
-        await notices.QueueCompAsync(db, memberId, comp.Id, product.Name, until, await CompOpensAsync(db, product, until, now, ct), now, ct);
-        var end = until is { } e ? $"until {e:d MMM yyyy}" : "with no end date";
-        Audit(db, who, "member.comp", $"Comped {product.Name} {end}{(billed.Count > 0 ? " (Stripe billing paused)" : "")}", memberId);
-        await db.SaveChangesAsync(ct);
-        return MemberActionResult.Ok($"{product.Name} comped {end}{(billed.Count > 0 ? "; Stripe's billing is paused until then" : "")}.");
+            catch (Infrastructure.Payments.Stripe.PaymentGatewayException ex)
+            {
+                throw new UseCaseRefused($"Stripe refused to pause the billing, so nothing changed: {ex.Message}");
+            }
+            var comp = new Comp { MemberId = memberId, ProductId = productId, Until = until, GrantedBy = uc.Actor.Name, GrantedAt = now };
+            db.Comps.Add(comp);
+            await notices.QueueCompAsync(db, memberId, comp.Id, product.Name, until, await CompOpensAsync(db, product, until, now, ct), now, ct);
+            var end = until is { } e ? $"until {e:d MMM yyyy}" : "with no end date";
+            uc.AuditSummary = $"Comped {product.Name} {end}{(billed.Count > 0 ? " (Stripe billing paused)" : "")}";
+            return $"{product.Name} comped {end}{(billed.Count > 0 ? "; Stripe's billing is paused until then" : "")}.";
+        }, ct);
     }
 
     /// <summary>
@@ -358,226 +357,185 @@ public sealed class MemberAdminService(
         return [.. subs.Where(s => records.ContainsKey(s.Id)).Select(s => (s, records[s.Id]))];
     }
 
-    public async Task<MemberActionResult> EndCompAsync(string memberId, Guid compId, CancellationToken ct = default)
-    {
-        var (who, refused) = await ActorForAsync("member.comp.end", memberId, ct);
-        if (refused is not null)
-            return refused;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var comp = await db.Comps.FirstOrDefaultAsync(c => c.Id == compId && c.MemberId == memberId, ct);
-        if (comp is null)
-            return MemberActionResult.Fail("This comp no longer exists.");
-        var now = clock.GetUtcNow();
-        // Stripe's billing, paused for this comp, resumes now.
-        var paused = comp.Until is { } compEnd
-            ? (await StripeBilledAsync(db, memberId, comp.ProductId, SubscriptionStatus.Paused, ct)).Where(b => b.Sub.PausedUntil == compEnd).ToList()
-            : [];
-        try
+    public Task<Outcome> EndCompAsync(string memberId, Guid compId, CancellationToken ct = default) =>
+        runner.RunAsync(UseCase.Admin("member.comp.end", memberId), async uc =>
         {
-            foreach (var (sub, gid) in paused)
+            var (db, now) = (uc.Db, uc.Now);
+            var comp = await db.Comps.FirstOrDefaultAsync(c => c.Id == compId && c.MemberId == memberId, ct)
+                ?? throw new UseCaseRefused("This comp no longer exists.");
+            // Stripe's billing, paused for this comp, resumes now.
+            var paused = comp.Until is { } compEnd
+                ? (await StripeBilledAsync(db, memberId, comp.ProductId, SubscriptionStatus.Paused, ct)).Where(b => b.Sub.PausedUntil == compEnd).ToList()
+                : [];
+            try
             {
-                await gateway.PauseSubscriptionAsync(gid, null, $"comp-resume:{sub.Id}:{sub.Version}", ct);
-                sub.Resume(now);
+                foreach (var (sub, gid) in paused)
+                {
+                    await gateway.PauseSubscriptionAsync(gid, null, $"comp-resume:{sub.Id}:{sub.Version}", ct);
+                    sub.Resume(now);
+                }
             }
-        }
-        catch (Infrastructure.Payments.Stripe.PaymentGatewayException ex)
-        {
-            return MemberActionResult.Fail($"Stripe refused to resume the billing, so the comp goes on: {ex.Message}");
-        }
-        var before = comp.Until?.ToString("u", CultureInfo.InvariantCulture) ?? "no end";
-        comp.Until = now;
-        Audit(db, who, "member.comp.end", "Ended a comp", memberId, before, now.ToString("u", CultureInfo.InvariantCulture));
-        await db.SaveChangesAsync(ct);
-        return MemberActionResult.Ok("Comp ended.");
-    }
+            catch (Infrastructure.Payments.Stripe.PaymentGatewayException ex)
+            {
+                throw new UseCaseRefused($"Stripe refused to resume the billing, so the comp goes on: {ex.Message}");
+            }
+            uc.AuditBefore = comp.Until?.ToString("u", CultureInfo.InvariantCulture) ?? "no end";
+            uc.AuditAfter = now.ToString("u", CultureInfo.InvariantCulture);
+            uc.AuditSummary = "Ended a comp";
+            comp.Until = now;
+            return "Comp ended.";
+        }, ct);
 
     /// <summary>Cancels a subscription at once (access ends now); at the gateway too when Stripe bills it.</summary>
-    public async Task<MemberActionResult> CancelNowAsync(string memberId, Guid subscriptionId, CancellationToken ct = default)
-    {
-        var (who, refused) = await ActorForAsync("member.subscription.cancel-now", memberId, ct);
-        if (refused is not null)
-            return refused;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct);
-        if (sub is null)
-            return MemberActionResult.Fail("Subscription not found.");
-        try
+    public Task<Outcome> CancelNowAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+        runner.RunAsync(UseCase.Admin("member.subscription.cancel-now", memberId), async uc =>
         {
+            var db = uc.Db;
+            var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct) ?? throw new UseCaseRefused("Subscription not found.");
             var record = await db.SubscriptionRecords.FirstOrDefaultAsync(r => r.SubscriptionId == sub.Id, ct);
             if (gateway.UsesHostedPages && record?.GatewaySubscriptionId is { } gid)
                 await gateway.CancelSubscriptionAsync(gid, CancelMode.Immediately, $"staff-cancel:{sub.Id}:{sub.Version}", ct);
-            var before = sub.Status.ToString();
-            sub.CancelNow(clock.GetUtcNow(), "Cancelled by staff");
-            Audit(db, who, "member.subscription.cancel-now", $"Cancelled subscription {sub.Id} at once", memberId, before, sub.Status.ToString());
-            await db.SaveChangesAsync(ct);
-            return MemberActionResult.Ok("Subscription cancelled; access has ended.");
-        }
-        catch (DomainException ex)
-        {
-            return MemberActionResult.Fail(ex.Message);
-        }
-    }
+            uc.AuditBefore = sub.Status.ToString();
+            sub.CancelNow(uc.Now, "Cancelled by staff");
+            (uc.AuditSummary, uc.AuditAfter) = ($"Cancelled subscription {sub.Id} at once", sub.Status.ToString());
+            return "Subscription cancelled; access has ended.";
+        }, ct);
 
     /// <summary>
     /// Moves a subscription to another price. The member's own rules apply (upgrades at once with the proration charged,
     /// downgrades per the billing settings); with Stripe the Stripe item moves and Stripe invoices the proration.
     /// </summary>
-    public Task<MemberActionResult> ChangePlanAsync(string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct = default) =>
+    public Task<Outcome> ChangePlanAsync(string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct = default) =>
         OnBehalfAsync("member.subscription.change-plan", memberId, $"Changed the plan of subscription {subscriptionId} to price {priceId}",
             () => billing.ChangePlanAsync(memberId, subscriptionId, priceId, ct), ct);
 
     /// <summary>Pauses for 1-3 months after the paid period; with Stripe, collection pauses (<c>pause_collection</c>) until then.</summary>
-    public Task<MemberActionResult> PauseAsync(string memberId, Guid subscriptionId, int months, CancellationToken ct = default) =>
+    public Task<Outcome> PauseAsync(string memberId, Guid subscriptionId, int months, CancellationToken ct = default) =>
         OnBehalfAsync("member.subscription.pause", memberId, $"Paused subscription {subscriptionId} for {months} month(s)",
             () => billing.PauseAsync(memberId, subscriptionId, months, ct), ct);
 
-    public Task<MemberActionResult> UnpauseAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+    public Task<Outcome> UnpauseAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
         OnBehalfAsync("member.subscription.unpause", memberId, $"Resumed subscription {subscriptionId}",
             () => billing.UnpauseAsync(memberId, subscriptionId, ct), ct);
 
     /// <summary>Cancels at the end of the paid period (access until then); with Stripe, <c>cancel_at_period_end</c>.</summary>
-    public Task<MemberActionResult> CancelAtPeriodEndAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
+    public Task<Outcome> CancelAtPeriodEndAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
         OnBehalfAsync("member.subscription.cancel-at-period-end", memberId, $"Cancelled subscription {subscriptionId} at the period end",
             () => billing.CancelAsync(memberId, subscriptionId, "Other", "Cancelled by staff", ct), ct);
 
     /// <summary>A member's billing action done by Owner or Staff: checked when it runs, then audited once it succeeded.</summary>
-    private async Task<MemberActionResult> OnBehalfAsync(string action, string memberId, string summary, Func<Task<Billing.ActionResult>> run, CancellationToken ct)
-    {
-        var (who, refused) = await ActorForAsync(action, memberId, ct);
-        if (refused is not null)
-            return refused;
-        var result = await run();
-        if (!result.Succeeded)
-            return MemberActionResult.Fail(result.Message);
-        await audit.RecordAsync(who, action, summary, "member", memberId, ct: ct);
-        return MemberActionResult.Ok(result.Message);
-    }
+    private Task<Outcome> OnBehalfAsync(string action, string memberId, string summary, Func<Task<Outcome>> run, CancellationToken ct) =>
+        runner.RunAsync(UseCase.Admin(action, memberId), async uc =>
+        {
+            var result = await run();
+            if (!result.Succeeded)
+                throw new UseCaseRefused(result.Message);
+            uc.AuditSummary = summary;
+            return result.Message;
+        }, ct);
 
     /// <summary>Refunds all or part of a payment through the gateway and records it on the invoice.</summary>
-    public async Task<MemberActionResult> RefundAsync(string memberId, Guid paymentId, long amountMinor, CancellationToken ct = default)
-    {
-        var (who, refused) = await ActorForAsync("member.refund", memberId, ct);
-        if (refused is not null)
-            return refused;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == paymentId && p.MemberId == memberId, ct);
-        if (payment is null || payment.Outcome != PaymentOutcome.Succeeded || payment.GatewayPaymentId is null)
-            return MemberActionResult.Fail("Only a successful card payment can be refunded.");
-        var already = -await db.Payments.Where(p => p.InvoiceId == payment.InvoiceId && p.Outcome == PaymentOutcome.Refunded).SumAsync(p => p.AmountMinor, ct);
-        var left = payment.AmountMinor - already;
-        if (amountMinor <= 0 || amountMinor > left)
-            return MemberActionResult.Fail($"Refund between {new Money(1, payment.Currency).Display()} and {new Money(left, payment.Currency).Display()}.");
-        var amount = new Money(amountMinor, payment.Currency);
-        var refund = await gateway.RefundAsync(new RefundRequest(payment.GatewayPaymentId, amount, $"staff-refund:{payment.Id}:{already}:{amountMinor}"), ct);
-        if (!refund.Succeeded)
-            return MemberActionResult.Fail(refund.FailureMessage ?? "The gateway refused the refund.");
-        var now = clock.GetUtcNow();
-        // Stripe's charge.refunded may have recorded this refund (by its id) while the call returned; it is not recorded twice.
-        if (refund.RefundId is { } refundId && await db.Payments.AnyAsync(p => p.GatewayPaymentId == refundId && p.Outcome == PaymentOutcome.Refunded, ct))
+    public Task<Outcome> RefundAsync(string memberId, Guid paymentId, long amountMinor, CancellationToken ct = default) =>
+        runner.RunAsync(UseCase.Admin("member.refund", memberId), async uc =>
         {
-            await audit.RecordAsync(who, "member.refund", $"Refunded {amount.Display()} of payment {payment.Id}", "member", memberId, ct: ct);
-            return MemberActionResult.Ok($"Refunded {amount.Display()}.");
-        }
-        var row = new Payment
-        {
-            InvoiceId = payment.InvoiceId,
-            MemberId = memberId,
-            AmountMinor = -amountMinor,
-            Currency = payment.Currency,
-            Outcome = PaymentOutcome.Refunded,
-            At = now,
-            GatewayPaymentId = refund.RefundId,
-            CardLast4 = payment.CardLast4,
-        };
-        db.Payments.Add(row);
-        if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == payment.InvoiceId, ct) is { } invoice)
-        {
-            invoice.AmountRefundedMinor += amountMinor;
-            invoice.Status = invoice.AmountRefundedMinor >= invoice.AmountPaidMinor ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
-            // Keyed by the gateway's refund id: Stripe's charge.refunded for this refund finds the row and sends nothing more.
-            await notices.QueueRefundAsync(db, invoice, row, now, ct);
-        }
-        Audit(db, who, "member.refund", $"Refunded {amount.Display()} of payment {payment.Id}", memberId);
-        await db.SaveChangesAsync(ct);
-        return MemberActionResult.Ok($"Refunded {amount.Display()}.");
-    }
+            var db = uc.Db;
+            var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == paymentId && p.MemberId == memberId, ct);
+            if (payment is null || payment.Outcome != PaymentOutcome.Succeeded || payment.GatewayPaymentId is null)
+                throw new UseCaseRefused("Only a successful card payment can be refunded.");
+            var already = -await db.Payments.Where(p => p.InvoiceId == payment.InvoiceId && p.Outcome == PaymentOutcome.Refunded).SumAsync(p => p.AmountMinor, ct);
+            var left = payment.AmountMinor - already;
+            if (amountMinor <= 0 || amountMinor > left)
+                throw new UseCaseRefused($"Refund between {new Money(1, payment.Currency).Display()} and {new Money(left, payment.Currency).Display()}.");
+            var amount = new Money(amountMinor, payment.Currency);
+            var refund = await gateway.RefundAsync(new RefundRequest(payment.GatewayPaymentId, amount, $"staff-refund:{payment.Id}:{already}:{amountMinor}"), ct);
+            if (!refund.Succeeded)
+                throw new UseCaseRefused(refund.FailureMessage ?? "The gateway refused the refund.");
+            uc.AuditSummary = $"Refunded {amount.Display()} of payment {payment.Id}";
+            // Stripe's charge.refunded may have recorded this refund (by its id) while the call returned; it is not recorded twice.
+            if (refund.RefundId is { } refundId && await db.Payments.AnyAsync(p => p.GatewayPaymentId == refundId && p.Outcome == PaymentOutcome.Refunded, ct))
+                return $"Refunded {amount.Display()}.";
+            var row = new Payment
+            {
+                InvoiceId = payment.InvoiceId,
+                MemberId = memberId,
+                AmountMinor = -amountMinor,
+                Currency = payment.Currency,
+                Outcome = PaymentOutcome.Refunded,
+                At = uc.Now,
+                GatewayPaymentId = refund.RefundId,
+                CardLast4 = payment.CardLast4,
+            };
+            db.Payments.Add(row);
+            if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == payment.InvoiceId, ct) is { } invoice)
+            {
+                invoice.AmountRefundedMinor += amountMinor;
+                invoice.Status = invoice.AmountRefundedMinor >= invoice.AmountPaidMinor ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
+                // Keyed by the gateway's refund id: Stripe's charge.refunded for this refund finds the row and sends nothing more.
+                await notices.QueueRefundAsync(db, invoice, row, uc.Now, ct);
+            }
+            return $"Refunded {amount.Display()}.";
+        }, ct);
 
     /// <summary>Queues a copy of an email the member was sent (a fresh outbox row; the original stays as it was).</summary>
-    public async Task<MemberActionResult> ResendEmailAsync(string memberId, Guid outboxId, CancellationToken ct = default)
-    {
-        var (who, refused) = await ActorForAsync("member.email.resend", memberId, ct);
-        if (refused is not null)
-            return refused;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var original = await db.Outbox.AsNoTracking().FirstOrDefaultAsync(o => o.Id == outboxId && o.MemberId == memberId, ct);
-        if (original is null)
-            return MemberActionResult.Fail("That email is not in this member's history.");
-        var now = clock.GetUtcNow();
-        db.Outbox.Add(OutboxMessage.Create($"resend:{original.Id:N}:{Guid.NewGuid():N}", original.Kind,
-            new Infrastructure.Email.EmailMessage(original.ToAddress, original.Subject, original.HtmlBody, original.TextBody, ToName: original.ToName), now, memberId, original.SubscriptionId, original.UnsubscribeUrl));
-        Audit(db, who, "member.email.resend", $"Resent the “{original.Kind}” email", memberId);
-        await db.SaveChangesAsync(ct);
-        return MemberActionResult.Ok("Email queued again.");
-    }
+    public Task<Outcome> ResendEmailAsync(string memberId, Guid outboxId, CancellationToken ct = default) =>
+        runner.RunAsync(UseCase.Admin("member.email.resend", memberId), async uc =>
+        {
+            var original = await uc.Db.Outbox.AsNoTracking().FirstOrDefaultAsync(o => o.Id == outboxId && o.MemberId == memberId, ct)
+                ?? throw new UseCaseRefused("That email is not in this member's history.");
+            uc.Db.Outbox.Add(OutboxMessage.Create($"resend:{original.Id:N}:{Guid.NewGuid():N}", original.Kind,
+                new Infrastructure.Email.EmailMessage(original.ToAddress, original.Subject, original.HtmlBody, original.TextBody, ToName: original.ToName), uc.Now, memberId, original.SubscriptionId, original.UnsubscribeUrl));
+            uc.AuditSummary = $"Resent the “{original.Kind}” email";
+            return "Email queued again.";
+        }, ct);
 
-    public async Task<MemberActionResult> ResendConfirmationAsync(string memberId, CancellationToken ct = default)
-    {
-        var (who, refused) = await ActorForAsync("member.email.confirmation", memberId, ct);
-        if (refused is not null)
-            return refused;
-        var user = await users.FindByIdAsync(memberId);
-        if (user?.Email is null)
-            return MemberActionResult.Fail("This member has no email address.");
-        if (user.EmailConfirmed)
-            return MemberActionResult.Fail("This member's address is already confirmed.");
-        var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GenerateEmailConfirmationTokenAsync(user)));
-        var link = QueryHelpers.AddQueryString(links.Absolute("Account/ConfirmEmail"),
-            new Dictionary<string, string?> { ["userId"] = user.Id, ["code"] = code });
-        await identityEmails.SendConfirmationLinkAsync(user, user.Email, HtmlEncoder.Default.Encode(link));
-        await audit.RecordAsync(who, "member.email.confirmation", "Resent the email confirmation link", "member", memberId, ct: ct);
-        return MemberActionResult.Ok("Confirmation email sent.");
-    }
+    public Task<Outcome> ResendConfirmationAsync(string memberId, CancellationToken ct = default) =>
+        runner.RunAsync(UseCase.Admin("member.email.confirmation", memberId), async uc =>
+        {
+            var user = await users.FindByIdAsync(memberId);
+            if (user?.Email is null)
+                throw new UseCaseRefused("This member has no email address.");
+            if (user.EmailConfirmed)
+                throw new UseCaseRefused("This member's address is already confirmed.");
+            var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GenerateEmailConfirmationTokenAsync(user)));
+            var link = QueryHelpers.AddQueryString(links.Absolute("Account/ConfirmEmail"),
+                new Dictionary<string, string?> { ["userId"] = user.Id, ["code"] = code });
+            await identityEmails.SendConfirmationLinkAsync(user, user.Email, HtmlEncoder.Default.Encode(link));
+            uc.AuditSummary = "Resent the email confirmation link";
+            return "Confirmation email sent.";
+        }, ct);
 
     /// <summary>Locks (no sign-in, current sessions end within a minute) or unlocks the account.</summary>
-    public async Task<MemberActionResult> SetLockedAsync(string memberId, bool locked, CancellationToken ct = default)
-    {
-        var (who, refused) = await ActorForAsync(locked ? "member.lock" : "member.unlock", memberId, ct);
-        if (refused is not null)
-            return refused;
-        if (locked && who.Id == memberId)
-            return MemberActionResult.Fail("You cannot lock your own account.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == memberId, ct);
-        if (user is null)
-            return MemberActionResult.Fail("This member no longer exists.");
-        if (locked && await IsOwnerAsync(db, memberId, ct) && who.Role != PortalRoles.Owner)
-            return MemberActionResult.Fail("Only the Owner can lock the Owner.");
-        user.LockoutEnabled = true;
-        user.LockoutEnd = locked ? DateTimeOffset.MaxValue : null;
-        user.AccessFailedCount = 0;
-        user.SecurityStamp = Guid.NewGuid().ToString("N"); // ends existing sessions at their next validation
-        Audit(db, who, locked ? "member.lock" : "member.unlock", locked ? "Locked the account" : "Unlocked the account", memberId);
-        await db.SaveChangesAsync(ct);
-        return MemberActionResult.Ok(locked ? "Account locked." : "Account unlocked.");
-    }
+    public Task<Outcome> SetLockedAsync(string memberId, bool locked, CancellationToken ct = default) =>
+        runner.RunAsync(UseCase.Admin(locked ? "member.lock" : "member.unlock", memberId), async uc =>
+        {
+            if (locked && uc.Actor.Id == memberId)
+                throw new UseCaseRefused("You cannot lock your own account.");
+            var user = await uc.Db.Users.FirstOrDefaultAsync(u => u.Id == memberId, ct) ?? throw new UseCaseRefused("This member no longer exists.");
+            if (locked && await IsOwnerAsync(uc.Db, memberId, ct) && uc.Actor.Role != PortalRoles.Owner)
+                throw new UseCaseRefused("Only the Owner can lock the Owner.");
+            user.LockoutEnabled = true;
+            user.LockoutEnd = locked ? DateTimeOffset.MaxValue : null;
+            user.AccessFailedCount = 0;
+            user.SecurityStamp = Guid.NewGuid().ToString("N"); // ends existing sessions at their next validation
+            uc.AuditSummary = locked ? "Locked the account" : "Unlocked the account";
+            return locked ? "Account locked." : "Account unlocked.";
+        }, ct);
 
-    public async Task<MemberActionResult> AddNoteAsync(string memberId, string? text, CancellationToken ct = default)
+    public async Task<Outcome> AddNoteAsync(string memberId, string? text, CancellationToken ct = default)
     {
         var body = (text ?? "").Trim();
         if (body.Length == 0)
-            return MemberActionResult.Fail("Write the note first.");
+            return Outcome.Fail("Write the note first.");
         if (body.Length > MaxNoteLength)
-            return MemberActionResult.Fail($"A note can be at most {MaxNoteLength:N0} characters.");
-        var (who, refused) = await ActorForAsync("member.note", memberId, ct);
-        if (refused is not null)
-            return refused;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Users.AnyAsync(u => u.Id == memberId, ct))
-            return MemberActionResult.Fail("This member no longer exists.");
-        db.MemberNotes.Add(new MemberNote { MemberId = memberId, AuthorId = who.Id, AuthorName = who.Name, Text = body, At = clock.GetUtcNow() });
-        Audit(db, who, "member.note", "Added a staff note", memberId);
-        await db.SaveChangesAsync(ct);
-        return MemberActionResult.Ok("Note added.");
+            return Outcome.Fail($"A note can be at most {MaxNoteLength:N0} characters.");
+        return await runner.RunAsync(UseCase.Admin("member.note", memberId), async uc =>
+        {
+            if (!await uc.Db.Users.AnyAsync(u => u.Id == memberId, ct))
+                throw new UseCaseRefused("This member no longer exists.");
+            uc.Db.MemberNotes.Add(new MemberNote { MemberId = memberId, AuthorId = uc.Actor.Id, AuthorName = uc.Actor.Name, Text = body, At = uc.Now });
+            uc.AuditSummary = "Added a staff note";
+            return "Note added.";
+        }, ct);
     }
 
     /// <summary>Everything the portal holds about the member, as JSON (the data-subject export).</summary>
@@ -628,18 +586,18 @@ public sealed class MemberAdminService(
     /// Erases the member's personal data (<see cref="MemberErasure"/>). The Owner erases members and Staff from here;
     /// an Owner's account is never erased from the admin pages.
     /// </summary>
-    public async Task<MemberActionResult> DeleteAsync(string memberId, CancellationToken ct = default)
+    public async Task<Outcome> DeleteAsync(string memberId, CancellationToken ct = default)
     {
         var (who, refused) = await ActorForAsync("member.delete", memberId, ct);
         if (refused is not null)
             return refused;
         if (who.Id == memberId)
-            return MemberActionResult.Fail("You cannot delete your own account here.");
+            return Outcome.Fail("You cannot delete your own account here.");
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             if (await IsOwnerAsync(db, memberId, ct))
-                return MemberActionResult.Fail("The Owner's account cannot be deleted.");
+                return Outcome.Fail("The Owner's account cannot be deleted.");
         var erased = await erasure.EraseAsync(memberId, who, ct);
-        return erased.Succeeded ? MemberActionResult.Ok("Member erased. Their invoices stay in the books without personal data.") : erased;
+        return erased.Succeeded ? Outcome.Ok("Member erased. Their invoices stay in the books without personal data.") : erased;
     }
 
     private static Task<bool> IsOwnerAsync(AppDbContext db, string memberId, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -26,7 +27,7 @@ public partial class MemberPage
 
     private bool confirmOpen, confirmDanger;
     private string confirmTitle = "", confirmText = "", confirmLabel = "";
-    private Func<Task<MemberActionResult>>? confirmed;
+    private Func<Task<Outcome>>? confirmed;
 
     private bool compOpen;
     private Guid? compProduct;
@@ -58,7 +59,7 @@ public partial class MemberPage
     private static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
     private static string DateTime(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture);
 
-    private void Confirm(string title, string text, string label, Func<Task<MemberActionResult>> action, bool danger = false)
+    private void Confirm(string title, string text, string label, Func<Task<Outcome>> action, bool danger = false)
     {
         (confirmTitle, confirmText, confirmLabel, confirmed, confirmDanger, confirmOpen) = (title, text, label, action, danger, true);
     }
