@@ -138,10 +138,10 @@ public sealed class BrowserApp : IAsyncLifetime
     }
 
     /// <summary>Optional screenshots for a person to look at (PORTAL_SCREENSHOTS=folder).</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         if (Environment.GetEnvironmentVariable("PORTAL_SCREENSHOTS") is { Length: > 0 } dir)
-            await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(dir, name + ".png"), FullPage = fullPage });
     }
 
     public async Task DisposeAsync()

@@ -10,6 +10,7 @@ public static class DependencyInjection
     {
         builder.Services.AddSingleton<BusinessSettings>();
         builder.Services.AddScoped<TeamService>();
+        builder.Services.AddSingleton<SetupChecklist>();
         builder.Services.AddHostedService<SettingsRefresher>();
         return builder;
     }
