@@ -17,13 +17,13 @@ public class FeatureDependencyTests
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["Accounts"] = ["Notifications"],
-        ["Admin"] = ["Accounts", "Analytics", "Audit", "Billing", "Content", "Members", "Notifications", "Shared", "Themes"],
+        ["Admin"] = ["Accounts", "Analytics", "Audit", "Billing", "Members", "Notifications", "Shared", "Themes"],
         ["Analytics"] = ["Audit"],
         ["Audit"] = [],
         ["Billing"] = ["Accounts", "Audit", "Boxes", "Notifications", "Operations", "Shared"],
         ["Boxes"] = ["Admin", "Audit", "Catalog", "Content", "Notifications", "Shared", "Themes"],
-        ["Catalog"] = ["Billing", "Public"],
-        ["Cli"] = ["Accounts", "Analytics", "Audit", "Catalog", "Content", "Operations", "Setup"],
+        ["Catalog"] = ["Billing", "Public", "Shared"],
+        ["Cli"] = ["Accounts", "Analytics", "Audit", "Catalog", "Content", "Operations", "Setup", "Shared"],
         ["Content"] = ["Audit", "Billing", "Catalog", "Public", "Shared"],
         ["Dunning"] = ["Admin", "Notifications", "Shared"],
         ["Members"] = ["Accounts", "Audit", "Billing", "Boxes", "Content", "Notifications", "Shared"],

@@ -1,4 +1,5 @@
 using MembershipPortal.Web.Features.Content;
+using MembershipPortal.Web.Features.Shared;
 
 namespace MembershipPortal.Web.Tests.Content;
 

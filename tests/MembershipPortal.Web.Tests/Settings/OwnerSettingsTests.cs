@@ -6,6 +6,7 @@ using MembershipPortal.Infrastructure.Settings;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Content;
+using MembershipPortal.Web.Features.Shared;
 using MembershipPortal.Web.Tests.Stripe;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -171,5 +172,5 @@ public sealed class LogoSniffingTests
     [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0 }, ".png", false)]
     [InlineData(new byte[] { 0x89, 0x50 }, ".png", false)]
     public void Logo_MustBeTheImageItsNameSays(byte[] head, string extension, bool accepted) =>
-        Assert.Equal(accepted, BusinessSettings.LooksLikeImage(head, extension));
+        Assert.Equal(accepted, MembershipPortal.Web.Features.Shared.ImageUploads.LooksLikeImage(head, extension));
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using MembershipPortal.Infrastructure.Settings;
 using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Content;
+using MembershipPortal.Web.Features.Shared;
 using MembershipPortal.Web.Features.Themes;
 using Microsoft.Extensions.Options;
 
@@ -28,16 +29,8 @@ public sealed class BusinessProfile
 public sealed class BusinessSettings(SettingsStore settings, ThemeState themes, AnalyticsStore analytics, IOptions<AnalyticsOptions> analyticsOptions)
 {
     public const long MaxLogoBytes = 512 * 1024;
-    public static readonly string[] LogoTypes = [".png", ".jpg", ".jpeg", ".webp"];
+    public static IReadOnlyList<string> LogoTypes => ImageUploads.Types;
 
-    /// <summary>The file's first bytes match its extension's image format (the logo is served publicly, so a renamed HTML or SVG file must not pass).</summary>
-    public static bool LooksLikeImage(ReadOnlySpan<byte> head, string extension) => extension.ToLowerInvariant() switch
-    {
-        ".png" => head.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
-        ".jpg" or ".jpeg" => head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]),
-        ".webp" => head.Length >= 12 && head[..4].SequenceEqual("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8),
-        _ => false,
-    };
 
     public async Task<BusinessProfile> GetAsync(CancellationToken ct = default) => new()
     {

@@ -1,5 +1,6 @@
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Web.Features.Content;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Admin;

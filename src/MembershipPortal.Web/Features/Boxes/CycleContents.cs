@@ -8,6 +8,7 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Content;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Boxes;
@@ -28,11 +29,11 @@ public sealed record CycleContentInput(string? Title, string? DescriptionMarkdow
 /// (<see cref="CycleContentRules"/>). Pictures go through the content feature's <see cref="FileStore"/> (its size limit,
 /// its image types, stored outside wwwroot) and must really be PNG, JPEG or WebP.
 /// </summary>
-public sealed class CycleContents(IDbContextFactory<AppDbContext> dbFactory, FileStore files, AuditLog audit, TimeProvider clock)
+public sealed class CycleContents(IDbContextFactory<AppDbContext> dbFactory, ImageUploads images, AuditLog audit, TimeProvider clock)
 {
-    public static readonly IReadOnlyList<string> ImageTypes = [.. FileStore.AllowedTypes.Where(t => t.Value.StartsWith("image/", StringComparison.Ordinal)).Select(t => t.Key)];
+    public static IReadOnlyList<string> ImageTypes => ImageUploads.Types;
 
-    public long MaxImageBytes => files.MaxBytes;
+    public long MaxImageBytes => ImageUploads.MaxBytes;
 
     private static bool MayEdit(AuditActor actor) => actor.Role is PortalRoles.Owner or PortalRoles.Staff;
 
@@ -98,25 +99,6 @@ public sealed class CycleContents(IDbContextFactory<AppDbContext> dbFactory, Fil
     /// Stores a picture for a cycle (Owner or Staff): one of the image types the content feature accepts, within its size
     /// limit, whose first bytes really are that format (a renamed page or script is refused). Returns its id or why not.
     /// </summary>
-    public async Task<(Guid? FileId, string? Error)> UploadImageAsync(Stream content, string fileName, AuditActor actor, CancellationToken ct = default)
-    {
-        if (!MayEdit(actor))
-            return (null, "Only the Owner or Staff can describe a box.");
-        var extension = Path.GetExtension(fileName ?? "").ToLowerInvariant();
-        if (!ImageTypes.Contains(extension))
-            return (null, $"The picture must be one of {string.Join(", ", ImageTypes)}.");
-        // Look at the first bytes without consuming them, then hand the whole stream to the file store.
-        var reader = PipeReader.Create(content);
-        var head = await reader.ReadAtLeastAsync(12, ct);
-        var looksRight = BusinessSettings.LooksLikeImage(head.Buffer.Slice(0, Math.Min(12, head.Buffer.Length)).ToArray(), extension);
-        reader.AdvanceTo(head.Buffer.Start);
-        if (!looksRight)
-            return (null, $"That file is not a {extension.TrimStart('.').ToUpperInvariant()} image, whatever its name says.");
-        await using var stream = reader.AsStream();
-        var (stored, error) = await files.SaveAsync(stream, fileName!, ct);
-        if (stored is null)
-            return (null, error);
-        await audit.RecordAsync(actor, "file.upload", $"Uploaded “{stored.FileName}” ({FileStore.SizeText(stored.Length)}) for a box", "file", stored.Id.ToString(), ct: ct);
-        return (stored.Id, null);
-    }
+    public async Task<(Guid? FileId, string? Error)> UploadImageAsync(Stream content, string fileName, AuditActor actor, CancellationToken ct = default) =>
+        MayEdit(actor) ? await images.SaveAsync(content, fileName, null, actor, "a box", ct) : (null, "Only the Owner or Staff can describe a box.");
 }

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Web.Features.Content;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 

@@ -6,6 +6,7 @@ using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Web.Features.Catalog;
 using MembershipPortal.Web.Features.Content;
 using MembershipPortal.Web.Features.Setup;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.Extensions.Logging.Console;
 
 namespace MembershipPortal.Web.Features.Cli;
@@ -35,6 +36,7 @@ internal static class CommandHost
         builder.AddPortalEmail();
         builder.AddPortalAccounts();
         builder.AddPortalAudit();
+        builder.AddPortalShared();
         builder.AddPortalSetup();
         builder.AddPortalCatalog();
         builder.AddPortalContent();

@@ -4,6 +4,7 @@ using MembershipPortal.Domain.Courses;
 using MembershipPortal.Domain.Entitlements;
 using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Content;
@@ -212,6 +213,13 @@ public sealed class ContentService(IDbContextFactory<AppDbContext> dbFactory, Ti
         if (file is null)
             return (null, false);
         if (access.IsStaff)
+            return (file, true);
+        // A picture a public page shows (a visible product's image, a published course's or item's cover) is for everyone.
+        var url = ImageUploads.UrlFor(fileId);
+        if (file.ContentType.StartsWith("image/", StringComparison.Ordinal)
+            && (await db.Products.AnyAsync(p => p.IsVisible && p.ImageUrl == url, ct)
+                || await db.Courses.AnyAsync(c => c.PublishAt <= now && c.CoverImageUrl == url, ct)
+                || await db.ContentItems.AnyAsync(c => c.PublishAt <= now && c.CoverImageUrl == url, ct)))
             return (file, true);
         var items = await db.ContentItems.AsNoTracking().Where(c => c.FileId == fileId && c.PublishAt <= now).ToListAsync(ct);
         if (items.Any(i => access.Decide(AccessService.RuleFor(i.Access, i.RequiredProductIds), now).Allowed))

@@ -1,4 +1,5 @@
 using MembershipPortal.Web.Features.Content.Admin;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.Net.Http.Headers;
 
 namespace MembershipPortal.Web.Features.Content;
@@ -7,11 +8,9 @@ public static class DependencyInjection
 {
     public static IHostApplicationBuilder AddPortalContent(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.Section);
         builder.Services.AddScoped<AccessService>();
         builder.Services.AddScoped<ContentService>();
         builder.Services.AddScoped<ContentAdminService>();
-        builder.Services.AddSingleton<FileStore>();
         return builder;
     }
 

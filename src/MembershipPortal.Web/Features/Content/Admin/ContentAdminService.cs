@@ -2,6 +2,7 @@ using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Web.Features.Audit;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 

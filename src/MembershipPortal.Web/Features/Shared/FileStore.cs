@@ -2,7 +2,7 @@ using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace MembershipPortal.Web.Features.Content;
+namespace MembershipPortal.Web.Features.Shared;
 
 public sealed class ContentOptions
 {
