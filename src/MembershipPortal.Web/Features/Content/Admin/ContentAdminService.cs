@@ -1,7 +1,10 @@
+using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Infrastructure.Audit;
+using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Web.Features.Audit;
+using MembershipPortal.Web.Features.Catalog;
 using MembershipPortal.Web.Features.Shared;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
@@ -216,6 +219,87 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
     public async Task<AdminResult> SaveCourseAsync(CourseDraft draft, CancellationToken ct = default)
     {
         var errors = new List<string>();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var values = await CheckCourseAsync(db, draft, errors, ct);
+        var products = await CheckAccessAsync(db, draft.Access, draft.RequiredProductIds, errors, ct);
+        if (errors.Count > 0)
+            return AdminResult.Fail(errors);
+
+        Course? course;
+        if (draft.Id is null)
+        {
+            course = new Course { Title = values.Title, Slug = values.Slug, CreatedAt = clock.GetUtcNow() };
+            db.Courses.Add(course);
+        }
+        else if ((course = await db.Courses.FirstOrDefaultAsync(c => c.Id == draft.Id, ct)) is null)
+        {
+            return AdminResult.Fail("This course was deleted by someone else; nothing was saved.");
+        }
+        Apply(course, values, draft.Access, products);
+        await AuditAsync(db, draft.Id is null ? "course.create" : "course.update",
+            $"{(draft.Id is null ? "Created" : "Updated")} course “{values.Title}” (/courses/{values.Slug})", "course", course.Id);
+        return await SaveAsync(db, course.Id, SlugTaken(values.Slug, "course"), ct);
+    }
+
+    /// <summary>
+    /// A new course and the product that sells it, in one step and one save: a course product of the same name and slug
+    /// with <paramref name="price"/>, visible on the pricing page, and the course opened to holders of that product.
+    /// Either all three are written or, with a clear message per problem, none.
+    /// </summary>
+    public async Task<AdminResult> CreateCourseForSaleAsync(CourseDraft draft, PriceInput price, CancellationToken ct = default)
+    {
+        if (draft.Id is not null)
+            return AdminResult.Fail("Only a new course is created together with its product.");
+        var errors = new List<string>();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var values = await CheckCourseAsync(db, draft, errors, ct);
+        string? priceError = null;
+        var terms = price.Amount <= 0 ? null : CatalogRules.TryTerms(price, oneTime: false, out priceError);
+        if (price.Amount <= 0)
+            errors.Add("Give the course a price above zero to sell it, or turn selling off and choose who can open it.");
+        else if (terms is null)
+            errors.Add(priceError ?? "That price cannot be used.");
+        if (values.Slug.Length > 0 && await db.Products.AnyAsync(p => p.Slug == values.Slug, ct))
+            errors.Add($"A product already uses the slug “{values.Slug}”: change the course's slug, or sell it through that product.");
+        if (errors.Count > 0 || terms is null)
+            return AdminResult.Fail(errors);
+
+        var now = clock.GetUtcNow();
+        var product = new Product
+        {
+            Kind = ProductKind.Course,
+            Name = values.Title,
+            Slug = values.Slug,
+            DescriptionMarkdown = values.Teaser.Length > 0 ? values.Teaser : values.Description,
+            ImageUrl = values.Cover,
+            IsVisible = true,
+            CreatedAt = now,
+        };
+        db.Products.Add(product);
+        var catalogPrice = CatalogPrice.Create(product.Id, terms);
+        db.Prices.Add(catalogPrice);
+        var course = new Course { Title = values.Title, Slug = values.Slug, CreatedAt = now };
+        db.Courses.Add(course);
+        Apply(course, values, AccessLevel.Products, [product.Id]);
+        await AuditAsync(db, "catalog.product.create", $"Created course product “{values.Title}” (/products/{values.Slug}) to sell a course", "product", product.Id);
+        await AuditAsync(db, "catalog.price.add", $"Added price {terms.Amount.Display()} to “{values.Title}”", "product", product.Id);
+        await AuditAsync(db, "course.create", $"Created course “{values.Title}” (/courses/{values.Slug}), sold by its own product", "course", course.Id);
+        return await SaveAsync(db, course.Id, SlugTaken(values.Slug, "course or product"), ct);
+    }
+
+    /// <summary>The currency a new course's price is in: the business's reporting currency (set up at /setup), else USD.</summary>
+    public async Task<string> SaleCurrencyAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var currency = await db.Settings.AsNoTracking().Where(x => x.Key == Infrastructure.Settings.SettingKeys.ReportingCurrency).Select(x => x.Value).FirstOrDefaultAsync(ct);
+        return string.IsNullOrWhiteSpace(currency) ? "USD" : currency.Trim().ToUpperInvariant();
+    }
+
+    private sealed record CourseValues(string Title, string Slug, string Teaser, string Description, string? Cover, DateTimeOffset PublishAt);
+
+    /// <summary>The course form's own fields, checked; problems are added to <paramref name="errors"/>.</summary>
+    private static async Task<CourseValues> CheckCourseAsync(AppDbContext db, CourseDraft draft, List<string> errors, CancellationToken ct)
+    {
         var title = Required(draft.Title, "title", TitleMax, errors);
         var slug = CheckSlug(draft.Slug, errors);
         var teaser = Optional(draft.Teaser, "teaser", TeaserMax, errors) ?? "";
@@ -225,34 +309,21 @@ public sealed class ContentAdminService(IDbContextFactory<AppDbContext> dbFactor
         var cover = CheckCoverUrl(draft.CoverImageUrl, errors);
         var publishAt = CheckPublishAt(draft.PublishAt, errors);
         var id = draft.Id ?? Guid.Empty;
-
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var products = await CheckAccessAsync(db, draft.Access, draft.RequiredProductIds, errors, ct);
         if (slug.Length > 0 && await db.Courses.AnyAsync(c => c.Slug == slug && c.Id != id, ct))
             errors.Add(SlugTaken(slug, "course"));
-        if (errors.Count > 0)
-            return AdminResult.Fail(errors);
+        return new CourseValues(title, slug, teaser, description, cover, publishAt);
+    }
 
-        Course? course;
-        if (draft.Id is null)
-        {
-            course = new Course { Title = title, Slug = slug, CreatedAt = clock.GetUtcNow() };
-            db.Courses.Add(course);
-        }
-        else if ((course = await db.Courses.FirstOrDefaultAsync(c => c.Id == id, ct)) is null)
-        {
-            return AdminResult.Fail("This course was deleted by someone else; nothing was saved.");
-        }
-        course.Title = title;
-        course.Slug = slug;
-        course.Teaser = teaser;
-        course.DescriptionMarkdown = description;
-        course.CoverImageUrl = cover;
-        course.PublishAt = publishAt;
-        course.Access = draft.Access;
+    private static void Apply(Course course, CourseValues values, AccessLevel access, List<Guid> products)
+    {
+        course.Title = values.Title;
+        course.Slug = values.Slug;
+        course.Teaser = values.Teaser;
+        course.DescriptionMarkdown = values.Description;
+        course.CoverImageUrl = values.Cover;
+        course.PublishAt = values.PublishAt;
+        course.Access = access;
         course.RequiredProductIds = products;
-        await AuditAsync(db, draft.Id is null ? "course.create" : "course.update", $"{(draft.Id is null ? "Created" : "Updated")} course “{title}” (/courses/{slug})", "course", course.Id);
-        return await SaveAsync(db, course.Id, SlugTaken(slug, "course"), ct);
     }
 
     /// <summary>Deletes a course with its modules and lessons; members' enrolments and completions go with it (cascade).</summary>

@@ -20,7 +20,9 @@ public partial class CourseBuilder
     private IReadOnlyList<AccessProductChoice> products = [];
     private IReadOnlyList<string> errors = [];
     private MudDropContainer<LessonOutline>? dropContainer;
-    private bool slugEdited, saving;
+    private bool slugEdited, saving, sell;
+    /// <summary>A new course's own product and its price, when "Sell it as its own product" is on.</summary>
+    private readonly Catalog.PriceInput sellPrice = new();
     private string savedSlug = "";
     private Guid? renamingModule;
     private string? renameText, newModuleTitle;
@@ -38,6 +40,8 @@ public partial class CourseBuilder
         (loaded, loadedKey) = (true, Id);
         errors = [];
         products = await Admin.ProductsAsync();
+        if (Id is null)
+            sellPrice.Currency = await Admin.SaleCurrencyAsync();
         if (Id is { } id)
         {
             var outline = await Admin.GetCourseAsync(id);
@@ -96,14 +100,15 @@ public partial class CourseBuilder
         saving = true;
         try
         {
-            var result = await Admin.SaveCourseAsync(details);
+            var result = IsNew && sell ? await Admin.CreateCourseForSaleAsync(details, sellPrice) : await Admin.SaveCourseAsync(details);
             errors = result.Errors;
             if (!result.Succeeded)
             {
                 Snackbar.Add("Not saved: see the problems listed at the top.", Severity.Error);
                 return;
             }
-            Snackbar.Done(IsNew ? "Course created. Now add modules and lessons." : "Course details saved.");
+            Snackbar.Done(IsNew && sell ? $"Course created, on sale at {sellPrice.Currency} {sellPrice.Amount:0.00} a {sellPrice.Interval.ToString().ToLowerInvariant()}. Now add modules and lessons."
+                : IsNew ? "Course created. Now add modules and lessons." : "Course details saved.");
             savedSlug = details.Slug.Trim();
             if (IsNew)
                 Navigation.NavigateTo($"/admin/courses/{result.Id}", replace: true);
