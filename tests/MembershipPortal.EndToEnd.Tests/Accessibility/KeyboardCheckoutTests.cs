@@ -1,6 +1,11 @@
 using System.Text.RegularExpressions;
 using MembershipPortal.EndToEnd.Tests.Support;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
+using MembershipPortal.Web.Features.Billing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace MembershipPortal.EndToEnd.Tests.Accessibility;
@@ -51,19 +56,19 @@ public sealed class KeyboardCheckoutTests(BrowserApp app) : IClassFixture<Browse
         await Assertions.Expect(page.GetByTestId("plan-name")).ToContainTextAsync("Craft Kit");
         await Assertions.Expect(page.GetByTestId("status")).ToHaveTextAsync("Active");
 
-        // Cancel: open the dialog (Enter), Escape closes it; open it again, choose a reason (Space, then the arrows), confirm.
+        // Cancel: the dialog opens on its first control, the pause offer; Escape closes it and the focus goes back. Open it
+        // again, Tab to the reasons, choose one (Space, then the arrows), confirm.
         await TabToAsync(page, page.GetByTestId("cancel"));
         await page.Keyboard.PressAsync("Enter");
         var dialog = page.GetByRole(AriaRole.Dialog);
         await Assertions.Expect(dialog).ToBeVisibleAsync();
-        // The focus is in the dialog, on its first control, so Escape closes it.
-        await Assertions.Expect(dialog.GetByRole(AriaRole.Radio).First).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByTestId("save-pause-offer")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
-        await Assertions.Expect(page.GetByTestId("cancel")).ToBeFocusedAsync(); // back where the member was
+        await Assertions.Expect(page.GetByTestId("cancel")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(dialog).ToBeVisibleAsync();
-        await Assertions.Expect(dialog.GetByRole(AriaRole.Radio).First).ToBeFocusedAsync();
+        await TabToAsync(page, dialog.GetByRole(AriaRole.Radio).First);
         await page.Keyboard.PressAsync("Space");
         await Assertions.Expect(dialog.GetByRole(AriaRole.Radio).First).ToBeCheckedAsync();
         await page.Keyboard.PressAsync("ArrowDown");
@@ -72,6 +77,40 @@ public sealed class KeyboardCheckoutTests(BrowserApp app) : IClassFixture<Browse
         await Assertions.Expect(page.GetByTestId("confirm-cancel")).ToBeEnabledAsync();
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByTestId("renewal")).ToContainTextAsync("Cancelled: access until");
+    }
+
+    [Fact]
+    public async Task PastDueMember_UpdatesTheCardFromTheBanner_WithTheKeyboardOnly()
+    {
+        var catalog = await TestCatalog.CreateAsync(app.Portal, prefix);
+        var email = $"late{prefix}@example.test";
+        var member = await app.Portal.CreateUserAsync(email, Password);
+        using (var scope = app.Portal.Services.CreateScope())
+        {
+            var bought = await scope.ServiceProvider.GetRequiredService<CheckoutService>().CheckoutAsync(member.Id, email,
+                new CheckoutChoice { PriceId = catalog.BasicMonthly }, new CardDetails(TestPaymentGateway.FailsOnRenewal, 12, 2030, "123"));
+            Assert.True(bought.Succeeded, bought.Error);
+            await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+            var renewal = await db.Subscriptions.Where(s => s.Id == bought.SubscriptionId).Select(s => s.CurrentPeriodEnd).SingleAsync();
+            app.Portal.Clock.SetUtcNow(renewal.AddMinutes(1));
+            await scope.ServiceProvider.GetRequiredService<RenewalRun>().RunOnceAsync(app.Portal.Clock.GetUtcNow());
+        }
+        var page = await app.LogInAsync(email, Password);
+        await page.GotoAsync("/account/billing");
+        await BrowserApp.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.GetByTestId("past-due-banner")).ToBeVisibleAsync();
+
+        // The banner's "Update your card" is a Tab stop; Enter opens the card dialog with the focus on the card number.
+        await TabToAsync(page, page.GetByTestId("past-due-update-card"));
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(BrowserApp.Input(page, "new-card-number")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("4242 4242 4242 4242");
+        await TypeIntoAsync(page, BrowserApp.Input(page, "new-card-expiry"), "12/30");
+        await TypeIntoAsync(page, BrowserApp.Input(page, "new-card-cvc"), "123");
+        await TabToAsync(page, page.GetByTestId("save-card"));
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("status")).ToHaveTextAsync("Active");
+        await Assertions.Expect(page.GetByTestId("past-due-banner")).ToHaveCountAsync(0);
     }
 
     [Fact]
@@ -100,7 +139,7 @@ public sealed class KeyboardCheckoutTests(BrowserApp app) : IClassFixture<Browse
 
     /// <summary>
     /// Presses Tab until <paramref name="target"/> (or something inside it) has the focus. Every stop on the way must be
-    /// on the screen: a Tab stop the member cannot see (a closed drawer's links) is a keyboard trap in all but name.
+    /// on the screen: a Tab stop the member cannot see (a closed drawer's links) loses their place.
     /// </summary>
     private static async Task TabToAsync(IPage page, ILocator target, int maxPresses = 60)
     {
