@@ -59,7 +59,9 @@ public sealed class BrowserApp : IAsyncLifetime
         await page.Locator("[id='Input.Email']").FillAsync(email);
         await page.Locator("[id='Input.Password']").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+        // The address is enough: what the test does next waits for its own elements, and the landing page (the Owner's
+        // dashboard) need not finish loading every chart first on a busy machine.
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"), new() { WaitUntil = WaitUntilState.Commit });
         return page;
     }
 
@@ -120,7 +122,7 @@ public sealed class BrowserApp : IAsyncLifetime
         await page.GetByTestId(saveTestId).ClickAsync();
         try
         {
-            await page.WaitForURLAsync(destination, new() { Timeout = 20_000 });
+            await page.WaitForURLAsync(destination, new() { Timeout = 20_000, WaitUntil = WaitUntilState.Commit });
             return;
         }
         catch (TimeoutException)
@@ -134,7 +136,7 @@ public sealed class BrowserApp : IAsyncLifetime
         var save = page.GetByTestId(saveTestId);
         if (await save.CountAsync() > 0 && await save.IsEnabledAsync())
             await save.ClickAsync();
-        await page.WaitForURLAsync(destination);
+        await page.WaitForURLAsync(destination, new() { WaitUntil = WaitUntilState.Commit });
     }
 
     /// <summary>Optional screenshots for a person to look at (PORTAL_SCREENSHOTS=folder).</summary>

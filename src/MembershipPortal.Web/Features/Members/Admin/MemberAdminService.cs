@@ -144,6 +144,7 @@ public sealed class MemberAdminService(
         var names = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         // Members who came in with imported history (METRICS.md import) have no live subscription here.
         var imported = (await db.ImportedCustomers.AsNoTracking().Where(c => ids.Contains(c.MemberId)).Select(c => c.MemberId).ToListAsync(ct)).ToHashSet();
+        var importedPlans = await ImportedPlansAsync(db, [.. imported.Where(id => !subs.Any(s => s.MemberId == id))], ct);
         var now = clock.GetUtcNow();
         var next = now.AddMonths(1);
         return users.Select(u =>
@@ -151,7 +152,9 @@ public sealed class MemberAdminService(
             var mine = subs.Where(s => s.MemberId == u.Id).ToList();
             var best = mine.OrderBy(s => Rank(s.Status)).FirstOrDefault();
             var live = mine.Where(s => Live.Contains(s.Status)).ToList();
-            var plans = string.Join(", ", (live.Count > 0 ? live : mine).SelectMany(s => s.Products).Distinct().Select(p => names.GetValueOrDefault(p, "?")));
+            var plans = mine.Count == 0 && importedPlans.TryGetValue(u.Id, out var before)
+                ? before
+                : string.Join(", ", (live.Count > 0 ? live : mine).SelectMany(s => s.Products).Distinct().Select(p => names.GetValueOrDefault(p, "?")));
             var risks = new List<string>();
             if (live.Count > 0)
             {
@@ -165,6 +168,31 @@ public sealed class MemberAdminService(
             return new MemberRow(u.Id, u.Email, u.Name, best is not null ? StatusName(best.Status) : imported.Contains(u.Id) ? "Imported" : "Never paid", plans, u.CreatedAt, u.LastLoginAt,
                 u.LockoutEnd is { } end && end > now, risks);
         }).ToList();
+    }
+
+    /// <summary>
+    /// The plans imported members had on the platform they came from (METRICS.md history import), by member: each
+    /// imported subscription's last plan code, those not cancelled when there are any, marked "(imported)".
+    /// </summary>
+    private static async Task<Dictionary<string, string>> ImportedPlansAsync(AppDbContext db, List<string> memberIds, CancellationToken ct)
+    {
+        if (memberIds.Count == 0)
+            return [];
+        var events = await (from c in db.ImportedCustomers.AsNoTracking()
+                            where memberIds.Contains(c.MemberId)
+                            join e in db.ImportedEvents.AsNoTracking() on c.CustomerId equals e.CustomerId
+                            select new { c.MemberId, e.SubscriptionId, e.Event, e.PlanCode, e.ProductCode, e.OccurredAt, e.Id }).ToListAsync(ct);
+        return events.GroupBy(e => e.MemberId).ToDictionary(m => m.Key, m =>
+        {
+            var subscriptions = m.GroupBy(e => e.SubscriptionId).Select(sub =>
+            {
+                var ordered = sub.OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).ToList();
+                var plan = ordered.LastOrDefault(e => e.PlanCode is not null || e.ProductCode is not null);
+                return (Plan: plan?.PlanCode ?? plan?.ProductCode, Ended: ordered[^1].Event == "cancel");
+            }).Where(x => x.Plan is not null).ToList();
+            var shown = subscriptions.Any(x => !x.Ended) ? subscriptions.Where(x => !x.Ended) : subscriptions;
+            return string.Join(", ", shown.Select(x => x.Plan).Distinct()) is { Length: > 0 } list ? $"{list} (imported)" : "";
+        });
     }
 
     private static int Rank(SubscriptionStatus s) => s switch
