@@ -36,6 +36,7 @@ public sealed class WordsFixture : IAsyncLifetime
     public AuditActor OwnerActor { get; private set; } = null!;
     public Guid CourseId { get; private set; }
     public Guid ShortCourseId { get; private set; }
+    public Guid BoxProductId { get; private set; }
 
     /// <summary>Each member by what they show: their id, email and signed-in client.</summary>
     public Dictionary<string, (string Id, string Email, HttpClient Client)> Members { get; } = [];
@@ -93,6 +94,7 @@ public sealed class WordsFixture : IAsyncLifetime
 
         // A box with a parcel shipped and one still to pack.
         var box = await BuyAsync("box", Catalog.BoxMonthly);
+        BoxProductId = prices[Catalog.BoxMonthly].ProductId;
         await using (var db = await Db())
         {
             ShippingAddress Address() => new() { Name = "Ada Lovelace", Line1 = "1 Main Street", City = "Springfield", Region = "IL", PostalCode = "62701", Country = "US" };
@@ -282,7 +284,8 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
         {
             "/admin", "/admin/members", "/admin/dunning", "/admin/fulfilment", "/admin/audit", "/admin/courses", $"/admin/courses/{fixture.CourseId}", $"/admin/courses/{fixture.ShortCourseId}",
             "/admin/content", "/admin/catalog", "/admin/catalog/coupons", "/admin/settings", "/admin/settings/billing", "/admin/settings/emails",
-            "/admin/settings/team", "/admin/settings/webhooks", "/admin/import",
+            "/admin/settings/team", "/admin/settings/webhooks", "/admin/import", "/admin/settings/stripe",
+            "/admin/fulfilment/2026-11-15/slips", $"/admin/boxes/{fixture.BoxProductId}/2026-11/slips",
         };
         paths.AddRange(fixture.Members.Values.Select(m => $"/admin/members/{m.Id}"));
 
