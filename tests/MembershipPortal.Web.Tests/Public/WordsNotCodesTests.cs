@@ -336,7 +336,9 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
         bunit.Services.AddFallbackServiceProvider(scope.ServiceProvider);
         bunit.AddAuthorization().SetAuthorized(fixture.OwnerActor.Name).SetRoles(PortalRoles.Owner)
             .SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, fixture.OwnerActor.Id!));
+        bunit.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         bunit.Render<MudPopoverProvider>();
+        var dialogs = bunit.Render<MudDialogProvider>();
         var problems = new List<string>();
 
         foreach (var (name, (id, _, _)) in fixture.Members)
@@ -349,6 +351,8 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
             for (var i = 0; i < tabs; i++)
             {
                 page.FindAll(".mud-tab")[i].Click();
+                var index = i;
+                page.WaitForState(() => page.FindAll(".mud-tab")[index].ClassList.Contains("mud-tab-active"));
                 var text = VisibleText(page.Markup);
                 seen += text;
                 problems.AddRange(Leaks($"/admin/members/{name} tab {i + 1}", text));
@@ -365,6 +369,15 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
         audit.WaitForAssertion(() => Assert.NotEmpty(audit.FindAll("[data-testid='audit-summary']")));
         problems.AddRange(Leaks("/admin/audit", VisibleText(audit.Markup)));
         Assert.Contains("23 Nov 2026 12:00", VisibleText(audit.Markup));
+
+        var dashboard = bunit.Render<Web.Features.Analytics.Components.AnalyticsDashboard>();
+        dashboard.WaitForElement("[data-testid='kpi-mrr-value']");
+        problems.AddRange(Leaks("/admin dashboard", VisibleText(dashboard.Markup)));
+        dashboard.FindAll("[data-testid$='-new'][data-testid^='bar-']").Last().Click();
+        dialogs.WaitForElement("[data-testid='drill-row']");
+        var drill = VisibleText(dialogs.Markup);
+        problems.AddRange(Leaks("/admin dashboard, new MRR this month", drill));
+        Assert.Contains("23 Nov 2026 words.active@example.test New $19.00", drill);
 
         var members = bunit.Render<Web.Features.Members.Admin.Pages.MembersList>();
         members.WaitForAssertion(() => Assert.Contains("words.history@example.test", members.Markup));
