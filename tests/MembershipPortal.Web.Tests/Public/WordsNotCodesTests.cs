@@ -288,6 +288,14 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
             "/admin/fulfilment/2026-11-15/slips", $"/admin/boxes/{fixture.BoxProductId}/2026-11/slips",
         };
         paths.AddRange(fixture.Members.Values.Select(m => $"/admin/members/{m.Id}"));
+        await using (var db = await fixture.Db())
+        {
+            paths.AddRange(await db.ContentItems.Select(c => "/admin/content/" + c.Id).ToListAsync());
+            paths.AddRange(await db.Lessons.Select(l => $"/admin/courses/{l.CourseId}/lessons/{l.Id}").ToListAsync());
+            paths.AddRange(await db.Products.Select(p => "/admin/catalog/products/" + p.Id).ToListAsync());
+            paths.AddRange(await db.Products.Select(p => "/products/" + p.Slug).ToListAsync());
+        }
+        paths.AddRange(["/pricing", "/", "/courses", "/content", "/admin/settings/stripe/import"]);
 
         var problems = new List<string>();
         var texts = new Dictionary<string, string>();
