@@ -52,8 +52,10 @@ public sealed class WordsFixture : IAsyncLifetime
             OwnerActor = new AuditActor((await db.Users.SingleAsync(u => u.Email == "words.owner@example.test")).Id, "words.owner@example.test", PortalRoles.Owner);
             CourseId = await db.Courses.Select(c => c.Id).SingleAsync();
         }
-        var now0 = Factory.Clock.GetUtcNow();
-        var shortCourse = new Course { Title = "Quick start", Slug = "quick-start", Teaser = "One lesson", Access = AccessLevel.Members, PublishAt = now0.AddDays(-10), CreatedAt = now0.AddDays(-10) };
+        var now = Factory.Clock.GetUtcNow();
+
+        // A one-lesson course (to read "1 module · 1 lesson"), a webhook log and an imported history file.
+        var shortCourse = new Course { Title = "Quick start", Slug = "quick-start", Teaser = "One lesson", Access = AccessLevel.Members, PublishAt = now.AddDays(-10), CreatedAt = now.AddDays(-10) };
         var shortModule = new CourseModule { CourseId = shortCourse.Id, Title = "Only module", Position = 0 };
         var onlyLesson = new Lesson { CourseId = shortCourse.Id, ModuleId = shortModule.Id, Title = "Only lesson", Slug = "only-lesson", Position = 0, BodyMarkdown = "Hello" };
         ShortCourseId = shortCourse.Id;
@@ -63,13 +65,12 @@ public sealed class WordsFixture : IAsyncLifetime
             db.CourseModules.Add(shortModule);
             db.Lessons.Add(onlyLesson);
             db.WebhookEventLog.AddRange(
-                new WebhookEventLogEntry { EventId = "evt_words_failed", Type = "invoice.payment_failed", ReceivedAt = now0.AddHours(-3), Outcome = WebhookLogOutcome.Failed, Reason = "No subscription yet for this invoice.", Deliveries = 2 },
-                new WebhookEventLogEntry { EventId = "evt_words_ignored", Type = "customer.subscription.created", ReceivedAt = now0.AddHours(-2), Outcome = WebhookLogOutcome.Ignored, Reason = "Not this portal's customer." });
-            db.HistoryImports.Add(new HistoryImport { FileName = "history.csv", Sha256 = new string('a', 64), ImportedAt = now0.AddDays(-1), Rows = 1, NewEvents = 1, NewMembers = 1 });
+                new WebhookEventLogEntry { EventId = "evt_words_failed", Type = "invoice.payment_failed", ReceivedAt = now.AddHours(-3), Outcome = WebhookLogOutcome.Failed, Reason = "No subscription yet for this invoice.", Deliveries = 2 },
+                new WebhookEventLogEntry { EventId = "evt_words_ignored", Type = "customer.subscription.created", ReceivedAt = now.AddHours(-2), Outcome = WebhookLogOutcome.Ignored, Reason = "Not this portal's customer." });
+            db.HistoryImports.Add(new HistoryImport { FileName = "history.csv", Sha256 = new string('a', 64), ImportedAt = now.AddDays(-1), Rows = 1, NewEvents = 1, NewMembers = 1 });
             await db.SaveChangesAsync();
         }
         var prices = await PricesAsync();
-        var now = Factory.Clock.GetUtcNow();
 
         // Bought through the real checkout, partly refunded, comped, one comp ended.
         var active = await BuyAsync("active", Catalog.ProMonthly);
