@@ -161,7 +161,7 @@ public sealed class Subscription
                 subscription.Status = SubscriptionStateMachine.Next(subscription.Status, SubscriptionTrigger.PaymentSucceeded);
         }
 
-        var detail = $"Started {SubscriptionStateMachine.Describe(subscription.Status)} with {items.Count} item(s)"
+        var detail = $"Started {SubscriptionStateMachine.Describe(subscription.Status)} with {items.Count} item{(items.Count == 1 ? "" : "s")}"
             + (coupon is null ? "." : $" and coupon {coupon.Code}.");
         subscription._history.Add(new SubscriptionChange(
             now, SubscriptionChangeKind.Created, null, subscription.Status, 0, subscription.MonthlyRecurringMinor(), detail));

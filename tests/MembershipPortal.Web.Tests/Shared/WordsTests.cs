@@ -48,4 +48,23 @@ public sealed partial class WordsTests
     [InlineData(2, "2 modules")]
     [InlineData(1200, "1,200 modules")]
     public void Count_PluralIsRight(int count, string expected) => Assert.Equal(expected, Words.Count(count, "module"));
+
+    [Theory]
+    [InlineData("Set to cancel on 2026-12-23.", "Set to cancel on 23 Dec 2026.")]
+    [InlineData("Started active with 1 item(s).", "Started active with 1 item.")]
+    [InlineData("Started active with 2 item(s) and coupon SPRING.", "Started active with 2 items and coupon SPRING.")]
+    [InlineData("The 2026-12 box was skipped; nothing charged; renewed through 2027-01-23.", "The December 2026 box was skipped; nothing charged; renewed through 23 Jan 2027.")]
+    [InlineData("Plan changed from $9.00 every month to $19.00 every month.", "Plan changed from $9.00 every month to $19.00 every month.")]
+    [InlineData("Order 2026-13 stays", "Order 2026-13 stays")]
+    [InlineData(null, "")]
+    public void Prose_StoredHistoryText_DatesCyclesAndPluralsInWords(string? detail, string expected) => Assert.Equal(expected, Words.Prose(detail));
+
+    [Theory]
+    [InlineData("2026-11", "November 2026")]
+    [InlineData("not-a-cycle", "not-a-cycle")]
+    public void Month_CycleKey_IsTheMonthItNames(string cycle, string expected) => Assert.Equal(expected, Words.Month(cycle));
+
+    [Fact]
+    public void Date_OneFormat() =>
+        Assert.Equal(("7 Dec 2026", "7 Dec 2026 14:05"), (Words.Date(new DateTimeOffset(2026, 12, 7, 14, 5, 9, TimeSpan.Zero)), Words.DateTime(new DateTimeOffset(2026, 12, 7, 14, 5, 9, TimeSpan.Zero))));
 }

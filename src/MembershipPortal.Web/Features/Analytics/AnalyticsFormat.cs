@@ -29,7 +29,11 @@ public static class AnalyticsFormat
     public static string ShortMonth(YearMonth month) =>
         new DateTime(month.Year, month.Month, 1).ToString("MMM yy", CultureInfo.InvariantCulture);
 
+    /// <summary>A day for files (CSV): ISO 8601, "2026-12-07".</summary>
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>A day as people read it on the dashboard: "7 Dec 2026".</summary>
+    public static string ShownDay(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
 
     /// <summary>Minor units to major units for a chart axis (MudChart plots doubles).</summary>
     public static double ChartMoney(decimal minor, string currency) =>

@@ -343,7 +343,7 @@ public sealed class StripeReconciliation(
     private static string Describe(CouponTerms coupon) =>
         coupon.PercentOff is { } p ? $"{p.ToString("0.##", CultureInfo.InvariantCulture)}% off" : $"{coupon.AmountOff?.Minor} {coupon.AmountOff?.Currency} off";
 
-    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     private static string YesNo(bool value) => value ? "yes" : "no";
 

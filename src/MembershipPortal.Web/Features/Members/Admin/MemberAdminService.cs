@@ -407,8 +407,8 @@ public sealed class MemberAdminService(
             {
                 throw new UseCaseRefused($"Stripe refused to resume the billing, so the comp goes on: {ex.Message}");
             }
-            uc.AuditBefore = comp.Until?.ToString("u", CultureInfo.InvariantCulture) ?? "no end";
-            uc.AuditAfter = now.ToString("u", CultureInfo.InvariantCulture);
+            uc.AuditBefore = comp.Until is { } until ? Words.DateTime(until) : "no end";
+            uc.AuditAfter = Words.DateTime(now);
             uc.AuditSummary = "Ended a comp";
             comp.Until = now;
             return "Comp ended.";
@@ -423,9 +423,9 @@ public sealed class MemberAdminService(
             var record = await db.SubscriptionRecords.FirstOrDefaultAsync(r => r.SubscriptionId == sub.Id, ct);
             if (gateway.UsesHostedPages && record?.GatewaySubscriptionId is { } gid)
                 await gateway.CancelSubscriptionAsync(gid, CancelMode.Immediately, $"staff-cancel:{sub.Id}:{sub.Version}", ct);
-            uc.AuditBefore = sub.Status.ToString();
+            uc.AuditBefore = Words.Of(sub.Status);
             sub.CancelNow(uc.Now, "Cancelled by staff");
-            (uc.AuditSummary, uc.AuditAfter) = ($"Cancelled subscription {sub.Id} at once", sub.Status.ToString());
+            (uc.AuditSummary, uc.AuditAfter) = ($"Cancelled subscription {sub.Id} at once", Words.Of(sub.Status));
             return "Subscription cancelled; access has ended.";
         }, ct);
 

@@ -1,6 +1,6 @@
-using System.Globalization;
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Shared;
 using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -56,8 +56,8 @@ public partial class MemberPage
         crumbs = [new("Members", "/admin/members"), new(member is null ? "Member" : member.Name.Length > 0 ? member.Name : member.Email, null, disabled: true)];
     }
 
-    private static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-    private static string DateTime(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture);
+    private static string Date(DateTimeOffset at) => Words.Date(at);
+    private static string DateTime(DateTimeOffset at) => Words.DateTime(at);
 
     private void Confirm(string title, string text, string label, Func<Task<Outcome>> action, bool danger = false)
     {
