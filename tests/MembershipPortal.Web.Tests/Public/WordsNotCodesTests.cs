@@ -334,6 +334,9 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
         Assert.Contains("Partially refunded", texts["/account/billing as history"]);
     }
 
+    /// <summary>bUnit waits a second by default; two busy cores running three test assemblies need longer.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task InteractivePages_EveryTabAndLoadedTable_ShowWordsNotCodes()
     {
@@ -353,7 +356,7 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
         foreach (var (name, (id, _, _)) in fixture.Members)
         {
             var page = bunit.Render<Web.Features.Members.Admin.Pages.MemberPage>(p => p.Add(x => x.Id, id));
-            page.WaitForElement("[data-testid='member-name']");
+            page.WaitForElement("[data-testid='member-name']", Patience);
             var tabs = page.FindAll(".mud-tab").Count;
             Assert.True(tabs >= 5, $"The member page shows {tabs} tabs.");
             var seen = "";
@@ -361,7 +364,7 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
             {
                 page.FindAll(".mud-tab")[i].Click();
                 var index = i;
-                page.WaitForState(() => page.FindAll(".mud-tab")[index].ClassList.Contains("mud-tab-active"));
+                page.WaitForState(() => page.FindAll(".mud-tab")[index].ClassList.Contains("mud-tab-active"), Patience);
                 var text = VisibleText(page.Markup);
                 seen += text;
                 problems.AddRange(Leaks($"/admin/members/{name} tab {i + 1}", text));
@@ -375,21 +378,21 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
         }
 
         var audit = bunit.Render<Web.Features.Audit.Pages.AuditPage>();
-        audit.WaitForAssertion(() => Assert.NotEmpty(audit.FindAll("[data-testid='audit-summary']")));
+        audit.WaitForAssertion(() => Assert.NotEmpty(audit.FindAll("[data-testid='audit-summary']")), Patience);
         problems.AddRange(Leaks("/admin/audit", VisibleText(audit.Markup)));
         Assert.Contains("23 Nov 2026 12:00", VisibleText(audit.Markup));
 
         var dashboard = bunit.Render<Web.Features.Analytics.Components.AnalyticsDashboard>();
-        dashboard.WaitForElement("[data-testid='kpi-mrr-value']");
+        dashboard.WaitForElement("[data-testid='kpi-mrr-value']", Patience);
         problems.AddRange(Leaks("/admin dashboard", VisibleText(dashboard.Markup)));
         dashboard.FindAll("[data-testid$='-new'][data-testid^='bar-']").Last().Click();
-        dialogs.WaitForElement("[data-testid='drill-row']");
+        dialogs.WaitForElement("[data-testid='drill-row']", Patience);
         var drill = VisibleText(dialogs.Markup);
         problems.AddRange(Leaks("/admin dashboard, new MRR this month", drill));
         Assert.Contains("23 Nov 2026 words.active@example.test New $19.00", drill);
 
         var members = bunit.Render<Web.Features.Members.Admin.Pages.MembersList>();
-        members.WaitForAssertion(() => Assert.Contains("words.history@example.test", members.Markup));
+        members.WaitForAssertion(() => Assert.Contains("words.history@example.test", members.Markup), Patience);
         problems.AddRange(Leaks("/admin/members", VisibleText(members.Markup)));
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
