@@ -34,7 +34,7 @@ public sealed class KeyboardCheckoutTests(BrowserApp app) : IClassFixture<Browse
         await TabToAsync(page, page.Locator("[id='Input.Password']"));
         await page.Keyboard.TypeAsync(Password);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/checkout\\?price="));
+        await page.WaitForURLAsync(new Regex("/checkout\\?price="), new() { WaitUntil = WaitUntilState.Commit });
         await BrowserApp.WaitForCircuitAsync(page);
 
         // Checkout: the mailed kit (Space), the address it ships to, the card, then Pay (Enter).
@@ -51,7 +51,7 @@ public sealed class KeyboardCheckoutTests(BrowserApp app) : IClassFixture<Browse
         await TypeIntoAsync(page, BrowserApp.Input(page, "card-cvc"), "123");
         await TabToAsync(page, page.GetByTestId("pay"));
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/account/billing"));
+        await page.WaitForURLAsync(new Regex("/account/billing"), new() { WaitUntil = WaitUntilState.Commit });
         await BrowserApp.WaitForCircuitAsync(page);
         await Assertions.Expect(page.GetByTestId("plan-name")).ToContainTextAsync("Craft Kit");
         await Assertions.Expect(page.GetByTestId("status")).ToHaveTextAsync("Active");
@@ -126,7 +126,7 @@ public sealed class KeyboardCheckoutTests(BrowserApp app) : IClassFixture<Browse
         await Assertions.Expect(drawer.GetByRole(AriaRole.Link, new() { Name = "Library" })).ToBeVisibleAsync();
         await TabToAsync(page, drawer.GetByRole(AriaRole.Link, new() { Name = "Library" }));
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/content$"));
+        await page.WaitForURLAsync(new Regex("/content$"), new() { WaitUntil = WaitUntilState.Commit });
     }
 
     /// <summary>Tabs to the field, types the text and leaves it with Tab (the field takes the value when it loses focus).</summary>

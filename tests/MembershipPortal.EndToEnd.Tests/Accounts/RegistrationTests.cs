@@ -21,7 +21,7 @@ public sealed class RegistrationTests(BrowserApp app) : IClassFixture<BrowserApp
         await page.Locator("[id='Input.ConfirmPassword']").FillAsync(Password);
         await BrowserApp.ScreenshotAsync(page, "register");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/Account/RegisterConfirmation"));
+        await page.WaitForURLAsync(new Regex("/Account/RegisterConfirmation"), new() { WaitUntil = WaitUntilState.Commit });
 
         // Not confirmed yet: login is refused.
         await LogInAsync(page, email, Password);

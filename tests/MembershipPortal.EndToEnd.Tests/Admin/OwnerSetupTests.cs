@@ -19,7 +19,7 @@ public sealed class OwnerSetupTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.Locator("#setup-password").FillAsync("owner passphrase long enough");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create Owner account" }).ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("/admin$"));
+        await page.WaitForURLAsync(new Regex("/admin$"), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.GetByTestId("admin-heading")).ToBeVisibleAsync();
         await BrowserApp.ScreenshotAsync(page, "admin");
 

@@ -33,7 +33,7 @@ public sealed class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await BrowserApp.ScreenshotAsync(page, "checkout");
         await BrowserApp.PayAsync(page, "4242 4242 4242 4242");
 
-        await page.WaitForURLAsync(new Regex("/account/billing"));
+        await page.WaitForURLAsync(new Regex("/account/billing"), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.GetByTestId("welcome")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("plan-name")).ToContainTextAsync("Pro");
         await Assertions.Expect(page.GetByTestId("plan-name")).ToContainTextAsync("Craft Kit");
@@ -59,7 +59,7 @@ public sealed class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
     {
         var page = await CheckoutAsync(catalog.BasicMonthly);
         await BrowserApp.PayAsync(page, "4242 4242 4242 4242");
-        await page.WaitForURLAsync(new Regex("/account/billing"));
+        await page.WaitForURLAsync(new Regex("/account/billing"), new() { WaitUntil = WaitUntilState.Commit });
         await BrowserApp.WaitForCircuitAsync(page);
 
         await page.GetByTestId("change-plan").ClickAsync();
@@ -103,13 +103,13 @@ public sealed class BillingFlowTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByTestId("checkout-register").ClickAsync();
 
         // Back on the same checkout, signed in, with the kit still chosen.
-        await page.WaitForURLAsync(new Regex("/checkout\\?price=.*addons="));
+        await page.WaitForURLAsync(new Regex("/checkout\\?price=.*addons="), new() { WaitUntil = WaitUntilState.Commit });
         await BrowserApp.WaitForCircuitAsync(page);
         await Assertions.Expect(page.GetByTestId("card-number")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("first-charge")).ToContainTextAsync("$31.00");
         await BrowserApp.ShipToAsync(page);
         await BrowserApp.PayAsync(page, "4242 4242 4242 4242");
-        await page.WaitForURLAsync(new Regex("/account/billing"));
+        await page.WaitForURLAsync(new Regex("/account/billing"), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.GetByTestId("plan-name")).ToContainTextAsync("Craft Kit");
 
         // The confirmation email went out as for the register page.

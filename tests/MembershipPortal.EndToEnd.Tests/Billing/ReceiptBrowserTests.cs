@@ -74,7 +74,7 @@ public sealed class ReceiptBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await page.Locator("[id='Input.Email']").FillAsync(email);
         await page.Locator("[id='Input.Password']").FillAsync("a long member passphrase");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"), new() { WaitUntil = WaitUntilState.Commit });
         await page.GotoAsync("/account/billing");
         await BrowserApp.WaitForCircuitAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "Receipt", Exact = true }).ClickAsync();

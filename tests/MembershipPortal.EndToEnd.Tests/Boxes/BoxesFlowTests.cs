@@ -93,7 +93,7 @@ public sealed class BoxesFlowTests(BrowserAppWithMail fixture) : IClassFixture<B
         await Assertions.Expect(page.GetByTestId("first-charge")).ToContainTextAsync("$30.00");
         await BrowserApp.ShipToAsync(page);
         await BrowserApp.PayAsync(page);
-        await page.WaitForURLAsync(new Regex("/account/billing"));
+        await page.WaitForURLAsync(new Regex("/account/billing"), new() { WaitUntil = WaitUntilState.Commit });
 
         // Their box page: December's content, a one-time extra, a pause taken back, and January skipped (December still comes).
         await page.GotoAsync("/account/boxes");

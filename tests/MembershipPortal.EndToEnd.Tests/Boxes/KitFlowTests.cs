@@ -49,7 +49,7 @@ public sealed class KitFlowTests(BrowserAppWithMail fixture) : IClassFixture<Bro
         await Assertions.Expect(page.GetByTestId("first-charge")).ToContainTextAsync("$31.00"); // 19.00 + 12.00
         await BrowserApp.ShipToAsync(page, "Grace Hopper", "7 Kit Lane");
         await BrowserApp.PayAsync(page);
-        await page.WaitForURLAsync(new Regex("/account/billing"));
+        await page.WaitForURLAsync(new Regex("/account/billing"), new() { WaitUntil = WaitUntilState.Commit });
         Guid subscriptionId;
         await using (var db = Db())
         {

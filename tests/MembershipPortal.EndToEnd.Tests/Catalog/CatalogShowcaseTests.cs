@@ -41,7 +41,7 @@ public sealed class CatalogShowcaseTests(BrowserApp app) : IClassFixture<Browser
         await BrowserApp.ScreenshotAsync(owner, "catalog-admin");
 
         await owner.GetByTestId("product-link-pro").ClickAsync();
-        await owner.WaitForURLAsync(CatalogBrowser.ProductEditorUrl);
+        await owner.WaitForURLAsync(CatalogBrowser.ProductEditorUrl, new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(owner.GetByTestId("price-row")).ToHaveCountAsync(2);
         await BrowserApp.ScreenshotAsync(owner, "catalog-admin-product");
         await owner.GetByTestId("add-price").ClickAsync();

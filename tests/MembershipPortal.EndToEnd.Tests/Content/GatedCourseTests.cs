@@ -40,7 +40,7 @@ public sealed class GatedCourseTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.Locator("[id='Input.Email']").FillAsync(email);
         await page.Locator("[id='Input.Password']").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"));
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login"), new() { WaitUntil = WaitUntilState.Commit });
         return page;
     }
 
@@ -85,7 +85,7 @@ public sealed class GatedCourseTests(BrowserApp app) : IClassFixture<BrowserApp>
         await BrowserApp.WaitForCircuitAsync(page);
         await page.GetByTestId("paywall-offer").ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("/account/billing"));
+        await page.WaitForURLAsync(new Regex("/account/billing"), new() { WaitUntil = WaitUntilState.Commit });
         await BrowserApp.WaitForCircuitAsync(page);
         await page.GetByTestId("change-plan").ClickAsync();
         await page.Locator($"[data-testid='plan-{prefix}Pro-month']").ClickAsync();

@@ -31,7 +31,7 @@ public sealed class ContentAdminFlowTests(BrowserApp app) : IClassFixture<Browse
         await page.GotoAsync("/admin/content");
         await BrowserApp.WaitForCircuitAsync(page);
         await page.GetByTestId("new-content").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/admin/content/new$"));
+        await page.WaitForURLAsync(new Regex("/admin/content/new$"), new() { WaitUntil = WaitUntilState.Commit });
         await BrowserApp.WaitForCircuitAsync(page);
 
         await BrowserApp.Input(page, "content-title").FillAsync($"Winter hat pattern {prefix}");
@@ -103,7 +103,7 @@ public sealed class ContentAdminFlowTests(BrowserApp app) : IClassFixture<Browse
         foreach (var (title, moduleIndex) in new[] { ("Yarn and needles", 0), ("Casting on", 0), ("Turning the heel", 1) })
         {
             await page.GetByTestId("add-lesson").Nth(moduleIndex).ClickAsync();
-            await page.WaitForURLAsync(new Regex("/lessons/new"));
+            await page.WaitForURLAsync(new Regex("/lessons/new"), new() { WaitUntil = WaitUntilState.Commit });
             await BrowserApp.WaitForCircuitAsync(page);
             await BrowserApp.Input(page, "lesson-title").FillAsync(title);
             await TextArea(page, "lesson-body").FillAsync($"# {title}\n\nSteps for *{title}*.");

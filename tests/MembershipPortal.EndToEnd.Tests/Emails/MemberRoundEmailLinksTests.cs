@@ -43,23 +43,23 @@ public sealed class MemberRoundEmailLinksTests(BrowserAppWithMail fixture, ITest
         await page.Locator("[id='Input.Password']").FillAsync(Password);
         await page.Locator("[id='Input.ConfirmPassword']").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/Account/RegisterConfirmation"));
+        await page.WaitForURLAsync(new Regex("/Account/RegisterConfirmation"), new() { WaitUntil = WaitUntilState.Commit });
         var confirmation = await WaitForMailAsync(email, m => Subject(m) == "Confirm your email");
         await page.SetContentAsync(Html(confirmation));
         await page.GetByRole(AriaRole.Link, new() { Name = "Confirm my email" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/Account/ConfirmEmail\\?"));
+        await page.WaitForURLAsync(new Regex("/Account/ConfirmEmail\\?"), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.GetByText("Thank you for confirming your email.")).ToBeVisibleAsync();
         await page.Locator(".portal-auth-card").GetByRole(AriaRole.Link, new() { Name = "Log in" }).ClickAsync();
         await page.Locator("[id='Input.Email']").FillAsync(email);
         await page.Locator("[id='Input.Password']").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
 
         // Buy Basic with a card that will be declined at renewal, then upgrade to Pro.
         await page.GotoAsync($"/checkout?price={catalog.BasicMonthly}");
         await BrowserApp.WaitForCircuitAsync(page);
         await BrowserApp.PayAsync(page, "4000 0000 0000 0341");
-        await page.WaitForURLAsync(new Regex("/account/billing"));
+        await page.WaitForURLAsync(new Regex("/account/billing"), new() { WaitUntil = WaitUntilState.Commit });
         await BrowserApp.WaitForCircuitAsync(page);
         await page.GetByTestId("change-plan").ClickAsync();
         await page.Locator($"[data-testid='plan-{prefix}Pro-month']").ClickAsync();
@@ -156,7 +156,7 @@ public sealed class MemberRoundEmailLinksTests(BrowserAppWithMail fixture, ITest
     {
         Assert.True(landed.Status == 200, $"{context}: answered {landed.Status}");
         var expected = new Uri(link);
-        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == expected.PathAndQuery, new() { Timeout = 30_000 });
+        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == expected.PathAndQuery, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         Assert.True(new Uri(landed.Url).PathAndQuery == expected.PathAndQuery, $"{context}: landed on {landed.Url}");
         var title = await page.TitleAsync();
         Assert.False(title is "Not found" or "Error", $"{context}: the page is \"{title}\"");
