@@ -41,7 +41,7 @@ if (!File.Exists(path))
     var store = new AnalyticsStore(factory, Options.Create(new AnalyticsOptions()), NullLogger<AnalyticsStore>.Instance);
     var importer = new HistoryImportService(factory, store, new UpperInvariantLookupNormalizer(), TimeProvider.System, NullLogger<HistoryImportService>.Instance,
         // Outside a request the actor is the system, as for the import-history command; it checks the database.
-        new MembershipPortal.Web.Features.Audit.CurrentActor(Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(
+        new MembershipPortal.Web.Features.Shared.CurrentActor(Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(
             Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IDbContextFactory<AppDbContext>>(
                 new Microsoft.Extensions.DependencyInjection.ServiceCollection(), factory))));
     var outcome = await importer.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(DemoHistory.Generate(members, 24, now))), "bench.csv");

@@ -63,7 +63,7 @@ if (sqlite)
         var store = new AnalyticsStore(factory, options, NullLogger<AnalyticsStore>.Instance);
         var importer = new HistoryImportService(factory, store, new UpperInvariantLookupNormalizer(), TimeProvider.System, NullLogger<HistoryImportService>.Instance,
             // Outside a request the actor is the system, as for the import-history command.
-            new MembershipPortal.Web.Features.Audit.CurrentActor(new ServiceCollection()
+            new MembershipPortal.Web.Features.Shared.CurrentActor(new ServiceCollection()
                 .AddSingleton<IDbContextFactory<AppDbContext>>(factory).BuildServiceProvider()));
         var outcome = await TimeAsync("SQLite: import-history", () => importer.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), "bench.csv"));
         Console.WriteLine($"  {outcome.Summary} ({new FileInfo(path).Length / 1024 / 1024:N0} MB)");

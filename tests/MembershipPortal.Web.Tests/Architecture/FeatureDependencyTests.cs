@@ -17,23 +17,23 @@ public class FeatureDependencyTests
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["Accounts"] = ["Notifications"],
-        ["Admin"] = ["Accounts", "Analytics", "Audit", "Billing", "Members", "Notifications", "Shared", "Themes"],
-        ["Analytics"] = ["Audit"],
-        ["Audit"] = [],
-        ["Billing"] = ["Accounts", "Audit", "Boxes", "Notifications", "Operations", "Shared"],
-        ["Boxes"] = ["Admin", "Audit", "Catalog", "Content", "Notifications", "Shared", "Themes"],
+        ["Admin"] = ["Accounts", "Analytics", "Billing", "Members", "Notifications", "Shared", "Themes"],
+        ["Analytics"] = ["Shared"],
+        ["Audit"] = ["Shared"],
+        ["Billing"] = ["Accounts", "Boxes", "Notifications", "Operations", "Shared"],
+        ["Boxes"] = ["Admin", "Catalog", "Content", "Notifications", "Shared", "Themes"],
         ["Catalog"] = ["Billing", "Public", "Shared"],
         ["Cli"] = ["Accounts", "Analytics", "Audit", "Catalog", "Content", "Operations", "Setup", "Shared"],
-        ["Content"] = ["Audit", "Billing", "Catalog", "Public", "Shared"],
+        ["Content"] = ["Billing", "Catalog", "Public", "Shared"],
         ["Dunning"] = ["Admin", "Notifications", "Shared"],
-        ["Members"] = ["Accounts", "Audit", "Billing", "Boxes", "Content", "Notifications", "Shared"],
+        ["Members"] = ["Accounts", "Billing", "Boxes", "Content", "Notifications", "Shared"],
         ["Notifications"] = ["Operations", "Shared", "Themes"],
         ["Operations"] = ["Admin", "Setup", "Themes"],
         ["Public"] = ["Catalog", "Notifications", "Themes"],
         ["Setup"] = ["Admin", "Operations"],
-        ["Shared"] = ["Audit"],
+        ["Shared"] = [],
         ["Themes"] = ["Operations"],
-        ["Webhooks"] = ["Audit"],
+        ["Webhooks"] = ["Shared"],
     };
 
     /// <summary>

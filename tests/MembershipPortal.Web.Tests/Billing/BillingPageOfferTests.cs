@@ -63,4 +63,15 @@ public sealed class BillingPageOfferTests(MemberAdminFixture fixture) : IClassFi
         Assert.Equal($"Your first box is the {month} box, shipping around 15 {month.Split(' ')[0]}.", box.FirstBox);
         Assert.Null(pro.FirstBox);
     }
+
+    [Fact]
+    public async Task BoxProductPage_SaysWhichMonthsBoxComesFirst_AMembershipPageDoesNot()
+    {
+        var open = Boxes.BoxTimeline.Open(fixture.Factory);
+        var month = new DateTime(open.Year, open.Month, 1).ToString("MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        var visitor = fixture.Factory.CreateBrowserlessClient();
+
+        Assert.Contains($"Your first box is the {month} box, shipping around 15 {month.Split(' ')[0]}.", await visitor.GetStringAsync("/products/tea-box"));
+        Assert.DoesNotContain("Your first box", await visitor.GetStringAsync("/products/pro"));
+    }
 }

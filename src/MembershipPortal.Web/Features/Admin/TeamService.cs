@@ -6,6 +6,7 @@ using MembershipPortal.Web.Features.Accounts;
 using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Web.Features.Members;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;

@@ -32,7 +32,7 @@ public sealed record ImportOutcome(
 /// </summary>
 public sealed class HistoryImportService(
     IDbContextFactory<AppDbContext> dbFactory, AnalyticsStore store, ILookupNormalizer normalizer, TimeProvider clock, ILogger<HistoryImportService> logger,
-    Audit.CurrentActor actor)
+    Shared.CurrentActor actor)
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
     /// <summary>Ids per look-up query (sent as one JSON parameter by EF, so no parameter limit applies).</summary>

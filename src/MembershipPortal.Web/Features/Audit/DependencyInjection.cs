@@ -1,4 +1,5 @@
 using MembershipPortal.Infrastructure.Audit;
+using MembershipPortal.Web.Features.Shared;
 
 namespace MembershipPortal.Web.Features.Audit;
 

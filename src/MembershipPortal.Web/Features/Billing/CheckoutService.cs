@@ -59,6 +59,14 @@ public sealed class CheckoutService(
         { OneTime = oneTime, FirstBox = product.Kind == ProductKind.Box ? await FirstBoxAsync(product, ct) : null };
     }
 
+    /// <summary>For a box's product page: which month's box an order placed now brings first; null for anything else.</summary>
+    public async Task<string?> FirstBoxAsync(Guid productId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == productId, ct);
+        return product is { Kind: ProductKind.Box } ? await FirstBoxAsync(product, ct) : null;
+    }
+
     /// <summary>"Your first box is the December 2026 box, shipping around 15 December." (the cycle still open now).</summary>
     private async Task<string> FirstBoxAsync(Product box, CancellationToken ct)
     {

@@ -4,7 +4,7 @@ using MembershipPortal.Infrastructure.Identity;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 
-namespace MembershipPortal.Web.Features.Audit;
+namespace MembershipPortal.Web.Features.Shared;
 
 /// <summary>
 /// Who is acting in this scope, for audit entries: the request's user during a request or prerender, the circuit's
