@@ -37,6 +37,9 @@ public static class AdminAccess
     public static Task<List<string>> RolesAsync(AppDbContext db, string userId, CancellationToken ct = default) =>
         (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == userId select r.Name!).ToListAsync(ct);
 
+    /// <summary>The portal itself acting (jobs, the command line): allowed every action.</summary>
+    public static bool IsSystem(AuditActor actor) => ReferenceEquals(actor, AuditActor.System) || actor is { Id: null, Role: "System" };
+
     /// <summary>
     /// Checks an Owner/Staff action by <paramref name="actor"/>; returns the actor as the database knows them now (their
     /// current role), or throws <see cref="ActionRefusedException"/>. The system (jobs, command line) is always allowed.
@@ -45,7 +48,7 @@ public static class AdminAccess
     /// <param name="targetMemberId">The account acted on, if any: Staff never act on an Owner or Staff account.</param>
     public static async Task<AuditActor> CheckAsync(AppDbContext db, AuditActor actor, string action, string? targetMemberId, CancellationToken ct = default)
     {
-        if (ReferenceEquals(actor, AuditActor.System) || actor is { Id: null, Role: "System" })
+        if (IsSystem(actor))
             return actor;
         if (actor.Id is null)
             throw new ActionRefusedException("Sign in to do this.");

@@ -20,6 +20,10 @@ public sealed class ImageUploads(FileStore files, AuditLog audit)
     /// <summary>The address a stored picture is shown at.</summary>
     public static string UrlFor(Guid fileId) => $"/files/{fileId}";
 
+    /// <summary>Why a picture of <paramref name="length"/> bytes is refused before it is read, or null.</summary>
+    public static string? TooLarge(long? length) =>
+        length > MaxBytes ? $"A picture can be at most {FileStore.SizeText(MaxBytes)}; this one is {FileStore.SizeText(length.Value)}." : null;
+
     /// <summary>The file's first bytes match its extension's image format.</summary>
     public static bool LooksLikeImage(ReadOnlySpan<byte> head, string extension) => extension.ToLowerInvariant() switch
     {
@@ -35,13 +39,13 @@ public sealed class ImageUploads(FileStore files, AuditLog audit)
     /// </summary>
     public async Task<(Guid? FileId, string? Error)> SaveAsync(Stream content, string fileName, long? length, AuditActor actor, string purpose, CancellationToken ct = default)
     {
-        if (actor.Role is not (PortalRoles.Owner or PortalRoles.Staff) && !ReferenceEquals(actor, AuditActor.System))
+        if (actor.Role is not (PortalRoles.Owner or PortalRoles.Staff) && !AdminAccess.IsSystem(actor))
             return (null, "Only the Owner or Staff can upload pictures.");
         var extension = Path.GetExtension(fileName ?? "").ToLowerInvariant();
         if (!Types.Contains(extension))
             return (null, $"The picture must be one of {string.Join(", ", Types)}.");
-        if (length > MaxBytes)
-            return (null, $"A picture can be at most {FileStore.SizeText(MaxBytes)}; this one is {FileStore.SizeText(length.Value)}.");
+        if (TooLarge(length) is { } tooLarge)
+            return (null, tooLarge);
         // Look at the first bytes without consuming them, then hand the whole stream to the file store.
         var reader = PipeReader.Create(content);
         var head = await reader.ReadAtLeastAsync(12, ct);

@@ -2,7 +2,6 @@ using MembershipPortal.Domain.Common;
 using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
-using MembershipPortal.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Shared.UseCases;
@@ -56,7 +55,7 @@ public sealed class UseCaseRunner(IDbContextFactory<AppDbContext> dbFactory, Cur
         try
         {
             var who = await actor.GetActingAsync();
-            var audited = !useCase.SelfService || (who.Id != useCase.MemberId && !IsSystem(who));
+            var audited = !useCase.SelfService || (who.Id != useCase.MemberId && !AdminAccess.IsSystem(who));
             if (audited)
                 who = await AdminAccess.CheckAsync(db, who, useCase.Action, useCase.MemberId, ct);
             var scope = new UseCaseScope(db, who, clock.GetUtcNow(), ct);
@@ -75,6 +74,4 @@ public sealed class UseCaseRunner(IDbContextFactory<AppDbContext> dbFactory, Cur
             return Outcome.Fail("This changed in the meantime; reload the page and try again.");
         }
     }
-
-    private static bool IsSystem(AuditActor who) => ReferenceEquals(who, AuditActor.System) || who is { Id: null, Role: "System" };
 }
