@@ -7,6 +7,7 @@ using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Settings;
 using MembershipPortal.Tests.Support;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Billing;
@@ -44,10 +45,10 @@ public sealed class AdminPermissionTests(MemberAdminFixture fixture) : IClassFix
         // The open tab's circuit still holds the Staff claims it started with.
         var staff = await NewStaffAsync("locked.staff");
         var buyer = await fixture.BuyerAsync(fixture.Catalog.BasicMonthly);
-        Assert.True((await fixture.AsAsync(staff, (m, _) => m.AddNoteAsync(buyer.Id, "Before the lock"))).Succeeded);
+        Assert.True((await fixture.Factory.RunAsAsync(staff, new AddMemberNote(buyer.Id, "Before the lock"))).Succeeded);
         Assert.True((await fixture.AsOwnerAsync((m, _) => m.SetLockedAsync(staff.Id!, true))).Succeeded);
 
-        var note = await fixture.AsAsync(staff, (m, _) => m.AddNoteAsync(buyer.Id, "After the lock"));
+        var note = await fixture.Factory.RunAsAsync(staff, new AddMemberNote(buyer.Id, "After the lock"));
         var comp = await fixture.AsAsync(staff, (m, _) => m.CompAsync(buyer.Id, fixture.Catalog.ProProduct, null));
         var pause = await fixture.AsAsync(staff, (_, b) => b.PauseAsync(buyer.Id, buyer.SubscriptionId, 1));
         Assert.All([note, comp], r => Assert.False(r.Succeeded));
@@ -70,8 +71,8 @@ public sealed class AdminPermissionTests(MemberAdminFixture fixture) : IClassFix
             await users.RemoveFromRoleAsync((await users.FindByIdAsync(demoted.Id!))!, PortalRoles.Staff);
             await users.DeleteAsync((await users.FindByIdAsync(deleted.Id!))!);
         }
-        Assert.False((await fixture.AsAsync(demoted, (m, _) => m.AddNoteAsync(buyer.Id, "Demoted"))).Succeeded);
-        Assert.False((await fixture.AsAsync(deleted, (m, _) => m.AddNoteAsync(buyer.Id, "Deleted"))).Succeeded);
+        Assert.False((await fixture.Factory.RunAsAsync(demoted, new AddMemberNote(buyer.Id, "Demoted"))).Succeeded);
+        Assert.False((await fixture.Factory.RunAsAsync(deleted, new AddMemberNote(buyer.Id, "Deleted"))).Succeeded);
         Assert.False((await fixture.AsAsync(demoted, (_, b) => b.PauseAsync(buyer.Id, buyer.SubscriptionId, 1))).Succeeded);
         var state = await StateAsync(buyer.Id, buyer.SubscriptionId);
         Assert.Equal((0, 0, SubscriptionStatus.Active), (state.Notes, state.Comps, state.Status));
@@ -91,7 +92,7 @@ public sealed class AdminPermissionTests(MemberAdminFixture fixture) : IClassFix
                 {
                     await fixture.AsStaffAsync((m, _) => m.SetLockedAsync(target, true)),
                     await fixture.AsStaffAsync((m, _) => m.CompAsync(target, fixture.Catalog.ProProduct, null)),
-                    await fixture.AsStaffAsync((m, _) => m.AddNoteAsync(target, "Staff on the team")),
+                    await fixture.Factory.RunAsAsync(fixture.StaffActor, new AddMemberNote(target, "Staff on the team")),
                     await fixture.AsStaffAsync((m, _) => m.DeleteAsync(target)),
                 };
                 Assert.All(results, r => Assert.False(r.Succeeded));
@@ -205,7 +206,7 @@ public sealed class AdminPermissionTests(MemberAdminFixture fixture) : IClassFix
         Assert.True((await AsOwnerTeamAsync(t => t.RemoveAsync(member.Id!))).Succeeded);
         Assert.Equal(["team.role", "team.role", "team.remove"], (await fixture.AuditFor(member.Id!)).Select(e => e.Action));
         // A removed Staff member's open tab can do nothing more.
-        Assert.False((await fixture.AsAsync(member, (m, _) => m.AddNoteAsync(fixture.MemberId, "Still here?"))).Succeeded);
+        Assert.False((await fixture.Factory.RunAsAsync(member, new AddMemberNote(fixture.MemberId, "Still here?"))).Succeeded);
 
         var demoteSelf = await AsOwnerTeamAsync(t => t.ChangeRoleAsync(fixture.OwnerActor.Id!, PortalRoles.Staff));
         Assert.False(demoteSelf.Succeeded);

@@ -6,6 +6,7 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Members.Admin;
 using Microsoft.Data.Sqlite;
@@ -297,8 +298,8 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
     public async Task NoteAndResendEmail_EachOneEntry()
     {
         var buyer = await fixture.BuyerAsync(fixture.Catalog.ProMonthly);
-        Assert.False((await fixture.AsStaffAsync((m, _) => m.AddNoteAsync(buyer.Id, "   "))).Succeeded);
-        Assert.True((await fixture.AsStaffAsync((m, _) => m.AddNoteAsync(buyer.Id, "Called about the kit"))).Succeeded);
+        Assert.False((await fixture.Factory.RunAsAsync(fixture.StaffActor, new AddMemberNote(buyer.Id, "   "))).Succeeded);
+        Assert.True((await fixture.Factory.RunAsAsync(fixture.StaffActor, new AddMemberNote(buyer.Id, "Called about the kit"))).Succeeded);
         Guid emailId;
         int before;
         await using (var db = await fixture.Db())
@@ -316,7 +317,7 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
     public async Task Delete_LeavesNoPersonalData_KeepsInvoiceTotals()
     {
         var buyer = await fixture.BuyerAsync(fixture.Catalog.ProMonthly, firstName: "Zebediah");
-        await fixture.AsStaffAsync((m, _) => m.AddNoteAsync(buyer.Id, "Zebediah likes green tea"));
+        await fixture.Factory.RunAsAsync(fixture.StaffActor, new AddMemberNote(buyer.Id, "Zebediah likes green tea"));
         long totalBefore;
         await using (var db = await fixture.Db())
             totalBefore = await db.Invoices.Where(i => i.MemberId == buyer.Id).SumAsync(i => i.TotalMinor);

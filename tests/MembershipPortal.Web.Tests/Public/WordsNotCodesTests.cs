@@ -13,6 +13,7 @@ using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Metrics;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Members.Admin;
 using MembershipPortal.Web.Features.Shared;
@@ -79,7 +80,7 @@ public sealed class WordsFixture : IAsyncLifetime
             paymentId = await db.Payments.Where(p => p.MemberId == active.Id).Select(p => p.Id).SingleAsync();
         Assert.True((await AsOwnerAsync((m, _) => m.RefundAsync(active.Id, paymentId, 450))).Succeeded);
         Assert.True((await AsOwnerAsync((m, _) => m.CompAsync(active.Id, Catalog.VipProduct, now.AddDays(30)))).Succeeded);
-        Assert.True((await AsOwnerAsync((m, _) => m.AddNoteAsync(active.Id, "Asked about the kit"))).Succeeded);
+        Assert.True((await Factory.RunAsAsync(OwnerActor, new AddMemberNote(active.Id, "Asked about the kit"))).Succeeded);
         await using (var db = await Db())
         {
             db.Enrollments.Add(new Enrollment { CourseId = ShortCourseId, MemberId = active.Id, EnrolledAt = now.AddDays(-5), LastLessonId = onlyLesson.Id, LastVisitedAt = now.AddDays(-4), CompletedAt = now.AddDays(-4) });

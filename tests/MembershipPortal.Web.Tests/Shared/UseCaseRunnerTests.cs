@@ -4,6 +4,7 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Members;
 using MembershipPortal.Tests.Support;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -162,5 +163,31 @@ public sealed class UseCaseRunnerTests : IClassFixture<UseCaseRunnerTests.Fixtur
 
         Assert.Equal(Outcome.Fail("Your account no longer has access to the admin area."), outcome);
         Assert.Equal(0, (await WrittenAsync(member.Id!)).Notes);
+    }
+
+    [Fact]
+    public async Task ARequest_RunsItsOneHandler_ThroughTheRunner_WithItsAuditEntry()
+    {
+        var member = await fixture.ActorAsync($"m{Guid.NewGuid():N}@example.test", null);
+
+        Assert.Equal(Outcome.Ok("Note added."), await fixture.Factory.RunAsAsync(fixture.Staff, new AddMemberNote(member.Id!, "Prefers email")));
+        Assert.Equal(Outcome.Fail("Write the note first."), await fixture.Factory.RunAsAsync(fixture.Staff, new AddMemberNote(member.Id!, "  ")));
+
+        var (notes, audit) = await WrittenAsync(member.Id!);
+        Assert.Equal(1, notes);
+        Assert.Equal(("member.note", "Added a staff note"), (Assert.Single(audit).Action, audit[0].Summary));
+    }
+
+    [Fact]
+    public void EveryHandlerInThePortal_IsRegistered_ForItsRequest()
+    {
+        var contracts = typeof(UseCaseRunner).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false })
+            .SelectMany(t => t.GetInterfaces())
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IUseCaseHandler<>))
+            .ToList();
+        Assert.Contains(typeof(IUseCaseHandler<AddMemberNote>), contracts);
+        using var scope = fixture.Factory.Services.CreateScope();
+        Assert.All(contracts, c => Assert.NotNull(scope.ServiceProvider.GetService(c)));
     }
 }

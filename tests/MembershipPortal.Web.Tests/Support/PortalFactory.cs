@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -60,6 +62,24 @@ public class PortalFactory : WebApplicationFactory<Program>
         if (role is not null)
             await users.AddToRoleAsync(user, role);
         return user;
+    }
+
+    /// <summary>
+    /// Runs a use case as <paramref name="actor"/> (null: nobody signed in), the way a page's event does: the acting
+    /// user is ambient, the runner and the use case's handler come from one request scope.
+    /// </summary>
+    public async Task<Outcome> RunAsAsync<TRequest>(AuditActor? actor, TRequest request) where TRequest : IUseCaseRequest
+    {
+        AuditAmbient.Current = actor;
+        try
+        {
+            await using var scope = Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(request);
+        }
+        finally
+        {
+            AuditAmbient.Current = null;
+        }
     }
 
     /// <summary>Posts a static server-rendered Blazor form the way a browser would (antiforgery token and handler name from the page).</summary>

@@ -44,7 +44,6 @@ public sealed class MemberAdminService(
     TimeProvider clock,
     UseCaseRunner runner)
 {
-    public const int MaxNoteLength = 4000;
     private static readonly SubscriptionStatus[] Live = [SubscriptionStatus.Active, SubscriptionStatus.Trialing, SubscriptionStatus.PastDue];
 
     // ---- List ---------------------------------------------------------------------------------------------------
@@ -548,23 +547,6 @@ public sealed class MemberAdminService(
             uc.AuditSummary = locked ? "Locked the account" : "Unlocked the account";
             return locked ? "Account locked." : "Account unlocked.";
         }, ct);
-
-    public async Task<Outcome> AddNoteAsync(string memberId, string? text, CancellationToken ct = default)
-    {
-        var body = (text ?? "").Trim();
-        if (body.Length == 0)
-            return Outcome.Fail("Write the note first.");
-        if (body.Length > MaxNoteLength)
-            return Outcome.Fail($"A note can be at most {MaxNoteLength:N0} characters.");
-        return await runner.RunAsync(UseCase.Admin("member.note", memberId), async uc =>
-        {
-            if (!await uc.Db.Users.AnyAsync(u => u.Id == memberId, ct))
-                throw new UseCaseRefused("This member no longer exists.");
-            uc.Db.MemberNotes.Add(new MemberNote { MemberId = memberId, AuthorId = uc.Actor.Id, AuthorName = uc.Actor.Name, Text = body, At = uc.Now });
-            uc.AuditSummary = "Added a staff note";
-            return "Note added.";
-        }, ct);
-    }
 
     /// <summary>Everything the portal holds about the member, as JSON (the data-subject export).</summary>
     public async Task<byte[]?> ExportAsync(string memberId, CancellationToken ct = default)

@@ -6,6 +6,9 @@ namespace MembershipPortal.Web.Features.Shared.UseCases;
 /// </summary>
 public sealed record Outcome(bool Succeeded, string Message)
 {
+    /// <summary>The id of what a successful use case created or changed, when it has one (a new course, a new product).</summary>
+    public Guid? Id { get; init; }
+
     public static Outcome Ok(string message) => new(true, message);
     public static Outcome Fail(string message) => new(false, message);
 }

@@ -14,13 +14,40 @@ namespace MembershipPortal.Web.Features.Shared.UseCases;
 /// The member may do it to their own account (their billing page): then it is neither checked as an admin action nor
 /// audited. Anyone else (the Owner or Staff from /admin/members) is checked and audited, as for an admin use case.
 /// </param>
-public sealed record UseCase(string Action, string MemberId, bool SelfService)
+/// <param name="TargetType">What the audit entry names as acted on: "member" (the default), or "product", "course" ...</param>
+/// <param name="TargetId">The id of a target that is not a member (set it on <see cref="UseCaseScope.TargetId"/> once created).</param>
+public sealed record UseCase(string Action, string? MemberId, bool SelfService, string TargetType = "member", string? TargetId = null)
 {
     /// <summary>Something a member does to their own account, which the Owner or Staff may also do for them.</summary>
     public static UseCase ForMember(string action, string memberId) => new(action, memberId, SelfService: true);
 
     /// <summary>An Owner/Staff action on a member's account: always checked, always audited.</summary>
     public static UseCase Admin(string action, string memberId) => new(action, memberId, SelfService: false);
+
+    /// <summary>An Owner/Staff action on something that is not a member (a course, a product): checked and audited.</summary>
+    public static UseCase OnTarget(string action, string targetType, string? targetId = null) =>
+        new(action, null, SelfService: false, targetType, targetId);
+}
+
+/// <summary>
+/// A state-changing request: a record holding what the person asked for. Exactly one
+/// <see cref="IUseCaseHandler{TRequest}"/> runs it, through <see cref="UseCaseRunner.RunAsync{TRequest}"/>.
+/// </summary>
+public interface IUseCaseRequest
+{
+    /// <summary>The audit action and the account or thing acted on.</summary>
+    UseCase Describe();
+}
+
+/// <summary>
+/// One use case, in its own file beside its request: load, one Domain call, stage the change on <see cref="UseCaseScope.Db"/>
+/// and return the sentence the person reads. The runner saves it with its audit entry; throw a
+/// <see cref="UseCaseRefused"/> (or let a rule's <see cref="DomainException"/> through) to change nothing. Handlers are
+/// found and registered by <see cref="DependencyInjection.AddPortalShared"/>.
+/// </summary>
+public interface IUseCaseHandler<in TRequest> where TRequest : IUseCaseRequest
+{
+    Task<string> RunAsync(TRequest request, UseCaseScope uc);
 }
 
 /// <summary>The unit of work a use case runs in: one database context, the acting user as the database knows them now, one clock reading.</summary>
@@ -38,6 +65,9 @@ public sealed class UseCaseScope(AppDbContext db, AuditActor actor, DateTimeOffs
 
     /// <summary>The audit action, when this run turned out to be a different one than the use case's name (a plan change).</summary>
     public string? AuditAction { get; set; }
+
+    /// <summary>The id of what the use case created or acted on, for the audit entry and the <see cref="Outcome.Id"/>.</summary>
+    public Guid? TargetId { get; set; }
 }
 
 /// <summary>
@@ -47,8 +77,15 @@ public sealed class UseCaseScope(AppDbContext db, AuditActor actor, DateTimeOffs
 /// <see cref="UseCaseRefused"/>, a refused actor or a concurrent edit rolls everything back and comes back as a failed
 /// <see cref="Outcome"/> with the reason in words.
 /// </summary>
-public sealed class UseCaseRunner(IDbContextFactory<AppDbContext> dbFactory, CurrentActor actor, AuditLog audit, TimeProvider clock)
+public sealed class UseCaseRunner(IDbContextFactory<AppDbContext> dbFactory, CurrentActor actor, AuditLog audit, TimeProvider clock, IServiceProvider services)
 {
+    /// <summary>Runs <paramref name="request"/> with its one handler.</summary>
+    public Task<Outcome> RunAsync<TRequest>(TRequest request, CancellationToken ct = default) where TRequest : IUseCaseRequest
+    {
+        var handler = services.GetRequiredService<IUseCaseHandler<TRequest>>();
+        return RunAsync(request.Describe(), uc => handler.RunAsync(request, uc), ct);
+    }
+
     public async Task<Outcome> RunAsync(UseCase useCase, Func<UseCaseScope, Task<string>> work, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -60,10 +97,11 @@ public sealed class UseCaseRunner(IDbContextFactory<AppDbContext> dbFactory, Cur
                 who = await AdminAccess.CheckAsync(db, who, useCase.Action, useCase.MemberId, ct);
             var scope = new UseCaseScope(db, who, clock.GetUtcNow(), ct);
             var message = await work(scope);
+            var targetId = useCase.MemberId ?? useCase.TargetId ?? scope.TargetId?.ToString();
             if (audited)
-                audit.Add(db, who, scope.AuditAction ?? useCase.Action, scope.AuditSummary ?? message, "member", useCase.MemberId, scope.AuditBefore, scope.AuditAfter);
+                audit.Add(db, who, scope.AuditAction ?? useCase.Action, scope.AuditSummary ?? message, useCase.TargetType, targetId, scope.AuditBefore, scope.AuditAfter);
             await db.SaveChangesAsync(ct);
-            return Outcome.Ok(message);
+            return Outcome.Ok(message) with { Id = scope.TargetId };
         }
         catch (Exception ex) when (ex is DomainException or UseCaseRefused or ActionRefusedException)
         {

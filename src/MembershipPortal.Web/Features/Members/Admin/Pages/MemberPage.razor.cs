@@ -1,5 +1,6 @@
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Shared;
 using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Components;
@@ -14,6 +15,7 @@ public partial class MemberPage
     [Parameter] public string Id { get; set; } = "";
     [Inject] private MemberAdminService Members { get; set; } = default!;
     [Inject] private BillingService Billing { get; set; } = default!;
+    [Inject] private UseCaseRunner UseCases { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
 
@@ -169,7 +171,7 @@ public partial class MemberPage
 
     private async Task AddNoteAsync()
     {
-        var result = await Members.AddNoteAsync(Id, note);
+        var result = await UseCases.RunAsync(new AddMemberNote(Id, note));
         Snackbar.Add(result.Message, result.Succeeded ? Severity.Success : Severity.Error);
         if (result.Succeeded)
         { note = null; await ReloadAsync(); }
