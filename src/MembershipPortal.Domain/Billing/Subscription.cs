@@ -606,7 +606,8 @@ public sealed class Subscription
         $"{terms.Amount.Display()} every {(terms.IntervalCount == 1 ? "" : $"{terms.IntervalCount} ")}"
         + $"{terms.Interval.ToString().ToLowerInvariant()}{(terms.IntervalCount == 1 ? "" : "s")}";
 
-    private static string Day(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>A day as people read it ("23 Jan 2027"), in the history and in every refusal a member may see.</summary>
+    private static string Day(DateTimeOffset instant) => instant.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 }

@@ -26,6 +26,9 @@ public readonly record struct CycleKey(int Year, int Month) : IComparable<CycleK
     public int CompareTo(CycleKey other) => (Year, Month).CompareTo((other.Year, other.Month));
 
     public override string ToString() => $"{Year:D4}-{Month:D2}";
+
+    /// <summary>The month as a person reads it: "December 2026".</summary>
+    public string InWords() => new DateTime(Year, Month, 1).ToString("MMMM yyyy", CultureInfo.InvariantCulture);
 }
 
 /// <summary>

@@ -66,7 +66,7 @@ public sealed class Coupon
     {
         if (ExpiresAt is { } expires && now >= expires)
             return CouponCheck.Rejected(
-                $"Coupon {Code} expired on {expires.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.");
+                $"Coupon {Code} expired on {expires.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}.");
         if (IsExhausted)
             return CouponCheck.Rejected($"Coupon {Code} has reached its redemption limit.");
         if (_productIds.Count > 0 && !_productIds.Contains(productId))

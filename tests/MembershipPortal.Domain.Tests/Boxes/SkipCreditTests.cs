@@ -35,13 +35,13 @@ public sealed class SkipCreditTests
     {
         var start = Utc(2026, 11, 23, 12);
         var sub = Subscription.Start("member-1", [new NewSubscriptionItem(Monthly(2500))], start, paymentConfirmed: true);
-        Assert.Throws<DomainException>(() => sub.RenewWithoutCharge(start.AddDays(1), "The 2026-12 box was skipped"));
+        Assert.Throws<DomainException>(() => sub.RenewWithoutCharge(start.AddDays(1), "The December 2026 box was skipped"));
 
-        sub.RenewWithoutCharge(Utc(2026, 12, 23, 12), "The 2026-12 box was skipped");
+        sub.RenewWithoutCharge(Utc(2026, 12, 23, 12), "The December 2026 box was skipped");
 
         Assert.Equal((SubscriptionStatus.Active, Utc(2027, 1, 23, 12)), (sub.Status, sub.CurrentPeriodEnd));
         Assert.Equal(SubscriptionChangeKind.Renewed, sub.History[^1].Kind);
-        Assert.Equal("The 2026-12 box was skipped; nothing charged; renewed through 2027-01-23.", sub.History[^1].Detail);
+        Assert.Equal("The December 2026 box was skipped; nothing charged; renewed through 23 Jan 2027.", sub.History[^1].Detail);
     }
 }
 

@@ -55,7 +55,7 @@ public sealed class OwnerCompsMemberTests(BrowserApp app) : IClassFixture<Browse
         await Assertions.Expect(member.GetByText(TestContent.Secret, new() { Exact = false })).ToBeVisibleAsync();
 
         await owner.GotoAsync("/admin/audit");
-        var row = owner.Locator("tr", new() { HasText = "member.comp" });
+        var row = owner.Locator("tr", new() { HasText = "Comp given" });
         await Assertions.Expect(row).ToContainTextAsync($"owner{prefix}@example.test");
         await Assertions.Expect(row).ToContainTextAsync($"Comped {prefix}Pro until");
         await BrowserApp.ScreenshotAsync(owner, "audit-comp");

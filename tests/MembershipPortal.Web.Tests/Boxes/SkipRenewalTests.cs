@@ -56,7 +56,7 @@ public sealed class SkipRenewalTests(MemberAdminFixture fixture) : IClassFixture
         Assert.Equal(1, await PaymentsAsync(skipsPaid.Id));
         var waived = (await InvoicesAsync(skipsPaid.SubscriptionId)).Last();
         Assert.Equal(("box_skipped", 0L, InvoiceStatus.Paid), (waived.Reason, waived.TotalMinor, waived.Status));
-        Assert.Contains(waived.Lines, l => l.Description.Contains("2026-12 box skipped", StringComparison.Ordinal));
+        Assert.Contains(waived.Lines, l => l.Description.Contains("December 2026 box skipped", StringComparison.Ordinal));
         await using (var db = await fixture.Db())
         {
             var sub = await db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == skipsPaid.SubscriptionId);

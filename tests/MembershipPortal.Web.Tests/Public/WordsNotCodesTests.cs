@@ -13,9 +13,9 @@ using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Metrics;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
-using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Members.Admin;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -391,6 +391,8 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
         var drill = VisibleText(dialogs.Markup);
         problems.AddRange(Leaks("/admin dashboard, new MRR this month", drill));
         Assert.Contains("23 Nov 2026 words.active@example.test New $19.00", drill);
+        Assert.DoesNotMatch(@"\([+-]?\d+\)", drill); // a change's amount in money, "(+$19.00)", never in cents
+        Assert.Contains("(+$19.00)", drill);
 
         var members = bunit.Render<Web.Features.Members.Admin.Pages.MembersList>();
         members.WaitForAssertion(() => Assert.Contains("words.history@example.test", members.Markup), Patience);
@@ -440,7 +442,13 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
             yield return At(m);
         foreach (Match m in WrongPlural().Matches(text))
             yield return At(m);
+        foreach (Match m in AuditActionCode().Matches(text))
+            yield return At(m);
     }
+
+    /// <summary>An audit action name as stored ("member.comp", "settings.change"), not an email address or a host.</summary>
+    [GeneratedRegex(@"(?<![@\w.-])(?:member|catalog|content|course|settings|team|stripe|email|import|account)\.[a-z][a-z.-]*\b(?![@\w])")]
+    private static partial Regex AuditActionCode();
 
     [GeneratedRegex("[A-Z][a-z0-9]+")]
     private static partial Regex PascalWords();

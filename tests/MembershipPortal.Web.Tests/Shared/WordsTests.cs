@@ -67,4 +67,12 @@ public sealed partial class WordsTests
     [Fact]
     public void Date_OneFormat() =>
         Assert.Equal(("7 Dec 2026", "7 Dec 2026 14:05"), (Words.Date(new DateTimeOffset(2026, 12, 7, 14, 5, 9, TimeSpan.Zero)), Words.DateTime(new DateTimeOffset(2026, 12, 7, 14, 5, 9, TimeSpan.Zero))));
+
+    [Theory]
+    [InlineData("member.comp", "Comp given")]
+    [InlineData("member.subscription.cancel-now", "Cancelled at once")]
+    [InlineData("settings.change", "Settings changed")]
+    [InlineData("member.box.skip-all", "Member box skip all")]
+    [InlineData("", "")]
+    public void AuditActions_ReadAsWords(string action, string words) => Assert.Equal(words, Words.Action(action));
 }

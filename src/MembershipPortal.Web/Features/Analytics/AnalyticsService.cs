@@ -2,6 +2,7 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Metrics;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Analytics;
@@ -178,7 +179,7 @@ public sealed class AnalyticsService(
         return movements.Select(m =>
         {
             var (name, email) = names.GetValueOrDefault(m.CustomerId, (m.CustomerId, ""));
-            var changes = string.Join("; ", m.Changes.Select(c => $"{c.Change.Detail ?? c.Change.Reason.ToString()} ({Signed(c.Delta)})"));
+            var changes = string.Join("; ", m.Changes.Select(c => $"{c.Change.Detail ?? Words.Of(c.Change.Reason)} ({AnalyticsFormat.SignedMoney(c.Delta, Currency)})"));
             return new MovementRow(m.CustomerId, name, email, m.Day, m.Type, m.Amount, m.MrrBefore, m.MrrAfter, m.ExpansionByCause, changes);
         }).ToList();
     }
@@ -281,6 +282,4 @@ public sealed class AnalyticsService(
     }
 
     private static DateOnly Day(DateTimeOffset instant) => DateOnly.FromDateTime(instant.UtcDateTime);
-
-    private static string Signed(decimal delta) => (delta >= 0 ? "+" : "") + MetricsExport.Money(delta);
 }

@@ -159,7 +159,7 @@ public sealed class RenewalRun(
         if (waiver is not null)
         {
             lines.RemoveAll(l => l.ProductId is { } p && waiver.ProductIds.Contains(p));
-            lines.Insert(0, new InvoiceLine(InvoiceLineKind.Subscription, waiver.BoxProductId, $"{waiver.BoxName}: {waiver.Cycle} box skipped, not charged", 1,
+            lines.Insert(0, new InvoiceLine(InvoiceLineKind.Subscription, waiver.BoxProductId, $"{waiver.BoxName}: {waiver.Cycle.InWords()} box skipped, not charged", 1,
                 Money.Zero(sub.Currency), true));
         }
         else if (await ShippingZones.RenewalLineAsync(db, sub, lines.Aggregate(Money.Zero(sub.Currency), (sum, l) => sum + l.Amount), ct) is { } shippingLine)
@@ -205,7 +205,7 @@ public sealed class RenewalRun(
         if (waiver is not null && total.Minor <= 0)
         {
             var skipped = Ledger.PaidInvoice(sub.MemberId, sub.Id, lines, Money.Zero(sub.Currency), now, sub.CurrentPeriodEnd, null, "box_skipped");
-            sub.RenewWithoutCharge(now, $"The {waiver.Cycle} box was skipped");
+            sub.RenewWithoutCharge(now, $"The {waiver.Cycle.InWords()} box was skipped");
             (skipped.PeriodStart, skipped.PeriodEnd) = (sub.CurrentPeriodStart, sub.CurrentPeriodEnd);
             db.Invoices.Add(skipped);
             return true;

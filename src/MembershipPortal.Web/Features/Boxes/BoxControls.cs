@@ -82,7 +82,7 @@ public sealed class BoxControls(
         if (skip is null)
             return null;
         if (skip.WaivedPeriodStart is not null)
-            return $"The {cycle} box was skipped and a payment already left out for it; the skip stays.";
+            return $"The {cycle.InWords()} box was skipped and a payment already left out for it; the skip stays.";
         if (await credits.RemoveAsync(skip, ct) is { } creditProblem)
             return creditProblem;
         db.BoxSkips.Remove(skip);
