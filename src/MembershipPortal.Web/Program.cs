@@ -67,6 +67,7 @@ app.MapStripeWebhook();
 app.MapPortalUnsubscribe();
 app.MapCheckoutSignIn();
 app.MapPortalBranding();
+app.MapPortalDarkMode();
 app.MapSearchEngineFiles();
 app.MapPortalReceipts();
 app.MapPortalMembersAdmin();

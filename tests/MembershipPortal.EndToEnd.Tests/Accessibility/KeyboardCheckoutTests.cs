@@ -114,14 +114,15 @@ public sealed class KeyboardCheckoutTests(BrowserApp app) : IClassFixture<Browse
     }
 
     [Fact]
-    public async Task Phone_MenuButtonOpensTheDrawer_ItsLinksTakeTheFocusOnlyWhileOpen()
+    public async Task Phone_MenuButtonOpensTheMenu_ItsLinksTakeTheFocusOnlyWhileOpen()
     {
         var page = await app.SignedInPageAsync($"menu{prefix}@example.test");
         await page.SetViewportSizeAsync(390, 844);
         await page.GotoAsync("/account");
         await BrowserApp.WaitForCircuitAsync(page);
-        var drawer = page.Locator(".mud-drawer");
-        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Open navigation" }));
+        var drawer = page.Locator(".portal-nav-menu-panel");
+        await Assertions.Expect(drawer.GetByRole(AriaRole.Link, new() { Name = "Library" })).Not.ToBeVisibleAsync();
+        await TabToAsync(page, page.GetByTestId("nav-menu-button"));
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(drawer.GetByRole(AriaRole.Link, new() { Name = "Library" })).ToBeVisibleAsync();
         await TabToAsync(page, drawer.GetByRole(AriaRole.Link, new() { Name = "Library" }));

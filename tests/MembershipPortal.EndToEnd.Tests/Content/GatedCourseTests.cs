@@ -126,7 +126,8 @@ public sealed class GatedCourseTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.Locator($"a[href='/content/{content.PublicArticle}']")).ToBeVisibleAsync();
 
         await BrowserApp.Input(page, "library-search").FillAsync($"Title {content.ProArticle}");
-        await app.SettleDebounceAsync(page);
+        await BrowserApp.Input(page, "library-search").PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("q="), new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator($"a[href='/content/{content.PublicArticle}']")).ToHaveCountAsync(0);
         Assert.Contains("q=", page.Url);
         await Assertions.Expect(page.Locator($"a[href='/content/{content.ProArticle}']")).ToBeVisibleAsync();
@@ -134,7 +135,7 @@ public sealed class GatedCourseTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         // A word in every body finds only what a visitor may open: the public item, not the locked ones.
         await BrowserApp.Input(page, "library-search").FillAsync(TestContent.Secret);
-        await app.SettleDebounceAsync(page);
+        await BrowserApp.Input(page, "library-search").PressAsync("Enter");
         await Assertions.Expect(page.Locator($"a[href='/content/{content.PublicArticle}']")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator($"a[href='/content/{content.ProArticle}']")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator($"a[href='/content/{content.MembersArticle}']")).ToHaveCountAsync(0);

@@ -108,9 +108,16 @@ public sealed class BrowserApp : IAsyncLifetime
     public static ILocator Input(IPage page, string testId) =>
         page.Locator($"input[data-testid='{testId}'], [data-testid='{testId}'] input").First;
 
-    /// <summary>A prerendered button looks live before the circuit connects; clicks before then are lost.</summary>
-    public static Task WaitForCircuitAsync(IPage page) =>
-        page.Locator("#circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    /// <summary>
+    /// Waits until the page at the current address takes clicks: an interactive page once its circuit is live (a
+    /// prerendered button looks live before, but a click then is lost), a static page at once. The marker names its
+    /// page, so after an enhanced navigation the last page's marker does not count.
+    /// </summary>
+    public static Task WaitForCircuitAsync(IPage page)
+    {
+        var path = new Uri(page.Url).AbsolutePath.Replace("\\", "\\\\").Replace("'", "\\'");
+        return page.Locator($"#circuit-ready[data-path='{path}']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
 
     /// <summary>
     /// Clicks an editor's save button and waits for the page it leads to. When the address has not changed after a while,

@@ -39,7 +39,8 @@ public sealed class PricingTiersTests : IAsyncLifetime
         Tier("Pro", 2, Price(ProMonthly, 1900, BillingInterval.Month, trialDays: 7), Price(ProYearly, 19000, BillingInterval.Year)),
         Tier("VIP", 3, Price(VipMonthly, 3900, BillingInterval.Month)));
 
-    private IRenderedComponent<PricingTiers> RenderTiers(PricingCatalog catalog) => bunit.Render<PricingTiers>(p => p.Add(t => t.Catalog, catalog));
+    private IRenderedComponent<PricingTiers> RenderTiers(PricingCatalog catalog, PricingPeriod period = PricingPeriod.Monthly) =>
+        bunit.Render<PricingTiers>(p => p.Add(t => t.Catalog, catalog).Add(t => t.Period, period));
 
     private static string Text(IRenderedComponent<PricingTiers> cut, string testId) =>
         string.Join(" ", cut.Find($"[data-testid='{testId}']").TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
@@ -60,9 +61,13 @@ public sealed class PricingTiersTests : IAsyncLifetime
     [Fact]
     public void SwitchToYearly_ShowsYearlyPriceSavingAndYearlyCheckout_AndBack()
     {
-        var cut = RenderTiers(CraftClub());
+        // The switch is two links (the page holds no circuit): the address carries the period.
+        var monthly = RenderTiers(CraftClub());
+        Assert.EndsWith("?period=yearly", monthly.Find("[data-testid='period-yearly']").GetAttribute("href"));
+        Assert.Equal("true", monthly.Find("[data-testid='period-monthly']").GetAttribute("aria-current"));
 
-        cut.FindAll("button").Single(b => b.TextContent.Contains("Yearly")).Click();
+        var cut = RenderTiers(CraftClub(), PricingPeriod.Yearly);
+        Assert.Equal("true", cut.Find("[data-testid='period-yearly']").GetAttribute("aria-current"));
 
         Assert.Equal("$190 /yr", Text(cut, "price-pro"));
         // $190 against 12 × $19 = $228 saves 16.7%, shown rounded down.
@@ -72,8 +77,8 @@ public sealed class PricingTiersTests : IAsyncLifetime
         // A tier without a yearly price keeps showing its monthly one.
         Assert.Equal("$9 /mo", Text(cut, "price-basic"));
 
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Monthly").Click();
-        Assert.Equal("$19 /mo", Text(cut, "price-pro"));
+        Assert.DoesNotContain("period=", cut.Find("[data-testid='period-monthly']").GetAttribute("href"));
+        Assert.Equal("$19 /mo", Text(monthly, "price-pro"));
     }
 
     [Fact]
