@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ public sealed class MemberActionTests(MemberAdminFixture fixture) : IClassFixtur
     public async Task Pause_ByStaff_PausesAndAuditsOnce()
     {
         var buyer = await fixture.BuyerAsync(fixture.Catalog.ProMonthly);
-        var result = await fixture.AsStaffAsync((_, b) => b.PauseAsync(buyer.Id, buyer.SubscriptionId, 1));
+        var result = await fixture.Factory.RunAsAsync(fixture.StaffActor, new PauseSubscription(buyer.Id, buyer.SubscriptionId, 1));
         Assert.True(result.Succeeded, result.Message);
         await using var db = await fixture.Db();
         Assert.Equal(SubscriptionStatus.Paused, (await db.Subscriptions.SingleAsync(s => s.Id == buyer.SubscriptionId)).Status);
