@@ -3,6 +3,8 @@ using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -56,8 +58,7 @@ public sealed class EmailSettingsTests(BrowserApp app) : IClassFixture<BrowserAp
         app.Portal.Clock.Advance(TimeSpan.FromDays(31));
         await app.Portal.Services.GetRequiredService<RenewalRun>().RunOnceAsync(app.Portal.Clock.GetUtcNow());
         using (var scope = app.Portal.Services.CreateScope())
-            Assert.True((await scope.ServiceProvider.GetRequiredService<BillingService>()
-                .UpdateCardAsync(recovering.Id, recovering.Email!, new CardDetails(TestPaymentGateway.Succeeds, 12, 2030, "123"))).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new UpdateCard(recovering.Id, recovering.Email!, new CardDetails(TestPaymentGateway.Succeeds, 12, 2030, "123")))).Succeeded);
 
         var page = await app.SignedInPageAsync($"owner{Guid.NewGuid():N}@example.test", role: PortalRoles.Owner);
         await page.GotoAsync("/admin/dunning");

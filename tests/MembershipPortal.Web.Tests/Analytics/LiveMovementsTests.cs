@@ -5,7 +5,9 @@ using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Boxes;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -64,15 +66,15 @@ public sealed class LiveMovementsTests : IAsyncLifetime
     public async Task UpgradeThenAddOnThenCancel_AreExpansionByCauseThenChurn()
     {
         var (member, sub) = await BuyAsync(catalog.BasicMonthly);
-        var billing = Service<BillingService>();
+        var runner = Service<UseCaseRunner>();
 
         factory.Clock.Advance(TimeSpan.FromDays(2));
-        Assert.True((await billing.ChangePlanAsync(member, sub, catalog.ProMonthly)).Succeeded);
+        Assert.True((await runner.RunAsync(new ChangePlan(member, sub, catalog.ProMonthly))).Succeeded);
         factory.Clock.Advance(TimeSpan.FromDays(1));
-        var addOn = await billing.AddAddOnAsync(member, sub, catalog.KitMonthly, await AddressAsync(member));
+        var addOn = await runner.RunAsync(new AddAddOn(member, sub, catalog.KitMonthly, await AddressAsync(member)));
         Assert.True(addOn.Succeeded, addOn.Message);
         factory.Clock.Advance(TimeSpan.FromDays(1));
-        Assert.True((await billing.CancelAsync(member, sub, "Too expensive", null)).Succeeded);
+        Assert.True((await runner.RunAsync(new CancelSubscription(member, sub, "Too expensive", null))).Succeeded);
 
         var november = await MovementsAsync(Nov);
         Assert.Equal([MovementType.New, MovementType.Expansion, MovementType.Expansion], november.OrderBy(m => m.Day).Select(m => m.Type));
@@ -99,7 +101,7 @@ public sealed class LiveMovementsTests : IAsyncLifetime
     {
         var (member, sub) = await BuyAsync(catalog.ProMonthly);
         factory.Clock.Advance(TimeSpan.FromDays(1));
-        var added = await Service<BillingService>().AddAddOnAsync(member, sub, catalog.KitMonthly, await AddressAsync(member));
+        var added = await Service<UseCaseRunner>().RunAsync(new AddAddOn(member, sub, catalog.KitMonthly, await AddressAsync(member)));
         Assert.True(added.Succeeded, added.Message);
         factory.Clock.Advance(TimeSpan.FromDays(1));
         Guid kit;
@@ -146,7 +148,7 @@ public sealed class LiveMovementsTests : IAsyncLifetime
         await MovementsAsync(Nov);
 
         factory.Clock.Advance(TimeSpan.FromDays(3));
-        await Service<BillingService>().ChangePlanAsync(member, sub, catalog.VipMonthly);
+        await Service<UseCaseRunner>().RunAsync(new ChangePlan(member, sub, catalog.VipMonthly));
         await BuyAsync(catalog.BoxMonthly);
         factory.Clock.Advance(TimeSpan.FromDays(40));
         await factory.Services.GetRequiredService<RenewalRun>().RunOnceAsync(factory.Clock.GetUtcNow());

@@ -6,8 +6,10 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Boxes;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -222,7 +224,7 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
         await factory.Services.GetRequiredService<RenewalRun>().RunOnceAsync(factory.Clock.GetUtcNow());
 
         using var scope = factory.Services.CreateScope();
-        var result = await scope.ServiceProvider.GetRequiredService<BillingService>().UpdateCardAsync(member, "m@example.test", Good);
+        var result = await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new UpdateCard(member, "m@example.test", Good));
 
         Assert.True(result.Succeeded, result.Message);
         await using var db = Db();
@@ -236,12 +238,13 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
         factory.Clock.Advance(TimeSpan.FromDays(15));
         using var scope = factory.Services.CreateScope();
         var billing = scope.ServiceProvider.GetRequiredService<BillingService>();
+        var runner = scope.ServiceProvider.GetRequiredService<UseCaseRunner>();
 
         var preview = await billing.PreviewChangeAsync(member, subId, catalog.ProMonthly);
         Assert.NotNull(preview);
         Assert.True(preview.Immediate);
         Assert.InRange(preview.Proration.AmountDueNow.Minor, 400, 600); // about half of the $10 difference
-        var result = await billing.ChangePlanAsync(member, subId, catalog.ProMonthly);
+        var result = await runner.RunAsync(new ChangePlan(member, subId, catalog.ProMonthly));
 
         Assert.True(result.Succeeded, result.Message);
         await using var db = Db();
@@ -258,7 +261,7 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
         factory.Clock.Advance(TimeSpan.FromDays(15));
         using (var scope = factory.Services.CreateScope())
         {
-            var result = await scope.ServiceProvider.GetRequiredService<BillingService>().ChangePlanAsync(member, subId, catalog.ProMonthly);
+            var result = await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new ChangePlan(member, subId, catalog.ProMonthly));
             Assert.True(result.Succeeded, result.Message);
         }
         // A second subscription for the same member: a receipt, but no second welcome.
@@ -287,9 +290,9 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
     {
         var (member, subId) = await BuyAsync(catalog.VipMonthly);
         using var scope = factory.Services.CreateScope();
-        var billing = scope.ServiceProvider.GetRequiredService<BillingService>();
+        var runner = scope.ServiceProvider.GetRequiredService<UseCaseRunner>();
 
-        var result = await billing.ChangePlanAsync(member, subId, catalog.BasicMonthly);
+        var result = await runner.RunAsync(new ChangePlan(member, subId, catalog.BasicMonthly));
         Assert.True(result.Succeeded, result.Message);
         await using (var db = Db())
             Assert.Equal(catalog.VipMonthly, (await db.Subscriptions.Include(s => s.Items).SingleAsync(s => s.Id == subId)).Items.Single().PriceId);
@@ -311,7 +314,7 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
         factory.Clock.Advance(TimeSpan.FromDays(10));
         using (var scope = factory.Services.CreateScope())
         {
-            var result = await scope.ServiceProvider.GetRequiredService<BillingService>().ChangePlanAsync(member, subId, catalog.BasicMonthly);
+            var result = await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new ChangePlan(member, subId, catalog.BasicMonthly));
             Assert.True(result.Succeeded, result.Message);
         }
 
@@ -330,16 +333,16 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
     {
         var (member, subId) = await BuyAsync(catalog.ProMonthly);
         using var scope = factory.Services.CreateScope();
-        var billing = scope.ServiceProvider.GetRequiredService<BillingService>();
+        var runner = scope.ServiceProvider.GetRequiredService<UseCaseRunner>();
 
-        Assert.False((await billing.CancelAsync(member, subId, "Because", null)).Succeeded);
-        Assert.True((await billing.CancelAsync(member, subId, "Too expensive", "cheaper elsewhere")).Succeeded);
+        Assert.False((await runner.RunAsync(new CancelSubscription(member, subId, "Because", null))).Succeeded);
+        Assert.True((await runner.RunAsync(new CancelSubscription(member, subId, "Too expensive", "cheaper elsewhere"))).Succeeded);
         await using (var db = Db())
         {
             Assert.True((await db.Subscriptions.SingleAsync(s => s.Id == subId)).CancelAtPeriodEnd);
             Assert.Equal("cheaper elsewhere", (await db.SubscriptionRecords.SingleAsync(r => r.SubscriptionId == subId)).CancelFeedback);
         }
-        Assert.True((await billing.ResumeAsync(member, subId)).Succeeded);
+        Assert.True((await runner.RunAsync(new ResumeSubscription(member, subId))).Succeeded);
         await using var after = Db();
         var sub = await after.Subscriptions.SingleAsync(s => s.Id == subId);
         Assert.False(sub.CancelAtPeriodEnd);
@@ -351,12 +354,12 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
     {
         var (member, subId) = await BuyAsync(catalog.ProMonthly);
         using var scope = factory.Services.CreateScope();
-        var billing = scope.ServiceProvider.GetRequiredService<BillingService>();
-        await billing.CancelAsync(member, subId, "Not using it enough", null);
+        var runner = scope.ServiceProvider.GetRequiredService<UseCaseRunner>();
+        await runner.RunAsync(new CancelSubscription(member, subId, "Not using it enough", null));
         factory.Clock.Advance(TimeSpan.FromDays(31));
         Assert.Equal(1, (await factory.Services.GetRequiredService<RenewalRun>().RunOnceAsync(factory.Clock.GetUtcNow())).Ended);
 
-        var result = await billing.ReactivateAsync(member, subId);
+        var result = await runner.RunAsync(new ReactivateSubscription(member, subId));
         Assert.True(result.Succeeded, result.Message);
         await using var db = Db();
         Assert.Equal(SubscriptionStatus.Active, (await db.Subscriptions.SingleAsync(s => s.Id == subId)).Status);
@@ -366,8 +369,8 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
     public async Task Actions_OtherMembersSubscription_NotFound()
     {
         var (_, subId) = await BuyAsync(catalog.ProMonthly);
-        var (intruder, billing) = await MemberAsync<BillingService>();
-        var result = await billing.CancelAsync(intruder, subId, "Too expensive", null);
+        var (intruder, runner) = await MemberAsync<UseCaseRunner>();
+        var result = await runner.RunAsync(new CancelSubscription(intruder, subId, "Too expensive", null));
         Assert.False(result.Succeeded);
         Assert.Equal("Subscription not found.", result.Message);
     }
@@ -379,14 +382,15 @@ public sealed class CheckoutAndRenewalTests : IAsyncLifetime
         factory.Clock.Advance(TimeSpan.FromDays(10));
         using var scope = factory.Services.CreateScope();
         var billing = scope.ServiceProvider.GetRequiredService<BillingService>();
+        var runner = scope.ServiceProvider.GetRequiredService<UseCaseRunner>();
         var offered = await billing.AvailableAddOnsAsync(member, subId);
         Assert.Contains(offered, o => o.PriceId == catalog.KitMonthly);
 
         // The kit ships: a membership without a shipping address gets one from the address book before anything is charged.
-        var refused = await billing.AddAddOnAsync(member, subId, catalog.KitMonthly);
+        var refused = await runner.RunAsync(new AddAddOn(member, subId, catalog.KitMonthly));
         var (addressId, _) = await scope.ServiceProvider.GetRequiredService<AddressBook>().SaveAsync(member, null, "Home",
             new PostalAddress("Ada Member", "1 Kit Road", null, "Springfield", "IL", "62701", "US"));
-        var result = await billing.AddAddOnAsync(member, subId, catalog.KitMonthly, addressId);
+        var result = await runner.RunAsync(new AddAddOn(member, subId, catalog.KitMonthly, addressId));
 
         Assert.False(refused.Succeeded);
         Assert.StartsWith("A shipping address is needed for physical items", refused.Message);

@@ -2,7 +2,9 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Shared;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,10 +53,11 @@ public sealed class SaveOfferTests : IAsyncLifetime
         var (member, subId) = await BuyProAsync();
         using var scope = factory.Services.CreateScope();
         var billing = scope.ServiceProvider.GetRequiredService<BillingService>();
+        var runner = scope.ServiceProvider.GetRequiredService<UseCaseRunner>();
 
         var overview = await billing.OverviewAsync(member);
         Assert.Equal((SaveOffer.PauseAndDiscount, 25, 2), (overview.SaveOffer, overview.SaveOfferPercent, overview.SaveOfferMonths));
-        var accepted = await billing.AcceptSaveDiscountAsync(member, subId);
+        var accepted = await runner.RunAsync(new AcceptSaveDiscount(member, subId));
         Assert.True(accepted.Succeeded, accepted.Message);
         Assert.Equal(1425, Assert.Single((await billing.OverviewAsync(member)).Subscriptions).NextAmount.Minor);
 
@@ -75,10 +78,10 @@ public sealed class SaveOfferTests : IAsyncLifetime
         await factory.Services.GetRequiredService<BillingSettings>().SetPlanChangesAsync(DowngradeTiming.AtPeriodEnd, SaveOffer.Discount, 20, 3);
         var (member, subId) = await BuyProAsync();
         using var scope = factory.Services.CreateScope();
-        var billing = scope.ServiceProvider.GetRequiredService<BillingService>();
+        var runner = scope.ServiceProvider.GetRequiredService<UseCaseRunner>();
 
-        Assert.True((await billing.AcceptSaveDiscountAsync(member, subId)).Succeeded);
-        var again = await billing.AcceptSaveDiscountAsync(member, subId);
+        Assert.True((await runner.RunAsync(new AcceptSaveDiscount(member, subId))).Succeeded);
+        var again = await runner.RunAsync(new AcceptSaveDiscount(member, subId));
 
         Assert.False(again.Succeeded);
         Assert.Equal("This subscription has already had the save offer.", again.Message);
@@ -91,7 +94,7 @@ public sealed class SaveOfferTests : IAsyncLifetime
         var (member, subId) = await BuyProAsync();
         using var scope = factory.Services.CreateScope();
 
-        var result = await scope.ServiceProvider.GetRequiredService<BillingService>().AcceptSaveDiscountAsync(member, subId);
+        var result = await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new AcceptSaveDiscount(member, subId));
 
         Assert.False(result.Succeeded);
         Assert.Equal([1900], await RenewalTotalsAsync(subId));

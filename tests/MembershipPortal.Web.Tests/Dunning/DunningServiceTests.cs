@@ -1,6 +1,8 @@
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Dunning;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using MembershipPortal.Web.Tests.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,7 +36,7 @@ public sealed class DunningServiceTests
         Assert.Empty(overview.RecoveredThisMonth);
 
         using (var scope = app.Factory.Services.CreateScope())
-            Assert.True((await scope.ServiceProvider.GetRequiredService<BillingService>().UpdateCardAsync(member, email, NotificationsApp.Good)).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new UpdateCard(member, email, NotificationsApp.Good))).Succeeded);
 
         var after = await Service(app).OverviewAsync();
         Assert.Empty(after.AtRisk);

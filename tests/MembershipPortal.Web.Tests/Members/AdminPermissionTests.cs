@@ -7,10 +7,11 @@ using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Settings;
 using MembershipPortal.Tests.Support;
-using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Analytics;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Notifications;
 using MembershipPortal.Web.Features.Shared;
 using MembershipPortal.Web.Features.Shared.UseCases;
@@ -50,7 +51,7 @@ public sealed class AdminPermissionTests(MemberAdminFixture fixture) : IClassFix
 
         var note = await fixture.Factory.RunAsAsync(staff, new AddMemberNote(buyer.Id, "After the lock"));
         var comp = await fixture.AsAsync(staff, (m, _) => m.CompAsync(buyer.Id, fixture.Catalog.ProProduct, null));
-        var pause = await fixture.AsAsync(staff, (_, b) => b.PauseAsync(buyer.Id, buyer.SubscriptionId, 1));
+        var pause = await fixture.Factory.RunAsAsync(staff, new PauseSubscription(buyer.Id, buyer.SubscriptionId, 1));
         Assert.All([note, comp], r => Assert.False(r.Succeeded));
         Assert.False(pause.Succeeded);
         Assert.Contains("locked", note.Message);
@@ -73,7 +74,7 @@ public sealed class AdminPermissionTests(MemberAdminFixture fixture) : IClassFix
         }
         Assert.False((await fixture.Factory.RunAsAsync(demoted, new AddMemberNote(buyer.Id, "Demoted"))).Succeeded);
         Assert.False((await fixture.Factory.RunAsAsync(deleted, new AddMemberNote(buyer.Id, "Deleted"))).Succeeded);
-        Assert.False((await fixture.AsAsync(demoted, (_, b) => b.PauseAsync(buyer.Id, buyer.SubscriptionId, 1))).Succeeded);
+        Assert.False((await fixture.Factory.RunAsAsync(demoted, new PauseSubscription(buyer.Id, buyer.SubscriptionId, 1))).Succeeded);
         var state = await StateAsync(buyer.Id, buyer.SubscriptionId);
         Assert.Equal((0, 0, SubscriptionStatus.Active), (state.Notes, state.Comps, state.Status));
         Assert.Empty(state.Audit);

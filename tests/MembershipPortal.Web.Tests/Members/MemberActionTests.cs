@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using MembershipPortal.Domain.Billing;
+using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Identity;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,11 +17,30 @@ public sealed class MemberActionTests(MemberAdminFixture fixture) : IClassFixtur
     public async Task Pause_ByStaff_PausesAndAuditsOnce()
     {
         var buyer = await fixture.BuyerAsync(fixture.Catalog.ProMonthly);
-        var result = await fixture.AsStaffAsync((_, b) => b.PauseAsync(buyer.Id, buyer.SubscriptionId, 1));
+        var result = await fixture.Factory.RunAsAsync(fixture.StaffActor, new PauseSubscription(buyer.Id, buyer.SubscriptionId, 1));
         Assert.True(result.Succeeded, result.Message);
         await using var db = await fixture.Db();
         Assert.Equal(SubscriptionStatus.Paused, (await db.Subscriptions.SingleAsync(s => s.Id == buyer.SubscriptionId)).Status);
         Assert.Equal("member.subscription", Assert.Single(await fixture.AuditFor(buyer.Id)).Action);
+    }
+
+    [Fact]
+    public async Task PauseOnBehalf_ByStaff_ChecksAndAuditsOnce_UnderTheAdminAction()
+    {
+        // The admin member page runs the member's own request: one check, one entry (a wrapping admin run wrote two).
+        var buyer = await fixture.BuyerAsync(fixture.Catalog.ProMonthly);
+        var result = await fixture.Factory.RunAsAsync(fixture.StaffActor, new PauseSubscription(buyer.Id, buyer.SubscriptionId, 1, OnBehalf: true));
+        Assert.True(result.Succeeded, result.Message);
+        var entry = Assert.Single(await fixture.AuditFor(buyer.Id));
+        Assert.Equal(("member.subscription.pause", $"Paused subscription {buyer.SubscriptionId} for 1 month(s)"), (entry.Action, entry.Summary));
+
+        // Only the Owner or Staff act on someone's behalf: the member asking for it on their own account is refused.
+        var other = await fixture.BuyerAsync(fixture.Catalog.ProMonthly);
+        var self = await fixture.Factory.RunAsAsync(new AuditActor(other.Id, other.Email, "Member"), new PauseSubscription(other.Id, other.SubscriptionId, 1, OnBehalf: true));
+        Assert.False(self.Succeeded);
+        await using var db = await fixture.Db();
+        Assert.Equal(SubscriptionStatus.Active, (await db.Subscriptions.SingleAsync(s => s.Id == other.SubscriptionId)).Status);
+        Assert.Empty(await fixture.AuditFor(other.Id));
     }
 
     [Fact]

@@ -6,9 +6,11 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
-using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Members.Admin;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -248,15 +250,15 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
     public async Task StaffBillingActions_CancelAtPeriodEndAndPlanChange_EachAudited()
     {
         var buyer = await fixture.BuyerAsync(fixture.Catalog.BasicMonthly);
-        var upgraded = await fixture.AsStaffAsync((_, b) => b.ChangePlanAsync(buyer.Id, buyer.SubscriptionId, fixture.Catalog.ProMonthly));
+        var upgraded = await fixture.Factory.RunAsAsync(fixture.StaffActor, new ChangePlan(buyer.Id, buyer.SubscriptionId, fixture.Catalog.ProMonthly));
         Assert.True(upgraded.Succeeded, upgraded.Message);
-        var cancelled = await fixture.AsStaffAsync((_, b) => b.CancelAsync(buyer.Id, buyer.SubscriptionId, "Other", "Cancelled by staff"));
+        var cancelled = await fixture.Factory.RunAsAsync(fixture.StaffActor, new CancelSubscription(buyer.Id, buyer.SubscriptionId, "Other", "Cancelled by staff"));
         Assert.True(cancelled.Succeeded, cancelled.Message);
         Assert.Equal(["member.plan.change", "member.subscription"], (await fixture.AuditFor(buyer.Id)).Select(e => e.Action));
 
         // The member doing the same to their own subscription is not an admin action.
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<BillingService>().ResumeAsync(buyer.Id, buyer.SubscriptionId);
+        await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new ResumeSubscription(buyer.Id, buyer.SubscriptionId));
         Assert.Equal(2, (await fixture.AuditFor(buyer.Id)).Count);
     }
 

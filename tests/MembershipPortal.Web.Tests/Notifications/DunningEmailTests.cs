@@ -3,7 +3,9 @@ using MembershipPortal.Domain.Entitlements;
 using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,7 +45,7 @@ public sealed class DunningEmailTests(MailDevServer maildev) : IClassFixture<Mai
 
         using (var scope = app.Factory.Services.CreateScope())
         {
-            var result = await scope.ServiceProvider.GetRequiredService<BillingService>().UpdateCardAsync(member, email, NotificationsApp.Good);
+            var result = await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new UpdateCard(member, email, NotificationsApp.Good));
             Assert.True(result.Succeeded, result.Message);
         }
         await app.AdvanceAndRunAsync(TimeSpan.FromMinutes(1));

@@ -3,7 +3,9 @@ using MembershipPortal.Domain.Common;
 using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -114,7 +116,7 @@ public sealed class NoticeRunTests(MailDevServer maildev) : IClassFixture<MailDe
         await using var app = await new NotificationsApp(maildev.SmtpPort, ("Portal:PublicUrl", "https://members.example.test")).StartAsync();
         var (member, email, subId) = await app.BuyAsync(app.Catalog.BasicMonthly, NotificationsApp.Good);
         using (var scope = app.Factory.Services.CreateScope())
-            Assert.True((await scope.ServiceProvider.GetRequiredService<BillingService>().CancelAsync(member, subId, "Too expensive", null)).Succeeded);
+            Assert.True((await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new CancelSubscription(member, subId, "Too expensive", null))).Succeeded);
         await app.AdvanceAndRunAsync(TimeSpan.FromDays(31)); // the period ends: canceled
         var run = app.Get<NoticeRun>();
 
@@ -159,7 +161,7 @@ public sealed class NoticeRunTests(MailDevServer maildev) : IClassFixture<MailDe
             .CheckoutAsync(member, email, new CheckoutChoice { PriceId = app.Catalog.ProMonthly }, NotificationsApp.Good);
         Assert.True(outcome.Succeeded, outcome.Error);
         var id = outcome.SubscriptionId!.Value;
-        Assert.True((await scope.ServiceProvider.GetRequiredService<BillingService>().CancelAsync(member, id, "Other", null)).Succeeded);
+        Assert.True((await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new CancelSubscription(member, id, "Other", null))).Succeeded);
         await app.AdvanceAndRunAsync(TimeSpan.FromDays(31));
         app.Factory.Clock.Advance(TimeSpan.FromDays(14));
         return id;

@@ -14,6 +14,7 @@ using MembershipPortal.Infrastructure.Metrics;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Members.Admin;
 using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Shared;
@@ -91,8 +92,8 @@ public sealed class WordsFixture : IAsyncLifetime
 
         // Upgraded by the Owner, then set to cancel at the period end.
         var scheduled = await BuyAsync("cancel-scheduled", Catalog.BasicMonthly);
-        Assert.True((await AsOwnerAsync((_, b) => b.ChangePlanAsync(scheduled.Id, scheduled.SubscriptionId, Catalog.ProMonthly))).Succeeded);
-        Assert.True((await AsOwnerAsync((_, b) => b.CancelAsync(scheduled.Id, scheduled.SubscriptionId, "Too expensive", "Money is tight"))).Succeeded);
+        Assert.True((await Factory.RunAsAsync(OwnerActor, new ChangePlan(scheduled.Id, scheduled.SubscriptionId, Catalog.ProMonthly))).Succeeded);
+        Assert.True((await Factory.RunAsAsync(OwnerActor, new CancelSubscription(scheduled.Id, scheduled.SubscriptionId, "Too expensive", "Money is tight"))).Succeeded);
 
         // A box with a parcel shipped and one still to pack.
         var box = await BuyAsync("box", Catalog.BoxMonthly);

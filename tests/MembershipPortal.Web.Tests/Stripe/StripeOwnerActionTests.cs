@@ -3,6 +3,8 @@ using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,7 +41,7 @@ public sealed class StripeOwnerActionTests : IDisposable
             subId = (await db.Subscriptions.SingleAsync(s => s.MemberId == world.MemberId)).Id;
 
         await using var scope = factory.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<BillingService>().ChangePlanAsync(world.MemberId, subId, vipPrice.Id);
+        var result = await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new ChangePlan(world.MemberId, subId, vipPrice.Id));
 
         Assert.True(result.Succeeded, result.Message);
         var update = factory.StripeApi.Requests.Single(r => r.Method == "POST" && r.Path == $"/v1/subscriptions/{world.SubscriptionId}");

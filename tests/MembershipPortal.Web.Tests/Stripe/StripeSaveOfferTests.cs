@@ -1,7 +1,9 @@
 using System.Net;
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Shared;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -38,7 +40,8 @@ public sealed class StripeSaveOfferTests : IDisposable
 
         await using var scope = factory.Services.CreateAsyncScope();
         var billing = scope.ServiceProvider.GetRequiredService<BillingService>();
-        var result = await billing.AcceptSaveDiscountAsync(world.MemberId, subId);
+        var runner = scope.ServiceProvider.GetRequiredService<UseCaseRunner>();
+        var result = await runner.RunAsync(new AcceptSaveDiscount(world.MemberId, subId));
 
         Assert.True(result.Succeeded, result.Message);
         var coupon = factory.StripeApi.Requests.Single(r => r.Path == "/v1/coupons");
@@ -62,7 +65,8 @@ public sealed class StripeSaveOfferTests : IDisposable
 
         await using var scope = factory.Services.CreateAsyncScope();
         var billing = scope.ServiceProvider.GetRequiredService<BillingService>();
-        var result = await billing.AcceptSaveDiscountAsync(world.MemberId, subId);
+        var runner = scope.ServiceProvider.GetRequiredService<UseCaseRunner>();
+        var result = await runner.RunAsync(new AcceptSaveDiscount(world.MemberId, subId));
 
         Assert.False(result.Succeeded);
         Assert.Contains("nothing changed", result.Message);
@@ -82,7 +86,7 @@ public sealed class StripeSaveOfferTests : IDisposable
         factory.StripeApi.Reply(HttpMethod.Post, $"/v1/subscriptions/{world.SubscriptionId}", StripeFixtures.Resource("subscription"));
 
         await using var scope = factory.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<BillingService>().PauseAsync(world.MemberId, subId, 2);
+        var result = await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new PauseSubscription(world.MemberId, subId, 2));
 
         Assert.True(result.Succeeded, result.Message);
         var update = factory.StripeApi.Requests.Single(r => r.Path == $"/v1/subscriptions/{world.SubscriptionId}");

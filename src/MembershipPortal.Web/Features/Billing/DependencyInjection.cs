@@ -15,6 +15,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<MembershipPortal.Infrastructure.Payments.Stripe.Webhooks.IBillingNotices, StripeBillingNotices>();
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<BillingService>();
+        builder.Services.AddScoped<BillingSteps>();
         builder.Services.AddScoped<CheckoutSignUp>();
         builder.Services.AddSingleton<ClientSignUpLimiter>();
         builder.Services.AddHttpContextAccessor();

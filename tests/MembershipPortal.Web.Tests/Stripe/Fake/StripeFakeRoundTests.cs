@@ -1,6 +1,8 @@
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -91,7 +93,7 @@ public sealed class StripeFakeRoundTests : IDisposable
         // Cancel: the member cancels at the period end; Stripe ends the subscription then.
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            var result = await scope.ServiceProvider.GetRequiredService<BillingService>().CancelAsync(world.MemberId, sub.Id, BillingService.CancelReasons[0], null);
+            var result = await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new CancelSubscription(world.MemberId, sub.Id, CancelSubscription.Reasons[0], null));
             Assert.True(result.Succeeded, result.Message);
         }
         Assert.True((bool)fake.Get(subscriptionId)!["cancel_at_period_end"]!);

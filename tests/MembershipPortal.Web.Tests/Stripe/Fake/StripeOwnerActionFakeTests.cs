@@ -7,7 +7,9 @@ using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Web.Features.Billing.Reconciliation;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Members.Admin;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -48,6 +50,13 @@ public sealed class StripeOwnerActionFakeTests : IDisposable
     {
         await using var scope = factory.Services.CreateAsyncScope();
         return await action(scope.ServiceProvider.GetRequiredService<MemberAdminService>());
+    }
+
+    /// <summary>What the admin member page does: the member's own request, on their behalf.</summary>
+    private async Task<Outcome> RunAsync<TRequest>(TRequest request) where TRequest : IUseCaseRequest
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(request);
     }
 
     private async Task<Subscription> LocalAsync(Guid id)
@@ -107,7 +116,7 @@ public sealed class StripeOwnerActionFakeTests : IDisposable
     {
         var (world, subscriptionId, localId) = await PayingMemberAsync();
 
-        var result = await WithAdminAsync(s => s.CancelAtPeriodEndAsync(world.MemberId, localId));
+        var result = await RunAsync(CancelSubscription.ByStaff(world.MemberId, localId));
         await factory.DeliverAsync();
 
         Assert.True(result.Succeeded, result.Message);
@@ -122,7 +131,7 @@ public sealed class StripeOwnerActionFakeTests : IDisposable
     {
         var (world, subscriptionId, localId) = await PayingMemberAsync(allowPause: true);
 
-        var result = await WithAdminAsync(s => s.PauseAsync(world.MemberId, localId, 2));
+        var result = await RunAsync(new PauseSubscription(world.MemberId, localId, 2, OnBehalf: true));
         await factory.DeliverAsync();
 
         Assert.True(result.Succeeded, result.Message);
@@ -150,7 +159,7 @@ public sealed class StripeOwnerActionFakeTests : IDisposable
             Assert.True((await scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Billing.StripeCatalogSync>().SyncAsync([vip.Id])).Succeeded);
         factory.Clock.Advance(TimeSpan.FromDays(15));
 
-        var result = await WithAdminAsync(s => s.ChangePlanAsync(world.MemberId, localId, vipPrice.Id));
+        var result = await RunAsync(new ChangePlan(world.MemberId, localId, vipPrice.Id, OnBehalf: true));
         await factory.DeliverAsync();
 
         Assert.True(result.Succeeded, result.Message);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -12,6 +13,7 @@ namespace MembershipPortal.Web.Features.Billing.Pages;
 public partial class AccountBilling
 {
     [Inject] private BillingService Billing { get; set; } = default!;
+    [Inject] private UseCaseRunner UseCases { get; set; } = default!;
     [Inject] private Boxes.AddressBook Book { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private Notifications.PortalLinks Links { get; set; } = default!;
@@ -105,7 +107,7 @@ public partial class AccountBilling
         if (target is null || preview is null)
             return;
         planDialog = false;
-        await Run(() => Billing.ChangePlanAsync(MemberId, target.Id, selectedPrice));
+        await Run(() => UseCases.RunAsync(new ChangePlan(MemberId, target.Id, selectedPrice)));
     }
 
     private async Task OpenAddOnDialog(SubscriptionView sub)
@@ -123,7 +125,7 @@ public partial class AccountBilling
         if (target is null)
             return;
         addOnDialog = false;
-        await Run(() => Billing.AddAddOnAsync(MemberId, target.Id, priceId, addOnAddress == Guid.Empty ? null : addOnAddress));
+        await Run(() => UseCases.RunAsync(new AddAddOn(MemberId, target.Id, priceId, addOnAddress == Guid.Empty ? null : addOnAddress)));
     }
 
     private void OpenCancel(SubscriptionView sub)
@@ -139,7 +141,7 @@ public partial class AccountBilling
         if (cancelTarget is null || cancelReason is null)
             return;
         cancelDialog = false;
-        await Run(() => Billing.CancelAsync(MemberId, cancelTarget.Id, cancelReason, cancelFeedback));
+        await Run(() => UseCases.RunAsync(new CancelSubscription(MemberId, cancelTarget.Id, cancelReason, cancelFeedback)));
     }
 
     private async Task AcceptDiscountAsync()
@@ -147,7 +149,7 @@ public partial class AccountBilling
         if (cancelTarget is null)
             return;
         cancelDialog = false;
-        await Run(() => Billing.AcceptSaveDiscountAsync(MemberId, cancelTarget.Id));
+        await Run(() => UseCases.RunAsync(new AcceptSaveDiscount(MemberId, cancelTarget.Id)));
     }
 
     private void OpenPause(SubscriptionView sub)
@@ -162,7 +164,7 @@ public partial class AccountBilling
         if (target is null)
             return;
         pauseDialog = false;
-        await Run(() => Billing.PauseAsync(MemberId, target.Id, pauseMonths));
+        await Run(() => UseCases.RunAsync(new PauseSubscription(MemberId, target.Id, pauseMonths)));
     }
 
     private async Task OpenCardDialog()
@@ -187,7 +189,7 @@ public partial class AccountBilling
         busy = true;
         try
         {
-            var result = await Billing.UpdateCardAsync(MemberId, email, new CardDetails(cardNumber ?? "", month, year, cardCvc ?? ""));
+            var result = await UseCases.RunAsync(new UpdateCard(MemberId, email, new CardDetails(cardNumber ?? "", month, year, cardCvc ?? "")));
             if (!result.Succeeded)
             {
                 cardError = result.Message;

@@ -39,7 +39,6 @@ public sealed class MemberAdminService(
     Billing.RenewalRun renewals,
     MemberErasure erasure,
     Notifications.PortalLinks links,
-    Billing.BillingService billing,
     Notifications.NoticeQueue notices,
     TimeProvider clock,
     UseCaseRunner runner)
@@ -426,39 +425,6 @@ public sealed class MemberAdminService(
             sub.CancelNow(uc.Now, "Cancelled by staff");
             (uc.AuditSummary, uc.AuditAfter) = ($"Cancelled subscription {sub.Id} at once", Words.Of(sub.Status));
             return "Subscription cancelled; access has ended.";
-        }, ct);
-
-    /// <summary>
-    /// Moves a subscription to another price. The member's own rules apply (upgrades at once with the proration charged,
-    /// downgrades per the billing settings); with Stripe the Stripe item moves and Stripe invoices the proration.
-    /// </summary>
-    public Task<Outcome> ChangePlanAsync(string memberId, Guid subscriptionId, Guid priceId, CancellationToken ct = default) =>
-        OnBehalfAsync("member.subscription.change-plan", memberId, $"Changed the plan of subscription {subscriptionId} to price {priceId}",
-            () => billing.ChangePlanAsync(memberId, subscriptionId, priceId, ct), ct);
-
-    /// <summary>Pauses for 1-3 months after the paid period; with Stripe, collection pauses (<c>pause_collection</c>) until then.</summary>
-    public Task<Outcome> PauseAsync(string memberId, Guid subscriptionId, int months, CancellationToken ct = default) =>
-        OnBehalfAsync("member.subscription.pause", memberId, $"Paused subscription {subscriptionId} for {months} month(s)",
-            () => billing.PauseAsync(memberId, subscriptionId, months, ct), ct);
-
-    public Task<Outcome> UnpauseAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
-        OnBehalfAsync("member.subscription.unpause", memberId, $"Resumed subscription {subscriptionId}",
-            () => billing.UnpauseAsync(memberId, subscriptionId, ct), ct);
-
-    /// <summary>Cancels at the end of the paid period (access until then); with Stripe, <c>cancel_at_period_end</c>.</summary>
-    public Task<Outcome> CancelAtPeriodEndAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
-        OnBehalfAsync("member.subscription.cancel-at-period-end", memberId, $"Cancelled subscription {subscriptionId} at the period end",
-            () => billing.CancelAsync(memberId, subscriptionId, "Other", "Cancelled by staff", ct), ct);
-
-    /// <summary>A member's billing action done by Owner or Staff: checked when it runs, then audited once it succeeded.</summary>
-    private Task<Outcome> OnBehalfAsync(string action, string memberId, string summary, Func<Task<Outcome>> run, CancellationToken ct) =>
-        runner.RunAsync(UseCase.Admin(action, memberId), async uc =>
-        {
-            var result = await run();
-            if (!result.Succeeded)
-                throw new UseCaseRefused(result.Message);
-            uc.AuditSummary = summary;
-            return result.Message;
         }, ct);
 
     /// <summary>Refunds all or part of a payment through the gateway and records it on the invoice.</summary>

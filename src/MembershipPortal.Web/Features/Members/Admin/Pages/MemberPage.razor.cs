@@ -1,5 +1,6 @@
 using MembershipPortal.Domain.Common;
 using MembershipPortal.Web.Features.Billing;
+using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Shared;
 using MembershipPortal.Web.Features.Shared.UseCases;
@@ -156,7 +157,7 @@ public partial class MemberPage
         busy = true;
         try
         {
-            var result = await Members.ChangePlanAsync(Id, planSubscription, price);
+            var result = await UseCases.RunAsync(new ChangePlan(Id, planSubscription, price, OnBehalf: true));
             if (!result.Succeeded)
             { dialogError = result.Message; return; }
             planOpen = false;
