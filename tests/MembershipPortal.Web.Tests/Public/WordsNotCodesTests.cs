@@ -13,9 +13,9 @@ using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Metrics;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
-using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Members.Admin;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,8 +78,8 @@ public sealed class WordsFixture : IAsyncLifetime
         Guid paymentId;
         await using (var db = await Db())
             paymentId = await db.Payments.Where(p => p.MemberId == active.Id).Select(p => p.Id).SingleAsync();
-        Assert.True((await AsOwnerAsync((m, _) => m.RefundAsync(active.Id, paymentId, 450))).Succeeded);
-        Assert.True((await AsOwnerAsync((m, _) => m.CompAsync(active.Id, Catalog.VipProduct, now.AddDays(30)))).Succeeded);
+        Assert.True((await Factory.RunAsAsync(OwnerActor, new RefundPayment(active.Id, paymentId, 450))).Succeeded);
+        Assert.True((await Factory.RunAsAsync(OwnerActor, new CompMember(active.Id, Catalog.VipProduct, now.AddDays(30)))).Succeeded);
         Assert.True((await Factory.RunAsAsync(OwnerActor, new AddMemberNote(active.Id, "Asked about the kit"))).Succeeded);
         await using (var db = await Db())
         {

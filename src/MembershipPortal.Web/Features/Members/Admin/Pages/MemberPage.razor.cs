@@ -96,7 +96,7 @@ public partial class MemberPage
         busy = true;
         try
         {
-            var result = await Members.CompAsync(Id, product, Clock.GetUtcNow().AddDays(Math.Clamp(compDays, 1, 3650)));
+            var result = await UseCases.RunAsync(new CompMember(Id, product, Clock.GetUtcNow().AddDays(Math.Clamp(compDays, 1, 3650))));
             if (!result.Succeeded)
             { dialogError = result.Message; return; }
             compOpen = false;
@@ -123,7 +123,7 @@ public partial class MemberPage
         try
         {
             var minor = Money.FromDecimal(refundAmount, payment.Amount.Currency).Minor;
-            var result = await Members.RefundAsync(Id, payment.Id, minor);
+            var result = await UseCases.RunAsync(new RefundPayment(Id, payment.Id, minor));
             if (!result.Succeeded)
             { dialogError = result.Message; return; }
             refundOpen = false;
