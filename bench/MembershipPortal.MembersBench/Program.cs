@@ -50,7 +50,7 @@ if (!File.Exists(path))
     Console.WriteLine($"  seeded in {clock.Elapsed.TotalSeconds:N1} s ({new FileInfo(path).Length / 1024 / 1024:N0} MB)");
 }
 
-var service = new MemberAdminService(factory, null!, null!, null!, null!, null!, null!, null!, null!, null!, null!, new Fixed(now), null!);
+var service = new MemberAdminService(factory, null!, null!, null!, null!, new Fixed(now));
 Guid proId;
 await using (var db = factory.CreateDbContext()) proId = await db.Products.Where(p => p.Kind == ProductKind.Membership).OrderBy(p => p.Rank).Select(p => p.Id).LastAsync();
 

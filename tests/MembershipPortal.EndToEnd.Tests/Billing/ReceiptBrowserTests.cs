@@ -7,7 +7,8 @@ using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Admin;
 using MembershipPortal.Web.Features.Billing;
-using MembershipPortal.Web.Features.Members.Admin;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -52,7 +53,7 @@ public sealed class ReceiptBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         try
         {
             await using var scope = services.CreateAsyncScope();
-            var refund = await scope.ServiceProvider.GetRequiredService<MemberAdminService>().RefundAsync(member.Id, payment.Id, 1200);
+            var refund = await scope.ServiceProvider.GetRequiredService<UseCaseRunner>().RunAsync(new RefundPayment(member.Id, payment.Id, 1200));
             Assert.True(refund.Succeeded, refund.Message);
         }
         finally

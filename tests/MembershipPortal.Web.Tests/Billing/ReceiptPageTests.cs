@@ -1,6 +1,7 @@
 using System.Net;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Tests.Support;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Tests.Members;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,7 +28,7 @@ public sealed class ReceiptPageTests(MemberAdminFixture fixture) : IClassFixture
         await using (var db = await fixture.Db())
             (paymentId, invoiceId) = await db.Payments.Where(p => p.MemberId == buyer.Id).Select(p => ValueTuple.Create(p.Id, p.InvoiceId)).SingleAsync();
         fixture.Factory.Clock.Advance(TimeSpan.FromDays(2));
-        var refund = await fixture.AsOwnerAsync((m, _) => m.RefundAsync(buyer.Id, paymentId, 450));
+        var refund = await fixture.Factory.RunAsAsync(fixture.OwnerActor, new RefundPayment(buyer.Id, paymentId, 450));
         Assert.True(refund.Succeeded, refund.Message);
 
         using var member = await SignedInAsync(buyer.Email);

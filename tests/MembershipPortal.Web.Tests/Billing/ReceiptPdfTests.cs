@@ -1,6 +1,7 @@
 using System.Net;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Admin;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Tests.Members;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +44,7 @@ public sealed class ReceiptPdfTests(MemberAdminFixture fixture) : IClassFixture<
         Guid paymentId, invoiceId;
         await using (var db = await fixture.Db())
             (paymentId, invoiceId) = await db.Payments.Where(p => p.MemberId == buyer.Id).Select(p => ValueTuple.Create(p.Id, p.InvoiceId)).SingleAsync();
-        Assert.True((await fixture.AsOwnerAsync((m, _) => m.RefundAsync(buyer.Id, paymentId, 450))).Succeeded);
+        Assert.True((await fixture.Factory.RunAsAsync(fixture.OwnerActor, new RefundPayment(buyer.Id, paymentId, 450))).Succeeded);
         return (buyer.Id, buyer.Email, invoiceId);
     }
 

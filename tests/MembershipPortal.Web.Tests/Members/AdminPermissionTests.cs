@@ -47,10 +47,10 @@ public sealed class AdminPermissionTests(MemberAdminFixture fixture) : IClassFix
         var staff = await NewStaffAsync("locked.staff");
         var buyer = await fixture.BuyerAsync(fixture.Catalog.BasicMonthly);
         Assert.True((await fixture.Factory.RunAsAsync(staff, new AddMemberNote(buyer.Id, "Before the lock"))).Succeeded);
-        Assert.True((await fixture.AsOwnerAsync((m, _) => m.SetLockedAsync(staff.Id!, true))).Succeeded);
+        Assert.True((await fixture.Factory.RunAsAsync(fixture.OwnerActor, new SetMemberLocked(staff.Id!, true))).Succeeded);
 
         var note = await fixture.Factory.RunAsAsync(staff, new AddMemberNote(buyer.Id, "After the lock"));
-        var comp = await fixture.AsAsync(staff, (m, _) => m.CompAsync(buyer.Id, fixture.Catalog.ProProduct, null));
+        var comp = await fixture.Factory.RunAsAsync(staff, new CompMember(buyer.Id, fixture.Catalog.ProProduct, null));
         var pause = await fixture.Factory.RunAsAsync(staff, new PauseSubscription(buyer.Id, buyer.SubscriptionId, 1));
         Assert.All([note, comp], r => Assert.False(r.Succeeded));
         Assert.False(pause.Succeeded);
@@ -91,10 +91,10 @@ public sealed class AdminPermissionTests(MemberAdminFixture fixture) : IClassFix
             {
                 var results = new[]
                 {
-                    await fixture.AsStaffAsync((m, _) => m.SetLockedAsync(target, true)),
-                    await fixture.AsStaffAsync((m, _) => m.CompAsync(target, fixture.Catalog.ProProduct, null)),
+                    await fixture.Factory.RunAsAsync(fixture.StaffActor, new SetMemberLocked(target, true)),
+                    await fixture.Factory.RunAsAsync(fixture.StaffActor, new CompMember(target, fixture.Catalog.ProProduct, null)),
                     await fixture.Factory.RunAsAsync(fixture.StaffActor, new AddMemberNote(target, "Staff on the team")),
-                    await fixture.AsStaffAsync((m, _) => m.DeleteAsync(target)),
+                    await fixture.Factory.RunAsAsync(fixture.StaffActor, new EraseMember(target)),
                 };
                 Assert.All(results, r => Assert.False(r.Succeeded));
                 Assert.Null(await fixture.AsStaffAsync((m, _) => m.ExportAsync(target)));
@@ -113,8 +113,8 @@ public sealed class AdminPermissionTests(MemberAdminFixture fixture) : IClassFix
         Guid paymentId;
         await using (var db = await fixture.Db())
             paymentId = (await db.Payments.SingleAsync(p => p.MemberId == buyer.Id)).Id;
-        Assert.False((await fixture.AsStaffAsync((m, _) => m.RefundAsync(buyer.Id, paymentId, 100))).Succeeded);
-        Assert.False((await fixture.AsStaffAsync((m, _) => m.DeleteAsync(buyer.Id))).Succeeded);
+        Assert.False((await fixture.Factory.RunAsAsync(fixture.StaffActor, new RefundPayment(buyer.Id, paymentId, 100))).Succeeded);
+        Assert.False((await fixture.Factory.RunAsAsync(fixture.StaffActor, new EraseMember(buyer.Id))).Succeeded);
         await using (var db = await fixture.Db())
         {
             Assert.False(await db.Payments.AnyAsync(p => p.MemberId == buyer.Id && p.Outcome == PaymentOutcome.Refunded));

@@ -4,6 +4,7 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Web.Features.Billing.UseCases;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,14 +71,14 @@ public sealed class MemberActionTests(MemberAdminFixture fixture) : IClassFixtur
             id = user.Id;
         }
         var before = Directory.Exists(fixture.Factory.MailDirectory) ? Directory.GetFiles(fixture.Factory.MailDirectory).Length : 0;
-        var result = await fixture.AsStaffAsync((m, _) => m.ResendConfirmationAsync(id));
+        var result = await fixture.Factory.RunAsAsync(fixture.StaffActor, new ResendEmailConfirmation(id));
         Assert.True(result.Succeeded, result.Message);
         var mail = Directory.GetFiles(fixture.Factory.MailDirectory).Select(File.ReadAllText).Where(m => m.Contains(email, StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.Contains(mail, m => m.Contains("ConfirmEmail", StringComparison.Ordinal));
         Assert.True(Directory.GetFiles(fixture.Factory.MailDirectory).Length > before);
         Assert.Equal("member.email.confirmation", Assert.Single(await fixture.AuditFor(id)).Action);
 
-        var confirmed = await fixture.AsStaffAsync((m, _) => m.ResendConfirmationAsync(fixture.MemberId));
+        var confirmed = await fixture.Factory.RunAsAsync(fixture.StaffActor, new ResendEmailConfirmation(fixture.MemberId));
         Assert.False(confirmed.Succeeded);
     }
 
@@ -85,11 +86,11 @@ public sealed class MemberActionTests(MemberAdminFixture fixture) : IClassFixtur
     public async Task EndComp_EndsAccessNow_Audited()
     {
         var target = (await fixture.BuyerAsync(fixture.Catalog.BasicMonthly)).Id;
-        Assert.True((await fixture.AsStaffAsync((m, _) => m.CompAsync(target, fixture.Catalog.ProProduct, null))).Succeeded);
+        Assert.True((await fixture.Factory.RunAsAsync(fixture.StaffActor, new CompMember(target, fixture.Catalog.ProProduct, null))).Succeeded);
         Guid compId;
         await using (var db = await fixture.Db())
             compId = (await db.Comps.SingleAsync(c => c.MemberId == target)).Id;
-        Assert.True((await fixture.AsStaffAsync((m, _) => m.EndCompAsync(target, compId))).Succeeded);
+        Assert.True((await fixture.Factory.RunAsAsync(fixture.StaffActor, new EndMemberComp(target, compId))).Succeeded);
         await using (var db = await fixture.Db())
             Assert.Equal(fixture.Factory.Clock.GetUtcNow(), (await db.Comps.SingleAsync(c => c.Id == compId)).Until);
         Assert.Equal(["member.comp", "member.comp.end"], (await fixture.AuditFor(target)).Select(e => e.Action));

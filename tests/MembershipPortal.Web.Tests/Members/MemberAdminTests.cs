@@ -221,7 +221,7 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
     {
         var until = fixture.Factory.Clock.GetUtcNow().AddDays(30);
         var target = (await fixture.BuyerAsync(fixture.Catalog.BasicMonthly)).Id;
-        var result = await fixture.AsStaffAsync((m, _) => m.CompAsync(target, fixture.Catalog.ProProduct, until));
+        var result = await fixture.Factory.RunAsAsync(fixture.StaffActor, new CompMember(target, fixture.Catalog.ProProduct, until));
         Assert.True(result.Succeeded, result.Message);
 
         await using var db = await fixture.Db();
@@ -230,7 +230,7 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
         var entry = Assert.Single(await fixture.AuditFor(target));
         Assert.Equal(("member.comp", "members.staff@example.test", "Staff"), (entry.Action, entry.ActorName, entry.ActorRole));
 
-        var refused = await fixture.AsStaffAsync((m, _) => m.CompAsync(target, fixture.Catalog.ProProduct, fixture.Factory.Clock.GetUtcNow().AddDays(-1)));
+        var refused = await fixture.Factory.RunAsAsync(fixture.StaffActor, new CompMember(target, fixture.Catalog.ProProduct, fixture.Factory.Clock.GetUtcNow().AddDays(-1)));
         Assert.False(refused.Succeeded);
         Assert.Single(await fixture.AuditFor(target));
     }
@@ -239,7 +239,7 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
     public async Task CancelNow_EndsAccess_OneAuditEntry()
     {
         var buyer = await fixture.BuyerAsync(fixture.Catalog.ProMonthly);
-        var result = await fixture.AsStaffAsync((m, _) => m.CancelNowAsync(buyer.Id, buyer.SubscriptionId));
+        var result = await fixture.Factory.RunAsAsync(fixture.StaffActor, new CancelSubscriptionNow(buyer.Id, buyer.SubscriptionId));
         Assert.True(result.Succeeded, result.Message);
         await using var db = await fixture.Db();
         Assert.Equal(SubscriptionStatus.Canceled, (await db.Subscriptions.SingleAsync(s => s.Id == buyer.SubscriptionId)).Status);
@@ -269,11 +269,11 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
         await using (var db = await fixture.Db())
         {
             var payment = await db.Payments.SingleAsync(p => p.MemberId == buyer.Id);
-            var over = await fixture.AsOwnerAsync((m, _) => m.RefundAsync(buyer.Id, payment.Id, payment.AmountMinor + 1));
+            var over = await fixture.Factory.RunAsAsync(fixture.OwnerActor, new RefundPayment(buyer.Id, payment.Id, payment.AmountMinor + 1));
             Assert.False(over.Succeeded);
-            Assert.True((await fixture.AsOwnerAsync((m, _) => m.RefundAsync(buyer.Id, payment.Id, 500))).Succeeded);
-            Assert.True((await fixture.AsOwnerAsync((m, _) => m.RefundAsync(buyer.Id, payment.Id, payment.AmountMinor - 500))).Succeeded);
-            Assert.False((await fixture.AsOwnerAsync((m, _) => m.RefundAsync(buyer.Id, payment.Id, 1))).Succeeded);
+            Assert.True((await fixture.Factory.RunAsAsync(fixture.OwnerActor, new RefundPayment(buyer.Id, payment.Id, 500))).Succeeded);
+            Assert.True((await fixture.Factory.RunAsAsync(fixture.OwnerActor, new RefundPayment(buyer.Id, payment.Id, payment.AmountMinor - 500))).Succeeded);
+            Assert.False((await fixture.Factory.RunAsAsync(fixture.OwnerActor, new RefundPayment(buyer.Id, payment.Id, 1))).Succeeded);
         }
         await using var check = await fixture.Db();
         var invoice = await check.Invoices.SingleAsync(i => i.MemberId == buyer.Id);
@@ -287,11 +287,11 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
     {
         var email = $"lockme{Guid.NewGuid():N}@example.test";
         var user = await fixture.Factory.CreateUserAsync(email, "a long member passphrase");
-        Assert.True((await fixture.AsStaffAsync((m, _) => m.SetLockedAsync(user.Id, true))).Succeeded);
+        Assert.True((await fixture.Factory.RunAsAsync(fixture.StaffActor, new SetMemberLocked(user.Id, true))).Succeeded);
         var client = fixture.Factory.CreateBrowserlessClient();
         var login = await PortalFactory.LoginAsync(client, email, "a long member passphrase");
         Assert.Contains("Lockout", login.Headers.Location?.OriginalString ?? await login.Content.ReadAsStringAsync());
-        Assert.True((await fixture.AsStaffAsync((m, _) => m.SetLockedAsync(user.Id, false))).Succeeded);
+        Assert.True((await fixture.Factory.RunAsAsync(fixture.StaffActor, new SetMemberLocked(user.Id, false))).Succeeded);
         Assert.Equal(HttpStatusCode.Redirect, (await PortalFactory.LoginAsync(fixture.Factory.CreateBrowserlessClient(), email, "a long member passphrase")).StatusCode);
         Assert.Equal(["member.lock", "member.unlock"], (await fixture.AuditFor(user.Id)).Select(e => e.Action));
     }
@@ -309,7 +309,7 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
             emailId = (await db.Outbox.FirstAsync(o => o.MemberId == buyer.Id)).Id;
             before = await db.Outbox.CountAsync(o => o.MemberId == buyer.Id);
         }
-        Assert.True((await fixture.AsStaffAsync((m, _) => m.ResendEmailAsync(buyer.Id, emailId))).Succeeded);
+        Assert.True((await fixture.Factory.RunAsAsync(fixture.StaffActor, new ResendMemberEmail(buyer.Id, emailId))).Succeeded);
         await using (var db = await fixture.Db())
             Assert.Equal(before + 1, await db.Outbox.CountAsync(o => o.MemberId == buyer.Id));
         Assert.Equal(["member.note", "member.email.resend"], (await fixture.AuditFor(buyer.Id)).Select(e => e.Action));
@@ -326,7 +326,7 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
         Assert.True(totalBefore > 0);
         Assert.Contains("AspNetUsers.Email", await FindTextAsync(buyer.Email, "Zebediah", "1 Main Street")); // the scan sees data
 
-        var result = await fixture.AsOwnerAsync((m, _) => m.DeleteAsync(buyer.Id));
+        var result = await fixture.Factory.RunAsAsync(fixture.OwnerActor, new EraseMember(buyer.Id));
         Assert.True(result.Succeeded, result.Message);
 
         await using (var db = await fixture.Db())
@@ -338,7 +338,7 @@ public sealed class MemberAdminTests(MemberAdminFixture fixture) : IClassFixture
         var leaks = await FindTextAsync(buyer.Email, "Zebediah", "1 Main Street");
         Assert.Empty(leaks);
         Assert.Equal("member.delete", (await fixture.AuditFor(buyer.Id)).Last().Action);
-        Assert.False((await fixture.AsStaffAsync((m, _) => m.DeleteAsync(fixture.StaffActor.Id!))).Succeeded);
+        Assert.False((await fixture.Factory.RunAsAsync(fixture.StaffActor, new EraseMember(fixture.StaffActor.Id!))).Succeeded);
     }
 
     private async Task<List<string>> FindTextAsync(params string[] needles)

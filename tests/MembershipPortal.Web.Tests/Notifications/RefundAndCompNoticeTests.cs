@@ -4,8 +4,9 @@ using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Tests.Support;
-using MembershipPortal.Web.Features.Members.Admin;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,20 +17,11 @@ public sealed class RefundAndCompNoticeTests(MailDevServer maildev) : IClassFixt
 {
     private const string PublicUrl = "https://club.example.test";
 
-    private static async Task<T> AsOwnerAsync<T>(NotificationsApp app, Func<MemberAdminService, Task<T>> action)
+    private static async Task<Outcome> AsOwnerAsync<TRequest>(NotificationsApp app, TRequest request) where TRequest : IUseCaseRequest
     {
         var email = $"owner{Guid.NewGuid():N}@example.test";
         var owner = await app.Factory.CreateUserAsync(email, "a long owner passphrase", PortalRoles.Owner);
-        AuditAmbient.Current = new AuditActor(owner.Id, email, PortalRoles.Owner);
-        try
-        {
-            await using var scope = app.Factory.Services.CreateAsyncScope();
-            return await action(scope.ServiceProvider.GetRequiredService<MemberAdminService>());
-        }
-        finally
-        {
-            AuditAmbient.Current = null;
-        }
+        return await app.Factory.RunAsAsync(new AuditActor(owner.Id, email, PortalRoles.Owner), request);
     }
 
     private static async Task<MimeKit.MimeMessage> OneMailAsync(MailDevServer maildev, string to, string subject)
@@ -57,8 +49,8 @@ public sealed class RefundAndCompNoticeTests(MailDevServer maildev) : IClassFixt
         await using (var db = app.Db())
             (paymentId, invoiceId) = await db.Payments.Where(p => p.MemberId == member && p.Outcome == PaymentOutcome.Succeeded).Select(p => ValueTuple.Create(p.Id, p.InvoiceId)).SingleAsync();
 
-        var first = await AsOwnerAsync(app, s => s.RefundAsync(member, paymentId, 500));
-        var second = await AsOwnerAsync(app, s => s.RefundAsync(member, paymentId, 1400));
+        var first = await AsOwnerAsync(app, new RefundPayment(member, paymentId, 500));
+        var second = await AsOwnerAsync(app, new RefundPayment(member, paymentId, 1400));
         Assert.True(first.Succeeded, first.Message);
         Assert.True(second.Succeeded, second.Message);
         await app.Get<OutboxDispatcher>().DispatchDueAsync();
@@ -83,7 +75,7 @@ public sealed class RefundAndCompNoticeTests(MailDevServer maildev) : IClassFixt
         var (member, email, _) = await app.BuyAsync(app.Catalog.BasicMonthly, NotificationsApp.Good);
         var until = app.Now.AddDays(30);
 
-        var result = await AsOwnerAsync(app, s => s.CompAsync(member, app.Catalog.VipProduct, until));
+        var result = await AsOwnerAsync(app, new CompMember(member, app.Catalog.VipProduct, until));
         Assert.True(result.Succeeded, result.Message);
         await app.Get<OutboxDispatcher>().DispatchDueAsync();
 
@@ -99,7 +91,7 @@ public sealed class RefundAndCompNoticeTests(MailDevServer maildev) : IClassFixt
     {
         await using var app = await new NotificationsApp(maildev.SmtpPort, ("Portal:PublicUrl", PublicUrl)).StartAsync();
         var (member, email, _) = await app.BuyAsync(app.Catalog.BasicMonthly, NotificationsApp.Good);
-        Assert.True((await AsOwnerAsync(app, s => s.CompAsync(member, app.Catalog.ProProduct, null))).Succeeded);
+        Assert.True((await AsOwnerAsync(app, new CompMember(member, app.Catalog.ProProduct, null))).Succeeded);
         var row = Assert.Single(await app.OutboxForAsync(email), o => o.Kind == NoticeCatalog.Get(NoticeKind.CompGranted).Key);
         Assert.Contains("free access to Pro with no end date", row.TextBody);
         Assert.Contains("everything that comes with Pro", row.TextBody);

@@ -79,8 +79,8 @@ public sealed class WordsFixture : IAsyncLifetime
         Guid paymentId;
         await using (var db = await Db())
             paymentId = await db.Payments.Where(p => p.MemberId == active.Id).Select(p => p.Id).SingleAsync();
-        Assert.True((await AsOwnerAsync((m, _) => m.RefundAsync(active.Id, paymentId, 450))).Succeeded);
-        Assert.True((await AsOwnerAsync((m, _) => m.CompAsync(active.Id, Catalog.VipProduct, now.AddDays(30)))).Succeeded);
+        Assert.True((await Factory.RunAsAsync(OwnerActor, new RefundPayment(active.Id, paymentId, 450))).Succeeded);
+        Assert.True((await Factory.RunAsAsync(OwnerActor, new CompMember(active.Id, Catalog.VipProduct, now.AddDays(30)))).Succeeded);
         Assert.True((await Factory.RunAsAsync(OwnerActor, new AddMemberNote(active.Id, "Asked about the kit"))).Succeeded);
         await using (var db = await Db())
         {

@@ -18,15 +18,37 @@ namespace MembershipPortal.Web.Features.Members;
 /// </summary>
 public sealed class MemberErasure(IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, AuditLog audit, TimeProvider clock)
 {
+    /// <summary>A member deleting their own account (or anyone acting as <paramref name="who"/>): erased and audited in one save.</summary>
     public async Task<Outcome> EraseAsync(string memberId, AuditActor who, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == memberId, ct);
-        if (user is null)
-            return Outcome.Fail("This member no longer exists.");
+        try
+        {
+            await StageAsync(db, memberId, clock.GetUtcNow(), ct);
+        }
+        catch (UseCaseRefused refused)
+        {
+            return Outcome.Fail(refused.Message);
+        }
+        if (who.Id == memberId)
+            audit.Add(db, who, AdminAccess.SelfDelete, "Deleted their own account; invoices kept anonymised", "member", memberId);
+        else
+            audit.Add(db, who, "member.delete", "Erased the member's personal data; invoices kept anonymised", "member", memberId);
+        await db.SaveChangesAsync(ct);
+        return Outcome.Ok("Account erased.");
+    }
+
+    /// <summary>
+    /// Stages the erasure on <paramref name="db"/> (the caller saves it, with its audit entry); a member who no longer
+    /// exists or the last Owner is refused with <see cref="UseCaseRefused"/>. Live subscriptions are cancelled at the
+    /// gateway before the save.
+    /// </summary>
+    public async Task StageAsync(AppDbContext db, string memberId, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == memberId, ct)
+            ?? throw new UseCaseRefused("This member no longer exists.");
         if (await IsLastOwnerAsync(db, memberId, ct))
-            return Outcome.Fail("You are the only Owner: make someone else Owner at /admin/settings/team before deleting this account.");
-        var now = clock.GetUtcNow();
+            throw new UseCaseRefused("You are the only Owner: make someone else Owner at /admin/settings/team before deleting this account.");
         var email = user.Email;
 
         foreach (var sub in await db.Subscriptions.Include(s => s.Items).Where(s => s.MemberId == memberId && s.Status != SubscriptionStatus.Canceled).ToListAsync(ct))
@@ -77,12 +99,6 @@ public sealed class MemberErasure(IDbContextFactory<AppDbContext> dbFactory, IPa
         user.LockoutEnd = DateTimeOffset.MaxValue;
         user.SecurityStamp = Guid.NewGuid().ToString("N");
         user.ConcurrencyStamp = Guid.NewGuid().ToString("N");
-        if (who.Id == memberId)
-            audit.Add(db, who, AdminAccess.SelfDelete, "Deleted their own account; invoices kept anonymised", "member", memberId);
-        else
-            audit.Add(db, who, "member.delete", "Erased the member's personal data; invoices kept anonymised", "member", memberId);
-        await db.SaveChangesAsync(ct);
-        return Outcome.Ok("Account erased.");
     }
 
     /// <summary>True when <paramref name="userId"/> is an Owner and no other unlocked Owner exists.</summary>

@@ -9,6 +9,7 @@ using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Web.Features.Billing.Reconciliation;
 using MembershipPortal.Web.Features.Billing.UseCases;
 using MembershipPortal.Web.Features.Members.Admin;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,9 +80,9 @@ public sealed class StripeOwnerActionFakeTests : IDisposable
         await using (var db = await factory.DbAsync())
             payment = await db.Payments.SingleAsync(p => p.MemberId == world.MemberId);
 
-        var partial = await WithAdminAsync(s => s.RefundAsync(world.MemberId, payment.Id, 500));
-        var rest = await WithAdminAsync(s => s.RefundAsync(world.MemberId, payment.Id, 1500));
-        var more = await WithAdminAsync(s => s.RefundAsync(world.MemberId, payment.Id, 1));
+        var partial = await RunAsync(new RefundPayment(world.MemberId, payment.Id, 500));
+        var rest = await RunAsync(new RefundPayment(world.MemberId, payment.Id, 1500));
+        var more = await RunAsync(new RefundPayment(world.MemberId, payment.Id, 1));
 
         Assert.True(partial.Succeeded, partial.Message);
         Assert.True(rest.Succeeded, rest.Message);
@@ -102,7 +103,7 @@ public sealed class StripeOwnerActionFakeTests : IDisposable
     {
         var (world, subscriptionId, localId) = await PayingMemberAsync();
 
-        var result = await WithAdminAsync(s => s.CancelNowAsync(world.MemberId, localId));
+        var result = await RunAsync(new CancelSubscriptionNow(world.MemberId, localId));
         await factory.DeliverAsync();
 
         Assert.True(result.Succeeded, result.Message);
@@ -186,7 +187,7 @@ public sealed class StripeOwnerActionFakeTests : IDisposable
         var (world, subscriptionId, localId) = await PayingMemberAsync();
         var until = factory.Clock.GetUtcNow().AddDays(60);
 
-        var comp = await WithAdminAsync(s => s.CompAsync(world.MemberId, world.ProductId, until));
+        var comp = await RunAsync(new CompMember(world.MemberId, world.ProductId, until));
         await factory.DeliverAsync();
 
         Assert.True(comp.Succeeded, comp.Message);
@@ -198,7 +199,7 @@ public sealed class StripeOwnerActionFakeTests : IDisposable
         await using (var db = await factory.DbAsync())
             compId = (await db.Comps.SingleAsync(c => c.MemberId == world.MemberId)).Id;
         factory.Clock.Advance(TimeSpan.FromDays(1));
-        var end = await WithAdminAsync(s => s.EndCompAsync(world.MemberId, compId));
+        var end = await RunAsync(new EndMemberComp(world.MemberId, compId));
         await factory.DeliverAsync();
 
         Assert.True(end.Succeeded, end.Message);
@@ -212,7 +213,7 @@ public sealed class StripeOwnerActionFakeTests : IDisposable
     {
         var (world, subscriptionId, localId) = await PayingMemberAsync();
 
-        var comp = await WithAdminAsync(s => s.CompAsync(world.MemberId, world.ProductId, null));
+        var comp = await RunAsync(new CompMember(world.MemberId, world.ProductId, null));
 
         Assert.False(comp.Succeeded);
         Assert.Contains("end date", comp.Message);

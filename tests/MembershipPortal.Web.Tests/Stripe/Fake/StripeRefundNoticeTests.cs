@@ -1,7 +1,8 @@
 using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Identity;
-using MembershipPortal.Web.Features.Members.Admin;
+using MembershipPortal.Web.Features.Members.Admin.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,9 +44,9 @@ public sealed class StripeRefundNoticeTests : IDisposable
         AuditAmbient.Current = new AuditActor(owner.Id, owner.Email!, PortalRoles.Owner);
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            var admin = scope.ServiceProvider.GetRequiredService<MemberAdminService>();
-            Assert.True((await admin.RefundAsync(world.MemberId, payment.Id, 500)).Succeeded);
-            Assert.True((await admin.RefundAsync(world.MemberId, payment.Id, 700)).Succeeded);
+            var runner = scope.ServiceProvider.GetRequiredService<UseCaseRunner>();
+            Assert.True((await runner.RunAsync(new RefundPayment(world.MemberId, payment.Id, 500))).Succeeded);
+            Assert.True((await runner.RunAsync(new RefundPayment(world.MemberId, payment.Id, 700))).Succeeded);
         }
         await factory.DeliverAsync(); // refund.created and charge.refunded, twice
 

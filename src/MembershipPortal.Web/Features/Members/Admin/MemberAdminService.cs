@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Catalog;
@@ -9,39 +7,27 @@ using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Data;
-using MembershipPortal.Infrastructure.Email.Outbox;
 using MembershipPortal.Infrastructure.Identity;
-using MembershipPortal.Infrastructure.Members;
-using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Audit;
 using MembershipPortal.Web.Features.Content;
 using MembershipPortal.Web.Features.Shared;
 using MembershipPortal.Web.Features.Shared.UseCases;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Features.Members.Admin;
 
 /// <summary>
 /// What Owner and Staff do at /admin/members: find members (server-side filters, sort and paging, fast at 100,000),
-/// read everything about one, and act on them. Every action is validated first and writes its change and one audit
-/// entry in the same save; audit entries name the member by id only, so erasing a member leaves the trail anonymous.
+/// read everything about one, and export their data. What Owner and Staff do to a member is a use case each, under
+/// <c>UseCases/</c>; audit entries name the member by id only, so erasing a member leaves the trail anonymous.
 /// </summary>
 public sealed class MemberAdminService(
     IDbContextFactory<AppDbContext> dbFactory,
-    IPaymentGateway gateway,
     AccessService access,
     AuditLog audit,
     CurrentActor actor,
-    UserManager<ApplicationUser> users,
-    IEmailSender<ApplicationUser> identityEmails,
     Billing.RenewalRun renewals,
-    MemberErasure erasure,
-    Notifications.PortalLinks links,
-    Notifications.NoticeQueue notices,
-    TimeProvider clock,
-    UseCaseRunner runner)
+    TimeProvider clock)
 {
     private static readonly SubscriptionStatus[] Live = [SubscriptionStatus.Active, SubscriptionStatus.Trialing, SubscriptionStatus.PastDue];
 
@@ -292,8 +278,8 @@ public sealed class MemberAdminService(
     // ---- Actions ----------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Every action below starts here: the acting user is checked against the database now (exists, not locked, holds
-    /// the role; Staff act on members only; Owner-only actions need the Owner). A refusal changes nothing.
+    /// The export starts here: the acting user is checked against the database now (exists, not locked, holds the role;
+    /// Staff act on members only; Owner-only actions need the Owner). A refusal changes nothing.
     /// </summary>
     private async Task<(AuditActor Who, Outcome? Refused)> ActorForAsync(string action, string memberId, CancellationToken ct)
     {
@@ -309,210 +295,6 @@ public sealed class MemberAdminService(
 
     private void Audit(AppDbContext db, AuditActor who, string action, string summary, string memberId, string? before = null, string? after = null) =>
         audit.Add(db, who, action, summary, "member", memberId, before, after);
-
-    public async Task<Outcome> CompAsync(string memberId, Guid productId, DateTimeOffset? until, CancellationToken ct = default)
-    {
-        if (until is { } u && u <= clock.GetUtcNow())
-            return Outcome.Fail("The comp must end in the future (or leave the date empty for no end).");
-        return await runner.RunAsync(UseCase.Admin("member.comp", memberId), async uc =>
-        {
-            var (db, now) = (uc.Db, uc.Now);
-            if (!await db.Users.AnyAsync(x => x.Id == memberId, ct))
-                throw new UseCaseRefused("This member no longer exists.");
-            var product = await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == productId, ct)
-                ?? throw new UseCaseRefused("Choose a product to comp.");
-            // A comped product the member pays for at Stripe stops being billed there: collection pauses until the comp ends
-            // (Stripe voids the invoices meanwhile and resumes by itself), and the ledger shows the subscription paused.
-            var billed = await StripeBilledAsync(db, memberId, productId, SubscriptionStatus.Active, ct);
-            if (billed.Count > 0 && until is null)
-                throw new UseCaseRefused($"{product.Name} is billed by Stripe: give the comp an end date (Stripe's billing pauses until then), or cancel the subscription.");
-            try
-            {
-                foreach (var (sub, gid) in billed)
-                {
-                    await gateway.PauseSubscriptionAsync(gid, until, $"comp-pause:{sub.Id}:{sub.Version}", ct);
-                    sub.Pause(until!.Value, now);
-                }
-            }
-            catch (Infrastructure.Payments.Stripe.PaymentGatewayException ex)
-            {
-                throw new UseCaseRefused($"Stripe refused to pause the billing, so nothing changed: {ex.Message}");
-            }
-            var comp = new Comp { MemberId = memberId, ProductId = productId, Until = until, GrantedBy = uc.Actor.Name, GrantedAt = now };
-            db.Comps.Add(comp);
-            await notices.QueueCompAsync(db, memberId, comp.Id, product.Name, until, await CompOpensAsync(db, product, until, now, ct), now, ct);
-            var end = until is { } e ? $"until {e:d MMM yyyy}" : "with no end date";
-            uc.AuditSummary = $"Comped {product.Name} {end}{(billed.Count > 0 ? " (Stripe billing paused)" : "")}";
-            return $"{product.Name} comped {end}{(billed.Count > 0 ? "; Stripe's billing is paused until then" : "")}.";
-        }, ct);
-    }
-
-    /// <summary>
-    /// What a comp of <paramref name="product"/> opens by itself, in words for the member's email: "2 articles, 1 video and
-    /// 1 course, such as “Getting started”, …" (the content and courses published now whose rule the comp alone meets).
-    /// </summary>
-    private static async Task<string> CompOpensAsync(AppDbContext db, Infrastructure.Catalog.Product product, DateTimeOffset? until, DateTimeOffset now, CancellationToken ct)
-    {
-        var context = Domain.Entitlements.MemberAccessContext.SignedIn(comps: [new Domain.Entitlements.CompAccess(product.Id, until)]);
-        bool Opens(AccessLevel level, IReadOnlyCollection<Guid> products) =>
-            // Items for any signed-in account open without the comp; only product rules count.
-            level == AccessLevel.Products && products.Count > 0 && Domain.Entitlements.EntitlementPolicy.Decide(AccessService.RuleFor(level, products), context, now).Allowed;
-        var items = (await db.ContentItems.AsNoTracking().Where(c => c.PublishAt <= now).OrderBy(c => c.Title).Take(500).ToListAsync(ct))
-            .Where(c => Opens(c.Access, c.RequiredProductIds)).ToList();
-        var courses = (await db.Courses.AsNoTracking().Where(c => c.PublishAt <= now).OrderBy(c => c.Title).ToListAsync(ct))
-            .Where(c => Opens(c.Access, c.RequiredProductIds)).ToList();
-        var counts = items.GroupBy(i => i.Kind).OrderBy(g => g.Key)
-            .Select(g => Words.Count(g.Count(), Words.Of(g.Key).ToLowerInvariant()))
-            .Append(courses.Count > 0 ? Words.Count(courses.Count, "course") : null).OfType<string>().ToList();
-        if (counts.Count == 0)
-            return $"everything that comes with {product.Name}";
-        var examples = courses.Select(c => c.Title).Concat(items.Select(i => i.Title)).Take(3).Select(t => $"“{t}”").ToList();
-        return Words.List(counts) + (examples.Count > 0 ? ", such as " + Words.List(examples) : "");
-    }
-
-    /// <summary>The member's subscriptions in <paramref name="status"/> that Stripe bills and that include <paramref name="productId"/>.</summary>
-    private async Task<List<(Subscription Sub, string GatewayId)>> StripeBilledAsync(AppDbContext db, string memberId, Guid productId, SubscriptionStatus status, CancellationToken ct)
-    {
-        if (!gateway.UsesHostedPages)
-            return [];
-        var subs = await db.Subscriptions.Include(s => s.Items).Where(s => s.MemberId == memberId && s.Status == status).ToListAsync(ct);
-        subs = [.. subs.Where(s => s.Items.Any(i => i.ProductId == productId))];
-        var ids = subs.Select(s => s.Id).ToList();
-        var records = await db.SubscriptionRecords.Where(r => ids.Contains(r.SubscriptionId) && r.GatewaySubscriptionId != null)
-            .ToDictionaryAsync(r => r.SubscriptionId, r => r.GatewaySubscriptionId!, ct);
-        return [.. subs.Where(s => records.ContainsKey(s.Id)).Select(s => (s, records[s.Id]))];
-    }
-
-    public Task<Outcome> EndCompAsync(string memberId, Guid compId, CancellationToken ct = default) =>
-        runner.RunAsync(UseCase.Admin("member.comp.end", memberId), async uc =>
-        {
-            var (db, now) = (uc.Db, uc.Now);
-            var comp = await db.Comps.FirstOrDefaultAsync(c => c.Id == compId && c.MemberId == memberId, ct)
-                ?? throw new UseCaseRefused("This comp no longer exists.");
-            // Stripe's billing, paused for this comp, resumes now.
-            var paused = comp.Until is { } compEnd
-                ? (await StripeBilledAsync(db, memberId, comp.ProductId, SubscriptionStatus.Paused, ct)).Where(b => b.Sub.PausedUntil == compEnd).ToList()
-                : [];
-            try
-            {
-                foreach (var (sub, gid) in paused)
-                {
-                    await gateway.PauseSubscriptionAsync(gid, null, $"comp-resume:{sub.Id}:{sub.Version}", ct);
-                    sub.Resume(now);
-                }
-            }
-            catch (Infrastructure.Payments.Stripe.PaymentGatewayException ex)
-            {
-                throw new UseCaseRefused($"Stripe refused to resume the billing, so the comp goes on: {ex.Message}");
-            }
-            uc.AuditBefore = comp.Until is { } until ? Words.DateTime(until) : "no end";
-            uc.AuditAfter = Words.DateTime(now);
-            uc.AuditSummary = "Ended a comp";
-            comp.Until = now;
-            return "Comp ended.";
-        }, ct);
-
-    /// <summary>Cancels a subscription at once (access ends now); at the gateway too when Stripe bills it.</summary>
-    public Task<Outcome> CancelNowAsync(string memberId, Guid subscriptionId, CancellationToken ct = default) =>
-        runner.RunAsync(UseCase.Admin("member.subscription.cancel-now", memberId), async uc =>
-        {
-            var db = uc.Db;
-            var sub = await OwnedSubscription.FindAsync(db, memberId, subscriptionId, ct) ?? throw new UseCaseRefused("Subscription not found.");
-            var record = await db.SubscriptionRecords.FirstOrDefaultAsync(r => r.SubscriptionId == sub.Id, ct);
-            if (gateway.UsesHostedPages && record?.GatewaySubscriptionId is { } gid)
-                await gateway.CancelSubscriptionAsync(gid, CancelMode.Immediately, $"staff-cancel:{sub.Id}:{sub.Version}", ct);
-            uc.AuditBefore = Words.Of(sub.Status);
-            sub.CancelNow(uc.Now, "Cancelled by staff");
-            (uc.AuditSummary, uc.AuditAfter) = ($"Cancelled subscription {sub.Id} at once", Words.Of(sub.Status));
-            return "Subscription cancelled; access has ended.";
-        }, ct);
-
-    /// <summary>Refunds all or part of a payment through the gateway and records it on the invoice.</summary>
-    public Task<Outcome> RefundAsync(string memberId, Guid paymentId, long amountMinor, CancellationToken ct = default) =>
-        runner.RunAsync(UseCase.Admin("member.refund", memberId), async uc =>
-        {
-            var db = uc.Db;
-            var payment = await db.Payments.FirstOrDefaultAsync(p => p.Id == paymentId && p.MemberId == memberId, ct);
-            if (payment is null || payment.Outcome != PaymentOutcome.Succeeded || payment.GatewayPaymentId is null)
-                throw new UseCaseRefused("Only a successful card payment can be refunded.");
-            var already = -await db.Payments.Where(p => p.InvoiceId == payment.InvoiceId && p.Outcome == PaymentOutcome.Refunded).SumAsync(p => p.AmountMinor, ct);
-            var left = payment.AmountMinor - already;
-            if (amountMinor <= 0 || amountMinor > left)
-                throw new UseCaseRefused($"Refund between {new Money(1, payment.Currency).Display()} and {new Money(left, payment.Currency).Display()}.");
-            var amount = new Money(amountMinor, payment.Currency);
-            var refund = await gateway.RefundAsync(new RefundRequest(payment.GatewayPaymentId, amount, $"staff-refund:{payment.Id}:{already}:{amountMinor}"), ct);
-            if (!refund.Succeeded)
-                throw new UseCaseRefused(refund.FailureMessage ?? "The gateway refused the refund.");
-            uc.AuditSummary = $"Refunded {amount.Display()} of payment {payment.Id}";
-            // Stripe's charge.refunded may have recorded this refund (by its id) while the call returned; it is not recorded twice.
-            if (refund.RefundId is { } refundId && await db.Payments.AnyAsync(p => p.GatewayPaymentId == refundId && p.Outcome == PaymentOutcome.Refunded, ct))
-                return $"Refunded {amount.Display()}.";
-            var row = new Payment
-            {
-                InvoiceId = payment.InvoiceId,
-                MemberId = memberId,
-                AmountMinor = -amountMinor,
-                Currency = payment.Currency,
-                Outcome = PaymentOutcome.Refunded,
-                At = uc.Now,
-                GatewayPaymentId = refund.RefundId,
-                CardLast4 = payment.CardLast4,
-            };
-            db.Payments.Add(row);
-            if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == payment.InvoiceId, ct) is { } invoice)
-            {
-                invoice.AmountRefundedMinor += amountMinor;
-                invoice.Status = invoice.AmountRefundedMinor >= invoice.AmountPaidMinor ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
-                // Keyed by the gateway's refund id: Stripe's charge.refunded for this refund finds the row and sends nothing more.
-                await notices.QueueRefundAsync(db, invoice, row, uc.Now, ct);
-            }
-            return $"Refunded {amount.Display()}.";
-        }, ct);
-
-    /// <summary>Queues a copy of an email the member was sent (a fresh outbox row; the original stays as it was).</summary>
-    public Task<Outcome> ResendEmailAsync(string memberId, Guid outboxId, CancellationToken ct = default) =>
-        runner.RunAsync(UseCase.Admin("member.email.resend", memberId), async uc =>
-        {
-            var original = await uc.Db.Outbox.AsNoTracking().FirstOrDefaultAsync(o => o.Id == outboxId && o.MemberId == memberId, ct)
-                ?? throw new UseCaseRefused("That email is not in this member's history.");
-            uc.Db.Outbox.Add(OutboxMessage.Create($"resend:{original.Id:N}:{Guid.NewGuid():N}", original.Kind,
-                new Infrastructure.Email.EmailMessage(original.ToAddress, original.Subject, original.HtmlBody, original.TextBody, ToName: original.ToName), uc.Now, memberId, original.SubscriptionId, original.UnsubscribeUrl));
-            uc.AuditSummary = $"Resent the “{original.Kind}” email";
-            return "Email queued again.";
-        }, ct);
-
-    public Task<Outcome> ResendConfirmationAsync(string memberId, CancellationToken ct = default) =>
-        runner.RunAsync(UseCase.Admin("member.email.confirmation", memberId), async uc =>
-        {
-            var user = await users.FindByIdAsync(memberId);
-            if (user?.Email is null)
-                throw new UseCaseRefused("This member has no email address.");
-            if (user.EmailConfirmed)
-                throw new UseCaseRefused("This member's address is already confirmed.");
-            var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(await users.GenerateEmailConfirmationTokenAsync(user)));
-            var link = QueryHelpers.AddQueryString(links.Absolute("Account/ConfirmEmail"),
-                new Dictionary<string, string?> { ["userId"] = user.Id, ["code"] = code });
-            await identityEmails.SendConfirmationLinkAsync(user, user.Email, HtmlEncoder.Default.Encode(link));
-            uc.AuditSummary = "Resent the email confirmation link";
-            return "Confirmation email sent.";
-        }, ct);
-
-    /// <summary>Locks (no sign-in, current sessions end within a minute) or unlocks the account.</summary>
-    public Task<Outcome> SetLockedAsync(string memberId, bool locked, CancellationToken ct = default) =>
-        runner.RunAsync(UseCase.Admin(locked ? "member.lock" : "member.unlock", memberId), async uc =>
-        {
-            if (locked && uc.Actor.Id == memberId)
-                throw new UseCaseRefused("You cannot lock your own account.");
-            var user = await uc.Db.Users.FirstOrDefaultAsync(u => u.Id == memberId, ct) ?? throw new UseCaseRefused("This member no longer exists.");
-            if (locked && await IsOwnerAsync(uc.Db, memberId, ct) && uc.Actor.Role != PortalRoles.Owner)
-                throw new UseCaseRefused("Only the Owner can lock the Owner.");
-            user.LockoutEnabled = true;
-            user.LockoutEnd = locked ? DateTimeOffset.MaxValue : null;
-            user.AccessFailedCount = 0;
-            user.SecurityStamp = Guid.NewGuid().ToString("N"); // ends existing sessions at their next validation
-            uc.AuditSummary = locked ? "Locked the account" : "Unlocked the account";
-            return locked ? "Account locked." : "Account unlocked.";
-        }, ct);
 
     /// <summary>Everything the portal holds about the member, as JSON (the data-subject export).</summary>
     public async Task<byte[]?> ExportAsync(string memberId, CancellationToken ct = default)
@@ -557,25 +339,4 @@ public sealed class MemberAdminService(
         };
         return JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
     }
-
-    /// <summary>
-    /// Erases the member's personal data (<see cref="MemberErasure"/>). The Owner erases members and Staff from here;
-    /// an Owner's account is never erased from the admin pages.
-    /// </summary>
-    public async Task<Outcome> DeleteAsync(string memberId, CancellationToken ct = default)
-    {
-        var (who, refused) = await ActorForAsync("member.delete", memberId, ct);
-        if (refused is not null)
-            return refused;
-        if (who.Id == memberId)
-            return Outcome.Fail("You cannot delete your own account here.");
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            if (await IsOwnerAsync(db, memberId, ct))
-                return Outcome.Fail("The Owner's account cannot be deleted.");
-        var erased = await erasure.EraseAsync(memberId, who, ct);
-        return erased.Succeeded ? Outcome.Ok("Member erased. Their invoices stay in the books without personal data.") : erased;
-    }
-
-    private static Task<bool> IsOwnerAsync(AppDbContext db, string memberId, CancellationToken ct) =>
-        (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == memberId && r.Name == PortalRoles.Owner select ur).AnyAsync(ct);
 }

@@ -1,6 +1,6 @@
-using MembershipPortal.Domain.Common;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Billing.UseCases;
+using MembershipPortal.Web.Features.Members.Admin.Pages.Dialogs;
 using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Shared;
 using MembershipPortal.Web.Features.Shared.UseCases;
@@ -18,27 +18,16 @@ public partial class MemberPage
     [Inject] private BillingService Billing { get; set; } = default!;
     [Inject] private UseCaseRunner UseCases { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
-    [Inject] private TimeProvider Clock { get; set; } = default!;
 
     private MemberDetail? member;
     private bool loaded, busy;
     private int tab;
     private string? note, dialogError;
-    private IReadOnlyList<MemberProductChoice> products = [];
     private List<BreadcrumbItem> crumbs = [];
-    private readonly DialogOptions dialogOptions = new() { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true };
 
-    private bool confirmOpen, confirmDanger;
-    private string confirmTitle = "", confirmText = "", confirmLabel = "";
-    private Func<Task<Outcome>>? confirmed;
-
+    private ConfirmRequest? confirm;
     private bool compOpen;
-    private Guid? compProduct;
-    private int compDays = 30;
-
-    private bool refundOpen;
     private PaymentLine? refundPayment;
-    private decimal refundAmount;
 
     private bool planOpen;
     private Guid planSubscription;
@@ -48,7 +37,6 @@ public partial class MemberPage
 
     protected override async Task OnParametersSetAsync()
     {
-        products = (await Members.ProductsAsync()).Where(p => !p.IsAddOn).ToList();
         await ReloadAsync();
         loaded = true;
     }
@@ -62,79 +50,30 @@ public partial class MemberPage
     private static string Date(DateTimeOffset at) => Words.Date(at);
     private static string DateTime(DateTimeOffset at) => Words.DateTime(at);
 
-    private void Confirm(string title, string text, string label, Func<Task<Outcome>> action, bool danger = false)
+    private void Confirm(string title, string text, string label, Func<Task<Outcome>> action, bool danger = false) =>
+        confirm = new ConfirmRequest(title, text, label, action, danger);
+
+    private async Task ConfirmedAsync(Outcome result)
     {
-        (confirmTitle, confirmText, confirmLabel, confirmed, confirmDanger, confirmOpen) = (title, text, label, action, danger, true);
+        Snackbar.Add(result.Message, result.Succeeded ? Severity.Success : Severity.Error);
+        await ReloadAsync();
     }
 
-    private async Task RunConfirmedAsync()
+    private void OpenComp() => compOpen = true;
+
+    private async Task CompedAsync(Outcome result)
     {
-        if (confirmed is null || busy)
-            return;
-        busy = true;
-        try
-        {
-            var result = await confirmed();
-            confirmOpen = false;
-            Snackbar.Add(result.Message, result.Succeeded ? Severity.Success : Severity.Error);
-            await ReloadAsync();
-        }
-        finally
-        {
-            busy = false;
-        }
+        Snackbar.Add(result.Message, Severity.Success);
+        await ReloadAsync();
+        tab = 2;
     }
 
-    private void OpenComp()
-    {
-        (compProduct, compDays, dialogError, compOpen) = (null, 30, null, true);
-    }
+    private void OpenRefund(PaymentLine payment) => refundPayment = payment;
 
-    private async Task CompAsync()
+    private async Task RefundedAsync(Outcome result)
     {
-        if (compProduct is not { } product || busy)
-            return;
-        busy = true;
-        try
-        {
-            var result = await Members.CompAsync(Id, product, Clock.GetUtcNow().AddDays(Math.Clamp(compDays, 1, 3650)));
-            if (!result.Succeeded)
-            { dialogError = result.Message; return; }
-            compOpen = false;
-            Snackbar.Add(result.Message, Severity.Success);
-            await ReloadAsync();
-            tab = 2;
-        }
-        finally
-        {
-            busy = false;
-        }
-    }
-
-    private void OpenRefund(PaymentLine payment)
-    {
-        (refundPayment, refundAmount, dialogError, refundOpen) = (payment, payment.RefundableAmount.ToDecimal(), null, true);
-    }
-
-    private async Task RefundAsync()
-    {
-        if (refundPayment is not { } payment || busy)
-            return;
-        busy = true;
-        try
-        {
-            var minor = Money.FromDecimal(refundAmount, payment.Amount.Currency).Minor;
-            var result = await Members.RefundAsync(Id, payment.Id, minor);
-            if (!result.Succeeded)
-            { dialogError = result.Message; return; }
-            refundOpen = false;
-            Snackbar.Add(result.Message, Severity.Success);
-            await ReloadAsync();
-        }
-        finally
-        {
-            busy = false;
-        }
+        Snackbar.Add(result.Message, Severity.Success);
+        await ReloadAsync();
     }
 
     private async Task OpenPlanChange(SubscriptionDetail sub)
