@@ -111,7 +111,7 @@ public sealed class PortalCommands(IServiceProvider services, CliConsole console
         await using var scope = services.CreateAsyncScope();
         await Startup.MigrateAsync(scope.ServiceProvider);
         // The craft-club catalog first, then members and two years of subscription history for the dashboard.
-        var catalog = await DemoCatalog.SeedAsync(scope.ServiceProvider.GetRequiredService<CatalogService>());
+        var catalog = await DemoCatalog.SeedAsync(scope.ServiceProvider.GetRequiredService<CatalogService>(), scope.ServiceProvider.GetRequiredService<UseCaseRunner>());
         console.Out.WriteLine(catalog.AddedNothing
             ? "Demo catalog already present; nothing added."
             : $"Demo catalog added: {catalog.ProductsAdded} products, {catalog.PricesAdded} prices, {catalog.CouponsAdded} coupon{(catalog.CouponsAdded == 1 ? "" : "s")}.");
