@@ -1,5 +1,6 @@
 using MembershipPortal.EndToEnd.Tests.Support;
 using MembershipPortal.Web.Features.Catalog;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -12,7 +13,7 @@ public sealed class CatalogShowcaseTests(BrowserApp app) : IClassFixture<Browser
     public async Task DemoCatalog_PricingSwitchProductPagesAndAdmin()
     {
         await using (var scope = app.Portal.Services.CreateAsyncScope())
-            await DemoCatalog.SeedAsync(scope.ServiceProvider.GetRequiredService<CatalogService>());
+            await DemoCatalog.SeedAsync(scope.ServiceProvider.GetRequiredService<CatalogService>(), scope.ServiceProvider.GetRequiredService<UseCaseRunner>());
 
         var visitor = await app.NewPageAsync();
         await CatalogBrowser.OpenAsync(visitor, "/pricing");

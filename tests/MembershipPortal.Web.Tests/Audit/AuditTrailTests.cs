@@ -119,22 +119,22 @@ public sealed class AuditTrailTests(OwnerStaffMemberFixture fixture) : IClassFix
         try
         {
             await using var scope = fixture.Factory.Services.CreateAsyncScope();
-            var catalog = scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Catalog.CatalogService>();
-            var created = await catalog.CreateProductAsync(new MembershipPortal.Web.Features.Catalog.ProductInput
+            var useCases = scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Shared.UseCases.UseCaseRunner>();
+            var created = await useCases.RunAsync(new MembershipPortal.Web.Features.Catalog.UseCases.SaveProduct(null, new MembershipPortal.Web.Features.Catalog.ProductInput
             {
                 Kind = MembershipPortal.Domain.Catalog.ProductKind.Membership,
                 Name = "Audited tier",
                 Slug = "audited-tier",
                 Rank = 5,
-            });
-            Assert.True(created.Succeeded, created.Error);
-            var refused = await catalog.CreateProductAsync(new MembershipPortal.Web.Features.Catalog.ProductInput
+            }));
+            Assert.True(created.Succeeded, created.Message);
+            var refused = await useCases.RunAsync(new MembershipPortal.Web.Features.Catalog.UseCases.SaveProduct(null, new MembershipPortal.Web.Features.Catalog.ProductInput
             {
                 Kind = MembershipPortal.Domain.Catalog.ProductKind.Membership,
                 Name = "",
                 Slug = "audited-tier",
                 Rank = 5,
-            });
+            }));
             Assert.False(refused.Succeeded);
 
             await scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Shared.BillingSettings>()

@@ -204,10 +204,11 @@ public sealed class BoxScheduleSettingsTests(MemberAdminFixture fixture) : IClas
             BoxCutoffDay = 20,
             BoxShipDay = 25,
         };
-        var created = await catalog.CreateProductAsync(input);
-        Assert.True(created.Succeeded, created.Error);
+        var useCases = scope.ServiceProvider.GetRequiredService<MembershipPortal.Web.Features.Shared.UseCases.UseCaseRunner>();
+        var created = await useCases.RunAsync(new MembershipPortal.Web.Features.Catalog.UseCases.SaveProduct(null, input));
+        Assert.True(created.Succeeded, created.Message);
         input.BoxShipDay = 10; // before the cut-off
-        Assert.False((await catalog.UpdateProductAsync(created.Id!.Value, input)).Succeeded);
+        Assert.False((await useCases.RunAsync(new MembershipPortal.Web.Features.Catalog.UseCases.SaveProduct(created.Id!.Value, input))).Succeeded);
         var saved = (await catalog.GetProductInputAsync(created.Id!.Value))!;
         Assert.Equal((20, 25), (saved.BoxCutoffDay, saved.BoxShipDay));
         var view = (await scope.ServiceProvider.GetRequiredService<ShipmentService>().BoxProductsAsync()).Single(p => p.Id == created.Id);

@@ -3,6 +3,8 @@ using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Catalog;
+using MembershipPortal.Web.Features.Catalog.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MembershipPortal.Web.Tests.Catalog;
@@ -18,7 +20,13 @@ public sealed class CatalogPagesTests : IDisposable
         return await action(scope.ServiceProvider.GetRequiredService<CatalogService>());
     }
 
-    private Task SeedAsync() => WithCatalogAsync(c => DemoCatalog.SeedAsync(c));
+    private async Task SeedAsync()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await DemoCatalog.SeedAsync(scope.ServiceProvider.GetRequiredService<CatalogService>(), scope.ServiceProvider.GetRequiredService<UseCaseRunner>());
+    }
+
+    private Task<Outcome> RunAsync<TRequest>(TRequest request) where TRequest : IUseCaseRequest => factory.RunAsAsync(null, request);
 
     [Fact]
     public async Task Pricing_AfterSeeding_ShowsTiersCoursesAndBoxesWithCheckoutLinks()
@@ -71,7 +79,7 @@ public sealed class CatalogPagesTests : IDisposable
     public async Task ProductPage_UnknownOrHiddenSlug_404(string path)
     {
         await SeedAsync();
-        await WithCatalogAsync(c => c.CreateProductAsync(new ProductInput { Name = "Hidden", Slug = "hidden-tier", IsVisible = false }));
+        await RunAsync(new SaveProduct(null, new ProductInput { Name = "Hidden", Slug = "hidden-tier", IsVisible = false }));
 
         var response = await factory.CreateBrowserlessClient().GetAsync(path);
 
@@ -83,7 +91,7 @@ public sealed class CatalogPagesTests : IDisposable
     public async Task ProductPage_OwnerTextWithXssPayloads_RenderedInert()
     {
         const string payload = "<script>alert('xss')</script><img src=x onerror=alert(1)>";
-        var id = (await WithCatalogAsync(c => c.CreateProductAsync(new ProductInput
+        var id = (await RunAsync(new SaveProduct(null, new ProductInput
         {
             Kind = ProductKind.Box,
             Name = $"Box {payload}",
@@ -91,7 +99,7 @@ public sealed class CatalogPagesTests : IDisposable
             DescriptionMarkdown = $"{payload}\n\n[click](javascript:alert(1))",
             FeaturesText = payload,
         }))).Id!.Value;
-        await WithCatalogAsync(c => c.AddPriceAsync(id, new PriceInput { Amount = 10, Nickname = payload }));
+        await RunAsync(new AddPrice(id, new PriceInput { Amount = 10, Nickname = payload }));
 
         foreach (var path in new[] { "/products/xss-box", "/pricing" })
         {

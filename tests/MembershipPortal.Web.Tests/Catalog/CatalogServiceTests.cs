@@ -2,6 +2,8 @@ using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Catalog;
+using MembershipPortal.Web.Features.Catalog.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -25,21 +27,24 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
         db.Products.ExecuteDelete();
     }
 
+    /// <summary>Runs a catalog use case as the system (no one signed in outside a request), as the demo seeding does.</summary>
+    private Task<Outcome> RunAsync<TRequest>(TRequest request) where TRequest : IUseCaseRequest => factory.RunAsAsync(null, request);
+
     private static ProductInput Membership(string name, string slug, int rank = 1) => new() { Kind = ProductKind.Membership, Name = name, Slug = slug, Rank = rank };
 
     private static PriceInput Monthly(decimal amount, string currency = "USD") => new() { Amount = amount, Currency = currency };
 
     private async Task<Guid> CreateAsync(ProductInput input)
     {
-        var result = await catalog.CreateProductAsync(input);
-        Assert.True(result.Succeeded, result.Error);
+        var result = await RunAsync(new SaveProduct(null, input));
+        Assert.True(result.Succeeded, result.Message);
         return result.Id!.Value;
     }
 
     private async Task<Guid> AddPriceAsync(Guid productId, PriceInput input)
     {
-        var result = await catalog.AddPriceAsync(productId, input);
-        Assert.True(result.Succeeded, result.Error);
+        var result = await RunAsync(new AddPrice(productId, input));
+        Assert.True(result.Succeeded, result.Message);
         return result.Id!.Value;
     }
 
@@ -55,10 +60,10 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
         await CreateAsync(Membership("Basic", "basic"));
         var before = await CountsAsync();
 
-        var result = await catalog.CreateProductAsync(Membership("Another basic", "basic"));
+        var result = await RunAsync(new SaveProduct(null, Membership("Another basic", "basic")));
 
         Assert.False(result.Succeeded);
-        Assert.Contains("already uses the slug 'basic'", result.Error);
+        Assert.Contains("already uses the slug 'basic'", result.Message);
         Assert.Equal(before, await CountsAsync());
     }
 
@@ -71,10 +76,10 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
         Assert.Equal((5, 9), (saved.BoxCutoffDay, saved.BoxShipDay));
 
         kit.BoxShipDay = 3; // before its own cut-off
-        var result = await catalog.UpdateProductAsync(id, kit);
+        var result = await RunAsync(new SaveProduct(id, kit));
 
         Assert.False(result.Succeeded);
-        Assert.Contains("parcels ship on or after the cut-off day", result.Error);
+        Assert.Contains("parcels ship on or after the cut-off day", result.Message);
         Assert.Equal(9, (await catalog.GetProductInputAsync(id))!.BoxShipDay);
     }
 
@@ -114,9 +119,9 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
         await CreateAsync(Membership("Basic", "basic"));
         var pro = await CreateAsync(Membership("Pro", "pro", 2));
 
-        var result = await catalog.UpdateProductAsync(pro, Membership("Pro", "basic", 2));
+        var result = await RunAsync(new SaveProduct(pro, Membership("Pro", "basic", 2)));
 
-        Assert.Contains("already uses the slug", result.Error);
+        Assert.Contains("already uses the slug", result.Message);
         Assert.Equal("pro", (await catalog.GetProductInputAsync(pro))!.Slug);
     }
 
@@ -129,10 +134,10 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
     [InlineData("")]
     public async Task CreateProduct_InvalidSlug_RefusedAndNothingWritten(string slug)
     {
-        var result = await catalog.CreateProductAsync(Membership("Tea", slug));
+        var result = await RunAsync(new SaveProduct(null, Membership("Tea", slug)));
 
         Assert.False(result.Succeeded);
-        Assert.Contains("slug", result.Error);
+        Assert.Contains("slug", result.Message);
         Assert.Equal((0, 0, 0), await CountsAsync());
     }
 
@@ -162,9 +167,9 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
     {
         var kit = await CreateAsync(new ProductInput { Kind = ProductKind.AddOn, Name = "Kit", Slug = "kit" });
 
-        var result = await catalog.CreateProductAsync(new ProductInput { Kind = ProductKind.AddOn, Name = "Mug", Slug = "mug", AttachableTo = [kit] });
+        var result = await RunAsync(new SaveProduct(null, new ProductInput { Kind = ProductKind.AddOn, Name = "Mug", Slug = "mug", AttachableTo = [kit] }));
 
-        Assert.Contains("not to another add-on", result.Error);
+        Assert.Contains("not to another add-on", result.Message);
     }
 
     [Theory]
@@ -176,7 +181,7 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
         var input = Membership("Basic", "basic");
         input.ImageUrl = url;
 
-        Assert.Contains("image", (await catalog.CreateProductAsync(input)).Error);
+        Assert.Contains("image", (await RunAsync(new SaveProduct(null, input))).Message);
     }
 
     [Fact]
@@ -187,7 +192,7 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
         var input = Membership("Basic", "basic");
         input.Kind = ProductKind.Box;
 
-        Assert.Contains("stays a membership", (await catalog.UpdateProductAsync(id, input)).Error);
+        Assert.Contains("stays a membership", (await RunAsync(new SaveProduct(id, input))).Message);
     }
 
     public static TheoryData<PriceInput, string> InvalidPrices => new()
@@ -210,10 +215,10 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
     {
         var id = await CreateAsync(Membership("Basic", "basic"));
 
-        var result = await catalog.AddPriceAsync(id, input);
+        var result = await RunAsync(new AddPrice(id, input));
 
         Assert.False(result.Succeeded);
-        Assert.Contains(message, result.Error);
+        Assert.Contains(message, result.Message);
         Assert.Empty(await catalog.ListPricesAsync(id));
     }
 
@@ -243,7 +248,7 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
 
     [Fact]
     public async Task AddPrice_UnknownProduct_Refused() =>
-        Assert.Contains("no longer exists", (await catalog.AddPriceAsync(Guid.NewGuid(), Monthly(9))).Error);
+        Assert.Contains("no longer exists", (await RunAsync(new AddPrice(Guid.NewGuid(), Monthly(9)))).Message);
 
     // Grandfathering: an archived price leaves the public catalog but subscribers' renewals still load it by id.
     [Fact]
@@ -254,7 +259,7 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
         var yearly = await AddPriceAsync(basic, new PriceInput { Amount = 90, Interval = BillingInterval.Year });
         factory.Clock.Advance(TimeSpan.FromDays(3));
 
-        Assert.True((await catalog.ArchivePriceAsync(monthly)).Succeeded);
+        Assert.True((await RunAsync(new ArchivePrice(monthly))).Succeeded);
 
         var tier = Assert.Single((await catalog.GetPricingAsync()).Memberships);
         Assert.Equal([yearly], tier.Prices.Select(p => p.Id));
@@ -271,13 +276,13 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
         var basic = await CreateAsync(Membership("Basic", "basic"));
         var monthly = await AddPriceAsync(basic, Monthly(9));
 
-        await catalog.ArchivePriceAsync(monthly);
+        await RunAsync(new ArchivePrice(monthly));
         Assert.True((await catalog.GetPricingAsync()).IsEmpty);
-        Assert.Contains("already archived", (await catalog.ArchivePriceAsync(monthly)).Error);
+        Assert.Contains("already archived", (await RunAsync(new ArchivePrice(monthly))).Message);
 
-        Assert.True((await catalog.UnarchivePriceAsync(monthly)).Succeeded);
+        Assert.True((await RunAsync(new UnarchivePrice(monthly))).Succeeded);
         Assert.Equal("Basic", Assert.Single((await catalog.GetPricingAsync()).Memberships).Name);
-        Assert.Contains("not archived", (await catalog.UnarchivePriceAsync(monthly)).Error);
+        Assert.Contains("not archived", (await RunAsync(new UnarchivePrice(monthly))).Message);
     }
 
     [Fact]
@@ -316,14 +321,14 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
     [Fact]
     public async Task CreateCoupon_CodeInAnyCase_FoundAndStoredUpperCase()
     {
-        var result = await catalog.CreateCouponAsync(new CouponInput
+        var result = await RunAsync(new CreateCoupon(new CouponInput
         {
             Code = " welcome10 ",
             Value = 10,
             Duration = CouponDuration.Repeating,
             DurationInMonths = 3,
-        });
-        Assert.True(result.Succeeded, result.Error);
+        }));
+        Assert.True(result.Succeeded, result.Message);
 
         foreach (var typed in new[] { "WELCOME10", "welcome10", "Welcome10 " })
             Assert.Equal(result.Id, (await catalog.FindCouponAsync(typed))?.Id);
@@ -336,11 +341,11 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
     [Fact]
     public async Task CreateCoupon_SameCodeInOtherCase_RefusedAndNothingWritten()
     {
-        await catalog.CreateCouponAsync(new CouponInput { Code = "SPRING", Value = 20 });
+        await RunAsync(new CreateCoupon(new CouponInput { Code = "SPRING", Value = 20 }));
 
-        var result = await catalog.CreateCouponAsync(new CouponInput { Code = "spring", DiscountKind = CouponDiscountKind.Amount, Value = 5 });
+        var result = await RunAsync(new CreateCoupon(new CouponInput { Code = "spring", DiscountKind = CouponDiscountKind.Amount, Value = 5 }));
 
-        Assert.Contains("already a coupon SPRING", result.Error);
+        Assert.Contains("already a coupon SPRING", result.Message);
         Assert.Equal(1, (await CountsAsync()).Coupons);
     }
 
@@ -349,7 +354,7 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
     {
         var box = await CreateAsync(new ProductInput { Kind = ProductKind.Box, Name = "Tea box", Slug = "tea-box" });
 
-        var result = await catalog.CreateCouponAsync(new CouponInput
+        var result = await RunAsync(new CreateCoupon(new CouponInput
         {
             Code = "TEA5",
             DiscountKind = CouponDiscountKind.Amount,
@@ -359,9 +364,9 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
             LastDay = new DateTime(2026, 12, 31),
             MaxRedemptions = 100,
             ProductIds = [box],
-        });
+        }));
 
-        Assert.True(result.Succeeded, result.Error);
+        Assert.True(result.Succeeded, result.Message);
         var coupon = Assert.Single(await catalog.ListCouponsAsync());
         Assert.Equal(("$5.00 off forever", 100, 0), (coupon.Discount, coupon.MaxRedemptions!.Value, coupon.TimesRedeemed));
         Assert.Equal(["Tea box"], coupon.ProductNames);
@@ -385,22 +390,22 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
     [MemberData(nameof(InvalidCoupons))]
     public async Task CreateCoupon_InvalidInput_RefusedWithMessageAndNothingWritten(CouponInput input, string message)
     {
-        var result = await catalog.CreateCouponAsync(input);
+        var result = await RunAsync(new CreateCoupon(input));
 
         Assert.False(result.Succeeded);
-        Assert.Contains(message, result.Error);
+        Assert.Contains(message, result.Message);
         Assert.Equal(0, (await CountsAsync()).Coupons);
     }
 
     [Fact]
     public async Task DeleteCoupon_RemovesIt_AndTheCodeCanBeUsedAgain()
     {
-        var id = (await catalog.CreateCouponAsync(new CouponInput { Code = "ONCE", Value = 10 })).Id!.Value;
+        var id = (await RunAsync(new CreateCoupon(new CouponInput { Code = "ONCE", Value = 10 }))).Id!.Value;
 
-        Assert.True((await catalog.DeleteCouponAsync(id)).Succeeded);
+        Assert.True((await RunAsync(new DeleteCoupon(id))).Succeeded);
         Assert.Null(await catalog.FindCouponAsync("once"));
-        Assert.True((await catalog.CreateCouponAsync(new CouponInput { Code = "once", Value = 15 })).Succeeded);
-        Assert.Contains("no longer exists", (await catalog.DeleteCouponAsync(id)).Error);
+        Assert.True((await RunAsync(new CreateCoupon(new CouponInput { Code = "once", Value = 15 }))).Succeeded);
+        Assert.Contains("no longer exists", (await RunAsync(new DeleteCoupon(id))).Message);
     }
 
     public void Dispose() => scope.Dispose();

@@ -3,6 +3,7 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Catalog;
 using MembershipPortal.Web.Features.Cli;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -62,7 +63,7 @@ public sealed class DemoCatalogTests : IDisposable
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var catalog = scope.ServiceProvider.GetRequiredService<CatalogService>();
-        await DemoCatalog.SeedAsync(catalog);
+        await DemoCatalog.SeedAsync(catalog, scope.ServiceProvider.GetRequiredService<UseCaseRunner>());
 
         var pricing = await catalog.GetPricingAsync();
         Assert.Equal(["Basic 900/9000", "Pro 1900/19000", "VIP 3900/39000"],

@@ -2,6 +2,8 @@ using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Content.Admin;
+using MembershipPortal.Web.Features.Content.Admin.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +16,8 @@ public sealed class ContentAdminFixture : IAsyncLifetime
     public PortalFactory Factory { get; } = new PortalFactory().WithSetting("Content:MaxUploadBytes", "1024");
     public TestCatalog Catalog { get; private set; } = null!;
     private AsyncServiceScope scope;
-    public ContentAdminService Service { get; private set; } = null!;
+    public ContentAdminQueries Queries { get; private set; } = null!;
+    public ContentUploads Uploads { get; private set; } = null!;
     public string FilesPath => Path.Combine(Factory.Root, "files");
 
     public async Task InitializeAsync()
@@ -22,8 +25,12 @@ public sealed class ContentAdminFixture : IAsyncLifetime
         _ = Factory.Server;
         Catalog = await TestCatalog.CreateAsync(Factory);
         scope = Factory.Services.CreateAsyncScope();
-        Service = scope.ServiceProvider.GetRequiredService<ContentAdminService>();
+        Queries = scope.ServiceProvider.GetRequiredService<ContentAdminQueries>();
+        Uploads = scope.ServiceProvider.GetRequiredService<ContentUploads>();
     }
+
+    /// <summary>Runs a content use case as the system (no one signed in outside a request), as the demo seeding does.</summary>
+    public Task<Outcome> RunAsync<TRequest>(TRequest request) where TRequest : IUseCaseRequest => Factory.RunAsAsync(null, request);
 
     public async Task<AppDbContext> DbAsync() => await Factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
 
@@ -36,7 +43,6 @@ public sealed class ContentAdminFixture : IAsyncLifetime
 
 public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : IClassFixture<ContentAdminFixture>
 {
-    private ContentAdminService service => fixture.Service;
     private readonly string unique = Guid.NewGuid().ToString("N")[..8];
 
     private ContentDraft Draft(string slug, Action<ContentDraft>? shape = null)
@@ -64,7 +70,7 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task SaveContent_ValidProductsItem_SavesEveryFieldInUtc()
     {
         var publishAt = new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.FromHours(2));
-        var result = await service.SaveContentAsync(Draft($"pro-{unique}", d =>
+        var result = await fixture.RunAsync(new SaveContent(Draft($"pro-{unique}", d =>
         {
             d.Kind = ContentKind.Video;
             d.Access = AccessLevel.Products;
@@ -73,17 +79,17 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
             d.CoverImageUrl = "https://images.example.test/cover.jpg";
             d.PublishAt = publishAt;
             d.Author = "  Ada  ";
-        }));
+        })));
 
-        Assert.True(result.Succeeded, string.Join(" ", result.Errors));
-        var saved = await service.GetContentAsync(result.Id!.Value);
+        Assert.True(result.Succeeded, result.Message);
+        var saved = await fixture.Queries.GetContentAsync(result.Id!.Value);
         Assert.NotNull(saved);
         Assert.Equal(ContentKind.Video, saved.Kind);
         Assert.Equal("Ada", saved.Author);
         Assert.Equal(publishAt, saved.PublishAt);
         Assert.Equal(TimeSpan.Zero, saved.PublishAt.Offset);
         Assert.Equal(new[] { fixture.Catalog.ProProduct, fixture.Catalog.VipProduct }.Order(), saved.RequiredProductIds.Order());
-        var row = Assert.Single(await service.ListContentAsync(), r => r.Id == result.Id);
+        var row = Assert.Single(await fixture.Queries.ListContentAsync(), r => r.Id == result.Id);
         Assert.True(row.Scheduled);
         Assert.Equal(["Pro", "VIP"], row.Products.Order());
     }
@@ -91,24 +97,25 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     [Fact]
     public async Task SaveContent_DuplicateSlug_RefusedWithMessageAndNothingWritten()
     {
-        Assert.True((await service.SaveContentAsync(Draft($"dup-{unique}"))).Succeeded);
+        Assert.True((await fixture.RunAsync(new SaveContent(Draft($"dup-{unique}")))).Succeeded);
 
-        var second = await service.SaveContentAsync(Draft($"dup-{unique}", d => d.Title = $"Second {unique}"));
+        var second = await fixture.RunAsync(new SaveContent(Draft($"dup-{unique}", d => d.Title = $"Second {unique}")));
 
         Assert.False(second.Succeeded);
-        Assert.Contains(second.Errors, e => e.Contains("already uses the slug") && e.Contains($"dup-{unique}"));
+        Assert.Contains("already uses the slug", second.Message);
+        Assert.Contains($"dup-{unique}", second.Message);
         Assert.Equal(0, await CountItemsAsync($"Second {unique}"));
     }
 
     [Fact]
     public async Task SaveContent_EditKeepingOwnSlug_IsNotADuplicate()
     {
-        var created = await service.SaveContentAsync(Draft($"own-{unique}"));
-        var draft = (await service.GetContentAsync(created.Id!.Value))!;
+        var created = await fixture.RunAsync(new SaveContent(Draft($"own-{unique}")));
+        var draft = (await fixture.Queries.GetContentAsync(created.Id!.Value))!;
         draft.Title = "Renamed";
 
-        Assert.True((await service.SaveContentAsync(draft)).Succeeded);
-        Assert.Equal("Renamed", (await service.GetContentAsync(created.Id.Value))!.Title);
+        Assert.True((await fixture.RunAsync(new SaveContent(draft))).Succeeded);
+        Assert.Equal("Renamed", (await fixture.Queries.GetContentAsync(created.Id.Value))!.Title);
     }
 
     [Theory]
@@ -121,10 +128,11 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task SaveContent_EmbedFromHostNotAllowed_RefusedNamingAllowedHosts(string url)
     {
         var title = $"Embed {unique}";
-        var result = await service.SaveContentAsync(Draft($"embed-{unique}", d => { d.Title = title; d.VideoEmbedUrl = url; }));
+        var result = await fixture.RunAsync(new SaveContent(Draft($"embed-{unique}", d => { d.Title = title; d.VideoEmbedUrl = url; })));
 
         Assert.False(result.Succeeded);
-        Assert.Contains(result.Errors, e => e.Contains("www.youtube-nocookie.com") && e.Contains("player.vimeo.com"));
+        Assert.Contains("www.youtube-nocookie.com", result.Message);
+        Assert.Contains("player.vimeo.com", result.Message);
         Assert.Equal(0, await CountItemsAsync(title));
     }
 
@@ -132,25 +140,25 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task SaveContent_ProductsAccessWithoutProducts_Refused()
     {
         var title = $"Locked {unique}";
-        var result = await service.SaveContentAsync(Draft($"locked-{unique}", d => { d.Title = title; d.Access = AccessLevel.Products; d.RequiredProductIds = []; }));
+        var result = await fixture.RunAsync(new SaveContent(Draft($"locked-{unique}", d => { d.Title = title; d.Access = AccessLevel.Products; d.RequiredProductIds = []; })));
 
         Assert.False(result.Succeeded);
-        Assert.Contains(result.Errors, e => e.Contains("at least one product"));
+        Assert.Contains("at least one product", result.Message);
         Assert.Equal(0, await CountItemsAsync(title));
     }
 
     [Fact]
     public async Task SaveContent_ProductThatDoesNotExist_Refused()
     {
-        var result = await service.SaveContentAsync(Draft($"ghost-{unique}", d => { d.Access = AccessLevel.Products; d.RequiredProductIds = [Guid.NewGuid()]; }));
+        var result = await fixture.RunAsync(new SaveContent(Draft($"ghost-{unique}", d => { d.Access = AccessLevel.Products; d.RequiredProductIds = [Guid.NewGuid()]; })));
         Assert.False(result.Succeeded);
     }
 
     [Fact]
     public async Task SaveContent_MembersAccess_DropsProductList()
     {
-        var result = await service.SaveContentAsync(Draft($"members-{unique}", d => d.RequiredProductIds = [fixture.Catalog.ProProduct]));
-        Assert.Empty((await service.GetContentAsync(result.Id!.Value))!.RequiredProductIds);
+        var result = await fixture.RunAsync(new SaveContent(Draft($"members-{unique}", d => d.RequiredProductIds = [fixture.Catalog.ProProduct])));
+        Assert.Empty((await fixture.Queries.GetContentAsync(result.Id!.Value))!.RequiredProductIds);
     }
 
     [Theory]
@@ -162,25 +170,25 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     [InlineData("naïve", "lower-case letters")]
     public async Task SaveContent_BadSlug_RefusedWithHint(string slug, string expected)
     {
-        var result = await service.SaveContentAsync(Draft(slug));
+        var result = await fixture.RunAsync(new SaveContent(Draft(slug)));
         Assert.False(result.Succeeded);
-        Assert.Contains(result.Errors, e => e.Contains(expected));
+        Assert.Contains(expected, result.Message);
     }
 
     [Fact]
     public async Task SaveContent_TitleMissingTeaserTooLongAndNoDate_ListsEveryProblem()
     {
-        var result = await service.SaveContentAsync(Draft($"many-{unique}", d => { d.Title = "   "; d.Teaser = new string('x', 1001); d.PublishAt = default; }));
+        var result = await fixture.RunAsync(new SaveContent(Draft($"many-{unique}", d => { d.Title = "   "; d.Teaser = new string('x', 1001); d.PublishAt = default; })));
 
         Assert.False(result.Succeeded);
-        Assert.Contains(result.Errors, e => e.Contains("title is required"));
-        Assert.Contains(result.Errors, e => e.Contains("teaser can be at most 1000"));
-        Assert.Contains(result.Errors, e => e.Contains("publish date"));
+        Assert.Contains("title is required", result.Message);
+        Assert.Contains("teaser can be at most 1000", result.Message);
+        Assert.Contains("publish date", result.Message);
     }
 
     [Fact]
     public async Task SaveContent_TitleOver200_Refused() =>
-        Assert.Contains((await service.SaveContentAsync(Draft($"long-{unique}", d => d.Title = new string('t', 201)))).Errors, e => e.Contains("at most 200"));
+        Assert.Contains("at most 200", (await fixture.RunAsync(new SaveContent(Draft($"long-{unique}", d => d.Title = new string('t', 201))))).Message);
 
     [Theory]
     [InlineData("javascript:alert(1)")]
@@ -188,29 +196,29 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     [InlineData("//evil.test/a.jpg")]
     [InlineData("data:image/svg+xml;base64,PHN2Zz4=")]
     public async Task SaveContent_CoverNotHttpsOrSitePath_Refused(string url) =>
-        Assert.False((await service.SaveContentAsync(Draft($"cover-{unique}", d => d.CoverImageUrl = url))).Succeeded);
+        Assert.False((await fixture.RunAsync(new SaveContent(Draft($"cover-{unique}", d => d.CoverImageUrl = url)))).Succeeded);
 
     [Fact]
     public async Task DeleteContent_RemovesItem()
     {
-        var created = await service.SaveContentAsync(Draft($"gone-{unique}"));
-        Assert.True(await service.DeleteContentAsync(created.Id!.Value));
-        Assert.Null(await service.GetContentAsync(created.Id.Value));
-        Assert.False(await service.DeleteContentAsync(created.Id.Value));
+        var created = await fixture.RunAsync(new SaveContent(Draft($"gone-{unique}")));
+        Assert.True((await fixture.RunAsync(new DeleteContent(created.Id!.Value))).Succeeded);
+        Assert.Null(await fixture.Queries.GetContentAsync(created.Id.Value));
+        Assert.False((await fixture.RunAsync(new DeleteContent(created.Id.Value))).Succeeded);
     }
 
     // ---- Courses ----
 
     private async Task<(Guid Course, Guid A, Guid B)> CourseWithTwoModulesAsync(int lessonsInA, int lessonsInB)
     {
-        var course = await service.SaveCourseAsync(new CourseDraft { Title = "Course", Slug = $"course-{unique}", PublishAt = fixture.Factory.Clock.GetUtcNow() });
-        Assert.True(course.Succeeded, string.Join(" ", course.Errors));
-        var a = (await service.AddModuleAsync(course.Id!.Value, "A")).Id!.Value;
-        var b = (await service.AddModuleAsync(course.Id.Value, "B")).Id!.Value;
+        var course = await fixture.RunAsync(new SaveCourse(new CourseDraft { Title = "Course", Slug = $"course-{unique}", PublishAt = fixture.Factory.Clock.GetUtcNow() }));
+        Assert.True(course.Succeeded, course.Message);
+        var a = (await fixture.RunAsync(new AddModule(course.Id!.Value, "A"))).Id!.Value;
+        var b = (await fixture.RunAsync(new AddModule(course.Id.Value, "B"))).Id!.Value;
         for (var i = 1; i <= lessonsInA; i++)
-            Assert.True((await service.SaveLessonAsync(new LessonDraft { ModuleId = a, Title = $"A{i}", Slug = $"a{i}" })).Succeeded);
+            Assert.True((await fixture.RunAsync(new SaveLesson(new LessonDraft { ModuleId = a, Title = $"A{i}", Slug = $"a{i}" }))).Succeeded);
         for (var i = 1; i <= lessonsInB; i++)
-            Assert.True((await service.SaveLessonAsync(new LessonDraft { ModuleId = b, Title = $"B{i}", Slug = $"b{i}" })).Succeeded);
+            Assert.True((await fixture.RunAsync(new SaveLesson(new LessonDraft { ModuleId = b, Title = $"B{i}", Slug = $"b{i}" }))).Succeeded);
         return (course.Id.Value, a, b);
     }
 
@@ -236,10 +244,10 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task MoveLesson_WithinModule_RenumbersPositions()
     {
         var (course, a, _) = await CourseWithTwoModulesAsync(3, 0);
-        var outline = (await service.GetCourseAsync(course))!;
+        var outline = (await fixture.Queries.GetCourseAsync(course))!;
         var a3 = outline.Modules[0].Lessons[2].Id;
 
-        Assert.True((await service.MoveLessonAsync(a3, a, 0)).Succeeded);
+        Assert.True((await fixture.RunAsync(new MoveLesson(a3, a, 0))).Succeeded);
 
         Assert.Equal(("A[0]: A3,A1,A2 | B[1]: ", "0,1,2 | "), await StoredOrderAsync(course));
     }
@@ -248,9 +256,9 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task MoveLesson_AcrossModules_RenumbersBothModules()
     {
         var (course, _, b) = await CourseWithTwoModulesAsync(3, 2);
-        var a1 = (await service.GetCourseAsync(course))!.Modules[0].Lessons[0].Id;
+        var a1 = (await fixture.Queries.GetCourseAsync(course))!.Modules[0].Lessons[0].Id;
 
-        Assert.True((await service.MoveLessonAsync(a1, b, 1)).Succeeded);
+        Assert.True((await fixture.RunAsync(new MoveLesson(a1, b, 1))).Succeeded);
 
         Assert.Equal(("A[0]: A2,A3 | B[1]: B1,A1,B2", "0,1 | 0,1,2"), await StoredOrderAsync(course));
     }
@@ -259,8 +267,8 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task MoveLesson_IndexBeyondEnd_ClampsToLast()
     {
         var (course, a, _) = await CourseWithTwoModulesAsync(3, 0);
-        var a1 = (await service.GetCourseAsync(course))!.Modules[0].Lessons[0].Id;
-        await service.MoveLessonAsync(a1, a, 99);
+        var a1 = (await fixture.Queries.GetCourseAsync(course))!.Modules[0].Lessons[0].Id;
+        await fixture.RunAsync(new MoveLesson(a1, a, 99));
         Assert.Equal(("A[0]: A2,A3,A1 | B[1]: ", "0,1,2 | "), await StoredOrderAsync(course));
     }
 
@@ -268,11 +276,11 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task MoveLesson_ToModuleOfAnotherCourse_Refused()
     {
         var (course, _, _) = await CourseWithTwoModulesAsync(1, 0);
-        var other = await service.SaveCourseAsync(new CourseDraft { Title = "Other", Slug = $"other-{unique}", PublishAt = fixture.Factory.Clock.GetUtcNow() });
-        var foreign = (await service.AddModuleAsync(other.Id!.Value, "Foreign")).Id!.Value;
-        var a1 = (await service.GetCourseAsync(course))!.Modules[0].Lessons[0].Id;
+        var other = await fixture.RunAsync(new SaveCourse(new CourseDraft { Title = "Other", Slug = $"other-{unique}", PublishAt = fixture.Factory.Clock.GetUtcNow() }));
+        var foreign = (await fixture.RunAsync(new AddModule(other.Id!.Value, "Foreign"))).Id!.Value;
+        var a1 = (await fixture.Queries.GetCourseAsync(course))!.Modules[0].Lessons[0].Id;
 
-        Assert.False((await service.MoveLessonAsync(a1, foreign, 0)).Succeeded);
+        Assert.False((await fixture.RunAsync(new MoveLesson(a1, foreign, 0))).Succeeded);
         Assert.Equal(("A[0]: A1 | B[1]: ", "0 | "), await StoredOrderAsync(course));
     }
 
@@ -280,9 +288,9 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task StepLesson_UpFromTopOfModule_MovesToEndOfPreviousModule()
     {
         var (course, _, _) = await CourseWithTwoModulesAsync(2, 2);
-        var b1 = (await service.GetCourseAsync(course))!.Modules[1].Lessons[0].Id;
+        var b1 = (await fixture.Queries.GetCourseAsync(course))!.Modules[1].Lessons[0].Id;
 
-        await service.StepLessonAsync(b1, -1);
+        await fixture.RunAsync(new StepLesson(b1, -1));
 
         Assert.Equal(("A[0]: A1,A2,B1 | B[1]: B2", "0,1,2 | 0"), await StoredOrderAsync(course));
     }
@@ -291,9 +299,9 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task StepLesson_DownFromBottomOfModule_MovesToTopOfNextModule()
     {
         var (course, _, _) = await CourseWithTwoModulesAsync(2, 1);
-        var a2 = (await service.GetCourseAsync(course))!.Modules[0].Lessons[1].Id;
+        var a2 = (await fixture.Queries.GetCourseAsync(course))!.Modules[0].Lessons[1].Id;
 
-        await service.StepLessonAsync(a2, 1);
+        await fixture.RunAsync(new StepLesson(a2, 1));
 
         Assert.Equal(("A[0]: A1 | B[1]: A2,B1", "0 | 0,1"), await StoredOrderAsync(course));
     }
@@ -302,9 +310,9 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task StepModule_Down_SwapsAndRenumbers()
     {
         var (course, a, _) = await CourseWithTwoModulesAsync(1, 1);
-        await service.AddModuleAsync(course, "C");
+        await fixture.RunAsync(new AddModule(course, "C"));
 
-        await service.StepModuleAsync(a, 1);
+        await fixture.RunAsync(new StepModule(a, 1));
 
         Assert.Equal(("B[0]: B1 | A[1]: A1 | C[2]: ", "0 | 0 | "), await StoredOrderAsync(course));
     }
@@ -313,9 +321,9 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task DeleteModule_RemovesItsLessonsAndRenumbersTheRest()
     {
         var (course, a, _) = await CourseWithTwoModulesAsync(2, 1);
-        await service.AddModuleAsync(course, "C");
+        await fixture.RunAsync(new AddModule(course, "C"));
 
-        Assert.True((await service.DeleteModuleAsync(a)).Succeeded);
+        Assert.True((await fixture.RunAsync(new DeleteModule(a))).Succeeded);
 
         Assert.Equal(("B[0]: B1 | C[1]: ", "0 | "), await StoredOrderAsync(course));
         await using var db = await fixture.DbAsync();
@@ -326,9 +334,9 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task DeleteLesson_RenumbersItsModule()
     {
         var (course, _, _) = await CourseWithTwoModulesAsync(3, 0);
-        var a2 = (await service.GetCourseAsync(course))!.Modules[0].Lessons[1].Id;
+        var a2 = (await fixture.Queries.GetCourseAsync(course))!.Modules[0].Lessons[1].Id;
 
-        Assert.True((await service.DeleteLessonAsync(a2)).Succeeded);
+        Assert.True((await fixture.RunAsync(new DeleteLesson(a2))).Succeeded);
 
         Assert.Equal(("A[0]: A1,A3 | B[1]: ", "0,1 | "), await StoredOrderAsync(course));
     }
@@ -337,10 +345,10 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task SaveLesson_NewModule_MovesToItsEndAndRenumbersTheOld()
     {
         var (course, _, b) = await CourseWithTwoModulesAsync(3, 1);
-        var draft = (await service.GetLessonAsync((await service.GetCourseAsync(course))!.Modules[0].Lessons[0].Id))!;
+        var draft = (await fixture.Queries.GetLessonAsync((await fixture.Queries.GetCourseAsync(course))!.Modules[0].Lessons[0].Id))!;
         draft.ModuleId = b;
 
-        Assert.True((await service.SaveLessonAsync(draft)).Succeeded);
+        Assert.True((await fixture.RunAsync(new SaveLesson(draft))).Succeeded);
 
         Assert.Equal(("A[0]: A2,A3 | B[1]: B1,A1", "0,1 | 0,1"), await StoredOrderAsync(course));
     }
@@ -349,13 +357,13 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task SaveLesson_DuplicateSlugInCourse_RefusedButFineInAnotherCourse()
     {
         var (course, a, _) = await CourseWithTwoModulesAsync(1, 0);
-        var duplicate = await service.SaveLessonAsync(new LessonDraft { ModuleId = a, Title = "Again", Slug = "a1" });
+        var duplicate = await fixture.RunAsync(new SaveLesson(new LessonDraft { ModuleId = a, Title = "Again", Slug = "a1" }));
         Assert.False(duplicate.Succeeded);
-        Assert.Contains(duplicate.Errors, e => e.Contains("already uses the slug"));
+        Assert.Contains("already uses the slug", duplicate.Message);
 
-        var other = await service.SaveCourseAsync(new CourseDraft { Title = "Other", Slug = $"elsewhere-{unique}", PublishAt = fixture.Factory.Clock.GetUtcNow() });
-        var module = (await service.AddModuleAsync(other.Id!.Value, "M")).Id!.Value;
-        Assert.True((await service.SaveLessonAsync(new LessonDraft { ModuleId = module, Title = "Same slug", Slug = "a1" })).Succeeded);
+        var other = await fixture.RunAsync(new SaveCourse(new CourseDraft { Title = "Other", Slug = $"elsewhere-{unique}", PublishAt = fixture.Factory.Clock.GetUtcNow() }));
+        var module = (await fixture.RunAsync(new AddModule(other.Id!.Value, "M"))).Id!.Value;
+        Assert.True((await fixture.RunAsync(new SaveLesson(new LessonDraft { ModuleId = module, Title = "Same slug", Slug = "a1" }))).Succeeded);
         Assert.Equal(("A[0]: A1 | B[1]: ", "0 | "), await StoredOrderAsync(course));
     }
 
@@ -367,7 +375,7 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task SaveLesson_DripDays_MustBeZeroOrMore(int days, bool ok)
     {
         var (_, a, _) = await CourseWithTwoModulesAsync(0, 0);
-        var result = await service.SaveLessonAsync(new LessonDraft { ModuleId = a, Title = "Drip", Slug = "drip", DripDays = days });
+        var result = await fixture.RunAsync(new SaveLesson(new LessonDraft { ModuleId = a, Title = "Drip", Slug = "drip", DripDays = days }));
         Assert.Equal(ok, result.Succeeded);
     }
 
@@ -376,9 +384,9 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     {
         var (_, a, _) = await CourseWithTwoModulesAsync(0, 0);
         var date = new DateTimeOffset(2027, 1, 15, 0, 0, 0, TimeSpan.FromHours(-5));
-        var result = await service.SaveLessonAsync(new LessonDraft { ModuleId = a, Title = "Dated", Slug = "dated", DripDate = date, VideoEmbedUrl = "https://player.vimeo.com/video/42" });
+        var result = await fixture.RunAsync(new SaveLesson(new LessonDraft { ModuleId = a, Title = "Dated", Slug = "dated", DripDate = date, VideoEmbedUrl = "https://player.vimeo.com/video/42" }));
 
-        var saved = (await service.GetLessonAsync(result.Id!.Value))!;
+        var saved = (await fixture.Queries.GetLessonAsync(result.Id!.Value))!;
         Assert.Equal(date, saved.DripDate);
         Assert.Equal(TimeSpan.Zero, saved.DripDate!.Value.Offset);
     }
@@ -387,7 +395,7 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task SaveLesson_BadEmbed_RefusedAndNothingWritten()
     {
         var (course, a, _) = await CourseWithTwoModulesAsync(0, 0);
-        var result = await service.SaveLessonAsync(new LessonDraft { ModuleId = a, Title = "Video", Slug = "video", VideoEmbedUrl = "https://evil.test/embed" });
+        var result = await fixture.RunAsync(new SaveLesson(new LessonDraft { ModuleId = a, Title = "Video", Slug = "video", VideoEmbedUrl = "https://evil.test/embed" }));
         Assert.False(result.Succeeded);
         Assert.Equal(("A[0]:  | B[1]: ", " | "), await StoredOrderAsync(course));
     }
@@ -396,13 +404,13 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task SaveCourse_DuplicateSlugOrProductsWithoutProducts_Refused()
     {
         var now = fixture.Factory.Clock.GetUtcNow();
-        Assert.True((await service.SaveCourseAsync(new CourseDraft { Title = "One", Slug = $"same-{unique}", PublishAt = now })).Succeeded);
+        Assert.True((await fixture.RunAsync(new SaveCourse(new CourseDraft { Title = "One", Slug = $"same-{unique}", PublishAt = now }))).Succeeded);
 
-        var duplicate = await service.SaveCourseAsync(new CourseDraft { Title = "Two", Slug = $"same-{unique}", PublishAt = now });
-        var noProducts = await service.SaveCourseAsync(new CourseDraft { Title = "Three", Slug = $"three-{unique}", PublishAt = now, Access = AccessLevel.Products });
+        var duplicate = await fixture.RunAsync(new SaveCourse(new CourseDraft { Title = "Two", Slug = $"same-{unique}", PublishAt = now }));
+        var noProducts = await fixture.RunAsync(new SaveCourse(new CourseDraft { Title = "Three", Slug = $"three-{unique}", PublishAt = now, Access = AccessLevel.Products }));
 
-        Assert.Contains(duplicate.Errors, e => e.Contains("Another course already uses the slug"));
-        Assert.Contains(noProducts.Errors, e => e.Contains("at least one product"));
+        Assert.Contains("Another course already uses the slug", duplicate.Message);
+        Assert.Contains("at least one product", noProducts.Message);
         await using var db = await fixture.DbAsync();
         Assert.Equal(1, await db.Courses.CountAsync(c => c.Slug == $"same-{unique}" || c.Slug == $"three-{unique}"));
     }
@@ -411,7 +419,7 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     public async Task DeleteCourse_RemovesModulesAndLessons()
     {
         var (course, _, _) = await CourseWithTwoModulesAsync(2, 1);
-        Assert.True(await service.DeleteCourseAsync(course));
+        Assert.True((await fixture.RunAsync(new DeleteCourse(course))).Succeeded);
         await using var db = await fixture.DbAsync();
         Assert.False(await db.CourseModules.AnyAsync(m => m.CourseId == course));
         Assert.False(await db.Lessons.AnyAsync(l => l.CourseId == course));
@@ -429,15 +437,15 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     [Fact]
     public async Task Upload_AllowedTypeWithinLimit_StoredAndAttachable()
     {
-        var result = await service.UploadAsync(new FakeBrowserFile("pattern.pdf", new byte[900]));
+        var result = await fixture.Uploads.UploadAsync(new FakeBrowserFile("pattern.pdf", new byte[900]));
 
         Assert.Null(result.Error);
         Assert.Equal(900, result.Length);
         await using (var db = await fixture.DbAsync())
             Assert.True(File.Exists(Path.Combine(fixture.FilesPath, (await db.StoredFiles.SingleAsync(f => f.Id == result.FileId)).StorageKey)));
-        var saved = await service.SaveContentAsync(Draft($"file-{unique}", d => { d.Kind = ContentKind.Download; d.FileId = result.FileId; }));
+        var saved = await fixture.RunAsync(new SaveContent(Draft($"file-{unique}", d => { d.Kind = ContentKind.Download; d.FileId = result.FileId; })));
         Assert.True(saved.Succeeded);
-        Assert.Equal("pattern.pdf", (await service.GetContentAsync(saved.Id!.Value))!.FileName);
+        Assert.Equal("pattern.pdf", (await fixture.Queries.GetContentAsync(saved.Id!.Value))!.FileName);
     }
 
     [Theory]
@@ -449,7 +457,7 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     {
         var before = await StoredAsync();
 
-        var result = await service.UploadAsync(new FakeBrowserFile(name, new byte[10]));
+        var result = await fixture.Uploads.UploadAsync(new FakeBrowserFile(name, new byte[10]));
 
         Assert.Null(result.FileId);
         Assert.Contains("cannot be uploaded", result.Error);
@@ -463,7 +471,7 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
         var before = await StoredAsync();
         var file = new FakeBrowserFile("big.pdf", new byte[2048]);
 
-        var result = await service.UploadAsync(file);
+        var result = await fixture.Uploads.UploadAsync(file);
 
         Assert.Null(result.FileId);
         Assert.Contains("at most 1 KB", result.Error);
@@ -476,7 +484,7 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
     {
         var before = await StoredAsync();
 
-        var result = await service.UploadAsync(new FakeBrowserFile("liar.pdf", new byte[4096], declaredSize: 100));
+        var result = await fixture.Uploads.UploadAsync(new FakeBrowserFile("liar.pdf", new byte[4096], declaredSize: 100));
 
         Assert.Null(result.FileId);
         Assert.Contains("larger than", result.Error);
@@ -485,7 +493,7 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
 
     [Fact]
     public async Task SaveContent_UnknownFileId_Refused() =>
-        Assert.Contains((await service.SaveContentAsync(Draft($"nofile-{unique}", d => d.FileId = Guid.NewGuid()))).Errors, e => e.Contains("file no longer exists"));
+        Assert.Contains("file no longer exists", (await fixture.RunAsync(new SaveContent(Draft($"nofile-{unique}", d => d.FileId = Guid.NewGuid())))).Message);
 
     private sealed class FakeBrowserFile(string name, byte[] content, long? declaredSize = null) : IBrowserFile
     {

@@ -2,6 +2,7 @@ using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Web.Features.Catalog;
 using MembershipPortal.Web.Features.Content.Admin;
+using MembershipPortal.Web.Features.Content.Admin.UseCases;
 using Microsoft.EntityFrameworkCore;
 
 namespace MembershipPortal.Web.Tests.ContentAdmin;
@@ -23,8 +24,8 @@ public sealed class CourseForSaleTests(ContentAdminFixture fixture) : IClassFixt
     [Fact]
     public async Task NewCourseForSale_CreatesTheCourseProductAndItsPrice_AndOpensTheCourseToItsBuyers()
     {
-        var result = await fixture.Service.CreateCourseForSaleAsync(Draft(), new PriceInput { Amount = 29m, Currency = "USD", Interval = BillingInterval.Month });
-        Assert.True(result.Succeeded, string.Join(" ", result.Errors));
+        var result = await fixture.RunAsync(new CreateCourseForSale(Draft(), new PriceInput { Amount = 29m, Currency = "USD", Interval = BillingInterval.Month }));
+        Assert.True(result.Succeeded, result.Message);
 
         await using var db = await fixture.DbAsync();
         var course = await db.Courses.SingleAsync(c => c.Id == result.Id);
@@ -44,15 +45,15 @@ public sealed class CourseForSaleTests(ContentAdminFixture fixture) : IClassFixt
         await using var before = await fixture.DbAsync();
         var counts = (await before.Courses.CountAsync(), await before.Products.CountAsync(), await before.Prices.CountAsync());
 
-        var free = await fixture.Service.CreateCourseForSaleAsync(Draft(), new PriceInput { Amount = 0m, Currency = "USD" });
+        var free = await fixture.RunAsync(new CreateCourseForSale(Draft(), new PriceInput { Amount = 0m, Currency = "USD" }));
         Assert.False(free.Succeeded);
-        Assert.Equal(["Give the course a price above zero to sell it, or turn selling off and choose who can open it."], free.Errors);
+        Assert.Equal("Give the course a price above zero to sell it, or turn selling off and choose who can open it.", free.Message);
 
-        var taken = await fixture.Service.CreateCourseForSaleAsync(Draft(), new PriceInput { Amount = 29m, Currency = "USD" });
+        var taken = await fixture.RunAsync(new CreateCourseForSale(Draft(), new PriceInput { Amount = 29m, Currency = "USD" }));
         Assert.True(taken.Succeeded);
-        var again = await fixture.Service.CreateCourseForSaleAsync(Draft($"sock-school-{unique}"), new PriceInput { Amount = 29m, Currency = "USD" });
+        var again = await fixture.RunAsync(new CreateCourseForSale(Draft($"sock-school-{unique}"), new PriceInput { Amount = 29m, Currency = "USD" }));
         Assert.False(again.Succeeded);
-        Assert.Contains(again.Errors, e => e.Contains("A product already uses the slug", StringComparison.Ordinal));
+        Assert.Contains("A product already uses the slug", again.Message, StringComparison.Ordinal);
 
         await using var after = await fixture.DbAsync();
         Assert.Equal((counts.Item1 + 1, counts.Item2 + 1, counts.Item3 + 1), (await after.Courses.CountAsync(), await after.Products.CountAsync(), await after.Prices.CountAsync()));

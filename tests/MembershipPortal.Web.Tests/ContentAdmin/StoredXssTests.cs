@@ -4,6 +4,7 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Content.Admin;
+using MembershipPortal.Web.Features.Content.Admin.UseCases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,7 +25,7 @@ public sealed class StoredXssFixture : IAsyncLifetime
     public HttpClient Owner { get; private set; } = null!;
     public string ProMemberId { get; private set; } = "";
 
-    public static string Title(string payload) => payload.Trim() is var t && t.Length > ContentAdminService.TitleMax ? t[..ContentAdminService.TitleMax].Trim() : t;
+    public static string Title(string payload) => payload.Trim() is var t && t.Length > ContentRules.TitleMax ? t[..ContentRules.TitleMax].Trim() : t;
 
     public static string Body(string payload) => $"{payload}\n\n[a link]({payload})\n\n![an image]({payload})\n\n> {payload}\n\n`{payload}`";
 
@@ -32,26 +33,22 @@ public sealed class StoredXssFixture : IAsyncLifetime
     {
         _ = factory.Server;
         var catalog = await TestCatalog.CreateAsync(factory);
-        await using (var scope = factory.Services.CreateAsyncScope())
+        for (var i = 0; i < Payloads.Count; i++)
         {
-            var admin = scope.ServiceProvider.GetRequiredService<ContentAdminService>();
-            for (var i = 0; i < Payloads.Count; i++)
+            var result = await factory.RunAsAsync(null, new SaveContent(new ContentDraft
             {
-                var result = await admin.SaveContentAsync(new ContentDraft
-                {
-                    Kind = ContentKind.Article,
-                    Title = Title(Payloads[i]),
-                    Slug = $"xss-{i:000}",
-                    Teaser = Payloads[i],
-                    BodyMarkdown = Body(Payloads[i]),
-                    Author = Title(Payloads[i])[..Math.Min(Title(Payloads[i]).Length, ContentAdminService.AuthorMax)],
-                    PublishAt = factory.Clock.GetUtcNow().AddDays(-1),
-                    Access = AccessLevel.Products,
-                    RequiredProductIds = [catalog.ProProduct],
-                });
-                Assert.True(result.Succeeded, $"payload {i}: {string.Join(" ", result.Errors)}");
-                ItemIds[i] = result.Id!.Value;
-            }
+                Kind = ContentKind.Article,
+                Title = Title(Payloads[i]),
+                Slug = $"xss-{i:000}",
+                Teaser = Payloads[i],
+                BodyMarkdown = Body(Payloads[i]),
+                Author = Title(Payloads[i])[..Math.Min(Title(Payloads[i]).Length, ContentRules.AuthorMax)],
+                PublishAt = factory.Clock.GetUtcNow().AddDays(-1),
+                Access = AccessLevel.Products,
+                RequiredProductIds = [catalog.ProProduct],
+            }));
+            Assert.True(result.Succeeded, $"payload {i}: {result.Message}");
+            ItemIds[i] = result.Id!.Value;
         }
 
         Anonymous = factory.CreateBrowserlessClient();

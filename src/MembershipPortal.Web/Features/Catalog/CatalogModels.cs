@@ -2,14 +2,6 @@ using MembershipPortal.Domain.Catalog;
 
 namespace MembershipPortal.Web.Features.Catalog;
 
-/// <summary>The outcome of a catalog change: the id it created or touched, or a message for the Owner (and nothing written).</summary>
-public sealed record CatalogResult(Guid? Id, string? Error)
-{
-    public bool Succeeded => Error is null;
-    public static CatalogResult Ok(Guid id) => new(id, null);
-    public static CatalogResult Fail(string error) => new(null, error);
-}
-
 /// <summary>The product editor's form. Validated by <see cref="CatalogRules"/> in the form and again by the service.</summary>
 public sealed class ProductInput
 {

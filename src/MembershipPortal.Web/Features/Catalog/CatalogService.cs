@@ -9,13 +9,14 @@ using Microsoft.EntityFrameworkCore;
 namespace MembershipPortal.Web.Features.Catalog;
 
 /// <summary>
-/// Products, prices and coupons: the Owner's changes (validated, all-or-nothing, one context per operation) and the
-/// public read models for /pricing and /products/{slug}. Bad input comes back as a <see cref="CatalogResult"/> message;
-/// nothing is written then.
+/// Products, prices and coupons as the admin pages and the public /pricing and /products/{slug} show them, and the
+/// "Most popular" choice. Changes to products, prices and coupons are use cases in <c>UseCases/</c>, run through the
+/// use-case runner.
 /// </summary>
-public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditLog audit, SettingsStore settings)
+public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, SettingsStore settings)
 {
-    private const string NicknameProperty = "Nickname", CouponCodeProperty = "NormalizedCode";
+    /// <summary>Shadow properties: a price's admin-only nickname, and a coupon's code in upper case for the unique index.</summary>
+    internal const string NicknameProperty = "Nickname", CouponCodeProperty = "NormalizedCode";
 
     /// <summary>Shortest period first (daily, weekly, monthly, quarterly, yearly), then currency, then the cheaper.</summary>
     private static readonly IComparer<PriceTerms> CadenceOrder = Comparer<PriceTerms>.Create((a, b) =>
@@ -74,103 +75,8 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
         return await db.Products.Where(p => p.Slug == slug).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(ct);
     }
 
-    public Task<CatalogResult> CreateProductAsync(ProductInput input, CancellationToken ct = default) => SaveProductAsync(null, input, ct);
-
-    public Task<CatalogResult> UpdateProductAsync(Guid id, ProductInput input, CancellationToken ct = default) => SaveProductAsync(id, input, ct);
-
-    private async Task<CatalogResult> SaveProductAsync(Guid? id, ProductInput input, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var name = (input.Name ?? "").Trim();
-        var slug = (input.Slug ?? "").Trim();
-        var imageUrl = string.IsNullOrWhiteSpace(input.ImageUrl) ? null : input.ImageUrl.Trim();
-        try
-        {
-            CatalogRules.Require(
-                CatalogRules.CheckName(name), CatalogRules.CheckSlug(slug), CatalogRules.CheckRank(input.Rank),
-                CatalogRules.CheckDescription(input.DescriptionMarkdown), CatalogRules.CheckImageUrl(imageUrl),
-                CatalogRules.CheckFeatures(input.FeaturesText),
-                Enum.IsDefined(input.Kind) ? null : "Choose what kind of product this is.",
-                input.Kind != ProductKind.AddOn || Enum.IsDefined(input.AddOnBilling) ? null : "Choose whether the add-on is recurring or one-time.",
-                !HasCycle(input) || (input.BoxCutoffDay is >= 1 and <= 31 && input.BoxShipDay is >= 1 and <= 31 && input.BoxShipDay >= input.BoxCutoffDay)
-                    ? null : "Cut-off and ship days are days of the month (1-31), and parcels ship on or after the cut-off day.");
-
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            Product product;
-            if (id is { } existingId)
-            {
-                product = await db.Products.SingleOrDefaultAsync(p => p.Id == existingId, ct)
-                    ?? throw new DomainException("This product no longer exists.");
-                if (product.Kind != input.Kind && await db.Prices.AnyAsync(p => p.ProductId == existingId, ct))
-                    throw new DomainException($"This product already has prices, so it stays a {KindName(product.Kind)}; create a new product instead.");
-            }
-            else
-            {
-                product = new Product { Name = name, Slug = slug, CreatedAt = clock.GetUtcNow() };
-                db.Products.Add(product);
-            }
-
-            if (await db.Products.AnyAsync(p => p.Slug == slug && p.Id != product.Id, ct))
-                throw new DomainException(SlugTaken(slug));
-
-            var attachTo = input.Kind == ProductKind.AddOn ? input.AttachableTo.Distinct().ToList() : [];
-            if (attachTo.Count > 0)
-            {
-                var targets = await db.Products.Where(p => attachTo.Contains(p.Id)).Select(p => p.Kind).ToListAsync(ct);
-                if (targets.Count != attachTo.Count)
-                    throw new DomainException("One of the products to attach this add-on to no longer exists.");
-                if (targets.Contains(ProductKind.AddOn))
-                    throw new DomainException("An add-on attaches to memberships, courses or boxes, not to another add-on.");
-            }
-
-            product.Kind = input.Kind;
-            product.Name = name;
-            product.Slug = slug;
-            product.DescriptionMarkdown = input.DescriptionMarkdown ?? "";
-            product.ImageUrl = imageUrl;
-            product.Features = CatalogRules.ParseFeatures(input.FeaturesText).ToList();
-            product.Rank = input.Rank;
-            product.IsVisible = input.IsVisible;
-            product.AllowPause = input.AllowPause;
-            if (HasCycle(input))
-                (product.BoxCutoffDay, product.BoxShipDay) = (input.BoxCutoffDay, input.BoxShipDay);
-            product.AddOnBilling = input.Kind == ProductKind.AddOn ? input.AddOnBilling : null;
-            product.ShipsPhysically = input.Kind == ProductKind.AddOn && input.ShipsPhysically;
-            product.AttachableTo = attachTo;
-            Audit(db, id is null ? "catalog.product.create" : "catalog.product.update",
-                $"{(id is null ? "Created" : "Updated")} {KindName(product.Kind)} “{name}” (/{slug})", "product", product.Id);
-
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                // Another save took the slug between the check and this one; the unique index refused ours.
-                if (await SlugExistsElsewhereAsync(slug, product.Id, ct))
-                    throw new DomainException(SlugTaken(slug));
-                throw;
-            }
-            return CatalogResult.Ok(product.Id);
-        }
-        catch (DomainException ex)
-        {
-            return CatalogResult.Fail(ex.Message);
-        }
-    }
-
-    private async Task<bool> SlugExistsElsewhereAsync(string slug, Guid productId, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Products.AnyAsync(p => p.Slug == slug && p.Id != productId, ct);
-    }
-
     /// <summary>Boxes and add-ons that ship have their own fulfilment calendar: a cut-off day and a ship day each month.</summary>
     internal static bool HasCycle(ProductInput input) => input.Kind == ProductKind.Box || (input.Kind == ProductKind.AddOn && input.ShipsPhysically);
-
-    private static string SlugTaken(string slug) => $"Another product already uses the slug '{slug}'; choose a different one.";
-
-    private static string KindName(ProductKind kind) => kind == ProductKind.AddOn ? "add-on" : kind.ToString().ToLowerInvariant();
 
     // ---- Admin: prices ------------------------------------------------------------------------------------------
 
@@ -194,51 +100,6 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
     }
 
     private static AdminPrice ToAdmin(CatalogPrice p, string? nickname) => new(p.Id, p.ProductId, p.Terms, nickname, p.IsArchived, p.ArchivedAt);
-
-    public async Task<CatalogResult> AddPriceAsync(Guid productId, PriceInput input, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var product = await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Id == productId, ct);
-        if (product is null)
-            return CatalogResult.Fail("This product no longer exists.");
-
-        var oneTime = product is { Kind: ProductKind.AddOn, AddOnBilling: AddOnBilling.OneTime };
-        if (CatalogRules.TryTerms(input, oneTime, out var error) is not { } terms)
-            return CatalogResult.Fail(error!);
-
-        var price = CatalogPrice.Create(productId, terms);
-        db.Prices.Add(price);
-        db.Entry(price).Property(NicknameProperty).CurrentValue = string.IsNullOrWhiteSpace(input.Nickname) ? null : input.Nickname.Trim();
-        Audit(db, "catalog.price.add", $"Added price {terms.Amount.Display()} every {terms.IntervalCount} {terms.Interval.ToString().ToLowerInvariant()}(s) to “{product.Name}”", "product", productId);
-        await db.SaveChangesAsync(ct);
-        return CatalogResult.Ok(price.Id);
-    }
-
-    /// <summary>Stops selling a price to new buyers; subscriptions already on it keep renewing on it (grandfathering).</summary>
-    public Task<CatalogResult> ArchivePriceAsync(Guid priceId, CancellationToken ct = default) =>
-        ChangePriceAsync(priceId, p => p.Archive(clock.GetUtcNow()), "catalog.price.archive", "Archived", ct);
-
-    public Task<CatalogResult> UnarchivePriceAsync(Guid priceId, CancellationToken ct = default) =>
-        ChangePriceAsync(priceId, p => p.Unarchive(), "catalog.price.unarchive", "Restored", ct);
-
-    private async Task<CatalogResult> ChangePriceAsync(Guid priceId, Action<CatalogPrice> change, string action, string verb, CancellationToken ct)
-    {
-        try
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var price = await db.Prices.SingleOrDefaultAsync(p => p.Id == priceId, ct)
-                ?? throw new DomainException("This price no longer exists.");
-            change(price);
-            Audit(db, action, $"{verb} the {price.Terms.Amount.Display()} price", "product", price.ProductId);
-            await db.SaveChangesAsync(ct);
-            return CatalogResult.Ok(price.Id);
-        }
-        catch (DomainException ex)
-        {
-            return CatalogResult.Fail(ex.Message);
-        }
-    }
 
     // ---- Admin: coupons -----------------------------------------------------------------------------------------
 
@@ -272,79 +133,6 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
         c.Id, c.Code, c.Terms.Describe(), c.Duration, c.DurationInMonths, c.ExpiresAt, c.ExpiresAt is { } e && now >= e,
         c.TimesRedeemed, c.MaxRedemptions,
         c.ProductIds.Select(id => productNames.GetValueOrDefault(id, "(deleted product)")).Order(StringComparer.CurrentCulture).ToList());
-
-    public async Task<CatalogResult> CreateCouponAsync(CouponInput input, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        try
-        {
-            var months = input.Duration == CouponDuration.Repeating ? input.DurationInMonths : null;
-            CouponTerms terms;
-            if (input.DiscountKind == CouponDiscountKind.Percent)
-            {
-                terms = CouponTerms.Percent(input.Code, input.Value, input.Duration, months);
-            }
-            else
-            {
-                var currency = (input.Currency ?? "").Trim().ToUpperInvariant();
-                CatalogRules.Require(CatalogRules.CheckCurrency(currency), CatalogRules.CheckAmount(input.Value, currency, "The discount"));
-                terms = CouponTerms.Amount(input.Code, Money.FromDecimal(input.Value, currency), input.Duration, months);
-            }
-
-            // The code works through the whole last day (UTC), so it expires at the following midnight.
-            DateTimeOffset? expiresAt = input.LastDay is { } lastDay
-                ? new DateTimeOffset(DateOnly.FromDateTime(lastDay).AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
-                : null;
-            if (expiresAt <= clock.GetUtcNow())
-                throw new DomainException("The last day of the coupon has already passed; choose a later date or leave it empty.");
-
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var productIds = input.ProductIds.Distinct().ToList();
-            if (productIds.Count > 0 && await db.Products.CountAsync(p => productIds.Contains(p.Id), ct) != productIds.Count)
-                throw new DomainException("One of the products this coupon is restricted to no longer exists.");
-
-            var coupon = Coupon.Create(terms, expiresAt, input.MaxRedemptions, productIds);
-            if (await db.Coupons.AnyAsync(c => EF.Property<string>(c, CouponCodeProperty) == coupon.Code, ct))
-                throw new DomainException(CodeTaken(coupon.Code));
-
-            db.Coupons.Add(coupon);
-            db.Entry(coupon).Property(CouponCodeProperty).CurrentValue = coupon.Code;
-            Audit(db, "catalog.coupon.create", $"Created coupon {coupon.Code}", "coupon", coupon.Id);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                if (await FindCouponAsync(coupon.Code, ct) is not null)
-                    throw new DomainException(CodeTaken(coupon.Code));
-                throw;
-            }
-            return CatalogResult.Ok(coupon.Id);
-        }
-        catch (DomainException ex)
-        {
-            return CatalogResult.Fail(ex.Message);
-        }
-    }
-
-    private static string CodeTaken(string code) => $"There is already a coupon {code} (codes ignore letter case); choose another code.";
-
-    /// <summary>Removes a coupon so nobody new can redeem it; subscriptions already discounted keep their copy of its terms.</summary>
-    public async Task<CatalogResult> DeleteCouponAsync(Guid couponId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var coupon = await db.Coupons.SingleOrDefaultAsync(c => c.Id == couponId, ct);
-        if (coupon is null)
-            return CatalogResult.Fail("This coupon no longer exists.");
-        db.Coupons.Remove(coupon);
-        Audit(db, "catalog.coupon.delete", $"Deleted coupon {db.Entry(coupon).Property(CouponCodeProperty).CurrentValue}", "coupon", couponId);
-        await db.SaveChangesAsync(ct);
-        return CatalogResult.Ok(couponId);
-    }
-
-    private void Audit(AppDbContext db, string action, string summary, string targetType, Guid targetId) =>
-        audit.Add(db, AuditAmbient.Current ?? AuditActor.System, action, summary, targetType, targetId.ToString());
 
     // ---- Public ------------------------------------------------------------------------------------------------
 

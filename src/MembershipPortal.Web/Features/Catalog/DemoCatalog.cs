@@ -1,4 +1,6 @@
 using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Web.Features.Catalog.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 
 namespace MembershipPortal.Web.Features.Catalog;
 
@@ -9,7 +11,7 @@ public sealed record DemoSeedResult(int ProductsAdded, int PricesAdded, int Coup
 
 /// <summary>
 /// A craft-club demo catalog: three membership tiers, a course, a tea box, two add-ons and a welcome coupon. Goes
-/// through <see cref="CatalogService"/>, so the demo obeys the Owner's rules. Idempotent by slug and coupon code: a
+/// through the catalog use cases (<see cref="SaveProduct"/>, <see cref="AddPrice"/>, <see cref="CreateCoupon"/>), so the demo obeys the Owner's rules. Idempotent by slug and coupon code: a
 /// product that exists (even edited, hidden or with archived prices) is left alone, so running it again adds nothing.
 /// </summary>
 public static class DemoCatalog
@@ -18,7 +20,7 @@ public static class DemoCatalog
 
     private sealed record DemoProduct(ProductInput Input, DemoPrice[] Prices, string[] AttachToSlugs);
 
-    public static async Task<DemoSeedResult> SeedAsync(CatalogService catalog, CancellationToken ct = default)
+    public static async Task<DemoSeedResult> SeedAsync(CatalogService catalog, UseCaseRunner useCases, CancellationToken ct = default)
     {
         int products = 0, prices = 0, coupons = 0;
         foreach (var demo in Products())
@@ -32,11 +34,11 @@ public static class DemoCatalog
                     attachTo.Add(id);
             demo.Input.AttachableTo = attachTo;
 
-            var productId = Expect(await catalog.CreateProductAsync(demo.Input, ct), demo.Input.Slug);
+            var productId = Expect(await useCases.RunAsync(new SaveProduct(null, demo.Input), ct), demo.Input.Slug);
             products++;
             foreach (var p in demo.Prices)
             {
-                Expect(await catalog.AddPriceAsync(productId, new PriceInput
+                Expect(await useCases.RunAsync(new AddPrice(productId, new PriceInput
                 {
                     Amount = p.Amount,
                     Currency = "USD",
@@ -44,28 +46,28 @@ public static class DemoCatalog
                     IntervalCount = p.IntervalCount,
                     TrialDays = p.TrialDays,
                     Nickname = p.Nickname,
-                }, ct), demo.Input.Slug);
+                }), ct), demo.Input.Slug);
                 prices++;
             }
         }
 
         if (await catalog.FindCouponAsync("WELCOME10", ct) is null)
         {
-            Expect(await catalog.CreateCouponAsync(new CouponInput
+            Expect(await useCases.RunAsync(new CreateCoupon(new CouponInput
             {
                 Code = "WELCOME10",
                 DiscountKind = CouponDiscountKind.Percent,
                 Value = 10,
                 Duration = CouponDuration.Repeating,
                 DurationInMonths = 3,
-            }, ct), "WELCOME10");
+            }), ct), "WELCOME10");
             coupons++;
         }
         return new DemoSeedResult(products, prices, coupons);
     }
 
-    private static Guid Expect(CatalogResult result, string what) =>
-        result.Id ?? throw new InvalidOperationException($"Demo catalog: {what} was refused: {result.Error}");
+    private static Guid Expect(Outcome result, string what) =>
+        result is { Succeeded: true, Id: { } id } ? id : throw new InvalidOperationException($"Demo catalog: {what} was refused: {result.Message}");
 
     private static DemoPrice Monthly(decimal amount, int trialDays = 0) => new(amount, BillingInterval.Month, 1, "Monthly", trialDays);
 

@@ -5,6 +5,7 @@ using MembershipPortal.Web.Features.Catalog;
 using MembershipPortal.Web.Features.Content.Admin;
 using MembershipPortal.Web.Features.Operations;
 using MembershipPortal.Web.Features.Setup;
+using MembershipPortal.Web.Features.Shared.UseCases;
 
 namespace MembershipPortal.Web.Features.Cli;
 
@@ -110,11 +111,11 @@ public sealed class PortalCommands(IServiceProvider services, CliConsole console
         await using var scope = services.CreateAsyncScope();
         await Startup.MigrateAsync(scope.ServiceProvider);
         // The craft-club catalog first, then members and two years of subscription history for the dashboard.
-        var catalog = await DemoCatalog.SeedAsync(scope.ServiceProvider.GetRequiredService<CatalogService>());
+        var catalog = await DemoCatalog.SeedAsync(scope.ServiceProvider.GetRequiredService<CatalogService>(), scope.ServiceProvider.GetRequiredService<UseCaseRunner>());
         console.Out.WriteLine(catalog.AddedNothing
             ? "Demo catalog already present; nothing added."
             : $"Demo catalog added: {catalog.ProductsAdded} products, {catalog.PricesAdded} prices, {catalog.CouponsAdded} coupon{(catalog.CouponsAdded == 1 ? "" : "s")}.");
-        var content = await DemoContent.SeedAsync(scope.ServiceProvider.GetRequiredService<ContentAdminService>(),
+        var content = await DemoContent.SeedAsync(scope.ServiceProvider.GetRequiredService<ContentAdminQueries>(), scope.ServiceProvider.GetRequiredService<UseCaseRunner>(),
             scope.ServiceProvider.GetRequiredService<CatalogService>(), scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow());
         console.Out.WriteLine(content is { ItemsAdded: 0, CoursesAdded: 0 }
             ? "Demo content already present; nothing added."

@@ -10,7 +10,8 @@ public static class DependencyInjection
     {
         builder.Services.AddScoped<AccessService>();
         builder.Services.AddScoped<ContentService>();
-        builder.Services.AddScoped<ContentAdminService>();
+        builder.Services.AddScoped<ContentAdminQueries>();
+        builder.Services.AddScoped<ContentUploads>();
         return builder;
     }
 

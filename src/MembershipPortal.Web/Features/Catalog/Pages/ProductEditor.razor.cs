@@ -1,4 +1,6 @@
 using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Web.Features.Catalog.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -8,6 +10,7 @@ namespace MembershipPortal.Web.Features.Catalog.Pages;
 public partial class ProductEditor
 {
     [Inject] private CatalogService Catalog { get; set; } = null!;
+    [Inject] private UseCaseRunner UseCases { get; set; } = null!;
     [Inject] private NavigationManager Navigation { get; set; } = null!;
     [Inject] private ISnackbar Snackbar { get; set; } = null!;
 
@@ -68,11 +71,11 @@ public partial class ProductEditor
             return;
         saving = true;
         error = null;
-        var result = Id is { } id ? await Catalog.UpdateProductAsync(id, input!) : await Catalog.CreateProductAsync(input!);
+        var result = await UseCases.RunAsync(new SaveProduct(Id, input!));
         saving = false;
         if (!result.Succeeded)
         {
-            error = result.Error;
+            error = result.Message;
             return;
         }
         Snackbar.Add(Id is null ? $"{input!.Name} created. Now add its prices." : "Changes saved.", Severity.Success);

@@ -3,15 +3,7 @@ using MembershipPortal.Infrastructure.Content;
 
 namespace MembershipPortal.Web.Features.Content.Admin;
 
-/// <summary>The outcome of an editor action: the saved id, or the reasons nothing was written.</summary>
-public sealed record AdminResult(Guid? Id, IReadOnlyList<string> Errors)
-{
-    public bool Succeeded => Errors.Count == 0;
-    public static AdminResult Ok(Guid id) => new(id, []);
-    public static AdminResult Fail(params string[] errors) => new(null, errors);
-    public static AdminResult Fail(IReadOnlyList<string> errors) => new(null, errors);
-}
-
+/// <summary>A stored upload, or why nothing was stored.</summary>
 public sealed record UploadResult(Guid? FileId, string? FileName, long Length, string? Error);
 
 public sealed record AccessProductChoice(Guid Id, string Name, ProductKind Kind);

@@ -1,18 +1,20 @@
 using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Web.Features.Catalog;
+using MembershipPortal.Web.Features.Content.Admin.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 
 namespace MembershipPortal.Web.Features.Content.Admin;
 
 /// <summary>
 /// The craft club's sample library for <c>seed-demo</c>: one item per access level and a short course with a drip
-/// lesson, written through <see cref="ContentAdminService"/> so they pass the same validation as the editor. Items
+/// lesson, written through the content use cases (<see cref="SaveContent"/>, <see cref="SaveCourse"/> ...) so they pass the same validation as the editor. Items
 /// whose slug already exists are left alone, so running it twice adds nothing.
 /// </summary>
 public static class DemoContent
 {
     public sealed record Result(int ItemsAdded, int CoursesAdded);
 
-    public static async Task<Result> SeedAsync(ContentAdminService admin, CatalogService catalog, DateTimeOffset now, CancellationToken ct = default)
+    public static async Task<Result> SeedAsync(ContentAdminQueries admin, UseCaseRunner useCases, CatalogService catalog, DateTimeOffset now, CancellationToken ct = default)
     {
         var pro = await catalog.FindProductIdAsync("pro", ct);
         var vip = await catalog.FindProductIdAsync("vip", ct);
@@ -26,14 +28,14 @@ public static class DemoContent
         {
             if (existing.Contains(draft.Slug))
                 continue;
-            Expect(await admin.SaveContentAsync(draft, ct), draft.Slug);
+            Expect(await useCases.RunAsync(new SaveContent(draft), ct), draft.Slug);
             items++;
         }
 
         var courses = 0;
         if (!(await admin.ListCoursesAsync(ct)).Any(c => c.Slug == "watercolour-foundations"))
         {
-            var courseId = Expect(await admin.SaveCourseAsync(new CourseDraft
+            var courseId = Expect(await useCases.RunAsync(new SaveCourse(new CourseDraft
             {
                 Title = "Watercolour Foundations",
                 Slug = "watercolour-foundations",
@@ -42,9 +44,9 @@ public static class DemoContent
                 PublishAt = now.AddDays(-30),
                 Access = courseBuyers.Length > 0 ? AccessLevel.Products : AccessLevel.Members,
                 RequiredProductIds = courseBuyers,
-            }, ct), "watercolour-foundations");
-            var start = Expect(await admin.AddModuleAsync(courseId, "Getting started", ct), "module 1");
-            var techniques = Expect(await admin.AddModuleAsync(courseId, "Techniques", ct), "module 2");
+            }), ct), "watercolour-foundations");
+            var start = Expect(await useCases.RunAsync(new AddModule(courseId, "Getting started"), ct), "module 1");
+            var techniques = Expect(await useCases.RunAsync(new AddModule(courseId, "Techniques"), ct), "module 2");
             (Guid Module, string Title, string Slug, string Body, int? Drip)[] lessons =
             [
                 (start, "The materials you need", "materials", "## Paper, paint and brushes\n\nYou need far less than the shop suggests:\n\n1. Cold-pressed paper, 300 gsm\n2. A student set of twelve pans\n3. A size 8 round brush\n\nTape the paper down on all four sides before you start.", null),
@@ -53,7 +55,7 @@ public static class DemoContent
                 (techniques, "Layering and glazing", "glazing", "## Depth in thin layers\n\nEach glaze must be bone dry before the next. Three transparent layers beat one heavy one.", 14),
             ];
             foreach (var (module, title, slug, body, drip) in lessons)
-                Expect(await admin.SaveLessonAsync(new LessonDraft { CourseId = courseId, ModuleId = module, Title = title, Slug = slug, BodyMarkdown = body, DripDays = drip }, ct), slug);
+                Expect(await useCases.RunAsync(new SaveLesson(new LessonDraft { CourseId = courseId, ModuleId = module, Title = title, Slug = slug, BodyMarkdown = body, DripDays = drip }), ct), slug);
             courses++;
         }
         return new Result(items, courses);
@@ -98,6 +100,6 @@ public static class DemoContent
         };
     }
 
-    private static Guid Expect(AdminResult result, string what) =>
-        result.Succeeded ? result.Id!.Value : throw new InvalidOperationException($"Demo content {what}: {string.Join(" ", result.Errors)}");
+    private static Guid Expect(Outcome result, string what) =>
+        result.Succeeded ? result.Id!.Value : throw new InvalidOperationException($"Demo content {what}: {result.Message}");
 }

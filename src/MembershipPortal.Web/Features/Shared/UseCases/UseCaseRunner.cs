@@ -68,6 +68,18 @@ public sealed class UseCaseScope(AppDbContext db, AuditActor actor, DateTimeOffs
 
     /// <summary>The id of what the use case created or acted on, for the audit entry and the <see cref="Outcome.Id"/>.</summary>
     public Guid? TargetId { get; set; }
+
+    /// <summary>The audit entry's target when it is not <see cref="TargetId"/> (a lesson's changes are recorded on its course).</summary>
+    public string? AuditTargetId { get; set; }
+
+    /// <summary>The use case found nothing to change (a rename to the same title, a move to where it already is): no audit entry.</summary>
+    public bool Unchanged { get; set; }
+
+    /// <summary>
+    /// What the person reads when the save breaks a unique index (two editors claiming the same slug at the same moment);
+    /// without it such a failure is not caught.
+    /// </summary>
+    public string? ConflictMessage { get; set; }
 }
 
 /// <summary>
@@ -89,16 +101,17 @@ public sealed class UseCaseRunner(IDbContextFactory<AppDbContext> dbFactory, Cur
     public async Task<Outcome> RunAsync(UseCase useCase, Func<UseCaseScope, Task<string>> work, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        UseCaseScope? scope = null;
         try
         {
             var who = await actor.GetActingAsync();
             var audited = !useCase.SelfService || (who.Id != useCase.MemberId && !AdminAccess.IsSystem(who));
             if (audited)
                 who = await AdminAccess.CheckAsync(db, who, useCase.Action, useCase.MemberId, ct);
-            var scope = new UseCaseScope(db, who, clock.GetUtcNow(), ct);
+            scope = new UseCaseScope(db, who, clock.GetUtcNow(), ct);
             var message = await work(scope);
-            var targetId = useCase.MemberId ?? useCase.TargetId ?? scope.TargetId?.ToString();
-            if (audited)
+            var targetId = useCase.MemberId ?? scope.AuditTargetId ?? useCase.TargetId ?? scope.TargetId?.ToString();
+            if (audited && !scope.Unchanged)
                 audit.Add(db, who, scope.AuditAction ?? useCase.Action, scope.AuditSummary ?? message, useCase.TargetType, targetId, scope.AuditBefore, scope.AuditAfter);
             await db.SaveChangesAsync(ct);
             return Outcome.Ok(message) with { Id = scope.TargetId };
@@ -110,6 +123,10 @@ public sealed class UseCaseRunner(IDbContextFactory<AppDbContext> dbFactory, Cur
         catch (DbUpdateConcurrencyException)
         {
             return Outcome.Fail("This changed in the meantime; reload the page and try again.");
+        }
+        catch (DbUpdateException) when (scope?.ConflictMessage is { } conflict)
+        {
+            return Outcome.Fail(conflict);
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using MembershipPortal.Infrastructure.Content;
+using MembershipPortal.Web.Features.Content.Admin.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -10,7 +12,8 @@ public partial class ContentEditor
 {
     [Parameter] public Guid? Id { get; set; }
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
-    [Inject] private ContentAdminService Admin { get; set; } = default!;
+    [Inject] private ContentAdminQueries Admin { get; set; } = default!;
+    [Inject] private UseCaseRunner UseCases { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
@@ -18,7 +21,7 @@ public partial class ContentEditor
     private MudForm? form;
     private ContentDraft? draft;
     private IReadOnlyList<AccessProductChoice> products = [];
-    private IReadOnlyList<string> errors = [];
+    private string? refusal;
     private bool slugEdited;
     private bool saving;
     private string savedSlug = "";
@@ -34,7 +37,7 @@ public partial class ContentEditor
         if (loaded && Equals(loadedKey, Id))
             return;
         (loaded, loadedKey) = (true, Id);
-        errors = [];
+        refusal = null;
         products = await Admin.ProductsAsync();
         if (Id is { } id)
         {
@@ -92,8 +95,8 @@ public partial class ContentEditor
         saving = true;
         try
         {
-            var result = await Admin.SaveContentAsync(draft);
-            errors = result.Errors;
+            var result = await UseCases.RunAsync(new SaveContent(draft));
+            refusal = result.Succeeded ? null : result.Message;
             if (!result.Succeeded)
             {
                 Snackbar.Add("Not saved: see the problems listed at the top.", Severity.Error);

@@ -1,3 +1,5 @@
+using MembershipPortal.Web.Features.Content.Admin.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
@@ -7,7 +9,8 @@ namespace MembershipPortal.Web.Features.Content.Admin.Pages;
 public partial class CourseBuilder
 {
     [Parameter] public Guid? Id { get; set; }
-    [Inject] private ContentAdminService Admin { get; set; } = default!;
+    [Inject] private ContentAdminQueries Admin { get; set; } = default!;
+    [Inject] private UseCaseRunner UseCases { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -18,7 +21,7 @@ public partial class CourseBuilder
     private List<LessonOutline> lessons = [];
     private Dictionary<Guid, string> numbers = [];
     private IReadOnlyList<AccessProductChoice> products = [];
-    private IReadOnlyList<string> errors = [];
+    private string? refusal;
     private MudDropContainer<LessonOutline>? dropContainer;
     private bool slugEdited, saving, sell;
     /// <summary>A new course's own product and its price, when "Sell it as its own product" is on.</summary>
@@ -38,7 +41,7 @@ public partial class CourseBuilder
         if (loaded && Equals(loadedKey, Id))
             return;
         (loaded, loadedKey) = (true, Id);
-        errors = [];
+        refusal = null;
         products = await Admin.ProductsAsync();
         if (Id is null)
             sellPrice.Currency = await Admin.SaleCurrencyAsync();
@@ -100,8 +103,8 @@ public partial class CourseBuilder
         saving = true;
         try
         {
-            var result = IsNew && sell ? await Admin.CreateCourseForSaleAsync(details, sellPrice) : await Admin.SaveCourseAsync(details);
-            errors = result.Errors;
+            var result = IsNew && sell ? await UseCases.RunAsync(new CreateCourseForSale(details, sellPrice)) : await UseCases.RunAsync(new SaveCourse(details));
+            refusal = result.Succeeded ? null : result.Message;
             if (!result.Succeeded)
             {
                 Snackbar.Add("Not saved: see the problems listed at the top.", Severity.Error);
@@ -120,11 +123,11 @@ public partial class CourseBuilder
     }
 
     /// <summary>Outline actions save at once; a refusal is shown and the outline reloads either way, so the screen matches the database.</summary>
-    private async Task OutlineActionAsync(Task<AdminResult> action, string? success = null)
+    private async Task OutlineActionAsync<TRequest>(TRequest request, string? success = null) where TRequest : IUseCaseRequest
     {
-        var result = await action;
+        var result = await UseCases.RunAsync(request);
         if (!result.Succeeded)
-            Snackbar.Add(string.Join(" ", result.Errors), Severity.Error);
+            Snackbar.Add(result.Message, Severity.Error);
         else if (success is not null)
             Snackbar.Done(success);
         await ReloadOutlineAsync();
@@ -134,10 +137,10 @@ public partial class CourseBuilder
     {
         if (Id is not { } id)
             return;
-        var result = await Admin.AddModuleAsync(id, newModuleTitle ?? "");
+        var result = await UseCases.RunAsync(new AddModule(id, newModuleTitle));
         if (!result.Succeeded)
         {
-            Snackbar.Add(string.Join(" ", result.Errors), Severity.Error);
+            Snackbar.Add(result.Message, Severity.Error);
             return;
         }
         newModuleTitle = null;
@@ -154,23 +157,23 @@ public partial class CourseBuilder
 
     private async Task RenameModuleAsync(Guid moduleId)
     {
-        var result = await Admin.RenameModuleAsync(moduleId, renameText ?? "");
+        var result = await UseCases.RunAsync(new RenameModule(moduleId, renameText));
         if (!result.Succeeded)
         {
-            Snackbar.Add(string.Join(" ", result.Errors), Severity.Error);
+            Snackbar.Add(result.Message, Severity.Error);
             return;
         }
         renamingModule = null;
         await ReloadOutlineAsync();
     }
 
-    private Task StepModuleAsync(Guid moduleId, int direction) => OutlineActionAsync(Admin.StepModuleAsync(moduleId, direction));
+    private Task StepModuleAsync(Guid moduleId, int direction) => OutlineActionAsync(new StepModule(moduleId, direction));
 
-    private Task StepLessonAsync(Guid lessonId, int direction) => OutlineActionAsync(Admin.StepLessonAsync(lessonId, direction));
+    private Task StepLessonAsync(Guid lessonId, int direction) => OutlineActionAsync(new StepLesson(lessonId, direction));
 
     private Task OnLessonDroppedAsync(MudItemDropInfo<LessonOutline> drop) =>
         Guid.TryParse(drop.DropzoneIdentifier, out var moduleId) && drop.Item is { } lesson
-            ? OutlineActionAsync(Admin.MoveLessonAsync(lesson.Id, moduleId, drop.IndexInZone))
+            ? OutlineActionAsync(new MoveLesson(lesson.Id, moduleId, drop.IndexInZone))
             : Task.CompletedTask;
 
     private async Task DeleteModuleAsync(ModuleOutline module)
@@ -180,7 +183,7 @@ public partial class CourseBuilder
             : $"The module “{module.Title}” and its {module.Lessons.Count} lessons will be removed, with members' progress in them. This cannot be undone.";
         if (await Dialogs.ShowMessageBoxAsync("Delete this module?", message, yesText: "Delete module", cancelText: "Cancel") != true)
             return;
-        await OutlineActionAsync(Admin.DeleteModuleAsync(module.Id), $"Deleted module “{module.Title}”.");
+        await OutlineActionAsync(new DeleteModule(module.Id), $"Deleted module “{module.Title}”.");
     }
 
     private async Task DeleteLessonAsync(LessonOutline lesson)
@@ -188,7 +191,7 @@ public partial class CourseBuilder
         if (await Dialogs.ShowMessageBoxAsync("Delete this lesson?", $"“{lesson.Title}” and members' progress in it will be removed. This cannot be undone.",
                 yesText: "Delete lesson", cancelText: "Cancel") != true)
             return;
-        await OutlineActionAsync(Admin.DeleteLessonAsync(lesson.Id), $"Deleted “{lesson.Title}”.");
+        await OutlineActionAsync(new DeleteLesson(lesson.Id), $"Deleted “{lesson.Title}”.");
     }
 
     private static string? DripText(LessonOutline lesson) => (lesson.DripDays, lesson.DripDate) switch

@@ -1,3 +1,5 @@
+using MembershipPortal.Web.Features.Content.Admin.UseCases;
+using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -9,7 +11,8 @@ public partial class LessonEditor
     [Parameter] public Guid? LessonId { get; set; }
     /// <summary>For a new lesson: the module it goes into (the builder's "Add lesson" passes it).</summary>
     [SupplyParameterFromQuery(Name = "module")] public Guid? Module { get; set; }
-    [Inject] private ContentAdminService Admin { get; set; } = default!;
+    [Inject] private ContentAdminQueries Admin { get; set; } = default!;
+    [Inject] private UseCaseRunner UseCases { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
@@ -18,7 +21,7 @@ public partial class LessonEditor
     private string? courseTitle;
     private string courseSlug = "";
     private DateTime? dripDate;
-    private IReadOnlyList<string> errors = [];
+    private string? refusal;
     private bool slugEdited, saving;
 
     private bool loaded;
@@ -32,7 +35,7 @@ public partial class LessonEditor
         if (loaded && Equals(loadedKey, (CourseId, LessonId, Module)))
             return;
         (loaded, loadedKey) = (true, (CourseId, LessonId, Module));
-        errors = [];
+        refusal = null;
         var course = await Admin.GetCourseAsync(CourseId);
         var lesson = LessonId is { } id ? await Admin.GetLessonAsync(id) : null;
         if (course is null || (LessonId is not null && (lesson is null || lesson.CourseId != CourseId)))
@@ -88,8 +91,8 @@ public partial class LessonEditor
         saving = true;
         try
         {
-            var result = await Admin.SaveLessonAsync(draft);
-            errors = result.Errors;
+            var result = await UseCases.RunAsync(new SaveLesson(draft));
+            refusal = result.Succeeded ? null : result.Message;
             if (!result.Succeeded)
             {
                 Snackbar.Add("Not saved: see the problems listed at the top.", Severity.Error);
