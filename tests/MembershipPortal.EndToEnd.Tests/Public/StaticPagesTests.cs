@@ -36,7 +36,8 @@ public sealed class StaticPagesTests(BrowserApp app) : IClassFixture<BrowserApp>
         page.Request += (_, request) =>
         {
             if (request.Url.Contains("/_blazor", StringComparison.Ordinal))
-                lock (seen) seen.Add(request.Method + " " + request.Url);
+                lock (seen)
+                    seen.Add(request.Method + " " + request.Url);
         };
         return seen;
     }

@@ -25,7 +25,11 @@ public sealed class AddMemberNoteHandler : IUseCaseHandler<AddMemberNote>
             throw new UseCaseRefused("This member no longer exists.");
         uc.Db.MemberNotes.Add(new MemberNote
         {
-            MemberId = request.MemberId, AuthorId = uc.Actor.Id, AuthorName = uc.Actor.Name, Text = body, At = uc.Now,
+            MemberId = request.MemberId,
+            AuthorId = uc.Actor.Id,
+            AuthorName = uc.Actor.Name,
+            Text = body,
+            At = uc.Now,
         });
         uc.AuditSummary = "Added a staff note";
         return "Note added.";
