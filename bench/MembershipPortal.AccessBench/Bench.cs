@@ -16,7 +16,9 @@ internal static class Bench
     public static async Task Main(string[] args)
     {
         // Access benchmark: (1) the access decision against the real SQLite database for a member with 5 subscriptions;
-        // (2) requests per second of a gated lesson page and of /health under 50 concurrent clients, on the same run.
+        // (2) requests per second of a gated lesson page (a member's, rendered statically, no circuit), of anonymous
+        // /pricing (from the output cache) and of /health under 50 concurrent clients, on the same run; (3) the server's
+        // managed heap after a full GC, before and after 1,000 anonymous visits to /pricing (a static page holds nothing).
         // [seconds=10]; --smoke: 1 s and a few hundred decisions, to check in CI that the bench still runs.
         var smoke = args.Contains("--smoke");
         var seconds = smoke ? 1 : args.Length > 0 && int.TryParse(args[0], out var s) ? s : 10;
@@ -67,7 +69,12 @@ internal static class Bench
         if (!check.Contains(TestContent.Secret))
             throw new InvalidOperationException("the lesson did not open for the member");
 
-        async Task<double> RateAsync(string path)
+        var anonymousHandler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, AllowAutoRedirect = false, UseCookies = false };
+        using var anonymous = new HttpClient(anonymousHandler) { BaseAddress = new Uri(baseUrl) };
+
+        Task<double> RateAsync(string path) => RateWithAsync(client, path);
+
+        async Task<double> RateWithAsync(HttpClient client, string path)
         {
             var stop = DateTime.UtcNow.AddSeconds(seconds);
             long done = 0;
@@ -88,10 +95,35 @@ internal static class Bench
         await RateAsync("/health"); // warm-up
         var health = await RateAsync("/health");
         var gated = await RateAsync(lesson);
+        await RateWithAsync(anonymous, "/pricing"); // warm-up, and the page into the cache
+        var pricing = await RateWithAsync(anonymous, "/pricing");
         if (Environment.GetEnvironmentVariable("BENCH_EXTRA") == "1")
             foreach (var extra in new[] { "/", "/pricing", $"/content/{content.PublicArticle}", $"/courses/{content.Course}" })
                 Console.WriteLine($"{extra}: {await RateAsync(extra):F0} req/s");
-        Console.WriteLine($"/health: {health:F0} req/s; gated lesson page: {gated:F0} req/s; ratio {gated / health:P0} (target >= 30%) — 50 clients, {seconds} s each");
+        Console.WriteLine($"/health: {health:F0} req/s; gated lesson page: {gated:F0} req/s; ratio {gated / health:P0} (target >= 50%) — 50 clients, {seconds} s each");
+        Console.WriteLine($"/pricing, anonymous (output cache): {pricing:F0} req/s; ratio {pricing / health:P0} of /health (target >= 70%)");
+
+        // 3. What open public pages cost the server: each visit is a new visitor (own connection, no cookies).
+        var visits = smoke ? 50 : 1_000;
+        var before = HeapAfterFullGc();
+        var pages = new List<string>(visits);
+        for (var i = 0; i < visits; i++)
+        {
+            using var visitor = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(baseUrl) };
+            pages.Add(await visitor.GetStringAsync("/pricing"));
+        }
+        pages.Clear();
+        var after = HeapAfterFullGc();
+        Console.WriteLine($"managed heap after a full GC: {before / 1048576.0:F1} MB before, {after / 1048576.0:F1} MB after {visits:N0} anonymous /pricing visits: " +
+            $"{(after - before) / 1048576.0:+0.0;-0.0} MB (target < 50 MB; a circuit per tab cost ~0.75 MB each)");
+    }
+
+    private static long HeapAfterFullGc()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
     }
 
     private static string RepositoryRoot()

@@ -8,6 +8,7 @@ using MembershipPortal.Infrastructure.Payments.Stripe;
 using MembershipPortal.Infrastructure.Settings;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,7 +40,8 @@ public static class DependencyInjection
                 o.UseSqlServer(sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal") ?? "",
                     sql => sql.MigrationsAssembly(SqlServerAppDbContext.MigrationsAssembly).EnableRetryOnFailure()
                         .UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
-                    .UseModel(SqlServerAppDbContextModel.Instance));
+                    .UseModel(SqlServerAppDbContextModel.Instance)
+                    .AddInterceptors(sp.GetServices<IInterceptor>()));
             Register<SqlServerAppDbContext>(builder.Services);
         }
         else
@@ -48,7 +50,7 @@ public static class DependencyInjection
                 o.UseSqlite(SqliteConnectionString(sp.GetRequiredService<IConfiguration>().GetConnectionString("Portal"), contentRoot),
                     s => s.MigrationsAssembly(SqliteAppDbContext.MigrationsAssembly).UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
                     .UseModel(SqliteAppDbContextModel.Instance)
-                    .AddInterceptors(SqlitePragmas));
+                    .AddInterceptors([SqlitePragmas, .. sp.GetServices<IInterceptor>()]));
             Register<SqliteAppDbContext>(builder.Services);
             builder.Services.AddHostedService<SqliteCheckpointer>();
         }

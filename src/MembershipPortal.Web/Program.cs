@@ -50,6 +50,7 @@ builder.AddPortalAdmin();
 builder.AddPortalMembersAdmin();
 builder.AddPortalBoxes();
 builder.AddPortalWebhooks();
+builder.AddPortalPublicPages();
 builder.Services.AddMudServices();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
@@ -58,6 +59,7 @@ var app = builder.Build();
 app.UsePortalOperations();
 app.UsePortalAudit();
 app.UsePortalSetupGate();
+app.UsePortalPageCache();
 app.UseAntiforgery();
 var staticAssets = app.MapPortalStaticAssets();
 app.MapPortalThemeFiles();

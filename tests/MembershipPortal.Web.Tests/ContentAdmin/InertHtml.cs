@@ -8,7 +8,7 @@ namespace MembershipPortal.Web.Tests.ContentAdmin;
 /// did not write, event-handler attributes, script URLs and frames. Encoded text (Razor's default) is not markup,
 /// so a payload shown as text passes; a payload that became elements or attributes does not.
 /// </summary>
-internal static class InertHtml
+internal static partial class InertHtml
 {
     /// <summary>The portal's own scripts: the Blazor and MudBlazor bundles and its components' JavaScript modules.</summary>
     private static readonly string[] OwnScriptPrefixes = ["_framework/", "_content/MudBlazor/", "Components/"];
@@ -59,7 +59,13 @@ internal static class InertHtml
     public static IDocument Parse(string html) => new HtmlParser().ParseDocument(html);
 
     private static bool IsOwnScript(IElement script) =>
-        script.GetAttribute("src") is { } src && OwnScriptPrefixes.Any(p => src.StartsWith(p, StringComparison.Ordinal)) && script.TextContent.Trim().Length == 0;
+        script.GetAttribute("src") is { } src
+        && (OwnScriptPrefixes.Any(p => src.StartsWith(p, StringComparison.Ordinal)) || OwnScript().IsMatch(src))
+        && script.TextContent.Trim().Length == 0;
+
+    /// <summary>The portal's own wwwroot/portal.js, fingerprinted ("portal.86bwpd2r09.js").</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^portal(\.[a-z0-9]+)?\.js$")]
+    private static partial System.Text.RegularExpressions.Regex OwnScript();
 
     // Browsers ignore whitespace and control characters inside a scheme ("java\tscript:"), so the check does too.
     private static string Squash(string value) =>

@@ -1,0 +1,94 @@
+using MembershipPortal.Infrastructure.Catalog;
+using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MembershipPortal.Web.Tests.Public;
+
+/// <summary>
+/// Anonymous public pages come from the output cache (a change the cache cannot see stays unseen), a saved change to the
+/// catalog evicts them, the visitor's light/dark choice gets its own copy, and nobody signed in is ever served one.
+/// </summary>
+public sealed class PublicPageCacheTests : IAsyncLifetime
+{
+    private const string Password = "a long member passphrase";
+    private readonly PortalFactory factory = new();
+    private TestCatalog catalog = null!;
+
+    public async Task InitializeAsync() => catalog = await TestCatalog.CreateAsync(factory, "cache");
+
+    public Task DisposeAsync()
+    {
+        factory.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task<AppDbContext> DbAsync() => await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+    /// <summary>Renames the Pro product behind the portal's back: no SaveChanges, so nothing evicts the cache.</summary>
+    private async Task RenameQuietlyAsync(string name)
+    {
+        await using var db = await DbAsync();
+        await db.Products.Where(p => p.Id == catalog.ProProduct).ExecuteUpdateAsync(s => s.SetProperty(p => p.Name, name));
+    }
+
+    [Fact]
+    public async Task AnonymousPricing_IsServedFromTheCache_UntilASavedCatalogChangeEvictsIt()
+    {
+        var visitor = factory.CreateBrowserlessClient();
+        var firstResponse = await visitor.GetAsync("/pricing");
+        var first = await firstResponse.Content.ReadAsStringAsync();
+        Assert.False(firstResponse.Headers.Contains("Set-Cookie"), "a cached page hands out no visitor's cookie");
+        Assert.Contains("cachePro", first);
+
+        await RenameQuietlyAsync("Quietly renamed");
+        var cached = await visitor.GetAsync("/pricing");
+        Assert.Contains("cachePro", await cached.Content.ReadAsStringAsync());
+        Assert.True(cached.Headers.Age is not null, "a cached answer carries its age");
+        Assert.DoesNotContain("Quietly renamed", await factory.CreateBrowserlessClient().GetStringAsync("/pricing"));
+
+        await using (var db = await DbAsync())
+        {
+            var pro = await db.Products.SingleAsync(p => p.Id == catalog.ProProduct);
+            pro.Name = "Pro Plus";
+            await db.SaveChangesAsync();
+        }
+        var fresh = await visitor.GetStringAsync("/pricing");
+        Assert.Contains("Pro Plus", fresh);
+        Assert.DoesNotContain("cachePro<", fresh);
+    }
+
+    [Fact]
+    public async Task TheDarkModeChoice_GetsItsOwnCopy()
+    {
+        var light = await factory.CreateBrowserlessClient().GetStringAsync("/");
+        var darkClient = factory.CreateBrowserlessClient();
+        darkClient.DefaultRequestHeaders.Add("Cookie", "portal-dark=1");
+        var dark = await darkClient.GetStringAsync("/");
+
+        Assert.Contains("Switch to dark mode", light);
+        Assert.Contains("Switch to light mode", dark);
+    }
+
+    [Fact]
+    public async Task ASignedInMember_IsNeverServedTheCachedPage_NorIsTheirsStored()
+    {
+        var anonymous = await factory.CreateBrowserlessClient().GetStringAsync("/pricing");
+        Assert.Contains("Log in", anonymous);
+
+        await factory.CreateUserAsync("cache.member@example.test", Password);
+        var member = factory.CreateBrowserlessClient();
+        await PortalFactory.LoginAsync(member, "cache.member@example.test", Password);
+        await RenameQuietlyAsync("Seen only fresh");
+        var first = await member.GetAsync("/pricing");
+        var page = await first.Content.ReadAsStringAsync();
+        Assert.Null(first.Headers.Age);
+        Assert.Contains("My account", page);
+        Assert.Contains("Seen only fresh", page);
+        Assert.Null((await member.GetAsync("/pricing")).Headers.Age);
+
+        // The member's page was not stored for the next visitor either: they still get the anonymous copy.
+        Assert.Contains("Log in", await factory.CreateBrowserlessClient().GetStringAsync("/pricing"));
+    }
+}
