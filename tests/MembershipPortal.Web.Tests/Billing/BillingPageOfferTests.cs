@@ -74,4 +74,16 @@ public sealed class BillingPageOfferTests(MemberAdminFixture fixture) : IClassFi
         Assert.Contains($"Your first box is the {month} box, shipping around 15 {month.Split(' ')[0]}.", await visitor.GetStringAsync("/products/tea-box"));
         Assert.DoesNotContain("Your first box", await visitor.GetStringAsync("/products/pro"));
     }
+
+    [Fact]
+    public void IncompleteSubscription_SaysItHasNotStarted_NotThatItRenews()
+    {
+        var view = new SubscriptionView(Guid.NewGuid(), Domain.Billing.SubscriptionStatus.Incomplete, [], new DateTimeOffset(2026, 12, 23, 12, 0, 0, TimeSpan.Zero),
+            null, false, null, new Domain.Common.Money(1900, "USD"), false, null, []);
+
+        var text = AccountBilling.RenewalText(view);
+
+        Assert.DoesNotContain("Renews", text);
+        Assert.Equal("Not started yet: the first payment of $19.00 has not gone through. Update your card to start it.", text);
+    }
 }

@@ -150,13 +150,12 @@ public sealed class BoxControls(
     /// <summary>
     /// Adds a one-time extra to the next box still open and charges it now on the card on file. <paramref name="attemptId"/>
     /// is one per form: it is the extra's id and the charge's idempotency key, so a double click charges and adds once.
+    /// With Stripe the charge is an off-session PaymentIntent on the customer's default card, and a removal refunds it there.
     /// </summary>
     public async Task<string?> AddExtraAsync(string memberId, Guid subscriptionId, Guid priceId, int quantity, Guid attemptId, CancellationToken ct = default)
     {
         if (quantity is < 1 or > MaxExtraQuantity)
             return $"Choose a quantity from 1 to {MaxExtraQuantity}.";
-        if (gateway.UsesHostedPages)
-            return "One-time extras cannot be added while payments go through Stripe yet.";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (box, problem) = await FindAsync(db, memberId, subscriptionId, false, ct);
         if (box is null)

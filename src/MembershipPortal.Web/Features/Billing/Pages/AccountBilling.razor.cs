@@ -62,6 +62,8 @@ public partial class AccountBilling
     internal static string RenewalText(SubscriptionView s) => s switch
     {
         { Status: SubscriptionStatus.Canceled } => $"Ended {s.CurrentPeriodEnd:d MMM yyyy}.",
+        { Status: SubscriptionStatus.Incomplete } =>
+            $"Not started yet: the first payment of {s.NextAmount.Display()} has not gone through. Update your card to start it.",
         { CancelAtPeriodEnd: true } => $"Cancelled: access until {s.CurrentPeriodEnd:d MMM yyyy}. Resume before then to keep your plan.",
         { Status: SubscriptionStatus.Paused } => $"Paused until {s.PausedUntil:d MMM yyyy}.",
         { Status: SubscriptionStatus.Trialing } => $"Free trial until {s.TrialEnd:d MMM yyyy}; then {s.NextAmount.Display()}.",
