@@ -38,6 +38,9 @@ public sealed class PublicPageCache : IOutputCachePolicy
         context.ResponseExpirationTimeSpan = Lifetime;
         context.Tags.Add(Tag);
         context.CacheVaryByRules.QueryKeys = "*";
+        // An enhanced navigation asks with "Accept: text/html; blazor-enhanced-nav=on" and is answered with a header that
+        // lets Blazor patch the page in; a copy made for a plain request would make it reload the whole document.
+        context.CacheVaryByRules.HeaderNames = "Accept";
         context.CacheVaryByRules.VaryByValues[DarkModeCookie.Name] = DarkModeCookie.Read(http) switch { true => "dark", false => "light", null => "theme" };
         return ValueTask.CompletedTask;
     }
