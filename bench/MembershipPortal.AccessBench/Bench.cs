@@ -115,7 +115,7 @@ internal static class Bench
         pages.Clear();
         var after = HeapAfterFullGc();
         Console.WriteLine($"managed heap after a full GC: {before / 1048576.0:F1} MB before, {after / 1048576.0:F1} MB after {visits:N0} anonymous /pricing visits: " +
-            $"{(after - before) / 1048576.0:+0.0;-0.0} MB (target < 50 MB; a circuit per tab cost ~0.75 MB each)");
+            $"{((after - before) >= 0 ? "+" : "")}{(after - before) / 1024.0:N0} KB (target < 50 MB; a circuit per tab cost ~0.75 MB each)");
     }
 
     private static long HeapAfterFullGc()
