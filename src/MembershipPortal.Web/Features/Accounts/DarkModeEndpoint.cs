@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MembershipPortal.Web.Components.Account;
 using MembershipPortal.Web.Features.Themes;
 using Microsoft.AspNetCore.Mvc;
 
@@ -31,12 +32,8 @@ public static class DarkModeEndpoint
             });
             if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId)
                 await accounts.SetDarkModeAsync(userId, dark, context.RequestAborted);
-            return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/");
+            return Results.LocalRedirect(LocalUrls.Safe(returnUrl));
         }).DisableAntiforgery();
         return app;
     }
-
-    /// <summary>A path on this site ("/pricing?x=1"), never another host ("//evil.example", "/\evil", "https://…").</summary>
-    internal static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
 }
