@@ -9,7 +9,7 @@ namespace MembershipPortal.Infrastructure.Settings;
 /// Reads and writes Owner settings rows. Reads are cached for a few seconds because gated pages read the billing
 /// policy on every request; a write on this instance is seen at once, a write on another instance within the TTL.
 /// </summary>
-public sealed class SettingsStore(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditLog audit)
+public sealed class SettingsStore(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditLog audit, ISettingNames? names = null)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
     private readonly ConcurrentDictionary<string, (string? Value, DateTimeOffset ReadAt)> cache = new();
@@ -57,7 +57,7 @@ public sealed class SettingsStore(IDbContextFactory<AppDbContext> dbFactory, Tim
             else
             { row.Value = value; row.UpdatedAt = now; }
             var secret = SecretKeys.Contains(key);
-            audit.Add(db, actor, "settings.change", $"Setting {key} changed", "setting", key,
+            audit.Add(db, actor, "settings.change", $"{names?.Name(key) ?? key} changed", "setting", key,
                 secret ? Mask(before) : before, secret ? Mask(value) : value);
         }
         await db.SaveChangesAsync(ct);
@@ -71,6 +71,15 @@ public sealed class SettingsStore(IDbContextFactory<AppDbContext> dbFactory, Tim
     /// <summary>Shows only the last four characters of a secret.</summary>
     public static string? Mask(string? secret) =>
         string.IsNullOrEmpty(secret) ? secret : secret.Length <= 4 ? "••••" : "••••" + secret[^4..];
+}
+
+/// <summary>
+/// Names a setting in words for the audit trail ("Theme" for <c>portal.theme</c>); the web layer, which owns most
+/// settings, supplies it. Without one the key itself is written.
+/// </summary>
+public interface ISettingNames
+{
+    string Name(string key);
 }
 
 public static class SettingKeys

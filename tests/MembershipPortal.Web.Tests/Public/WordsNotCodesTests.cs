@@ -12,9 +12,11 @@ using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Infrastructure.Metrics;
 using MembershipPortal.Infrastructure.Payments;
+using MembershipPortal.Infrastructure.Settings;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Billing.UseCases;
+using MembershipPortal.Web.Features.Boxes;
 using MembershipPortal.Web.Features.Members.Admin;
 using MembershipPortal.Web.Features.Members.Admin.UseCases;
 using MembershipPortal.Web.Features.Shared;
@@ -178,6 +180,16 @@ public sealed class WordsFixture : IAsyncLifetime
             }
             await db.SaveChangesAsync();
         }
+
+        // Settings the Owner changed: the audit trail names them and their values in words, not "portal.theme" or "MarkUnpaid".
+        var settings = Factory.Services.GetRequiredService<SettingsStore>();
+        await settings.SetManyAsync(new Dictionary<string, string>
+        {
+            [SettingKeys.Theme] = "forest",
+            [BillingSettings.FinalActionKey] = nameof(GraceExpiryAction.MarkUnpaid),
+            [BoxSettings.ShipPastDueKey] = "true",
+            ["analytics.spend.2026-10"] = "120000",
+        }, OwnerActor);
     }
 
     private static Subscription Start(string member, CatalogPrice price, DateTimeOffset at) =>
@@ -383,6 +395,8 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
         audit.WaitForAssertion(() => Assert.NotEmpty(audit.FindAll("[data-testid='audit-summary']")), Patience);
         problems.AddRange(Leaks("/admin/audit", VisibleText(audit.Markup)));
         Assert.Contains("23 Nov 2026 12:00", VisibleText(audit.Markup));
+        Assert.All(["Theme changed", "After the grace period changed", "Mark unpaid", "Marketing spend, October 2026 changed", "1,200.00", "On"],
+            w => Assert.Contains(w, VisibleText(audit.Markup)));
 
         var dashboard = bunit.Render<Web.Features.Analytics.Components.AnalyticsDashboard>();
         dashboard.WaitForElement("[data-testid='kpi-mrr-value']", Patience);
@@ -448,7 +462,7 @@ public sealed partial class WordsNotCodesTests(WordsFixture fixture) : IClassFix
     }
 
     /// <summary>An audit action name as stored ("member.comp", "settings.change"), not an email address or a host.</summary>
-    [GeneratedRegex(@"(?<![@\w.-])(?:member|catalog|content|course|settings|team|stripe|email|import|account)\.[a-z][a-z.-]*\b(?![@\w])")]
+    [GeneratedRegex(@"(?<![@\w.-])(?:member|catalog|content|course|settings|team|stripe|email|import|account|portal|billing|boxes|notices|analytics|dashboard)\.[a-z][a-z.-]*\b(?![@\w])")]
     private static partial Regex AuditActionCode();
 
     [GeneratedRegex("[A-Z][a-z0-9]+")]

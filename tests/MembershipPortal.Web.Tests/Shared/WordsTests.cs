@@ -75,4 +75,40 @@ public sealed partial class WordsTests
     [InlineData("member.box.skip-all", "Member box skip all")]
     [InlineData("", "")]
     public void AuditActions_ReadAsWords(string action, string words) => Assert.Equal(words, Words.Action(action));
+
+    [Theory]
+    [InlineData("portal.theme", "Theme")]
+    [InlineData("billing.final-action", "After the grace period")]
+    [InlineData("analytics.spend.2026-03", "Marketing spend, March 2026")]
+    [InlineData("some.new-setting", "New setting")]
+    public void SettingNames_ReadAsWords(string key, string words) => Assert.Equal(words, Words.Setting(key));
+
+    [Theory]
+    [InlineData("true", "On")]
+    [InlineData("false", "Off")]
+    [InlineData("MarkUnpaid", "Mark unpaid")]
+    [InlineData("AtPeriodEnd", "At period end")]
+    [InlineData("forest", "forest")]
+    [InlineData("Acme Tea Co.", "Acme Tea Co.")]
+    [InlineData(null, "—")]
+    public void SettingValues_ReadAsWords(string? value, string words) => Assert.Equal(words, Words.SettingValue("billing.final-action", value));
+
+    [Fact]
+    public void MonthlySpend_ReadsAsAnAmount_NotMinorUnits() => Assert.Equal("1,200.00", Words.SettingValue("analytics.spend.2026-10", "120000"));
+
+    /// <summary>Every setting key the portal declares has its own name, so a new one cannot reach the audit trail as a code.</summary>
+    [Fact]
+    public void EverySettingKeyConstant_HasAName()
+    {
+        var keys = typeof(Words).Assembly.GetTypes().Concat(typeof(MembershipPortal.Infrastructure.Settings.SettingKeys).Assembly.GetTypes())
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string) && (f.Name.EndsWith("Key", StringComparison.Ordinal) || f.DeclaringType!.Name == "SettingKeys"))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Where(k => System.Text.RegularExpressions.Regex.IsMatch(k, @"^(portal|billing|boxes|notices|analytics|catalog|dashboard)\.[a-z-]+$"))
+            .Where(k => k != "portal.set-up")
+            .ToList();
+        Assert.True(keys.Count >= 20, $"only {keys.Count} keys found");
+        Assert.All(keys, k => Assert.DoesNotContain(".", Words.Setting(k)));
+        Assert.All(keys, k => Assert.True(Words.HasSettingName(k), $"{k} has no name in Words.SettingNames"));
+    }
 }

@@ -8,6 +8,7 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddPortalShared(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<UseCaseRunner>();
+        builder.Services.AddSingleton<Infrastructure.Settings.ISettingNames, Words.SettingNamer>();
         AddUseCaseHandlers(builder.Services);
         builder.Services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.Section);
         builder.Services.AddSingleton<FileStore>();
