@@ -33,6 +33,24 @@ public sealed class PublicPageCacheTests : IAsyncLifetime
         await db.Products.Where(p => p.Id == catalog.ProProduct).ExecuteUpdateAsync(s => s.SetProperty(p => p.Name, name));
     }
 
+    /// <summary>
+    /// Outside Development the antiforgery cookie has another name ("__Host-Portal.Antiforgery"); it is dropped all the
+    /// same, so the cache works where it matters, in Production.
+    /// </summary>
+    [Fact]
+    public async Task InProduction_AnonymousPricing_IsCachedToo_WithoutAnyVisitorsCookie()
+    {
+        using var production = new PortalFactory().WithSetting("environment", "Production").WithSetting("Portal:PublicUrl", "https://members.example.test");
+        await TestCatalog.CreateAsync(production, "prod");
+        HttpClient Visitor() => production.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        { BaseAddress = new Uri("https://members.example.test"), AllowAutoRedirect = false });
+        var first = await Visitor().GetAsync("/pricing");
+        Assert.Equal(System.Net.HttpStatusCode.OK, first.StatusCode);
+        Assert.False(first.Headers.Contains("Set-Cookie"), "no visitor's cookie on a public page: " + string.Join("; ", first.Headers.TryGetValues("Set-Cookie", out var c) ? c : []));
+        var second = await Visitor().GetAsync("/pricing");
+        Assert.True(second.Headers.Age is not null, "the second visitor is answered from the cache");
+    }
+
     [Fact]
     public async Task AnonymousPricing_IsServedFromTheCache_UntilASavedCatalogChangeEvictsIt()
     {

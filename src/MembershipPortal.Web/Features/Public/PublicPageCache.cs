@@ -1,7 +1,9 @@
 using MembershipPortal.Web.Features.Themes;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
 namespace MembershipPortal.Web.Features.Public;
@@ -53,7 +55,9 @@ public sealed class PublicPageCache : IOutputCachePolicy
     private static Task DropAntiforgeryCookie(object state)
     {
         var response = (HttpResponse)state;
-        var kept = response.Headers.SetCookie.Where(c => c is not null && !c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal)).ToArray();
+        // The cookie's name is configured: outside Development it is "__Host-Portal.Antiforgery", in Development the default.
+        var name = response.HttpContext.RequestServices.GetRequiredService<IOptions<AntiforgeryOptions>>().Value.Cookie.Name ?? ".AspNetCore.Antiforgery.";
+        var kept = response.Headers.SetCookie.Where(c => c is not null && !c.StartsWith(name, StringComparison.Ordinal)).ToArray();
         if (kept.Length != response.Headers.SetCookie.Count)
             response.Headers.SetCookie = new StringValues(kept);
         return Task.CompletedTask;
