@@ -49,7 +49,7 @@ public static class DependencyInjection
         // A changed password, email or 2FA setting ends other sessions within a minute, not the default 30.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
-        var development = builder.Environment.IsDevelopment();
+        var secureCookies = Shared.SecureCookies.Required(builder.Environment, builder.Configuration);
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = "/Account/Login";
@@ -57,8 +57,8 @@ public static class DependencyInjection
             o.AccessDeniedPath = "/Account/AccessDenied";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-            o.Cookie.Name = development ? ".Portal.Auth" : "__Host-Portal.Auth";
+            o.Cookie.SecurePolicy = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.Cookie.Name = secureCookies ? "__Host-Portal.Auth" : ".Portal.Auth";
             o.Cookie.Path = "/";
             // Every sign-in stamps the member's last login (the members list's "no login for 30 days" filter).
             o.Events.OnSignedIn = async context =>

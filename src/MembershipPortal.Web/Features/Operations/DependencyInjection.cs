@@ -32,11 +32,13 @@ public static class DependencyInjection
         if (proxies.Length > 0)
             services.Configure<ForwardedHeadersOptions>(o => TrustedProxies.Apply(o, proxies));
 
-        // Outside Development the antiforgery cookie is Secure with the __Host- prefix, like the sign-in cookie.
+        // Outside Development the antiforgery cookie is Secure with the __Host- prefix, like the sign-in cookie (unless the
+        // public address is deliberately plain http, see SecureCookies).
+        var secureCookies = Shared.SecureCookies.Required(builder.Environment, builder.Configuration);
         services.AddAntiforgery(o =>
         {
-            o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-            if (!development)
+            o.Cookie.SecurePolicy = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            if (secureCookies)
                 o.Cookie.Name = "__Host-Portal.Antiforgery";
         });
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -86,6 +88,8 @@ public static class DependencyInjection
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
             app.UseHsts();
             app.UseHttpsRedirection();
+            if (Shared.SecureCookies.Required(app.Environment, app.Configuration))
+                app.UseMiddleware<PlainHttpGuard>();
         }
         // Error statuses without a body render the not-found page. Unlike UseStatusCodePagesWithReExecute, the page is
         // always rendered as a GET: re-executing a POST to an unknown path would meet the page's antiforgery check (400)

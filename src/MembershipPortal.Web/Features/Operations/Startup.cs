@@ -24,6 +24,9 @@ public sealed class Startup(IServiceProvider services, ILogger<Startup> logger) 
         if (!environment.IsDevelopment() && string.Equals(from, "portal@localhost", StringComparison.OrdinalIgnoreCase))
             logger.LogWarning("Email:From is still the default portal@localhost: members' mail servers will reject or bin it. " +
                               "Set Email:From to an address of your own domain.");
+        if (!environment.IsDevelopment() && Shared.SecureCookies.PlainHttp(scope.ServiceProvider.GetRequiredService<IConfiguration>()))
+            logger.LogWarning("Portal:PublicUrl is a plain http address: sign-in and form cookies are sent unencrypted and are " +
+                              "not marked Secure. Use an https address for real members.");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
