@@ -16,7 +16,7 @@ public class FeatureDependencyTests
     /// <summary>Feature → the features it may use. Shared is for what several features need and uses none.</summary>
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
-        ["Accounts"] = ["Notifications"],
+        ["Accounts"] = ["Notifications", "Shared"],
         ["Admin"] = ["Accounts", "Analytics", "Billing", "Members", "Notifications", "Shared", "Themes"],
         ["Analytics"] = ["Shared"],
         ["Audit"] = ["Shared"],
@@ -28,7 +28,7 @@ public class FeatureDependencyTests
         ["Dunning"] = ["Admin", "Notifications", "Shared"],
         ["Members"] = ["Accounts", "Billing", "Boxes", "Content", "Notifications", "Shared"],
         ["Notifications"] = ["Operations", "Shared", "Themes"],
-        ["Operations"] = ["Admin", "Setup", "Themes"],
+        ["Operations"] = ["Admin", "Setup", "Shared", "Themes"],
         ["Public"] = ["Catalog", "Notifications", "Themes"],
         ["Setup"] = ["Admin", "Operations"],
         ["Shared"] = [],
