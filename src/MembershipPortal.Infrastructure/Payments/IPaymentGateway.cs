@@ -94,8 +94,11 @@ public sealed record CheckoutSessionRequest(
     bool CollectShippingAddress, string SuccessUrl, string CancelUrl, string IdempotencyKey, string? CouponCode = null,
     IReadOnlyList<CheckoutOneTimeLine>? OneTimeLines = null, CheckoutShippingLine? Shipping = null, string? ShipToCountry = null);
 
-/// <summary>A charge on the first invoice only (a setup fee, shown as "Setup fee"); never discounted by the checkout's coupon.</summary>
-public sealed record CheckoutOneTimeLine(Money Amount);
+/// <summary>
+/// A charge on the first invoice only, never discounted by the checkout's coupon: a setup fee (shown as "Setup fee"), or
+/// with <paramref name="Shipping"/> the one parcel of one-time products when nothing of the plan itself ships.
+/// </summary>
+public sealed record CheckoutOneTimeLine(Money Amount, bool Shipping = false);
 
 /// <summary>
 /// The shipping country's flat rate, billed with every payment of the box: a recurring line on the subscription at the box
@@ -121,7 +124,9 @@ public sealed record SubscriptionUpdateRequest(string GatewaySubscriptionId, IRe
 
 public enum CancelMode { Immediately, AtPeriodEnd, UndoAtPeriodEnd }
 
-public sealed record PriceSyncLine(Guid PriceId, string? GatewayPriceId, long AmountMinor, string Currency, string Interval, int IntervalCount, int TrialDays);
+/// <param name="OneTime">A one-time product's price (a starter kit): a one-time gateway price, billed once on the invoice it is sold on.</param>
+public sealed record PriceSyncLine(Guid PriceId, string? GatewayPriceId, long AmountMinor, string Currency, string Interval, int IntervalCount, int TrialDays,
+    bool OneTime = false);
 
 public sealed record ProductSyncRequest(Guid ProductId, string? GatewayProductId, string Name, string? Description, IReadOnlyList<PriceSyncLine> Prices);
 
