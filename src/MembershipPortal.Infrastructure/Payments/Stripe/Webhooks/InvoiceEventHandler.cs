@@ -163,6 +163,8 @@ internal sealed class InvoiceEventHandler(
         // A zero invoice (the one opening a trial) proves no card works; the subscription events carry the status then.
         if (remote.AmountPaid <= 0 || !SubscriptionStateMachine.IsAllowed(local.Status, SubscriptionTrigger.PaymentSucceeded))
             return;
+        // A renewal pays a new period: items set to leave at the end of the last one (a removed kit) are gone by then.
+        local.ApplyScheduledRemovals(now);
         var paidThrough = PaidThrough(remote) is { } end && end > now && end >= local.CurrentPeriodEnd ? end : (DateTimeOffset?)null;
         if (local.Status == SubscriptionStatus.Active && (paidThrough is null || paidThrough == local.CurrentPeriodEnd))
             return; // already paid through this period: a proration invoice, or the subscription event came first
