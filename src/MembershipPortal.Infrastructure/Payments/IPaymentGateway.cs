@@ -118,7 +118,19 @@ public sealed record CouponSyncRequest(
 /// One item change. With no <see cref="GatewayItemId"/> but a <see cref="ReplacesGatewayPriceId"/>, the gateway finds the
 /// item on that price (the ledger does not keep Stripe's item ids) and moves it to <see cref="GatewayPriceId"/>.
 /// </summary>
-public sealed record SubscriptionItemChange(string? GatewayItemId, string GatewayPriceId, int Quantity, bool Remove = false, string? ReplacesGatewayPriceId = null);
+public sealed record SubscriptionItemChange(string? GatewayItemId, string GatewayPriceId, int Quantity, bool Remove = false, string? ReplacesGatewayPriceId = null)
+{
+    /// <summary>Removes the subscription's shipping line (none there: nothing to do).</summary>
+    public static SubscriptionItemChange RemoveShipping() => new(null, "", 1, Remove: true) { Shipping = true };
+
+    /// <summary>Adds a shipping line billed at <paramref name="line"/> with every renewal.</summary>
+    public static SubscriptionItemChange AddShipping(CheckoutShippingLine line) => new(null, "", 1) { Shipping = true, ShippingLine = line };
+
+    /// <summary>The change is to the portal's shipping line (<see cref="ShippingLine"/> when one is added), not a catalog price.</summary>
+    public bool Shipping { get; init; }
+
+    public CheckoutShippingLine? ShippingLine { get; init; }
+}
 
 public sealed record SubscriptionUpdateRequest(string GatewaySubscriptionId, IReadOnlyList<SubscriptionItemChange> Items, bool ProrateNow, string IdempotencyKey);
 

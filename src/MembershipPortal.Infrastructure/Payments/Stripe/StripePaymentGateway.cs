@@ -226,7 +226,7 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
     public async Task UpdateSubscriptionAsync(SubscriptionUpdateRequest request, CancellationToken ct = default)
     {
         var changes = request.Items.ToList();
-        if (changes.Any(i => i.GatewayItemId is null && i.ReplacesGatewayPriceId is not null))
+        if (changes.Any(i => i.GatewayItemId is null && (i.ReplacesGatewayPriceId is not null || i.Shipping && i.Remove)))
         {
             var current = await Call(() => client.V1.Subscriptions.GetAsync(request.GatewaySubscriptionId, cancellationToken: ct));
             changes = [.. changes.Select(i => i.GatewayItemId is null && i.ReplacesGatewayPriceId is { } old
@@ -235,12 +235,30 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
                     GatewayItemId = current.Items?.Data?.FirstOrDefault(x => x.Price?.Id == old)?.Id
                         ?? throw new PaymentGatewayException("resource_missing", $"Stripe subscription {request.GatewaySubscriptionId} has no item on price {old}."),
                 }
+                : i.GatewayItemId is null && i.Shipping && i.Remove
+                ? i with { GatewayItemId = current.Items?.Data?.FirstOrDefault(x => x.Price?.ProductId == ShippingProductId)?.Id }
                 : i)];
+            // No shipping line to remove: nothing to do for that change.
+            changes.RemoveAll(i => i.Shipping && i.Remove && i.GatewayItemId is null);
         }
+        if (changes.Any(i => i.ShippingLine is not null))
+            await EnsurePortalProductAsync(ShippingProductId, "Shipping", ct);
         var options = new SubscriptionUpdateOptions
         {
             Items = [.. changes.Select(i => i.Remove
                 ? new SubscriptionItemOptions { Id = i.GatewayItemId, Deleted = true }
+                : i.ShippingLine is { } shipping
+                ? new SubscriptionItemOptions
+                {
+                    PriceData = new SubscriptionItemPriceDataOptions
+                    {
+                        Product = ShippingProductId,
+                        UnitAmount = shipping.Amount.Minor,
+                        Currency = shipping.Amount.Currency.ToLowerInvariant(),
+                        Recurring = new SubscriptionItemPriceDataRecurringOptions { Interval = Interval(shipping.Interval), IntervalCount = shipping.IntervalCount },
+                    },
+                    Quantity = 1,
+                }
                 : new SubscriptionItemOptions { Id = i.GatewayItemId, Price = i.GatewayPriceId, Quantity = i.Quantity })],
             ProrationBehavior = request.ProrateNow ? "always_invoice" : "none",
         };

@@ -143,12 +143,23 @@ public sealed class BoxControls(
         var gatewayPrice = await GatewayPriceIdAsync(db, item.PriceId, ct);
         if (gatewayPrice is null)
             return $"{kitName} is not set up with the payment provider, so nothing changed; please try again later.";
-        var change = remove
+        List<SubscriptionItemChange> changes = [remove
             ? new SubscriptionItemChange(null, gatewayPrice, item.Quantity, Remove: true, ReplacesGatewayPriceId: gatewayPrice)
-            : new SubscriptionItemChange(null, gatewayPrice, item.Quantity);
+            : new SubscriptionItemChange(null, gatewayPrice, item.Quantity)];
+        // Stripe bills the parcel's shipping as its own recurring line: it leaves with the last mailed item, and comes back
+        // (at today's zone rate for the subscription's address, as a renewal on the test gateway) when that item is kept.
+        var mailed = (await BoxRenewals.ShippingProductsAsync(db, sub, ct)).Select(p => p.Id).ToHashSet();
+        if (!sub.Items.Any(i => i.Id != item.Id && !i.EndsAtPeriodEnd && mailed.Contains(i.ProductId)))
+        {
+            if (remove)
+                changes.Add(SubscriptionItemChange.RemoveShipping());
+            else if (await ShippingZones.LineAsync(db, record.ShippingAddress?.Country,
+                         sub.Items.Where(i => !i.EndsAtPeriodEnd).Aggregate(Money.Zero(sub.Currency), (sum, i) => sum + i.GrossPerPeriod), chargedNow: true, ct) is { } rate)
+                changes.Add(SubscriptionItemChange.AddShipping(new CheckoutShippingLine(rate.Amount, item.Terms.Interval.ToString().ToLowerInvariant(), item.Terms.IntervalCount)));
+        }
         try
         {
-            await gateway.UpdateSubscriptionAsync(new SubscriptionUpdateRequest(gatewaySubscription, [change], ProrateNow: false, key), ct);
+            await gateway.UpdateSubscriptionAsync(new SubscriptionUpdateRequest(gatewaySubscription, changes, ProrateNow: false, key), ct);
             return null;
         }
         catch (Exception ex) when (ex is Infrastructure.Payments.Stripe.PaymentGatewayException or HttpRequestException)

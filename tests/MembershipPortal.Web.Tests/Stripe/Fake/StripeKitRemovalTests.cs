@@ -2,6 +2,7 @@ using MembershipPortal.Domain.Billing;
 using MembershipPortal.Domain.Boxes;
 using MembershipPortal.Domain.Catalog;
 using MembershipPortal.Domain.Common;
+using MembershipPortal.Infrastructure.Boxes;
 using MembershipPortal.Infrastructure.Catalog;
 using MembershipPortal.Web.Features.Billing;
 using MembershipPortal.Web.Features.Billing.Reconciliation;
@@ -27,9 +28,15 @@ public sealed class StripeKitRemovalTests : IDisposable
 
     private sealed record Member(string MemberId, string StripeSubscriptionId, Guid SubscriptionId, Guid Kit);
 
-    private async Task<Member> MemberWithKitAsync()
+    private async Task<Member> MemberWithKitAsync(long? shippingMinor = null)
     {
         var world = await factory.SeedAsync(mapPrice: false);
+        if (shippingMinor is { } rate)
+        {
+            await using var db = await factory.DbAsync();
+            db.ShippingZones.Add(new ShippingZone { Name = "US", AmountMinor = rate, Currency = "USD", UpdatedAt = factory.Clock.GetUtcNow(), Countries = [new() { Country = "US" }] });
+            await db.SaveChangesAsync();
+        }
         var kit = new Product
         {
             Name = "Craft Kit",
@@ -55,7 +62,7 @@ public sealed class StripeKitRemovalTests : IDisposable
         Assert.True(url is not null, error);
         var stripeSubscription = factory.Fake.CompleteCheckout(url[(url.LastIndexOf('/') + 1)..], StripeOneTimeGoodsTests.StripeAddress());
         await factory.DeliverAsync();
-        Assert.Equal(2, StripeItems(stripeSubscription).Count);
+        Assert.Equal(shippingMinor is null ? 2 : 3, StripeItems(stripeSubscription).Count);
         return new Member(world.MemberId, stripeSubscription, (await LocalAsync(world.MemberId)).Id, kit.Id);
     }
 
@@ -179,5 +186,44 @@ public sealed class StripeKitRemovalTests : IDisposable
         // Once Stripe answers again the removal goes through.
         Assert.Null(await RemoveAsync(m));
         Assert.Equal([2000L], StripeItems(m.StripeSubscriptionId));
+    }
+
+    [Fact]
+    public async Task RemoveThenKeepKit_StripeWithShipping_TheShippingLineLeavesWithTheKitAndComesBack()
+    {
+        var m = await MemberWithKitAsync(shippingMinor: 500);
+        Assert.Equal([500L, 1200L, 2000L], StripeItems(m.StripeSubscriptionId));
+
+        Assert.Null(await RemoveAsync(m));
+        await factory.DeliverAsync();
+        Assert.Equal([2000L], StripeItems(m.StripeSubscriptionId)); // nothing mailed is left, so no shipping from the next renewal
+        await AssertAgreesWithStripeAsync();
+
+        Assert.Null(await KeepAsync(m));
+        await factory.DeliverAsync();
+        Assert.Equal([500L, 1200L, 2000L], StripeItems(m.StripeSubscriptionId));
+        await AssertAgreesWithStripeAsync();
+
+        factory.Clock.SetUtcNow((await LocalAsync(m.MemberId)).CurrentPeriodEnd.AddMinutes(5));
+        factory.Fake.AdvanceBilling();
+        await factory.DeliverAsync();
+        await using var db = await factory.DbAsync();
+        Assert.Equal([3700L, 3700L], await db.Invoices.Where(i => i.MemberId == m.MemberId).OrderBy(i => i.CreatedAt).Select(i => i.TotalMinor).ToListAsync());
+    }
+
+    [Fact]
+    public async Task RemoveKit_StripeWithShipping_RenewalBillsTheMembershipAloneWithoutShipping()
+    {
+        var m = await MemberWithKitAsync(shippingMinor: 500);
+
+        Assert.Null(await RemoveAsync(m));
+        await factory.DeliverAsync();
+        factory.Clock.SetUtcNow((await LocalAsync(m.MemberId)).CurrentPeriodEnd.AddMinutes(5));
+        factory.Fake.AdvanceBilling();
+        await factory.DeliverAsync();
+
+        await using var db = await factory.DbAsync();
+        Assert.Equal([3700L, 2000L], await db.Invoices.Where(i => i.MemberId == m.MemberId).OrderBy(i => i.CreatedAt).Select(i => i.TotalMinor).ToListAsync());
+        await AssertAgreesWithStripeAsync();
     }
 }
