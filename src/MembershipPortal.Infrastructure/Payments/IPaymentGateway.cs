@@ -94,8 +94,11 @@ public sealed record CheckoutSessionRequest(
     bool CollectShippingAddress, string SuccessUrl, string CancelUrl, string IdempotencyKey, string? CouponCode = null,
     IReadOnlyList<CheckoutOneTimeLine>? OneTimeLines = null, CheckoutShippingLine? Shipping = null, string? ShipToCountry = null);
 
-/// <summary>A charge on the first invoice only (a setup fee, shown as "Setup fee"); never discounted by the checkout's coupon.</summary>
-public sealed record CheckoutOneTimeLine(Money Amount);
+/// <summary>
+/// A charge on the first invoice only, never discounted by the checkout's coupon: a setup fee (shown as "Setup fee"), or
+/// with <paramref name="Shipping"/> the one parcel of one-time products when nothing of the plan itself ships.
+/// </summary>
+public sealed record CheckoutOneTimeLine(Money Amount, bool Shipping = false);
 
 /// <summary>
 /// The shipping country's flat rate, billed with every payment of the box: a recurring line on the subscription at the box
@@ -115,13 +118,27 @@ public sealed record CouponSyncRequest(
 /// One item change. With no <see cref="GatewayItemId"/> but a <see cref="ReplacesGatewayPriceId"/>, the gateway finds the
 /// item on that price (the ledger does not keep Stripe's item ids) and moves it to <see cref="GatewayPriceId"/>.
 /// </summary>
-public sealed record SubscriptionItemChange(string? GatewayItemId, string GatewayPriceId, int Quantity, bool Remove = false, string? ReplacesGatewayPriceId = null);
+public sealed record SubscriptionItemChange(string? GatewayItemId, string GatewayPriceId, int Quantity, bool Remove = false, string? ReplacesGatewayPriceId = null)
+{
+    /// <summary>Removes the subscription's shipping line (none there: nothing to do).</summary>
+    public static SubscriptionItemChange RemoveShipping() => new(null, "", 1, Remove: true) { Shipping = true };
+
+    /// <summary>Adds a shipping line billed at <paramref name="line"/> with every renewal.</summary>
+    public static SubscriptionItemChange AddShipping(CheckoutShippingLine line) => new(null, "", 1) { Shipping = true, ShippingLine = line };
+
+    /// <summary>The change is to the portal's shipping line (<see cref="ShippingLine"/> when one is added), not a catalog price.</summary>
+    public bool Shipping { get; init; }
+
+    public CheckoutShippingLine? ShippingLine { get; init; }
+}
 
 public sealed record SubscriptionUpdateRequest(string GatewaySubscriptionId, IReadOnlyList<SubscriptionItemChange> Items, bool ProrateNow, string IdempotencyKey);
 
 public enum CancelMode { Immediately, AtPeriodEnd, UndoAtPeriodEnd }
 
-public sealed record PriceSyncLine(Guid PriceId, string? GatewayPriceId, long AmountMinor, string Currency, string Interval, int IntervalCount, int TrialDays);
+/// <param name="OneTime">A one-time product's price (a starter kit): a one-time gateway price, billed once on the invoice it is sold on.</param>
+public sealed record PriceSyncLine(Guid PriceId, string? GatewayPriceId, long AmountMinor, string Currency, string Interval, int IntervalCount, int TrialDays,
+    bool OneTime = false);
 
 public sealed record ProductSyncRequest(Guid ProductId, string? GatewayProductId, string Name, string? Description, IReadOnlyList<PriceSyncLine> Prices);
 

@@ -155,18 +155,21 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
         // Checkout in subscription mode bills one-time prices on the first invoice only, and recurring ones on every invoice.
         if (request.OneTimeLines is { Count: > 0 } oneTime)
         {
-            await EnsurePortalProductAsync(SetupFeeProductId, "Setup fee", ct);
             foreach (var line in oneTime.Where(l => l.Amount.Minor > 0))
+            {
+                var product = line.Shipping ? ShippingProductId : SetupFeeProductId;
+                await EnsurePortalProductAsync(product, line.Shipping ? "Shipping" : "Setup fee", ct);
                 options.LineItems.Add(new CheckoutSessionLineItemOptions
                 {
                     PriceData = new CheckoutSessionLineItemPriceDataOptions
                     {
-                        Product = SetupFeeProductId,
+                        Product = product,
                         UnitAmount = line.Amount.Minor,
                         Currency = line.Amount.Currency.ToLowerInvariant(),
                     },
                     Quantity = 1,
                 });
+            }
         }
         if (request.Shipping is { Amount.Minor: > 0 } shipping)
         {
@@ -223,7 +226,7 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
     public async Task UpdateSubscriptionAsync(SubscriptionUpdateRequest request, CancellationToken ct = default)
     {
         var changes = request.Items.ToList();
-        if (changes.Any(i => i.GatewayItemId is null && i.ReplacesGatewayPriceId is not null))
+        if (changes.Any(i => i.GatewayItemId is null && (i.ReplacesGatewayPriceId is not null || i.Shipping && i.Remove)))
         {
             var current = await Call(() => client.V1.Subscriptions.GetAsync(request.GatewaySubscriptionId, cancellationToken: ct));
             changes = [.. changes.Select(i => i.GatewayItemId is null && i.ReplacesGatewayPriceId is { } old
@@ -232,12 +235,30 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
                     GatewayItemId = current.Items?.Data?.FirstOrDefault(x => x.Price?.Id == old)?.Id
                         ?? throw new PaymentGatewayException("resource_missing", $"Stripe subscription {request.GatewaySubscriptionId} has no item on price {old}."),
                 }
+                : i.GatewayItemId is null && i.Shipping && i.Remove
+                ? i with { GatewayItemId = current.Items?.Data?.FirstOrDefault(x => x.Price?.ProductId == ShippingProductId)?.Id }
                 : i)];
+            // No shipping line to remove: nothing to do for that change.
+            changes.RemoveAll(i => i.Shipping && i.Remove && i.GatewayItemId is null);
         }
+        if (changes.Any(i => i.ShippingLine is not null))
+            await EnsurePortalProductAsync(ShippingProductId, "Shipping", ct);
         var options = new SubscriptionUpdateOptions
         {
             Items = [.. changes.Select(i => i.Remove
                 ? new SubscriptionItemOptions { Id = i.GatewayItemId, Deleted = true }
+                : i.ShippingLine is { } shipping
+                ? new SubscriptionItemOptions
+                {
+                    PriceData = new SubscriptionItemPriceDataOptions
+                    {
+                        Product = ShippingProductId,
+                        UnitAmount = shipping.Amount.Minor,
+                        Currency = shipping.Amount.Currency.ToLowerInvariant(),
+                        Recurring = new SubscriptionItemPriceDataRecurringOptions { Interval = Interval(shipping.Interval), IntervalCount = shipping.IntervalCount },
+                    },
+                    Quantity = 1,
+                }
                 : new SubscriptionItemOptions { Id = i.GatewayItemId, Price = i.GatewayPriceId, Quantity = i.Quantity })],
             ProrationBehavior = request.ProrateNow ? "always_invoice" : "none",
         };
@@ -288,8 +309,13 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
         {
             if (line.GatewayPriceId is { Length: > 0 } existing)
             {
-                priceIds[line.PriceId] = existing;
-                continue;
+                // Earlier versions gave every price a recurring Stripe price; a one-time product's is replaced once by a
+                // one-time price, or Checkout would make it a subscription item billed on every renewal.
+                if (!line.OneTime || (await Call(() => client.V1.Prices.GetAsync(existing, cancellationToken: ct))).Type == "one_time")
+                {
+                    priceIds[line.PriceId] = existing;
+                    continue;
+                }
             }
 
             var create = new PriceCreateOptions
@@ -297,10 +323,11 @@ public sealed class StripePaymentGateway(StripeClient client, TimeProvider clock
                 Product = product.Id,
                 UnitAmount = line.AmountMinor,
                 Currency = line.Currency.ToLowerInvariant(),
-                Recurring = new PriceRecurringOptions { Interval = Interval(line.Interval), IntervalCount = line.IntervalCount },
+                Recurring = line.OneTime ? null : new PriceRecurringOptions { Interval = Interval(line.Interval), IntervalCount = line.IntervalCount },
                 Metadata = new Dictionary<string, string> { ["price_id"] = line.PriceId.ToString() },
             };
-            var price = await Call(() => client.V1.Prices.CreateAsync(create, Key($"price-create:{line.PriceId:N}"), ct));
+            var key = line.OneTime ? $"price-create-one-time:{line.PriceId:N}" : $"price-create:{line.PriceId:N}";
+            var price = await Call(() => client.V1.Prices.CreateAsync(create, Key(key), ct));
             priceIds[line.PriceId] = price.Id;
         }
 

@@ -50,6 +50,7 @@ public static class StripeServiceCollectionExtensions
         services.AddSingleton<IStripeEventHandler, InvoiceEventHandler>();
         services.AddSingleton<IStripeEventHandler, ChargeRefundedHandler>();
         services.TryAddSingleton<IBillingNotices, NoBillingNotices>();
+        services.TryAddSingleton<IOneTimeGoods, NoOneTimeGoods>();
         services.AddSingleton<IStripeEventHandler, CustomerEventHandler>();
         services.AddSingleton<StripeWebhookProcessor>();
         return services;

@@ -203,7 +203,8 @@ public sealed class CheckoutService(
             await notices.QueueReceiptAsync(db, subscription, record, now, ct);
             invoiceId = record.Id;
         }
-        await AddOneTimeGoodsAsync(db, subscription, products, oneTime, invoiceId, paymentId, now, ct);
+        OneTimeGoodsRecords.Add(db, await businessZone.GetAsync(ct), subscription, products,
+            oneTime.Select(o => new OneTimeGoodsRecords.Sold(o.Price, o.Product, 1, o.Price.Terms.Amount.Minor)), invoiceId, paymentId, now);
         await notices.QueueAsync(db, NoticeKind.Welcome, NoticeQueue.Keys.Welcome(subscription.MemberId), subscription, now, ct: ct);
         try
         {
@@ -251,33 +252,6 @@ public sealed class CheckoutService(
             Lines = [.. invoice.Lines, .. oneTime.Select(o => new InvoiceLine(InvoiceLineKind.Subscription, o.Product.Id, $"{o.Product.Name} (one-time)", 1, o.Price.Terms.Amount, true))],
             FirstCharge = oneTime.Aggregate(invoice.FirstCharge, (sum, o) => sum + o.Price.Terms.Amount),
         };
-
-    /// <summary>Records the mailed one-time products bought at checkout for shipment (<see cref="OneTimeGoods.Route"/>): with the subscription's parcel, else on their own.</summary>
-    private async Task AddOneTimeGoodsAsync(AppDbContext db, Subscription sub, List<Product> products, List<(CatalogPrice Price, Product Product)> oneTime,
-        Guid? invoiceId, string? paymentId, DateTimeOffset now, CancellationToken ct)
-    {
-        var zone = await businessZone.GetAsync(ct);
-        var parcel = ShipmentPlan.ParcelProduct(products.Select(p => new PlanItem(p.Id, p.Kind, p.ShipsPhysically)));
-        var parcelSchedule = parcel is { } id ? ShipmentService.Schedule(products.Single(p => p.Id == id), zone) : null;
-        foreach (var (price, product) in oneTime.Where(o => o.Product.NeedsShipping))
-        {
-            var route = OneTimeGoods.Route(parcelSchedule, ShipmentService.Schedule(product, zone), now);
-            db.BoxExtras.Add(new BoxExtra
-            {
-                SubscriptionId = sub.Id,
-                MemberId = sub.MemberId,
-                ProductId = product.Id,
-                PriceId = price.Id,
-                Description = product.Name,
-                AmountMinor = price.Terms.Amount.Minor,
-                Currency = price.Terms.Currency,
-                Cycle = route.Cycle.ToString(),
-                InvoiceId = invoiceId,
-                GatewayPaymentId = paymentId,
-                CreatedAt = now,
-            });
-        }
-    }
 
     internal static async Task<(List<NewSubscriptionItem> Items, List<Product> Products)> LoadItemsAsync(AppDbContext db, CheckoutChoice choice, CancellationToken ct)
     {

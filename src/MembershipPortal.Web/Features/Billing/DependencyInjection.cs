@@ -13,6 +13,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<RenewalRun>();
         builder.Services.AddSingleton<NoticeRun>();
         builder.Services.AddSingleton<MembershipPortal.Infrastructure.Payments.Stripe.Webhooks.IBillingNotices, StripeBillingNotices>();
+        builder.Services.AddSingleton<MembershipPortal.Infrastructure.Payments.Stripe.Webhooks.IOneTimeGoods, StripeOneTimeGoods>();
         builder.Services.AddScoped<CheckoutService>();
         builder.Services.AddScoped<BillingService>();
         builder.Services.AddScoped<BillingSteps>();

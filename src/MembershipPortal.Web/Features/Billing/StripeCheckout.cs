@@ -15,8 +15,8 @@ public sealed record CatalogSyncReport(int Products, int PricesCreated, IReadOnl
 }
 
 /// <summary>
-/// Copies the catalog to the gateway (Stripe): one gateway product per product, one recurring gateway price per
-/// active price, ids stored on our rows (<see cref="Product.StripeProductId"/>, the price's StripePriceId). Archived
+/// Copies the catalog to the gateway (Stripe): one gateway product per product, one gateway price per active price
+/// (recurring, or one-time for a one-time product), ids stored on our rows (<see cref="Product.StripeProductId"/>, the price's StripePriceId). Archived
 /// prices keep the gateway price they have (grandfathered subscribers use it) and get none if they never had one.
 /// Safe to repeat: calls carry idempotency keys and stored ids are reused. Each product's ids are saved as soon as
 /// Stripe returns them, so a failure part-way leaves every synced product correctly mapped.
@@ -44,7 +44,8 @@ public sealed class StripeCatalogSync(IDbContextFactory<AppDbContext> dbFactory,
                 .Select(p => (Price: p, GatewayId: db.Entry(p).Property<string?>(PriceIdColumn).CurrentValue))
                 .Where(x => !x.Price.IsArchived || x.GatewayId is not null)
                 .Select(x => new PriceSyncLine(x.Price.Id, x.GatewayId, x.Price.Terms.Amount.Minor, x.Price.Terms.Amount.Currency,
-                    x.Price.Terms.Interval.ToString().ToLowerInvariant(), x.Price.Terms.IntervalCount, x.Price.Terms.TrialDays))
+                    x.Price.Terms.Interval.ToString().ToLowerInvariant(), x.Price.Terms.IntervalCount, x.Price.Terms.TrialDays,
+                    OneTime: product is { Kind: Domain.Catalog.ProductKind.AddOn, AddOnBilling: Domain.Catalog.AddOnBilling.OneTime }))
                 .ToList();
             try
             {
@@ -72,7 +73,11 @@ public sealed class StripeCatalogSync(IDbContextFactory<AppDbContext> dbFactory,
     }
 }
 
-/// <summary>Checkout on Stripe's hosted page: the member's choice becomes a Checkout Session in subscription mode.</summary>
+/// <summary>
+/// Checkout on Stripe's hosted page: the member's choice becomes a Checkout Session in subscription mode. One-time products
+/// chosen with the plan are one-time prices on it, which Stripe bills on the first invoice only; the webhook recording
+/// that paid invoice records them for fulfilment (<see cref="StripeOneTimeGoods"/>), as the test gateway's checkout does.
+/// </summary>
 public sealed class StripeCheckout(
     IDbContextFactory<AppDbContext> dbFactory, IPaymentGateway gateway, StripeCatalogSync sync, Notifications.PortalLinks links, TimeProvider clock,
     ILogger<StripeCheckout> logger)
@@ -84,14 +89,14 @@ public sealed class StripeCheckout(
     {
         if (!Enabled)
             return (null, "Card payments are taken on this page with the test gateway.");
-        if (choice.OneTimePriceIds.Count > 0)
-            return (null, "One-time products cannot be bought with Stripe yet; remove them to continue.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         List<Domain.Billing.NewSubscriptionItem> items;
         List<Product> products;
+        List<(Domain.Catalog.CatalogPrice Price, Product Product)> oneTime;
         try
         {
             (items, products) = await CheckoutService.LoadItemsAsync(db, choice, ct);
+            oneTime = await CheckoutService.LoadOneTimeAsync(db, choice, products[0], items[0].Price.Terms.Currency, ct);
         }
         catch (DomainException ex)
         {
@@ -104,12 +109,14 @@ public sealed class StripeCheckout(
         if (couponError is not null)
             return (null, couponError);
 
-        var priceIds = items.Select(i => i.Price.Id).ToList();
+        List<Guid> priceIds = [.. items.Select(i => i.Price.Id), .. oneTime.Select(o => o.Price.Id)];
         var mapped = await GatewayPriceIdsAsync(db, priceIds, ct);
-        if (mapped.Count < priceIds.Count)
+        // One-time products are synced on every such checkout: a price synced by an earlier version is a recurring Stripe
+        // price, which Checkout would turn into a subscription item billed every period; the sync replaces it once.
+        if (mapped.Count < priceIds.Count || oneTime.Count > 0)
         {
             // A product added or repriced since the last sync: sync just those products, then read the ids again.
-            var report = await sync.SyncAsync(products.Select(p => p.Id).ToList(), ct);
+            var report = await sync.SyncAsync([.. products.Select(p => p.Id), .. oneTime.Select(o => o.Product.Id)], ct);
             if (!report.Succeeded)
                 return (null, "Payments are not set up for this plan yet. Please try again later.");
             await using var fresh = await dbFactory.CreateDbContextAsync(ct);
@@ -121,8 +128,11 @@ public sealed class StripeCheckout(
         // Setup fees go on the first invoice once per item (never discounted); a box ships at its country's rate on every
         // payment, as on the test gateway (CheckoutService quotes the same lines).
         var main = items[0].Price.Terms;
-        List<CheckoutOneTimeLine> setupFees = [.. items.Where(i => i.Price.Terms.SetupFee is { Minor: > 0 }).Select(i => new CheckoutOneTimeLine(i.Price.Terms.SetupFee!.Value))];
-        var needsShipping = products.Any(p => p.NeedsShipping);
+        List<CheckoutOneTimeLine> firstInvoiceLines = [.. items.Where(i => i.Price.Terms.SetupFee is { Minor: > 0 }).Select(i => new CheckoutOneTimeLine(i.Price.Terms.SetupFee!.Value))];
+        // As on the test gateway: the plan's own mailed items pay a parcel with every payment; mailed one-time products
+        // alone pay one parcel, once, on the first invoice.
+        var planShips = products.Any(p => p.NeedsShipping);
+        var needsShipping = planShips || oneTime.Any(o => o.Product.NeedsShipping);
         // The member picks the country here (the rate depends on it) and Stripe's page then takes an address in that country.
         var shipTo = needsShipping && choice.Shipping?.Country?.Trim().ToUpperInvariant() is { Length: 2 } chosen
             && Domain.Shipping.AddressRules.SupportedCountries.Contains(chosen) ? chosen : null;
@@ -133,7 +143,12 @@ public sealed class StripeCheckout(
                 return (null, "Choose a country we ship to.");
             var goods = items.Where(i => i.Price.Terms.Currency == main.Currency).Aggregate(Money.Zero(main.Currency), (sum, i) => sum + i.Price.Terms.Amount * i.Quantity);
             if (await Boxes.ShippingZones.LineAsync(db, shipTo, goods, chargedNow: true, ct) is { } rate)
-                shippingLine = new CheckoutShippingLine(rate.Amount, main.Interval.ToString().ToLowerInvariant(), main.IntervalCount);
+            {
+                if (planShips)
+                    shippingLine = new CheckoutShippingLine(rate.Amount, main.Interval.ToString().ToLowerInvariant(), main.IntervalCount);
+                else
+                    firstInvoiceLines.Add(new CheckoutOneTimeLine(rate.Amount, Shipping: true));
+            }
         }
 
         string? gatewayCoupon = null;
@@ -141,7 +156,8 @@ public sealed class StripeCheckout(
         {
             try
             {
-                gatewayCoupon = await gateway.EnsureCouponAsync(await CouponRequestAsync(db, coupon, setupFees.Count > 0 || shippingLine is not null, ct), ct);
+                gatewayCoupon = await gateway.EnsureCouponAsync(
+                    await CouponRequestAsync(db, coupon, firstInvoiceLines.Count > 0 || shippingLine is not null || oneTime.Count > 0, ct), ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -155,10 +171,10 @@ public sealed class StripeCheckout(
         // Stripe sends the member back to the public address, never to the host a request named.
         var root = links.Base;
         var request = new CheckoutSessionRequest(memberId, customerId,
-            [.. items.Select(i => new CheckoutLine(mapped[i.Price.Id], i.Quantity))], gatewayCoupon, items[0].Price.Terms.TrialDays,
+            [.. items.Select(i => new CheckoutLine(mapped[i.Price.Id], i.Quantity)), .. oneTime.Select(o => new CheckoutLine(mapped[o.Price.Id], 1))], gatewayCoupon, items[0].Price.Terms.TrialDays,
             needsShipping,
             $"{root}/account/billing?welcome=true", $"{root}/checkout?price={choice.PriceId}", $"checkout-session:{memberId}:{choice.AttemptId}",
-            coupon?.Code, setupFees, shippingLine, shipTo);
+            coupon?.Code, firstInvoiceLines, shippingLine, shipTo);
         try
         {
             return (await gateway.CreateCheckoutSessionAsync(request, ct), null);
@@ -172,16 +188,19 @@ public sealed class StripeCheckout(
 
     /// <summary>
     /// The coupon's terms for Stripe; a restriction names the Stripe products of the synced products it covers. With setup
-    /// fees or shipping on the session an unrestricted coupon is restricted to every synced catalog product: Stripe would
-    /// otherwise discount those lines too, and the portal's coupons reduce the subscription price only.
+    /// fees, shipping or one-time products on the session an unrestricted coupon is restricted to every synced catalog
+    /// product that recurs: Stripe would otherwise discount those lines too, and the portal's coupons reduce the
+    /// subscription price only (one-time products are never discounted, as on the test gateway).
     /// </summary>
     private static async Task<CouponSyncRequest> CouponRequestAsync(AppDbContext db, Domain.Catalog.Coupon coupon, bool hasExtraLines, CancellationToken ct)
     {
         var restricted = coupon.ProductIds.ToList();
+        var recurring = db.Products.AsNoTracking().Where(p => p.StripeProductId != null
+            && !(p.Kind == Domain.Catalog.ProductKind.AddOn && p.AddOnBilling == Domain.Catalog.AddOnBilling.OneTime));
         var gatewayProducts = restricted.Count > 0
-            ? (await db.Products.AsNoTracking().Where(p => restricted.Contains(p.Id)).Select(p => p.StripeProductId).ToListAsync(ct)).OfType<string>().ToList()
+            ? (await recurring.Where(p => restricted.Contains(p.Id)).Select(p => p.StripeProductId).ToListAsync(ct)).OfType<string>().ToList()
             : hasExtraLines
-            ? (await db.Products.AsNoTracking().Where(p => p.StripeProductId != null).Select(p => p.StripeProductId).ToListAsync(ct)).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            ? (await recurring.Select(p => p.StripeProductId).ToListAsync(ct)).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
         // Never widen a restricted coupon to every product: the checkout's own products were synced just before.
         if (restricted.Count > 0 && gatewayProducts.Count == 0)

@@ -92,20 +92,20 @@ public sealed class BoxControls(
 
     /// <summary>
     /// Takes a mailed kit off the subscription at the end of the current period (<see cref="Subscription.ScheduleItemRemoval"/>):
-    /// the kit is charged and ships until then, the membership and its content go on. Test gateway only for now.
+    /// the kit is charged and ships until then, the membership and its content go on. With Stripe the kit's subscription
+    /// item is deleted at Stripe at once without proration: the current period is paid (nothing is refunded) and the next
+    /// renewal does not bill it; the portal keeps the item, flagged, so it ships through the paid period, and the webhooks
+    /// drop it at the rollover (<c>SubscriptionReconciler</c>).
     /// </summary>
     public async Task<string?> RemoveKitAsync(string memberId, Guid subscriptionId, Guid kitProductId, CancellationToken ct = default) =>
-        await ChangeKitAsync(memberId, subscriptionId, kitProductId, (sub, item, now) => sub.ScheduleItemRemoval(item.Id, now), ct);
+        await ChangeKitAsync(memberId, subscriptionId, kitProductId, remove: true, ct);
 
-    /// <summary>Keeps a kit that was set to be removed at the period end.</summary>
+    /// <summary>Keeps a kit that was set to be removed at the period end (with Stripe: the item is added back, billed from the next renewal).</summary>
     public async Task<string?> KeepKitAsync(string memberId, Guid subscriptionId, Guid kitProductId, CancellationToken ct = default) =>
-        await ChangeKitAsync(memberId, subscriptionId, kitProductId, (sub, item, now) => sub.UndoItemRemoval(item.Id, now), ct);
+        await ChangeKitAsync(memberId, subscriptionId, kitProductId, remove: false, ct);
 
-    private async Task<string?> ChangeKitAsync(string memberId, Guid subscriptionId, Guid kitProductId, Action<Subscription, SubscriptionItem, DateTimeOffset> change,
-        CancellationToken ct)
+    private async Task<string?> ChangeKitAsync(string memberId, Guid subscriptionId, Guid kitProductId, bool remove, CancellationToken ct)
     {
-        if (gateway.UsesHostedPages)
-            return "A kit cannot be removed here while payments go through Stripe yet; use Manage billing.";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sub = await db.Subscriptions.Include(s => s.Items).FirstOrDefaultAsync(s => s.Id == subscriptionId && s.MemberId == memberId, ct);
         if (sub is null)
@@ -114,17 +114,65 @@ public sealed class BoxControls(
         var product = item is null ? null : await db.Products.AsNoTracking().FirstOrDefaultAsync(p => p.Id == kitProductId, ct);
         if (item is null || product is not { Kind: ProductKind.AddOn, ShipsPhysically: true })
             return "This subscription has no such kit.";
+        // The key is taken before the change: one per attempt at this state of the subscription, so a retry of the same
+        // click is the same request at Stripe and the next change is a new one.
+        var attemptKey = $"kit-{(remove ? "remove" : "keep")}:{sub.Id:N}:{item.Id:N}:{sub.Version}";
         try
         {
-            change(sub, item, clock.GetUtcNow());
+            if (remove)
+                sub.ScheduleItemRemoval(item.Id, clock.GetUtcNow());
+            else
+                sub.UndoItemRemoval(item.Id, clock.GetUtcNow());
         }
         catch (DomainException ex)
         {
             return ex.Message;
         }
+        // Checked by the domain first, so a refused change never reaches Stripe; Stripe refusing leaves the portal unchanged.
+        if (gateway.UsesHostedPages && await ChangeKitAtStripeAsync(db, sub, item, product.Name, remove, attemptKey, ct) is { } problem)
+            return problem;
         await db.SaveChangesAsync(ct);
         return null;
     }
+
+    private async Task<string?> ChangeKitAtStripeAsync(AppDbContext db, Subscription sub, SubscriptionItem item, string kitName, bool remove, string key, CancellationToken ct)
+    {
+        var record = await db.SubscriptionRecords.AsNoTracking().FirstOrDefaultAsync(r => r.SubscriptionId == sub.Id, ct);
+        if (record is not { Gateway: Infrastructure.Payments.Stripe.StripePaymentGateway.GatewayName, GatewaySubscriptionId: { Length: > 0 } gatewaySubscription })
+            return null; // billed by the portal itself: its renewal run removes the kit
+        var gatewayPrice = await GatewayPriceIdAsync(db, item.PriceId, ct);
+        if (gatewayPrice is null)
+            return $"{kitName} is not set up with the payment provider, so nothing changed; please try again later.";
+        List<SubscriptionItemChange> changes = [remove
+            ? new SubscriptionItemChange(null, gatewayPrice, item.Quantity, Remove: true, ReplacesGatewayPriceId: gatewayPrice)
+            : new SubscriptionItemChange(null, gatewayPrice, item.Quantity)];
+        // Stripe bills the parcel's shipping as its own recurring line: it leaves with the last mailed item, and comes back
+        // (at today's zone rate for the subscription's address, as a renewal on the test gateway) when that item is kept.
+        var mailed = (await BoxRenewals.ShippingProductsAsync(db, sub, ct)).Select(p => p.Id).ToHashSet();
+        if (!sub.Items.Any(i => i.Id != item.Id && !i.EndsAtPeriodEnd && mailed.Contains(i.ProductId)))
+        {
+            if (remove)
+                changes.Add(SubscriptionItemChange.RemoveShipping());
+            else if (await ShippingZones.LineAsync(db, record.ShippingAddress?.Country,
+                         sub.Items.Where(i => !i.EndsAtPeriodEnd).Aggregate(Money.Zero(sub.Currency), (sum, i) => sum + i.GrossPerPeriod), chargedNow: true, ct) is { } rate)
+                changes.Add(SubscriptionItemChange.AddShipping(new CheckoutShippingLine(rate.Amount, item.Terms.Interval.ToString().ToLowerInvariant(), item.Terms.IntervalCount)));
+        }
+        try
+        {
+            await gateway.UpdateSubscriptionAsync(new SubscriptionUpdateRequest(gatewaySubscription, changes, ProrateNow: false, key), ct);
+            return null;
+        }
+        catch (Exception ex) when (ex is Infrastructure.Payments.Stripe.PaymentGatewayException or HttpRequestException)
+        {
+            logger.LogWarning(ex, "Stripe did not {Change} kit {Item} of subscription {Subscription}.", remove ? "remove" : "add back", item.Id, sub.Id);
+            return $"{kitName} could not be {(remove ? "removed" : "kept")} at the payment provider just now, so nothing changed: {ex.Message}";
+        }
+    }
+
+    /// <summary>The kit price's Stripe id: the one the catalog sync gave it, else the Stripe import's mapping.</summary>
+    private static async Task<string?> GatewayPriceIdAsync(AppDbContext db, Guid priceId, CancellationToken ct) =>
+        await db.Prices.AsNoTracking().Where(p => p.Id == priceId).Select(p => EF.Property<string?>(p, Billing.StripeCatalogSync.PriceIdColumn)).FirstOrDefaultAsync(ct)
+        ?? await db.StripePriceMappings.AsNoTracking().Where(m => m.CatalogPriceId == priceId && !m.LeftOut).Select(m => m.StripePriceId).FirstOrDefaultAsync(ct);
 
     /// <summary>The one-time add-ons for sale that can go into this box, priced in the subscription's currency.</summary>
     public async Task<IReadOnlyList<ExtraOption>> ExtraOptionsAsync(Guid boxProductId, string currency, CancellationToken ct = default)

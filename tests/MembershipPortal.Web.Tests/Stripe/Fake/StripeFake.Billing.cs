@@ -293,7 +293,11 @@ public sealed partial class StripeFake
                     items.Remove(existing);
                 continue;
             }
-            var price = change.Text("price") is { } priceId ? Find(priceId, "price") : existing?["price"]!.AsObject()
+            var price = change.Text("price") is { } priceId ? Find(priceId, "price")
+                : change["price_data"] is JsonObject data
+                ? NewPrice(data.Text("product") ?? throw Invalid("Missing required param: items[0][price_data][product].", "items", "parameter_missing"),
+                    data.Long("unit_amount") ?? 0, data.Text("currency") ?? "usd", data["recurring"] as JsonObject, new JsonObject(), active: false)
+                : existing?["price"]!.AsObject()
                 ?? throw Invalid("Missing required param: items[0][price].", "items", "parameter_missing");
             if (existing is null)
             {

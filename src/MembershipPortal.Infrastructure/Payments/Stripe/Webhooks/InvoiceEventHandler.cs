@@ -16,7 +16,7 @@ namespace MembershipPortal.Infrastructure.Payments.Stripe.Webhooks;
 /// refunds need the payment id, and the member's billing page shows the card.
 /// </summary>
 internal sealed class InvoiceEventHandler(
-    ILogger<InvoiceEventHandler> logger, IBillingNotices notices, IDbContextFactory<AppDbContext> dbFactory, IServiceProvider services)
+    ILogger<InvoiceEventHandler> logger, IBillingNotices notices, IOneTimeGoods oneTimeGoods, IDbContextFactory<AppDbContext> dbFactory, IServiceProvider services)
     : IStripeEventHandler, IStripeEventPreparer
 {
     private const string Paid = "invoice.paid";
@@ -90,6 +90,7 @@ internal sealed class InvoiceEventHandler(
         }
 
         var (invoice, rowIsNewer) = await UpsertInvoiceAsync(db, remote, memberId, local?.Id, succeeded, ct);
+        var paymentId = GatewayPaymentId(remote) ?? prepared?.Payment?.PaymentId;
         db.Payments.Add(new Payment
         {
             InvoiceId = invoice.Id,
@@ -99,9 +100,12 @@ internal sealed class InvoiceEventHandler(
             Outcome = succeeded ? PaymentOutcome.Succeeded : PaymentOutcome.Failed,
             At = context.CreatedAt,
             FailureMessage = succeeded ? null : $"Payment attempt {remote.AttemptCount} failed.",
-            GatewayPaymentId = GatewayPaymentId(remote) ?? prepared?.Payment?.PaymentId,
+            GatewayPaymentId = paymentId,
             CardLast4 = prepared?.Payment?.Card?.Last4,
         });
+        // What was sold once with the plan (one-time prices on the first invoice) ships once, whatever the event order.
+        if (succeeded && local is not null && await OneTimeSalesAsync(db, remote, ct) is { Count: > 0 } sales)
+            await oneTimeGoods.RecordAsync(db, local, invoice, sales, paymentId, StripeTime.FromUnix(remote.StatusTransitions?.PaidAt) ?? context.CreatedAt, ct);
 
         var stale = rowIsNewer || (record is not null && StripeLedger.IsStale(record, context.CreatedAt));
         if (prepared?.Payment?.Card is { } card && await KeepCardAsync(db, memberId, remote.CustomerId, card, onlyIfNone: stale, context.Now, ct))
@@ -159,6 +163,8 @@ internal sealed class InvoiceEventHandler(
         // A zero invoice (the one opening a trial) proves no card works; the subscription events carry the status then.
         if (remote.AmountPaid <= 0 || !SubscriptionStateMachine.IsAllowed(local.Status, SubscriptionTrigger.PaymentSucceeded))
             return;
+        // A renewal pays a new period: items set to leave at the end of the last one (a removed kit) are gone by then.
+        local.ApplyScheduledRemovals(now);
         var paidThrough = PaidThrough(remote) is { } end && end > now && end >= local.CurrentPeriodEnd ? end : (DateTimeOffset?)null;
         if (local.Status == SubscriptionStatus.Active && (paidThrough is null || paidThrough == local.CurrentPeriodEnd))
             return; // already paid through this period: a proration invoice, or the subscription event came first
@@ -237,6 +243,17 @@ internal sealed class InvoiceEventHandler(
             AmountMinor = l.Amount,
         })];
         return (invoice, false);
+    }
+
+    /// <summary>The invoice's lines on a catalog price that are not subscription items: one-time prices Checkout billed once.</summary>
+    private static async Task<List<OneTimeSale>> OneTimeSalesAsync(AppDbContext db, WebhookInvoice remote, CancellationToken ct)
+    {
+        var lines = (remote.Lines?.Data ?? []).Where(l => l.Parent?.SubscriptionItemDetails is null && l.Pricing?.PriceDetails?.Price is not null).ToList();
+        if (lines.Count == 0)
+            return [];
+        var prices = await StripeLedger.PricesAsync(db, [.. lines.Select(l => l.Pricing!.PriceDetails!.Price!).Distinct()], ct);
+        return [.. lines.Where(l => prices.ContainsKey(l.Pricing!.PriceDetails!.Price!))
+            .Select(l => new OneTimeSale(prices[l.Pricing!.PriceDetails!.Price!], (int)Math.Clamp(l.Quantity ?? 1, 1, int.MaxValue), l.Amount))];
     }
 
     /// <summary>End of the service period paid for: the latest end among the invoice's (non-proration) subscription lines.</summary>

@@ -30,6 +30,10 @@ internal sealed class SubscriptionReconciler(ILogger logger)
 {
     public void Apply(Subscription local, GatewaySubscriptionState remote, DateTimeOffset now)
     {
+        // A kit the member removed was deleted at Stripe at once but stays here, flagged, through the paid period (it still
+        // ships); once that period is over it leaves, before anything else moves the period on.
+        if (remote.Status is not (null or SubscriptionStatus.Canceled or SubscriptionStatus.Incomplete))
+            local.ApplyScheduledRemovals(now);
         switch (remote.Status)
         {
             case null:
@@ -147,7 +151,8 @@ internal sealed class SubscriptionReconciler(ILogger logger)
 
     /// <summary>
     /// Matches Stripe's items to the local ones: same price → quantity; same product → plan change; leftovers pair up as
-    /// plan changes (a move to another tier), then additions before removals so the last item is never removed first.
+    /// plan changes (a move to another tier), then additions before removals so the last item is never removed first. An
+    /// item set to leave at the period end that Stripe no longer has is left alone until that end.
     /// </summary>
     private void SyncItems(Subscription local, GatewaySubscriptionState remote, DateTimeOffset now)
     {
@@ -163,6 +168,8 @@ internal sealed class SubscriptionReconciler(ILogger logger)
             if (same.Quantity != wanted.Quantity)
                 quantityChanges.Add((same.Id, wanted.Quantity));
         }
+        // Items set to leave at the period end are no longer at Stripe but were paid for this period: they stay until it ends.
+        remaining.RemoveAll(i => i.EndsAtPeriodEnd && now < local.CurrentPeriodEnd);
 
         if (unmatched.Count == 0 && remaining.Count == 0 && quantityChanges.Count == 0)
             return;

@@ -210,7 +210,7 @@ public sealed class StripeReconciliation(
                 differences.Add(new SubscriptionDifference(local.Id, local.MemberId, emails.GetValueOrDefault(local.MemberId), gid, fields));
             Add(portalMrr, local.Currency.ToUpperInvariant(), local.MonthlyRecurringMinor());
             if (theirs is not null)
-                Add(stripeMrr, (theirs["currency"]?.GetValue<string>() ?? local.Currency).ToUpperInvariant(), StripeMrrMinor(theirs, now));
+                Add(stripeMrr, (theirs["currency"]?.GetValue<string>() ?? local.Currency).ToUpperInvariant(), StripeMrrMinor(theirs, now) + LeavingAtPeriodEndMinor(local, theirs, priceIds, now));
         }
         return new ReconciliationReport(now, compared, differences.Count, differences, portalMrr, stripeMrr, null);
 
@@ -255,7 +255,10 @@ public sealed class StripeReconciliation(
             return differences;
 
         var theirItems = CatalogItems(remote).Select(i => $"{Text(i["price"], "id")} × {i["quantity"]?.GetValue<long>() ?? 1}").Order(StringComparer.Ordinal).ToList();
-        var ourItems = local.Items.Select(i => $"{stripePriceIds.GetValueOrDefault(i.PriceId) ?? "(price not synced)"} × {i.Quantity}").Order(StringComparer.Ordinal).ToList();
+        // A kit set to leave at the period end is deleted at Stripe at once but stays here, paid and shipped, until that end.
+        var theirPrices = CatalogItems(remote).Select(i => Text(i["price"], "id")).ToHashSet(StringComparer.Ordinal);
+        var ourItems = local.Items.Where(i => !(i.EndsAtPeriodEnd && now < local.CurrentPeriodEnd && !theirPrices.Contains(stripePriceIds.GetValueOrDefault(i.PriceId))))
+            .Select(i => $"{stripePriceIds.GetValueOrDefault(i.PriceId) ?? "(price not synced)"} × {i.Quantity}").Order(StringComparer.Ordinal).ToList();
         if (!theirItems.SequenceEqual(ourItems))
             differences.Add(new FieldDifference("Items", string.Join(", ", ourItems), string.Join(", ", theirItems)));
 
@@ -303,6 +306,20 @@ public sealed class StripeReconciliation(
             });
         }
         return (long)decimal.Round(total, 0, MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>
+    /// A kit the member set to leave at the period end is deleted at Stripe at once (no proration: the period is paid) but
+    /// counts in the portal's MRR until that end, as on the test gateway (contraction when it takes effect). Stripe's figure
+    /// counts it as well until then, so the two agree.
+    /// </summary>
+    private static long LeavingAtPeriodEndMinor(Subscription local, JsonObject remote, IReadOnlyDictionary<Guid, string> stripePriceIds, DateTimeOffset now)
+    {
+        if (now >= local.CurrentPeriodEnd || Text(remote, "status") is not ("active" or "past_due") || remote["pause_collection"] is JsonObject)
+            return 0;
+        var theirPrices = CatalogItems(remote).Select(i => Text(i["price"], "id")).ToHashSet(StringComparer.Ordinal);
+        var leaving = local.Items.Where(i => i.EndsAtPeriodEnd && !theirPrices.Contains(stripePriceIds.GetValueOrDefault(i.PriceId)));
+        return (long)decimal.Round(leaving.Sum(i => i.MonthlyRecurring(local.CurrentPeriodStart, local.StartedAt)), 0, MidpointRounding.AwayFromZero);
     }
 
     private sealed record StripeCoupon(decimal? PercentOff, long? AmountOff, string? Currency, HashSet<string>? Products)
