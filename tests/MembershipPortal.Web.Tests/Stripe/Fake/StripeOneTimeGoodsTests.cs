@@ -62,6 +62,19 @@ public sealed class StripeOneTimeGoodsTests : IDisposable
         return await action(scope.ServiceProvider);
     }
 
+    /// <summary>The checkout page offers the one-time product in Stripe mode too, beside the hosted payment button.</summary>
+    [Fact]
+    public async Task CheckoutPage_StripeMode_OffersTheOneTimeProduct()
+    {
+        var world = await factory.SeedAsync(mapPrice: false);
+        await StarterKitAsync();
+        var member = await factory.SignedInClientAsync("starter.page@example.test");
+        var page = await member.GetStringAsync($"/checkout?price={world.PriceId}");
+        Assert.Contains("data-testid=\"hosted-payment\"", page);
+        Assert.Contains("data-testid=\"one-time\"", page);
+        Assert.Contains("Starter Kit · $15.00 once · shipped to you", System.Net.WebUtility.HtmlDecode(page));
+    }
+
     [Fact]
     public async Task Checkout_MembershipWithOneTimeKit_BilledOnceByStripe_RecordedOnce_ShipsExactlyOnce()
     {
