@@ -65,6 +65,24 @@ public sealed class SettingsStore(IDbContextFactory<AppDbContext> dbFactory, Tim
             cache[key] = (value, now);
     }
 
+    /// <summary>
+    /// Stages one setting on <paramref name="db"/> for a use case to save with its own audit entry; returns the value it
+    /// had. Call <see cref="Remember"/> once saved, so this instance reads the new value at once.
+    /// </summary>
+    public static async Task<string?> StageAsync(AppDbContext db, string key, string value, DateTimeOffset now, CancellationToken ct = default)
+    {
+        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == key, ct);
+        var before = row?.Value;
+        if (row is null)
+            db.Settings.Add(new PortalSetting { Key = key, Value = value, UpdatedAt = now });
+        else if (row.Value != value)
+        { row.Value = value; row.UpdatedAt = now; }
+        return before;
+    }
+
+    /// <summary>A value saved outside <see cref="SetManyAsync"/> (<see cref="StageAsync"/>): read from the cache from now on.</summary>
+    public void Remember(string key, string value) => cache[key] = (value, clock.GetUtcNow());
+
     /// <summary>Setting keys whose values are secrets: never shown back or audited in full.</summary>
     public static readonly HashSet<string> SecretKeys = new(StringComparer.Ordinal);
 

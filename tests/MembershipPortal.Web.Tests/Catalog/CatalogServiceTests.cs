@@ -1,5 +1,7 @@
 using MembershipPortal.Domain.Catalog;
+using MembershipPortal.Infrastructure.Audit;
 using MembershipPortal.Infrastructure.Data;
+using MembershipPortal.Infrastructure.Identity;
 using MembershipPortal.Tests.Support;
 using MembershipPortal.Web.Features.Catalog;
 using MembershipPortal.Web.Features.Catalog.UseCases;
@@ -29,6 +31,9 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
 
     /// <summary>Runs a catalog use case as the system (no one signed in outside a request), as the demo seeding does.</summary>
     private Task<Outcome> RunAsync<TRequest>(TRequest request) where TRequest : IUseCaseRequest => factory.RunAsAsync(null, request);
+
+    /// <summary>Runs <see cref="SetMostPopular"/>: null when saved, else the reason it was refused.</summary>
+    private async Task<string?> SetPopularAsync(PopularChoice choice) => await RunAsync(new SetMostPopular(choice)) is { Succeeded: false } refused ? refused.Message : null;
 
     private static ProductInput Membership(string name, string slug, int rank = 1) => new() { Kind = ProductKind.Membership, Name = name, Slug = slug, Rank = rank };
 
@@ -98,18 +103,47 @@ public sealed class CatalogServiceTests : IClassFixture<PortalFactory>, IDisposa
         {
             Assert.Equal("Pro", await PopularName()); // never chosen: the middle tier
 
-            Assert.Null(await catalog.SetPopularAsync(new PopularChoice(false, vip)));
+            Assert.Null(await SetPopularAsync(new PopularChoice(false, vip)));
             Assert.Equal("VIP", await PopularName());
-            Assert.Null(await catalog.SetPopularAsync(PopularChoice.Parse("none")));
+            Assert.Null(await SetPopularAsync(PopularChoice.Parse("none")));
             Assert.Null(await PopularName());
-            Assert.Null(await catalog.SetPopularAsync(new PopularChoice(false, secret)));
+            Assert.Null(await SetPopularAsync(new PopularChoice(false, secret)));
             Assert.Equal("Pro", await PopularName()); // hidden: not marked, the middle tier is
-            Assert.Equal("Choose one of your memberships, none, or automatic.", await catalog.SetPopularAsync(new PopularChoice(false, Guid.NewGuid())));
+            Assert.Equal("Choose one of your memberships, none, or automatic.", await SetPopularAsync(new PopularChoice(false, Guid.NewGuid())));
             Assert.Equal(secret, (await catalog.PopularAsync()).ProductId); // the refused choice changed nothing
         }
         finally
         {
-            await catalog.SetPopularAsync(PopularChoice.Automatic);
+            await SetPopularAsync(PopularChoice.Automatic);
+        }
+    }
+
+    [Fact]
+    public async Task SetMostPopular_Staff_AuditedOnce_TheSameChoiceAgainChangesNothing_AMemberIsRefused()
+    {
+        var pro = await CreateAsync(Membership("Pro", "pro", 2));
+        async Task<AuditActor> ActorAsync(string role)
+        {
+            var email = $"popular.{role}.{Guid.NewGuid():N}@example.test";
+            var user = await factory.CreateUserAsync(email, "a long member passphrase", role == "member" ? null : role);
+            return new AuditActor(user.Id, email, role);
+        }
+        var staff = await ActorAsync(PortalRoles.Staff);
+        var member = await ActorAsync("member");
+        try
+        {
+            Assert.Equal(Outcome.Ok("Saved: the pricing page shows it within a few seconds."), await factory.RunAsAsync(staff, new SetMostPopular(new PopularChoice(false, pro))));
+            Assert.True((await factory.RunAsAsync(staff, new SetMostPopular(new PopularChoice(false, pro)))).Succeeded);
+            Assert.False((await factory.RunAsAsync(member, new SetMostPopular(PopularChoice.Parse("none")))).Succeeded);
+
+            Assert.Equal(pro, (await catalog.PopularAsync()).ProductId); // read at once on this instance; the refusal changed nothing
+            await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+            var entry = Assert.Single(await db.AuditEntries.Where(e => e.Action == "catalog.most-popular" && (e.ActorId == staff.Id || e.ActorId == member.Id)).ToListAsync());
+            Assert.Equal((staff.Id, "setting", PopularChoice.SettingKey, pro.ToString()), (entry.ActorId, entry.TargetType, entry.TargetId, entry.After));
+        }
+        finally
+        {
+            await SetPopularAsync(PopularChoice.Automatic);
         }
     }
 

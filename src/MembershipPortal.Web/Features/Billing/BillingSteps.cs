@@ -78,26 +78,11 @@ public sealed class BillingSteps(IPaymentGateway gateway, NoticeQueue notices)
         if (last?.GatewayPaymentId is null)
             return;
         var amount = new Money(Math.Min(credit.Minor, last.AmountMinor), credit.Currency);
-        var refund = await gateway.RefundAsync(new RefundRequest(last.GatewayPaymentId, amount, $"downgrade-credit:{sub.Id}:{sub.Version}"), ct);
-        if (!refund.Succeeded)
-            return;
-        var row = new Payment
-        {
-            InvoiceId = last.InvoiceId,
-            MemberId = sub.MemberId,
-            AmountMinor = -amount.Minor,
-            Currency = amount.Currency,
-            Outcome = PaymentOutcome.Refunded,
-            At = now,
-            GatewayPaymentId = refund.RefundId,
-            CardLast4 = last.CardLast4,
-        };
-        db.Payments.Add(row);
+        var refund = await Refunds.RefundAsync(gateway, db, new RefundOf(last.GatewayPaymentId, last.InvoiceId, sub.MemberId, last.CardLast4),
+            amount, $"downgrade-credit:{sub.Id}:{sub.Version}", now, ct);
         // The refunded invoice says so (its receipt lists the refund), and the member is told once, as for any refund.
-        if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == last.InvoiceId, ct) is { } invoice)
+        if (refund is { Row: { } row, Invoice: { } invoice })
         {
-            invoice.AmountRefundedMinor += amount.Minor;
-            invoice.Status = invoice.AmountRefundedMinor >= invoice.AmountPaidMinor ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
             var (_, product) = await MainItemAsync(db, sub, ct);
             await notices.QueueRefundAsync(db, invoice, row, now, ct,
                 $"This is the unused part of your previous plan. You are now on {product.Name}, which renews on {NoticeQueue.DateText(sub.CurrentPeriodEnd)}.");

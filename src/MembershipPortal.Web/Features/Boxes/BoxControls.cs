@@ -314,17 +314,11 @@ public sealed class BoxControls(
         if (extra.GatewayPaymentId is { } paymentId)
         {
             // The same key whoever asks (the member, or the generation of a canceled member's cycle): refunded once.
-            var refund = await gateway.RefundAsync(new RefundRequest(paymentId, amount, $"refund:box-extra:{extra.Id}"), ct);
+            var refund = await Refunds.RefundAsync(gateway, db, new RefundOf(paymentId, extra.InvoiceId, extra.MemberId), amount, $"refund:box-extra:{extra.Id}", now, ct);
             if (!refund.Succeeded)
                 return refund.FailureMessage ?? "The refund did not go through; the extra stays. Please try again.";
-            if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == extra.InvoiceId, ct) is { } invoice)
-            {
-                var row = new Payment { InvoiceId = invoice.Id, MemberId = extra.MemberId, AmountMinor = -amount.Minor, Currency = amount.Currency, Outcome = PaymentOutcome.Refunded, At = now, GatewayPaymentId = refund.RefundId };
-                db.Payments.Add(row);
-                invoice.AmountRefundedMinor = invoice.AmountPaidMinor;
-                invoice.Status = InvoiceStatus.Refunded;
+            if (refund is { Row: { } row, Invoice: { } invoice })
                 await notices.QueueRefundAsync(db, invoice, row, now, ct, $"{extra.Description} is off your {extra.Cycle} box; the rest of your subscription does not change.");
-            }
         }
         (extra.Status, extra.RemovedAt) = (BoxExtraStatus.Removed, now);
         return null;

@@ -101,6 +101,46 @@ public sealed class ShipmentService(
         if (product.AddOnBilling == AddOnBilling.OneTime)
             return await GenerateOnItsOwnAsync(db, product, cycle, now, ct);
 
+        // Load → plan (the Domain's ShipmentPlan decides each subscription's parcel) → save.
+        var candidates = await LoadCandidatesAsync(db, productId, cycle, ct);
+        var plan = candidates.Plan(productId, schedule.CutoffOf(cycle), now);
+        var created = await SaveParcelsAsync(db, product, cycle, candidates, plan, now, ct);
+        // Extras bought for this box (or an earlier one) by members who have since canceled will never ship: refunded now.
+        if (product.Kind == ProductKind.Box)
+            await controls.RefundStrandedExtrasAsync(productId, cycle, ct);
+        int Count(PlanOutcome outcome) => plan.Count(p => p.Outcome == outcome);
+        return new GenerationReport(created, Count(PlanOutcome.AlreadyThere), Count(PlanOutcome.Skipped), Count(PlanOutcome.NotEligible), Count(PlanOutcome.NoAddress),
+            Count(PlanOutcome.JoinedAfterCutoff), Count(PlanOutcome.ShipsWithAnotherProduct));
+    }
+
+    private sealed record ShippableProduct(Guid Id, string Name, ProductKind Kind, bool ShipsPhysically);
+
+    private sealed record Candidate(Guid Id, string MemberId, SubscriptionStatus Status, DateTimeOffset StartedAt, DateTimeOffset? TrialEnd,
+        DateTimeOffset? FirstFailedPaymentAt, DateTimeOffset CurrentPeriodStart, DateTimeOffset CurrentPeriodEnd, List<SubscriptionItem> Items);
+
+    /// <summary>What generating one product's cycle reads: every subscription carrying it and what fulfilment knows of them.</summary>
+    private sealed record Candidates(
+        List<Candidate> Subscriptions, HashSet<Guid> AlreadyThere, HashSet<Guid> Skipped, Dictionary<Guid, ShippableProduct> Shippable,
+        Dictionary<Guid, ShippingAddress> Addresses, Dictionary<Guid, List<BoxExtra>> Extras, List<Domain.Shipping.ShippingZone> Zones, EligibilityRules Rules)
+    {
+        /// <summary>The subscription items behind each planned line, by reference, for the save.</summary>
+        public Dictionary<PlanItem, SubscriptionItem> ItemOf { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public IReadOnlyList<PlannedParcel> Plan(Guid productId, DateTimeOffset cutoff, DateTimeOffset now) =>
+            ShipmentPlan.Decide(productId, cutoff, Subscriptions.Select(s => new PlanSubscription(s.Id, s.Status, s.StartedAt, s.FirstFailedPaymentAt,
+                s.CurrentPeriodEnd, [.. s.Items.Select(ToPlan)], Skipped.Contains(s.Id), Addresses.ContainsKey(s.Id), AlreadyThere.Contains(s.Id))), Rules, now);
+
+        private PlanItem ToPlan(SubscriptionItem i)
+        {
+            var known = Shippable.GetValueOrDefault(i.ProductId);
+            var item = new PlanItem(i.ProductId, known?.Kind ?? ProductKind.Membership, known?.ShipsPhysically ?? false, i.Quantity);
+            ItemOf[item] = i;
+            return item;
+        }
+    }
+
+    private async Task<Candidates> LoadCandidatesAsync(AppDbContext db, Guid productId, CycleKey cycle, CancellationToken ct)
+    {
         var key = cycle.ToString();
         // (Subscription, cycle) is unique whatever the parcel's product: a parcel already there for a candidate is not made again.
         var existing = (await db.Shipments.AsNoTracking()
@@ -108,9 +148,9 @@ public sealed class ShipmentService(
             .Select(s => s.SubscriptionId).ToListAsync(ct)).ToHashSet();
         var skipped = (await db.BoxSkips.AsNoTracking().Where(s => s.Cycle == key).Select(s => s.SubscriptionId).ToListAsync(ct)).ToHashSet();
         var shippable = (await db.Products.AsNoTracking().Where(p => p.Kind == ProductKind.Box || (p.Kind == ProductKind.AddOn && p.ShipsPhysically))
-            .Select(p => new { p.Id, p.Name, p.Kind, p.ShipsPhysically }).ToListAsync(ct)).ToDictionary(p => p.Id);
-        var candidates = await db.Subscriptions.AsNoTracking().Where(s => s.Items.Any(i => i.ProductId == productId))
-            .Select(s => new { s.Id, s.MemberId, s.Status, s.StartedAt, s.TrialEnd, s.FirstFailedPaymentAt, s.CurrentPeriodStart, s.CurrentPeriodEnd, Items = s.Items.ToList() })
+            .Select(p => new ShippableProduct(p.Id, p.Name, p.Kind, p.ShipsPhysically)).ToListAsync(ct)).ToDictionary(p => p.Id);
+        var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => s.Items.Any(i => i.ProductId == productId))
+            .Select(s => new Candidate(s.Id, s.MemberId, s.Status, s.StartedAt, s.TrialEnd, s.FirstFailedPaymentAt, s.CurrentPeriodStart, s.CurrentPeriodEnd, s.Items.ToList()))
             .ToListAsync(ct);
         var zones = await ShippingZones.LoadAsync(db, ct);
         var rules = new EligibilityRules(await boxSettings.ShipPastDueInGraceAsync(ct), (await billing.GetDunningAsync(ct)).GraceDays);
@@ -120,91 +160,92 @@ public sealed class ShipmentService(
             .GroupBy(e => e.SubscriptionId).ToDictionary(g => g.Key, g => g.ToList());
         var addresses = await db.SubscriptionRecords.AsNoTracking().Where(r => r.ShippingAddress != null && db.Subscriptions.Any(s => s.Id == r.SubscriptionId && s.Items.Any(i => i.ProductId == productId)))
             .Select(r => new { r.SubscriptionId, r.ShippingAddress }).ToDictionaryAsync(r => r.SubscriptionId, r => r.ShippingAddress!, ct);
+        return new Candidates(subscriptions, existing, skipped, shippable, addresses, extras, zones, rules);
+    }
 
-        // Plan: the domain decides each subscription's parcel (ShipmentPlan); the items behind each planned line are kept by reference.
-        var cutoff = schedule.CutoffOf(cycle);
-        var itemOf = new Dictionary<PlanItem, SubscriptionItem>(ReferenceEqualityComparer.Instance);
-        PlanItem ToPlan(SubscriptionItem i)
-        {
-            var known = shippable.GetValueOrDefault(i.ProductId);
-            var item = new PlanItem(i.ProductId, known?.Kind ?? ProductKind.Membership, known?.ShipsPhysically ?? false, i.Quantity);
-            itemOf[item] = i;
-            return item;
-        }
-        var plan = ShipmentPlan.Decide(productId, cutoff, candidates.Select(s => new PlanSubscription(s.Id, s.Status, s.StartedAt, s.FirstFailedPaymentAt,
-            s.CurrentPeriodEnd, [.. s.Items.Select(ToPlan)], skipped.Contains(s.Id), addresses.ContainsKey(s.Id), existing.Contains(s.Id))), rules, now);
-
-        // Save: one shipment per planned parcel, in batches.
-        var subs = candidates.ToDictionary(s => s.Id);
+    /// <summary>
+    /// One shipment per planned parcel, saved in batches, then the cycle's generation row and its audit entry. Returns
+    /// how many shipments were created.
+    /// </summary>
+    private async Task<int> SaveParcelsAsync(AppDbContext db, Product product, CycleKey cycle, Candidates candidates, IReadOnlyList<PlannedParcel> plan,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var key = cycle.ToString();
+        var subs = candidates.Subscriptions.ToDictionary(s => s.Id);
         int created = 0;
         db.ChangeTracker.AutoDetectChangesEnabled = false; // only Adds below: nothing to detect, and 50,000 entities make it slow
         foreach (var parcel in plan.Where(p => p.Outcome == PlanOutcome.Ship))
         {
             var sub = subs[parcel.SubscriptionId];
-            var address = addresses[sub.Id];
-            // What one unit earns for this parcel: the item's monthly share after recurring discounts (unit economics).
-            long Unit(SubscriptionItem i) => (long)decimal.Round(i.MonthlyRecurring(sub.CurrentPeriodStart, sub.TrialEnd ?? sub.StartedAt) / i.Quantity, 0, MidpointRounding.AwayFromZero);
-            var lines = parcel.Lines.Select(l => itemOf[l])
-                .Select(i => new ShipmentLine { ProductId = i.ProductId, Description = shippable[i.ProductId].Name, Quantity = i.Quantity, UnitPriceMinor = Unit(i) })
-                .ToList();
-            var currency = sub.Items[0].Terms.Currency;
-            var shipment = new Shipment
-            {
-                SubscriptionId = sub.Id,
-                MemberId = sub.MemberId,
-                ProductId = productId,
-                Cycle = key,
-                CreatedAt = now,
-                Lines = lines,
-                Currency = currency,
-                // What the parcel's zone charges per parcel on a payment for the subscription's items (free past its threshold).
-                ShippingChargedMinor = ShippingZoneRules.ChargeFor(zones, address.Country, sub.Items.Where(i => i.Terms.Currency == currency)
-                    .Aggregate(Money.Zero(currency), (sum, i) => sum + i.GrossPerPeriod))?.Minor ?? 0,
-                Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
-            };
-            if (extras.TryGetValue(sub.Id, out var pending))
-            {
-                // Each one-time extra travels in exactly one box: this one, when meant for this cycle or a skipped earlier one.
-                var carried = OneTimeExtras.CarriedBy(cycle, pending.Select(e => new PendingExtra(e.Id, CycleKey.Parse(e.Cycle), e.ShipmentId))).Select(e => e.Id).ToHashSet();
-                foreach (var extra in pending.Where(e => carried.Contains(e.Id)))
-                {
-                    lines.Add(new ShipmentLine
-                    {
-                        ProductId = extra.ProductId,
-                        Description = extra.Description + OneTimeSuffix,
-                        Quantity = extra.Quantity,
-                        UnitPriceMinor = extra.Currency == currency ? extra.AmountMinor / extra.Quantity : 0,
-                    });
-                    (extra.ShipmentId, extra.Status) = (shipment.Id, BoxExtraStatus.Packed);
-                    db.BoxExtras.Update(extra);
-                }
-            }
+            var shipment = NewShipment(product.Id, key, sub, parcel.Lines.Select(l => candidates.ItemOf[l]), candidates, now);
+            if (candidates.Extras.TryGetValue(sub.Id, out var pending))
+                PackExtras(db, shipment, cycle, pending);
             db.Shipments.Add(shipment);
             if (++created % 1000 == 0)
-            { await SaveAsync(); db.ChangeTracker.Clear(); }
+            { await SaveGenerationAsync(db, product.Name, key, ct); db.ChangeTracker.Clear(); }
         }
-        int Count(PlanOutcome outcome) => plan.Count(p => p.Outcome == outcome);
         // Recorded last: a run cut off half-way is finished by the next one (the scheduled job looks for this row).
-        if (!await db.BoxCycleGenerations.AnyAsync(g => g.ProductId == productId && g.Cycle == key, ct))
-            db.BoxCycleGenerations.Add(new BoxCycleGeneration { ProductId = productId, Cycle = key, GeneratedAt = now, Created = created });
-        audit.Add(db, await actor.GetAsync(), "boxes.generate", $"Generated {created} shipment(s) of {product.Name} for {key}", "product", productId.ToString());
-        await SaveAsync();
-        // Extras bought for this box (or an earlier one) by members who have since canceled will never ship: refunded now.
-        if (product.Kind == ProductKind.Box)
-            await controls.RefundStrandedExtrasAsync(productId, cycle, ct);
-        return new GenerationReport(created, Count(PlanOutcome.AlreadyThere), Count(PlanOutcome.Skipped), Count(PlanOutcome.NotEligible), Count(PlanOutcome.NoAddress),
-            Count(PlanOutcome.JoinedAfterCutoff), Count(PlanOutcome.ShipsWithAnotherProduct));
+        if (!await db.BoxCycleGenerations.AnyAsync(g => g.ProductId == product.Id && g.Cycle == key, ct))
+            db.BoxCycleGenerations.Add(new BoxCycleGeneration { ProductId = product.Id, Cycle = key, GeneratedAt = now, Created = created });
+        audit.Add(db, await actor.GetAsync(), "boxes.generate", $"Generated {created} shipment(s) of {product.Name} for {key}", "product", product.Id.ToString());
+        await SaveGenerationAsync(db, product.Name, key, ct);
+        return created;
+    }
 
-        async Task SaveAsync()
+    /// <summary>A planned parcel as a shipment: its lines at what one unit earns, its address and its zone's shipping charge.</summary>
+    private static Shipment NewShipment(Guid productId, string key, Candidate sub, IEnumerable<SubscriptionItem> items, Candidates candidates, DateTimeOffset now)
+    {
+        var address = candidates.Addresses[sub.Id];
+        // What one unit earns for this parcel: the item's monthly share after recurring discounts (unit economics).
+        long Unit(SubscriptionItem i) => (long)decimal.Round(i.MonthlyRecurring(sub.CurrentPeriodStart, sub.TrialEnd ?? sub.StartedAt) / i.Quantity, 0, MidpointRounding.AwayFromZero);
+        var lines = items
+            .Select(i => new ShipmentLine { ProductId = i.ProductId, Description = candidates.Shippable[i.ProductId].Name, Quantity = i.Quantity, UnitPriceMinor = Unit(i) })
+            .ToList();
+        var currency = sub.Items[0].Terms.Currency;
+        return new Shipment
         {
-            try
+            SubscriptionId = sub.Id,
+            MemberId = sub.MemberId,
+            ProductId = productId,
+            Cycle = key,
+            CreatedAt = now,
+            Lines = lines,
+            Currency = currency,
+            // What the parcel's zone charges per parcel on a payment for the subscription's items (free past its threshold).
+            ShippingChargedMinor = ShippingZoneRules.ChargeFor(candidates.Zones, address.Country, sub.Items.Where(i => i.Terms.Currency == currency)
+                .Aggregate(Money.Zero(currency), (sum, i) => sum + i.GrossPerPeriod))?.Minor ?? 0,
+            Address = new ShippingAddress { Name = address.Name, Line1 = address.Line1, Line2 = address.Line2, City = address.City, Region = address.Region, PostalCode = address.PostalCode, Country = address.Country },
+        };
+    }
+
+    /// <summary>Each one-time extra travels in exactly one box: this one, when meant for this cycle or a skipped earlier one.</summary>
+    private static void PackExtras(AppDbContext db, Shipment shipment, CycleKey cycle, List<BoxExtra> pending)
+    {
+        var carried = OneTimeExtras.CarriedBy(cycle, pending.Select(e => new PendingExtra(e.Id, CycleKey.Parse(e.Cycle), e.ShipmentId))).Select(e => e.Id).ToHashSet();
+        foreach (var extra in pending.Where(e => carried.Contains(e.Id)))
+        {
+            shipment.Lines.Add(new ShipmentLine
             {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException ex) when (Outbox.IsUniqueViolation(ex))
-            {
-                throw new DomainException($"Another run was generating {product.Name} for {key} at the same moment; run it again to finish (it creates nothing twice).");
-            }
+                ProductId = extra.ProductId,
+                Description = extra.Description + OneTimeSuffix,
+                Quantity = extra.Quantity,
+                UnitPriceMinor = extra.Currency == shipment.Currency ? extra.AmountMinor / extra.Quantity : 0,
+            });
+            (extra.ShipmentId, extra.Status) = (shipment.Id, BoxExtraStatus.Packed);
+            db.BoxExtras.Update(extra);
+        }
+    }
+
+    /// <summary>Saves a batch of the generation; a second run at the same moment breaks the (subscription, cycle) key.</summary>
+    private static async Task SaveGenerationAsync(AppDbContext db, string productName, string key, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (Outbox.IsUniqueViolation(ex))
+        {
+            throw new DomainException($"Another run was generating {productName} for {key} at the same moment; run it again to finish (it creates nothing twice).");
         }
     }
 

@@ -10,8 +10,8 @@ namespace MembershipPortal.Web.Features.Catalog;
 
 /// <summary>
 /// Products, prices and coupons as the admin pages and the public /pricing and /products/{slug} show them, and the
-/// "Most popular" choice. Changes to products, prices and coupons are use cases in <c>UseCases/</c>, run through the
-/// use-case runner.
+/// "Most popular" choice. Changes to them (and the choice, <c>SetMostPopular</c>) are use cases in <c>UseCases/</c>, run
+/// through the use-case runner.
 /// </summary>
 public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, SettingsStore settings)
 {
@@ -148,19 +148,6 @@ public sealed class CatalogService(IDbContextFactory<AppDbContext> dbFactory, Ti
 
     /// <summary>The Owner's choice of the "Most popular" tier on /pricing.</summary>
     public async Task<PopularChoice> PopularAsync(CancellationToken ct = default) => PopularChoice.Parse(await settings.GetAsync(PopularChoice.SettingKey, ct));
-
-    /// <summary>Sets the "Most popular" tier: automatic, none, or a visible membership; null when saved, else why not.</summary>
-    public async Task<string?> SetPopularAsync(PopularChoice choice, CancellationToken ct = default)
-    {
-        if (choice.ProductId is { } id)
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            if (!await db.Products.AnyAsync(p => p.Id == id && p.Kind == ProductKind.Membership, ct))
-                return "Choose one of your memberships, none, or automatic.";
-        }
-        await settings.SetAsync(PopularChoice.SettingKey, choice.Value, ct);
-        return null;
-    }
 
     /// <summary>A visible product's page, or null for an unknown or hidden slug.</summary>
     public async Task<ProductDetails?> GetProductDetailsAsync(string slug, CancellationToken ct = default)

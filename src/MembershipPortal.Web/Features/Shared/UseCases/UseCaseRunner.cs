@@ -80,6 +80,17 @@ public sealed class UseCaseScope(AppDbContext db, AuditActor actor, DateTimeOffs
     /// without it such a failure is not caught.
     /// </summary>
     public string? ConflictMessage { get; set; }
+
+    private List<Action>? saved;
+
+    /// <summary>Runs <paramref name="action"/> once the change is saved (a cache to refresh), never when it is rolled back.</summary>
+    public void OnSaved(Action action) => (saved ??= []).Add(action);
+
+    internal void Saved()
+    {
+        foreach (var action in saved ?? [])
+            action();
+    }
 }
 
 /// <summary>
@@ -114,6 +125,7 @@ public sealed class UseCaseRunner(IDbContextFactory<AppDbContext> dbFactory, Cur
             if (audited && !scope.Unchanged)
                 audit.Add(db, who, scope.AuditAction ?? useCase.Action, scope.AuditSummary ?? message, useCase.TargetType, targetId, scope.AuditBefore, scope.AuditAfter);
             await db.SaveChangesAsync(ct);
+            scope.Saved();
             return Outcome.Ok(message) with { Id = scope.TargetId };
         }
         catch (Exception ex) when (ex is DomainException or UseCaseRefused or ActionRefusedException)

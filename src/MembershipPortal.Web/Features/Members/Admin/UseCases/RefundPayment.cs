@@ -2,6 +2,7 @@ using MembershipPortal.Domain.Common;
 using MembershipPortal.Infrastructure.Billing;
 using MembershipPortal.Infrastructure.Payments;
 using MembershipPortal.Web.Features.Notifications;
+using MembershipPortal.Web.Features.Shared;
 using MembershipPortal.Web.Features.Shared.UseCases;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,32 +27,14 @@ public sealed class RefundPaymentHandler(IPaymentGateway gateway, NoticeQueue no
         if (amountMinor <= 0 || amountMinor > left)
             throw new UseCaseRefused($"Refund between {new Money(1, payment.Currency).Display()} and {new Money(left, payment.Currency).Display()}.");
         var amount = new Money(amountMinor, payment.Currency);
-        var refund = await gateway.RefundAsync(new RefundRequest(payment.GatewayPaymentId, amount, $"staff-refund:{payment.Id}:{already}:{amountMinor}"), ct);
+        var refund = await Refunds.RefundAsync(gateway, db, new RefundOf(payment.GatewayPaymentId, payment.InvoiceId, request.MemberId, payment.CardLast4),
+            amount, $"staff-refund:{payment.Id}:{already}:{amountMinor}", uc.Now, ct);
         if (!refund.Succeeded)
             throw new UseCaseRefused(refund.FailureMessage ?? "The gateway refused the refund.");
         uc.AuditSummary = $"Refunded {amount.Display()} of payment {payment.Id}";
-        // Stripe's charge.refunded may have recorded this refund (by its id) while the call returned; it is not recorded twice.
-        if (refund.RefundId is { } refundId && await db.Payments.AnyAsync(p => p.GatewayPaymentId == refundId && p.Outcome == PaymentOutcome.Refunded, ct))
-            return $"Refunded {amount.Display()}.";
-        var row = new Payment
-        {
-            InvoiceId = payment.InvoiceId,
-            MemberId = request.MemberId,
-            AmountMinor = -amountMinor,
-            Currency = payment.Currency,
-            Outcome = PaymentOutcome.Refunded,
-            At = uc.Now,
-            GatewayPaymentId = refund.RefundId,
-            CardLast4 = payment.CardLast4,
-        };
-        db.Payments.Add(row);
-        if (await db.Invoices.FirstOrDefaultAsync(i => i.Id == payment.InvoiceId, ct) is { } invoice)
-        {
-            invoice.AmountRefundedMinor += amountMinor;
-            invoice.Status = invoice.AmountRefundedMinor >= invoice.AmountPaidMinor ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
-            // Keyed by the gateway's refund id: Stripe's charge.refunded for this refund finds the row and sends nothing more.
+        // Keyed by the gateway's refund id: Stripe's charge.refunded for this refund finds the row and sends nothing more.
+        if (refund is { Row: { } row, Invoice: { } invoice })
             await notices.QueueRefundAsync(db, invoice, row, uc.Now, ct);
-        }
         return $"Refunded {amount.Display()}.";
     }
 }
