@@ -1,6 +1,7 @@
 using MembershipPortal.Infrastructure.Content;
 using MembershipPortal.Infrastructure.Data;
 using MembershipPortal.Tests.Support;
+using MembershipPortal.Web.Features.Content;
 using MembershipPortal.Web.Features.Content.Admin;
 using MembershipPortal.Web.Features.Content.Admin.UseCases;
 using MembershipPortal.Web.Features.Shared.UseCases;
@@ -315,6 +316,26 @@ public sealed class ContentAdminServiceTests(ContentAdminFixture fixture) : ICla
         await fixture.RunAsync(new StepModule(a, 1));
 
         Assert.Equal(("B[0]: B1 | A[1]: A1 | C[2]: ", "0 | 0 | "), await StoredOrderAsync(course));
+    }
+
+    [Fact]
+    public async Task LessonPage_FollowsTheModuleOrder_AndCountsTheMembersCompletions()
+    {
+        var (course, a, _) = await CourseWithTwoModulesAsync(2, 1);
+        await fixture.RunAsync(new StepModule(a, 1)); // B first, then A
+        await using (var db = await fixture.DbAsync())
+            await db.Lessons.Where(l => l.CourseId == course).ExecuteUpdateAsync(u => u.SetProperty(l => l.BodyMarkdown, l => "Body of " + l.Slug));
+        var user = await fixture.Factory.CreateUserAsync($"reader-{unique}@example.test", "a long member passphrase");
+        var reader = new MemberAccess(user.Id, true, MembershipPortal.Domain.Entitlements.MemberAccessContext.Anonymous);
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var content = scope.ServiceProvider.GetRequiredService<ContentService>();
+
+        var first = (await content.LessonAsync($"course-{unique}", "a1", reader))!;
+        Assert.Equal(("b1", "a2", "Body of a1"), (first.PreviousSlug, first.NextSlug, first.Body));
+        await content.CompleteLessonAsync($"course-{unique}", "b1", reader);
+        var again = (await content.LessonAsync($"course-{unique}", "a1", reader))!; // enrolled now: enrolment and completions in one read
+        Assert.Equal((1, 3, false), (again.Progress.Completed, again.Progress.Total, again.Completed));
+        Assert.True((await content.LessonAsync($"course-{unique}", "b1", reader))!.Completed);
     }
 
     [Fact]

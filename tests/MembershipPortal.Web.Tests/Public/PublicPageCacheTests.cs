@@ -109,4 +109,36 @@ public sealed class PublicPageCacheTests : IAsyncLifetime
         // The member's page was not stored for the next visitor either: they still get the anonymous copy.
         Assert.Contains("Log in", await factory.CreateBrowserlessClient().GetStringAsync("/pricing"));
     }
+
+    [Fact]
+    public async Task AnonymousPublicPage_ComesCompressedFromTheCache_ASignedInPageDoesNot()
+    {
+        var visitor = factory.CreateBrowserlessClient();
+        var first = await GetCompressibleAsync(visitor, "/pricing");
+        var cached = await GetCompressibleAsync(visitor, "/pricing");
+        foreach (var answer in new[] { first, cached })
+        {
+            Assert.Equal("br", Assert.Single(answer.Content.Headers.ContentEncoding));
+            Assert.Contains("Accept-Encoding", answer.Headers.Vary);
+            await using var html = new System.IO.Compression.BrotliStream(await answer.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+            Assert.Contains("cachePro", await new StreamReader(html).ReadToEndAsync());
+        }
+        Assert.NotNull(cached.Headers.Age);
+        // A client that asks for no encoding is not handed the stored compressed copy.
+        Assert.Contains("cachePro", await factory.CreateBrowserlessClient().GetStringAsync("/pricing"));
+
+        // A signed-in page may hold secrets next to text the visitor chose (BREACH): never compressed.
+        await factory.CreateUserAsync("compressed.member@example.test", Password);
+        var member = factory.CreateBrowserlessClient();
+        await PortalFactory.LoginAsync(member, "compressed.member@example.test", Password);
+        Assert.Empty((await GetCompressibleAsync(member, "/pricing")).Content.Headers.ContentEncoding);
+        Assert.Empty((await GetCompressibleAsync(member, "/account")).Content.Headers.ContentEncoding);
+    }
+
+    private static Task<HttpResponseMessage> GetCompressibleAsync(HttpClient client, string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "br, gzip");
+        return client.SendAsync(request);
+    }
 }

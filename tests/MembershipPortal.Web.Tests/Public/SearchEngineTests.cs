@@ -73,6 +73,11 @@ public sealed class SearchEngineTests : IAsyncLifetime
         Assert.Matches("<meta property=\"og:description\" content=\"[^\"]+\"", html);
         Assert.Contains($"<link rel=\"canonical\" href=\"{PublicUrl}{path}\"", html);
         Assert.Contains($"<meta property=\"og:url\" content=\"{PublicUrl}{path}\"", html);
+
+        // Headings go down one level at a time (h1, then h2 ...), and every picture has its size before it loads.
+        var levels = Regex.Matches(html, "<h([1-6])[ >]").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.All(levels.Zip(levels.Skip(1)), pair => Assert.True(pair.Second <= pair.First + 1, $"h{pair.First} is followed by h{pair.Second}"));
+        Assert.All(Regex.Matches(html, "<img [^>]*>").Select(m => m.Value), img => Assert.Matches("width=\"\\d+\".*height=\"\\d+\"", img));
     }
 
     public Task DisposeAsync()

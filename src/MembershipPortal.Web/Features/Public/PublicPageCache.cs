@@ -32,7 +32,10 @@ public sealed class PublicPageCache : IOutputCachePolicy
         var cacheable = (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
             && http.User.Identity?.IsAuthenticated != true;
         if (cacheable)
+        {
             http.Response.OnStarting(DropAntiforgeryCookie, http.Response);
+            PublicPageCompression.Allow(http);
+        }
         context.EnableOutputCaching = true;
         context.AllowCacheLookup = cacheable;
         context.AllowCacheStorage = cacheable;
@@ -42,7 +45,8 @@ public sealed class PublicPageCache : IOutputCachePolicy
         context.CacheVaryByRules.QueryKeys = "*";
         // An enhanced navigation asks with "Accept: text/html; blazor-enhanced-nav=on" and is answered with a header that
         // lets Blazor patch the page in; a copy made for a plain request would make it reload the whole document.
-        context.CacheVaryByRules.HeaderNames = "Accept";
+        // The page is stored compressed (PublicPageCompression), so also one copy per encoding asked for.
+        context.CacheVaryByRules.HeaderNames = new StringValues(["Accept", "Accept-Encoding"]);
         context.CacheVaryByRules.VaryByValues[DarkModeCookie.Name] = DarkModeCookie.Read(http) switch { true => "dark", false => "light", null => "theme" };
         return ValueTask.CompletedTask;
     }

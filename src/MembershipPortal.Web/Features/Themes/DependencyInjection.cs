@@ -17,7 +17,12 @@ public static class DependencyInjection
     {
         var catalog = app.Services.GetRequiredService<ThemeCatalog>();
         if (Directory.Exists(catalog.Directory))
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(catalog.Directory), RequestPath = "/themes" });
+            app.UseStaticFiles(new StaticFileOptions
+            {
+                FileProvider = new PhysicalFileProvider(catalog.Directory),
+                RequestPath = "/themes",
+                OnPrepareResponse = ThemeFiles.SetCacheHeader,
+            });
         return app;
     }
 

@@ -36,10 +36,9 @@ public sealed class ThemeCatalog(string directory, ILogger<ThemeCatalog> logger)
         {
             var spec = JsonSerializer.Deserialize<ThemeFile>(File.ReadAllText(file), ThemeFile.Json)
                        ?? throw new JsonException("empty file");
-            var logo = spec.Logo is { Length: > 0 } l && File.Exists(Path.Combine(folder, Path.GetFileName(l)))
-                ? $"/themes/{name}/{Path.GetFileName(l)}" : null;
+            var logo = spec.Logo is { Length: > 0 } l ? ThemeFiles.VersionedUrl(folder, name, Path.GetFileName(l)) : null;
             return new PortalTheme(name, spec.DisplayName ?? name, spec.Description, ToMudTheme(spec), spec.DefaultDark,
-                File.Exists(Path.Combine(folder, "theme.css")), logo);
+                ThemeFiles.VersionedUrl(folder, name, "theme.css"), logo);
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or FormatException or IOException)
         {
@@ -53,7 +52,7 @@ public sealed class ThemeCatalog(string directory, ILogger<ThemeCatalog> logger)
         var theme = new MudTheme();
         AccessiblePalette.Enforce(theme.PaletteLight);
         AccessiblePalette.Enforce(theme.PaletteDark);
-        return new(BuiltInFallback, "Built-in", null, theme, false, false, null);
+        return new(BuiltInFallback, "Built-in", null, theme, false, null, null);
     }
 
     private static MudTheme ToMudTheme(ThemeFile spec)

@@ -46,8 +46,11 @@ public sealed class TypographyFile
     public string? HeadingFontWeight { get; set; }
 }
 
-/// <summary>A loaded theme: its MudTheme plus what the shell and emails need.</summary>
-public sealed record PortalTheme(string Name, string DisplayName, string? Description, MudTheme MudTheme, bool DefaultDark, bool HasCss, string? LogoUrl)
+/// <summary>
+/// A loaded theme: its MudTheme plus what the shell and emails need. <see cref="CssUrl"/> and <see cref="LogoUrl"/> carry
+/// the file's content hash (<c>?v=</c>), so browsers may keep them for a year (<see cref="ThemeFiles"/>).
+/// </summary>
+public sealed record PortalTheme(string Name, string DisplayName, string? Description, MudTheme MudTheme, bool DefaultDark, string? CssUrl, string? LogoUrl)
 {
     public string Primary => MudTheme.PaletteLight.Primary.ToString(MudColorOutputFormats.Hex);
     public string BusinessName { get; init; } = "MembershipPortal";
