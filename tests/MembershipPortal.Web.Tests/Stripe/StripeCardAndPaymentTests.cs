@@ -60,6 +60,21 @@ public sealed class StripeCardAndPaymentTests(StripePortalFactory factory) : ICl
         Assert.Contains("card ending 4242", receipt.TextBody);
     }
 
+    /// <summary>The same paid invoice told again under a new event id records no second payment (revenue would count it twice).</summary>
+    [Fact]
+    public async Task InvoicePaid_TheSameInvoiceUnderANewEventId_RecordsOnePayment()
+    {
+        var (w, invoiceId) = await CheckoutAsync();
+        var invoice = StripeEvents.Invoice(invoiceId, w.SubscriptionId, w.CustomerId, w.MemberId, 2000, paid: true, attemptCount: 1, Start, Start.AddMonths(1), Start);
+        invoice["billing_reason"] = "subscription_create";
+        await SendAsync("evt_p_again_" + w.CustomerId, "invoice.paid", Start.AddMinutes(1), invoice);
+
+        await using var db = await factory.DbAsync();
+        var payment = await db.Payments.SingleAsync(p => p.MemberId == w.MemberId);
+        Assert.Equal((2000L, PaymentOutcome.Succeeded), (payment.AmountMinor, payment.Outcome));
+        Assert.Equal(1, await db.Outbox.CountAsync(o => o.MemberId == w.MemberId && o.Kind == "receipt"));
+    }
+
     [Fact]
     public async Task BillingPage_ActiveStripeMember_ShowsTheCardFromThePaidInvoice()
     {

@@ -91,18 +91,22 @@ internal sealed class InvoiceEventHandler(
 
         var (invoice, rowIsNewer) = await UpsertInvoiceAsync(db, remote, memberId, local?.Id, succeeded, ct);
         var paymentId = GatewayPaymentId(remote) ?? prepared?.Payment?.PaymentId;
-        db.Payments.Add(new Payment
-        {
-            InvoiceId = invoice.Id,
-            MemberId = memberId,
-            AmountMinor = succeeded ? remote.AmountPaid : remote.AmountRemaining,
-            Currency = invoice.Currency,
-            Outcome = succeeded ? PaymentOutcome.Succeeded : PaymentOutcome.Failed,
-            At = context.CreatedAt,
-            FailureMessage = succeeded ? null : $"Payment attempt {remote.AttemptCount} failed.",
-            GatewayPaymentId = paymentId,
-            CardLast4 = prepared?.Payment?.Card?.Last4,
-        });
+        // An invoice is paid once: the same payment told again (a copy of the event under a new id, or an invoice the
+        // Stripe import already recorded as paid) adds no second payment, which revenue would count twice.
+        var alreadyPaid = succeeded && await db.Payments.AnyAsync(p => p.InvoiceId == invoice.Id && p.Outcome == PaymentOutcome.Succeeded, ct);
+        if (!alreadyPaid)
+            db.Payments.Add(new Payment
+            {
+                InvoiceId = invoice.Id,
+                MemberId = memberId,
+                AmountMinor = succeeded ? remote.AmountPaid : remote.AmountRemaining,
+                Currency = invoice.Currency,
+                Outcome = succeeded ? PaymentOutcome.Succeeded : PaymentOutcome.Failed,
+                At = context.CreatedAt,
+                FailureMessage = succeeded ? null : $"Payment attempt {remote.AttemptCount} failed.",
+                GatewayPaymentId = paymentId,
+                CardLast4 = prepared?.Payment?.Card?.Last4,
+            });
         // What was sold once with the plan (one-time prices on the first invoice) ships once, whatever the event order.
         if (succeeded && local is not null && await OneTimeSalesAsync(db, remote, ct) is { Count: > 0 } sales)
             await oneTimeGoods.RecordAsync(db, local, invoice, sales, paymentId, StripeTime.FromUnix(remote.StatusTransitions?.PaidAt) ?? context.CreatedAt, ct);
