@@ -49,6 +49,14 @@ if (!File.Exists(path))
     await SeedSubscriptionsAsync(factory, live, now);
     Console.WriteLine($"  seeded in {clock.Elapsed.TotalSeconds:N1} s ({new FileInfo(path).Length / 1024 / 1024:N0} MB)");
 }
+else
+{
+    // A database seeded by an older build gets this build's migrations (an index added since), or it measures the old schema.
+    await using var db = factory.CreateDbContext();
+    var pending = (await db.Database.GetPendingMigrationsAsync()).Count();
+    await db.Database.MigrateAsync();
+    Console.WriteLine($"  reused the seeded database; {pending} migration(s) applied");
+}
 
 var service = new MemberAdminService(factory, null!, null!, null!, null!, new Fixed(now));
 Guid proId;

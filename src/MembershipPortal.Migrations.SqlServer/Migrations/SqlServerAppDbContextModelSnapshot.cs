@@ -1686,6 +1686,8 @@ namespace MembershipPortal.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CustomerId");
+
                     b.HasIndex("ImportId");
 
                     b.HasIndex("Key")

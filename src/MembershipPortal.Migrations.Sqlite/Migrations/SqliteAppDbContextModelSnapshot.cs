@@ -1667,6 +1667,8 @@ namespace MembershipPortal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CustomerId");
+
                     b.HasIndex("ImportId");
 
                     b.HasIndex("Key")

@@ -26,6 +26,8 @@ internal sealed class ImportedEventConfiguration : IEntityTypeConfiguration<Impo
         b.HasIndex(e => e.Key).IsUnique();
         b.HasOne<HistoryImport>().WithMany().HasForeignKey(e => e.ImportId).OnDelete(DeleteBehavior.Restrict);
         b.Property(e => e.CustomerId).HasMaxLength(100);
+        // The members list names an imported member's plan from their events, looked up by customer.
+        b.HasIndex(e => e.CustomerId);
         b.Property(e => e.SubscriptionId).HasMaxLength(100);
         b.HasIndex(e => e.SubscriptionId);
         b.Property(e => e.Event).HasMaxLength(16);

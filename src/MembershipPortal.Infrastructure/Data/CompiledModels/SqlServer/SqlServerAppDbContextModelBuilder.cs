@@ -11,7 +11,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.SqlServer
     public partial class SqlServerAppDbContextModel
     {
         private SqlServerAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("69e3616b-4fc8-4b7d-af8a-0f033cc785d4"), entityTypeCount: 55)
+            : base(skipDetectChanges: false, modelId: new Guid("98e9378c-80c5-4f55-b667-5ceaf9f9797b"), entityTypeCount: 55)
         {
         }
 

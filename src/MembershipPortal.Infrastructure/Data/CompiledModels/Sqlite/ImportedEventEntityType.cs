@@ -22,7 +22,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
                 baseEntityType,
                 propertyCount: 16,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 3,
+                unnamedIndexCount: 4,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -151,13 +151,16 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
             runtimeEntityType.SetPrimaryKey(key0);
 
             var index = runtimeEntityType.AddIndex(
-                new[] { importId });
+                new[] { customerId });
 
             var index0 = runtimeEntityType.AddIndex(
+                new[] { importId });
+
+            var index1 = runtimeEntityType.AddIndex(
                 new[] { key },
                 unique: true);
 
-            var index1 = runtimeEntityType.AddIndex(
+            var index2 = runtimeEntityType.AddIndex(
                 new[] { subscriptionId });
 
             return runtimeEntityType;

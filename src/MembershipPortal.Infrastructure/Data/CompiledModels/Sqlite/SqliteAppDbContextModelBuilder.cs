@@ -11,7 +11,7 @@ namespace MembershipPortal.Infrastructure.Data.CompiledModels.Sqlite
     public partial class SqliteAppDbContextModel
     {
         private SqliteAppDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("cc60f5ef-f31f-473f-a0c3-e35ff07e982c"), entityTypeCount: 55)
+            : base(skipDetectChanges: false, modelId: new Guid("c5c09359-304f-4e2a-be88-00a2f7156be3"), entityTypeCount: 55)
         {
         }
 
