@@ -37,7 +37,7 @@ public sealed class OwnerSetupTests(BrowserApp app) : IClassFixture<BrowserApp>
         // The switch is in the audit trail, attributed to the Owner who clicked (the circuit's user), before → after.
         await page.GotoAsync("/admin/audit");
         await BrowserApp.WaitForCircuitAsync(page);
-        var row = page.Locator("tr", new() { HasText = "portal.theme" });
+        var row = page.Locator("tr", new() { HasText = "Theme changed" });
         await Assertions.Expect(row).ToContainTextAsync("owner@example.test");
         await Assertions.Expect(row).ToContainTextAsync("evergreen");
 
