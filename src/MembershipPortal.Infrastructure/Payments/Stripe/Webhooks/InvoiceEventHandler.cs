@@ -93,7 +93,9 @@ internal sealed class InvoiceEventHandler(
         var paymentId = GatewayPaymentId(remote) ?? prepared?.Payment?.PaymentId;
         // An invoice is paid once: the same payment told again (a copy of the event under a new id, or an invoice the
         // Stripe import already recorded as paid) adds no second payment, which revenue would count twice.
-        var alreadyPaid = succeeded && await db.Payments.AnyAsync(p => p.InvoiceId == invoice.Id && p.Outcome == PaymentOutcome.Succeeded, ct);
+        // An invoice first seen in this event has no payments yet: only a known one is looked up.
+        var alreadyPaid = succeeded && db.Entry(invoice).State != EntityState.Added
+            && await db.Payments.AnyAsync(p => p.InvoiceId == invoice.Id && p.Outcome == PaymentOutcome.Succeeded, ct);
         if (!alreadyPaid)
             db.Payments.Add(new Payment
             {
