@@ -22,7 +22,7 @@ public static class DependencyInjection
 
         // Outside Development only the public host (and loopback, for a health probe on the machine) is served: links
         // never come from Host anyway, this just refuses requests for hosts the portal is not. An explicit AllowedHosts wins.
-        var publicUrl = builder.Configuration["Portal:PublicUrl"] is { Length: > 0 } p ? p : builder.Configuration["Portal:BaseUrl"];
+        var publicUrl = Shared.PublicUrlSetting.Read(builder.Configuration);
         if (!development && builder.Configuration["AllowedHosts"] is null or "*" && Uri.TryCreate(publicUrl, UriKind.Absolute, out var origin))
             services.Configure<HostFilteringOptions>(o => o.AllowedHosts = [origin.Host, "localhost", "127.0.0.1", "[::1]"]);
 

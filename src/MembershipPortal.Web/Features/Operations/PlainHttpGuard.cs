@@ -11,7 +11,7 @@ namespace MembershipPortal.Web.Features.Operations;
 /// </summary>
 public sealed class PlainHttpGuard(RequestDelegate next, ILogger<PlainHttpGuard> logger, IConfiguration configuration)
 {
-    private readonly string publicUrl = (configuration["Portal:PublicUrl"] is { Length: > 0 } p ? p : configuration["Portal:BaseUrl"] ?? "").TrimEnd('/');
+    private readonly string publicUrl = (Shared.PublicUrlSetting.Read(configuration) ?? "").TrimEnd('/');
     private int warned;
 
     public Task InvokeAsync(HttpContext http)

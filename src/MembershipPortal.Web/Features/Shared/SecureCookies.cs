@@ -13,6 +13,5 @@ public static class SecureCookies
 
     /// <summary>The configured public address (or its old name) is a plain http one.</summary>
     public static bool PlainHttp(IConfiguration configuration) =>
-        (configuration["Portal:PublicUrl"] is { Length: > 0 } p ? p : configuration["Portal:BaseUrl"])?.Trim()
-            .StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true;
+        PublicUrlSetting.Read(configuration)?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true;
 }
