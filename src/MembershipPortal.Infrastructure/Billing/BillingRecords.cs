@@ -33,6 +33,13 @@ public class Invoice
     /// invoice id in <see cref="Number"/>, shown as what it is rather than as an invoice number.
     /// </summary>
     public string DisplayNumber => GatewayInvoiceId is { } id && Number == id ? $"Draft invoice {id}" : Number;
+
+    /// <summary>Counts a refund of this invoice: its refunded total grows, and it reads refunded once all that was paid is back.</summary>
+    public void AddRefund(long amountMinor)
+    {
+        AmountRefundedMinor += amountMinor;
+        Status = AmountRefundedMinor >= AmountPaidMinor ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
+    }
 }
 
 public class InvoiceLineRecord

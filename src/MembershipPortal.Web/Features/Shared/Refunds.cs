@@ -45,8 +45,7 @@ public static class Refunds
             CardLast4 = paid.CardLast4,
         };
         db.Payments.Add(row);
-        invoice.AmountRefundedMinor += amount.Minor;
-        invoice.Status = invoice.AmountRefundedMinor >= invoice.AmountPaidMinor ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
+        invoice.AddRefund(amount.Minor);
         return new RecordedRefund(true, null, row, invoice);
     }
 }

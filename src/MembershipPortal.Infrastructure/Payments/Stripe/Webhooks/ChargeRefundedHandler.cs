@@ -57,8 +57,7 @@ internal sealed class ChargeRefundedHandler(IBillingNotices notices) : IStripeEv
                 CardLast4 = paid.CardLast4,
             };
             db.Payments.Add(row);
-            invoice.AmountRefundedMinor += amount;
-            invoice.Status = invoice.AmountRefundedMinor >= invoice.AmountPaidMinor ? InvoiceStatus.Refunded : InvoiceStatus.PartiallyRefunded;
+            invoice.AddRefund(amount);
             await notices.RefundedAsync(db, invoice, row, context.Now, ct);
         }
     }
